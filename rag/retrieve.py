@@ -1,0 +1,177 @@
+"""Retrieve stage: dense (Chroma) + BM25 (bm25s), fused, near-duplicates collapsed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.catalog import Catalog
+from rag.config import FUSION_METHODS
+from rag.embeddings import Embedder
+from rag.errors import QueryError
+from rag.lexical import LexicalIndex
+from rag.loaders import normalize_date
+from rag.records import Hit
+from rag.store import VectorStore
+from rag.terms import words
+
+_DUPLICATE_JACCARD = 0.85
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval to articles whose doc_id/source/url contains one of ``sources``
+    and whose date lies in ``[date_from, date_to]`` (ISO dates, inclusive)."""
+
+    sources: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+
+    @classmethod
+    def make(
+        cls,
+        sources: list[str] | tuple[str, ...] | str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> Filters:
+        """Validate and normalise filter values; bad dates raise `QueryError`."""
+        dates = []
+        for name, value in (("date_from", date_from), ("date_to", date_to)):
+            iso = normalize_date(value) if value else None
+            if value and iso is None:
+                raise QueryError(f"{name} must be a date such as 2024-08-19, not {value!r}")
+            dates.append(iso)
+        if isinstance(sources, str):
+            sources = [sources]
+        return cls(tuple(s for s in (sources or ()) if s.strip()), dates[0], dates[1])
+
+    @property
+    def active(self) -> bool:
+        return bool(self.sources or self.date_from or self.date_to)
+
+
+def rrf(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
+    """Reciprocal rank fusion: sum of 1 / (k + rank) over the rankings an id appears in."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, key in enumerate(ranking, 1):
+            scores[key] = scores.get(key, 0.0) + 1.0 / (k + rank)
+    return scores
+
+
+def weighted(dense: dict[str, float], bm25: dict[str, float], w: float) -> dict[str, float]:
+    """``w`` x min-max-normalised dense score + ``1 - w`` x normalised BM25 score."""
+
+    def norm(scores: dict[str, float]) -> dict[str, float]:
+        if not scores:
+            return {}
+        lo, hi = min(scores.values()), max(scores.values())
+        span = hi - lo or 1.0
+        return {k: (v - lo) / span if hi > lo else 1.0 for k, v in scores.items()}
+
+    nd, nb = norm(dense), norm(bm25)
+    return {k: w * nd.get(k, 0.0) + (1 - w) * nb.get(k, 0.0) for k in set(nd) | set(nb)}
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def collapse_duplicates(hits: list[Hit], threshold: float = _DUPLICATE_JACCARD) -> list[Hit]:
+    """Drop hits whose words nearly equal a better-ranked hit's (same story syndicated twice)."""
+    kept: list[Hit] = []
+    kept_words: list[set[str]] = []
+    for hit in hits:
+        w = set(words(hit.text))
+        if any(_jaccard(w, other) >= threshold for other in kept_words):
+            continue
+        kept.append(hit)
+        kept_words.append(w)
+    return kept
+
+
+class Retriever:
+    """Hybrid retrieval over one catalog + vector store + BM25 index."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: VectorStore,
+        lexical: LexicalIndex,
+        embedder: Embedder,
+        fusion: str = "rrf",
+        rrf_k: int = 60,
+        dense_weight: float = 0.5,
+    ) -> None:
+        if fusion not in FUSION_METHODS:
+            raise ValueError(f"fusion must be one of {', '.join(FUSION_METHODS)}, not {fusion!r}")
+        self.catalog, self.store, self.lexical, self.embedder = catalog, store, lexical, embedder
+        self.fusion, self.rrf_k, self.dense_weight = fusion, rrf_k, dense_weight
+
+    def search(
+        self,
+        query: str,
+        top_k: int = 5,
+        filters: Filters | None = None,
+        query_vector: np.ndarray | None = None,
+    ) -> list[Hit]:
+        """The ``top_k`` best chunks for ``query``.
+
+        Args:
+            query: free text.
+            top_k: number of hits after fusion and duplicate collapsing.
+            filters: optional source/date restrictions.
+            query_vector: the query's embedding, if the caller already has it.
+
+        Returns:
+            Hits, best first.
+        """
+        if not query.strip():
+            raise QueryError("the query is empty")
+        if top_k < 1:
+            raise QueryError(f"top_k must be at least 1, not {top_k}")
+        allowed = None
+        if filters is not None and filters.active:
+            allowed = self.catalog.filter_doc_ids(
+                list(filters.sources), filters.date_from, filters.date_to
+            )
+            if not allowed:
+                return []
+        pool = max(4 * top_k, 20)
+        dense: dict[str, float] = {}
+        if self.fusion != "bm25":
+            vec = query_vector if query_vector is not None else self.embedder.encode([query])[0]
+            dense = dict(self.store.query(vec.tolist(), pool, allowed))
+        lexical: dict[str, float] = {}
+        if self.fusion != "dense":
+            lexical = dict(self.lexical.search(query, pool, set(allowed) if allowed else None))
+        if self.fusion == "rrf":
+            by_dense = sorted(dense, key=lambda c: -dense[c])
+            by_bm25 = sorted(lexical, key=lambda c: -lexical[c])
+            fused = rrf([by_dense, by_bm25], self.rrf_k)
+        elif self.fusion == "weighted":
+            fused = weighted(dense, lexical, self.dense_weight)
+        else:
+            fused = dense or lexical
+        ranked = sorted(fused, key=lambda c: (-fused[c], c))
+        rows = self.catalog.chunks(ranked[: pool * 2])
+        hits = [
+            Hit(
+                chunk_id=cid,
+                doc_id=rows[cid]["doc_id"],
+                title=rows[cid]["title"] or "",
+                source=rows[cid]["url"] or rows[cid]["source"],
+                text=rows[cid]["text"],
+                start=rows[cid]["start"],
+                end=rows[cid]["end"],
+                score=round(fused[cid], 6),
+                date=rows[cid]["date"],
+                url=rows[cid]["url"],
+                dense_score=round(dense[cid], 6) if cid in dense else None,
+                bm25_score=round(lexical[cid], 6) if cid in lexical else None,
+            )
+            for cid in ranked[: pool * 2]
+            if cid in rows  # a vector whose article was just removed is skipped
+        ]
+        return collapse_duplicates(hits)[:top_k]
