@@ -10,7 +10,7 @@ from rag.records import Chunk
 # Words that end with a period without ending a sentence ("U.S. officials", "Mr. Netanyahu").
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st gen col lt sgt capt cmdr adm sen rep gov pres supt
-    inc corp co ltd llc vs etc no nos jan feb mar apr jun jul aug sep sept oct nov dec
+    inc corp co ltd llc vs etc jan feb mar apr jun jul aug sep sept oct nov dec
     u.s u.k u.n e.g i.e a.m p.m ft mt ave blvd dept est approx fig vol op rev
     d.c u.s.a""".split()
 )
@@ -33,6 +33,11 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return len(word) == 1 and word.isalpha() and word != "i"
 
 
+def _is_number_sign(text: str, dot: int, nxt: int) -> bool:
+    """"No. 5" and "Nos. 3" abbreviate "number" only when a digit follows."""
+    return text[nxt].isdigit() and re.search(r"\b[Nn]os?$", text[max(0, dot - 4) : dot]) is not None
+
+
 def _line_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside one line of ``text`` (no newlines between start and end)."""
     spans: list[tuple[int, int]] = []
@@ -45,12 +50,14 @@ def _line_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if stop <= cut:
             continue
         if needs_check:
-            if text[punct] == "." and _is_abbreviation(text, punct):
-                continue
             nxt = stop
             while nxt < end and text[nxt].isspace():
                 nxt += 1
             if nxt >= end:
+                continue
+            if text[punct] == "." and (
+                _is_abbreviation(text, punct) or _is_number_sign(text, punct, nxt)
+            ):
                 continue
             # A lowercase continuation ("the U.S. expressed") is not a new sentence.
             if text[nxt].islower():

@@ -29,3 +29,7 @@ class IngestLockedError(RagError):
 
 class ModelError(RagError):
     """The embedding model could not be loaded."""
+
+
+class EvalError(RagError):
+    """An eval suite, baseline or option is invalid, or an evaluation cannot run."""
