@@ -108,10 +108,15 @@ def normalize_date(value: Any) -> str | None:
         try:
             return dt.date.fromisoformat(value.strip()[:10]).isoformat()
         except ValueError:
+            import warnings
+
             from dateutil import parser
 
             try:
-                return parser.parse(value, fuzzy=False).date().isoformat()
+                with warnings.catch_warnings():
+                    # Unknown zone names ("EST") only matter for the time, not the date.
+                    warnings.simplefilter("ignore")
+                    return parser.parse(value, fuzzy=False).date().isoformat()
             except (ValueError, OverflowError):
                 return None
     return None

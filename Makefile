@@ -1,0 +1,49 @@
+# One virtual environment in .venv; torch is pinned to the CPU wheel through constraints.txt.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/pip install -q -c constraints.txt
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SHARED ?= ../shared
+
+.PHONY: install install-test browser run test lint eval bench bench-smoke clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(PIP) -e .
+
+install-test: $(BIN)/python browser
+	$(PIP) -e '.[test]'
+
+# Debian's Chromium for the browser tests; never a browser download.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		$(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+run: install
+	$(BIN)/python app.py
+
+test: install-test
+	$(BIN)/python -m pytest
+
+lint:
+	$(BIN)/ruff check rag tests benchmarks app.py
+	$(BIN)/ruff format --check rag tests benchmarks app.py
+	$(BIN)/mypy rag
+
+eval: install
+	$(BIN)/rag eval evals/suites/seed.jsonl --corpus corpus --data-dir .rag/eval-seed
+	$(BIN)/rag eval evals/suites/newspaper.jsonl --corpus $(SHARED)/corpora/newspaper/html \
+		--data-dir .rag/eval-newspaper
+
+bench: install
+	$(BIN)/python benchmarks/bench_backbone.py --shared $(SHARED)
+
+bench-smoke: install
+	$(BIN)/python benchmarks/bench_backbone.py --smoke --repeat 1
+
+clean:
+	rm -rf .rag evals/runs artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,102 @@
+"""Ingest vs raw encode, re-ingest, and warm retrieve/ask latency on seed + newspaper HTML.
+
+Run: .venv/bin/python benchmarks/bench_backbone.py [--shared ../shared] [--smoke]
+Prints a table; asserts nothing about time (numbers depend on the machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rag import Assistant  # noqa: E402
+
+QUESTIONS = [
+    "What is disputed about the Philadelphi Corridor?",
+    "How many hostages are still held?",
+    "What did Blinken tell Herzog?",
+    "Why did the stock market fall?",
+    "Who won the election?",
+    "What happened to oil prices?",
+    "What did the police say about the shooting?",
+    "What is the new iPhone like?",
+]
+
+
+def p50(xs: list[float]) -> float:
+    return statistics.median(xs) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--smoke", action="store_true", help="seed article only (CI)")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    html = args.shared / "corpora" / "newspaper" / "html"
+    paths = [ROOT / "corpus"]
+    if not args.smoke and html.is_dir():
+        paths.append(html)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        asst = Assistant(data_dir=tmp)
+        asst.embedder.encode(["warm up the model"])  # model load is not ingest work
+        t = time.perf_counter()
+        report = asst.ingest(paths)
+        ingest_s = time.perf_counter() - t
+
+        texts = [
+            r[0]
+            for r in asst.catalog._rows("SELECT text FROM chunks ORDER BY doc_id, start")  # noqa: SLF001
+        ]
+        t = time.perf_counter()
+        asst.embedder.model.encode(texts, batch_size=asst.settings.embed_batch_size)
+        encode_s = time.perf_counter() - t
+
+        t = time.perf_counter()
+        again = asst.ingest(paths)
+        reingest_s = time.perf_counter() - t
+        assert again.chunks == 0
+
+        retrieve_t, ask_t = [], []
+        for _ in range(args.repeat):
+            for q in QUESTIONS:
+                t = time.perf_counter()
+                asst.retrieve(q)
+                retrieve_t.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                asst.ask(q)
+                ask_t.append(time.perf_counter() - t)
+
+    n = len(texts)
+    rows = {
+        "articles": len(report.added),
+        "failed files": len(report.failed),
+        "duplicates": len(report.duplicates),
+        "chunks": n,
+        "ingest wall s": round(ingest_s, 2),
+        "ingest chunks/s": round(n / ingest_s, 1),
+        "raw encode s": round(encode_s, 2),
+        "raw encode chunks/s": round(n / encode_s, 1),
+        "ingest / raw encode throughput": round(encode_s / ingest_s, 3),
+        "re-ingest unchanged s": round(reingest_s, 3),
+        "re-ingest / first ingest": round(reingest_s / ingest_s, 4),
+        "warm retrieve p50 ms": round(p50(retrieve_t), 1),
+        "warm ask p50 ms": round(p50(ask_t), 1),
+    }
+    width = max(map(len, rows))
+    for k, v in rows.items():
+        print(f"{k:<{width}}  {v}")
+    print(json.dumps({"failed": report.failed}, indent=1) if report.failed else "")
+
+
+if __name__ == "__main__":
+    main()
