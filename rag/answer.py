@@ -157,9 +157,12 @@ class ExtractiveAnswerer:
             chosen_words.append(w)
         for quote in list(chosen[:1]):
             nxt = self._continuation(quote)
-            if nxt and len(chosen) < self.max_sentences:
-                if all((c.doc_id, c.start) != (nxt.doc_id, nxt.start) for c in chosen):
-                    chosen.append(nxt)
+            if (
+                nxt
+                and len(chosen) < self.max_sentences
+                and all((c.doc_id, c.start) != (nxt.doc_id, nxt.start) for c in chosen)
+            ):
+                chosen.append(nxt)
         # Read like an article: documents by their best sentence, sentences in article order.
         doc_rank = {q.doc_id: i for i, q in reversed(list(enumerate(chosen)))}
         chosen.sort(key=lambda q: (doc_rank[q.doc_id], q.start))

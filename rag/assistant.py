@@ -221,8 +221,13 @@ class AssistantRetriever(BaseRetriever):
                     start_char_idx=h.start,
                     end_char_idx=h.end,
                     metadata={
-                        "doc_id": h.doc_id, "title": h.title, "source": h.source,
-                        "start": h.start, "end": h.end, "date": h.date, "url": h.url,
+                        "doc_id": h.doc_id,
+                        "title": h.title,
+                        "source": h.source,
+                        "start": h.start,
+                        "end": h.end,
+                        "date": h.date,
+                        "url": h.url,
                     },
                 ),  # fmt: skip
                 score=h.score,

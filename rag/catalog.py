@@ -109,7 +109,7 @@ class Catalog:
     def filter_doc_ids(
         self, sources: list[str] | None, date_from: str | None, date_to: str | None
     ) -> list[str]:
-        """Doc ids whose doc_id/source/url contains one of ``sources`` and whose date is in range."""
+        """Doc ids whose doc_id/source/url contains one of ``sources``, dated within range."""
         sql, args = "SELECT doc_id FROM documents WHERE 1=1", []
         if sources:
             likes = " OR ".join("(doc_id LIKE ? OR source LIKE ? OR url LIKE ?)" for _ in sources)

@@ -34,7 +34,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 
 def _is_number_sign(text: str, dot: int, nxt: int) -> bool:
-    """"No. 5" and "Nos. 3" abbreviate "number" only when a digit follows."""
+    """ "No. 5" and "Nos. 3" abbreviate "number" only when a digit follows."""
     return text[nxt].isdigit() and re.search(r"\b[Nn]os?$", text[max(0, dot - 4) : dot]) is not None
 
 

@@ -49,9 +49,7 @@ def _reconcile(catalog: Catalog, store: VectorStore) -> None:
             catalog.mark_stale(row["doc_id"])
 
 
-def _write(
-    batch: list[_Pending], catalog: Catalog, store: VectorStore, embedder: Embedder
-) -> int:
+def _write(batch: list[_Pending], catalog: Catalog, store: VectorStore, embedder: Embedder) -> int:
     """Embed a batch of articles' chunks, write vectors, then commit each article."""
     texts = [c.text for p in batch for c in p.chunks]
     vectors = embedder.encode(texts)

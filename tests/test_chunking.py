@@ -55,9 +55,7 @@ _pieces = st.sampled_from(list("abc XYZ.!?\n“”") + ["Mr. ", "U.S. ", "。", 
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    st.lists(_pieces, max_size=300).map("".join), st.integers(60, 400), st.integers(0, 3)
-)
+@given(st.lists(_pieces, max_size=300).map("".join), st.integers(60, 400), st.integers(0, 3))
 def test_chunks_reproduce_text_and_cover_every_word(text, max_chars, overlap):
     chunks = chunk_text("doc", text, max_chars=max_chars, overlap=overlap)
     covered = [False] * len(text)

@@ -23,7 +23,9 @@ def test_ingest_ask_search_docs(tmp_path):
     again = json.loads(rag("ingest", "--data-dir", data, "--json").stdout)
     assert again["unchanged"] == [SEED_ID] and again["chunks"] == 0
 
-    ask = rag("ask", "What is disputed about the Philadelphi Corridor?", "--data-dir", data, "--json")
+    ask = rag(
+        "ask", "What is disputed about the Philadelphi Corridor?", "--data-dir", data, "--json"
+    )
     assert ask.returncode == 0, ask.stderr
     answer = json.loads(ask.stdout)
     text = seed_text()

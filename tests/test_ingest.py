@@ -72,10 +72,13 @@ def test_keep_missing(tmp_path):
     assert {d["doc_id"] for d in asst.documents()} == {"news/a.txt", "news/b.txt"}
 
 
+FRONT = "---\ntitle: Floods\ndate: 2015-03-02\nurl: https://ex.com/f\n---\n"
+
+
 def test_chroma_metadata_and_offsets(tmp_path):
     news = _corpus(
         tmp_path / "news",
-        **{"dated.md": f"---\ntitle: Floods\ndate: 2015-03-02\nurl: https://ex.com/f\n---\n{A} {B} {C}"},
+        **{"dated.md": FRONT + f"{A} {B} {C}"},
     )
     asst = Assistant(data_dir=tmp_path / "data", chunk_chars=100)
     asst.ingest([news])
@@ -84,7 +87,11 @@ def test_chroma_metadata_and_offsets(tmp_path):
     assert len(got["ids"]) >= 2
     for meta, doc in zip(got["metadatas"], got["documents"], strict=True):
         assert text[meta["start"] : meta["end"]] == doc
-        assert (meta["doc_id"], meta["title"], meta["date"]) == ("news/dated.md", "Floods", "2015-03-02")
+        assert (meta["doc_id"], meta["title"], meta["date"]) == (
+            "news/dated.md",
+            "Floods",
+            "2015-03-02",
+        )
         assert meta["source"] == "https://ex.com/f" and meta["date_num"] == 20150302
 
 

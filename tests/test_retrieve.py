@@ -80,9 +80,7 @@ def test_as_llama_index_retriever(seeded):
 
     # llm= passed explicitly (its no_text mode ignores it and falls back to global Settings,
     # which reach for OpenAI), so the default compact synthesizer with a mock LLM is used.
-    engine = RetrieverQueryEngine.from_args(
-        seeded.as_retriever(top_k=2), llm=MockLLM(max_tokens=8)
-    )
+    engine = RetrieverQueryEngine.from_args(seeded.as_retriever(top_k=2), llm=MockLLM(max_tokens=8))
     response = engine.query("What is disputed about the Philadelphi Corridor?")
     text = seed_text()
     assert len(response.source_nodes) == 2
