@@ -30,6 +30,10 @@ EXAMPLES = [
 STREAM_WORDS = 3  # words per streamed update: small enough to look live, few enough messages
 STREAM_DELAY = 0.015  # seconds between updates; the answer is ready at once, this paces the text
 CONTEXT_CHARS = 500  # characters of paragraph kept on each side of a highlighted quote
+# Characters that can begin HTML, links, images, autolinks (scheme ':' and e-mail '@'), emphasis,
+# code, tables, headings or math; ordinary punctuation (.,;?-) stays readable as it is.
+_INERT = frozenset("&<>\"'[]!*_~`#|$\\:@{}=")
+_WWW = re.compile(r"www\.", re.IGNORECASE)
 _MARKER = re.compile(r"\[(\d+)\]")
 _CITE_LINK = re.compile(r'<sup class="rag-cite"><a href="#rag-src-\d+">\[(\d+)\]</a></sup>')
 EMPTY_SOURCES = (
@@ -42,6 +46,7 @@ CSS = """
 .rag-source { border: 1px solid var(--border-color-primary); border-radius: 8px;
   padding: .6em .8em; margin-bottom: .7em; }
 .rag-source-head { font-weight: 600; }
+.rag-source:target { outline: 2px solid #f59e0b; }
 .rag-meta { font-size: .85em; opacity: .8; margin: .2em 0 .4em 0; word-break: break-all; }
 .rag-context { margin: 0; padding-left: .7em; border-left: 3px solid #f59e0b;
   white-space: pre-wrap; }
@@ -60,11 +65,13 @@ def escape_text(text: str) -> str:
         text: any text, e.g. from an article.
 
     Returns:
-        The text with ``&<>"'`` and every other ASCII punctuation mark written as a numeric
-        character reference; it displays unchanged but cannot form tags, links or math.
+        The text with HTML specials and the characters that start markdown links, images,
+        autolinks, emphasis, code or math written as numeric character references: it displays
+        unchanged but cannot form tags, links or scripts.
     """
-    return "".join(f"&#{ord(ch)};" if ch.isascii() and not ch.isalnum() and ch not in " \n\t"
-                   else ch for ch in text)  # fmt: skip
+    out = "".join(f"&#{ord(ch)};" if ch in _INERT else ch for ch in text)
+    # GFM turns a bare "www.example.com" into a link even without a scheme.
+    return _WWW.sub(lambda m: m.group(0)[:-1] + "&#46;", out)
 
 
 def format_answer(text: str) -> str:
@@ -95,15 +102,15 @@ def plain_text(content: Any) -> str:
     Returns:
         The text without markup.
     """
+    return html.unescape(_CITE_LINK.sub(r"[\1]", _joined(content)))
+
+
+def _joined(content: Any) -> str:
+    """The text parts of a message's content, joined."""
     if isinstance(content, list):
-        content = "\n".join(
-            str(p.get("text", ""))
-            for p in content
-            if isinstance(p, dict) and p.get("type") == "text"
-        )
-    if not isinstance(content, str):
-        return ""
-    return html.unescape(_CITE_LINK.sub(r"[\1]", content))
+        parts = [p.get("text") for p in content if isinstance(p, dict) and p.get("type") == "text"]
+        return "\n".join(str(p) for p in parts if p is not None)
+    return content if isinstance(content, str) else ""
 
 
 def plain_history(history: Sequence[dict[str, Any]] | None) -> list[dict[str, str]]:
@@ -111,7 +118,10 @@ def plain_history(history: Sequence[dict[str, Any]] | None) -> list[dict[str, st
     turns = []
     for msg in history or []:
         role = msg.get("role")
-        text = plain_text(msg.get("content"))
+        # Only assistant turns carry markup written by `format_answer`; user turns are as typed.
+        text = (
+            plain_text(msg.get("content")) if role == "assistant" else _joined(msg.get("content"))
+        )
         if role in ("user", "assistant") and text.strip():
             turns.append({"role": str(role), "content": text})
     return turns
@@ -379,8 +389,8 @@ def build_app(assistant: Assistant, stream_delay: float = STREAM_DELAY) -> gr.Bl
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
-                    label="Chat", elem_id="rag-chat", height=460, latex_delimiters=[],
-                    feedback_options=None, buttons=["copy"], sanitize_html=True,
+                    label="Chat", show_label=False, elem_id="rag-chat", height=460,
+                    latex_delimiters=[], feedback_options=None, buttons=[], sanitize_html=True,
                     placeholder="Ask a question about the news articles.",
                 )  # fmt: skip
                 with gr.Row():
@@ -425,6 +435,8 @@ def build_app(assistant: Assistant, stream_delay: float = STREAM_DELAY) -> gr.Bl
             lambda: ([], EMPTY_SOURCES, ""), None, [chatbot, sources, question],
             api_visibility="private",
         )  # fmt: skip
+        # The chatbot's own trash icon clears the messages; the sources must go with them.
+        chatbot.clear(lambda: EMPTY_SOURCES, None, sources, api_visibility="private")
         files.upload(app.upload, files, [files, upload_status], api_visibility="private")
         gr.api(app.api_chat, api_name="chat")
     return demo

@@ -1,0 +1,76 @@
+"""Start ``app.py`` as a real server on a free localhost port, for the app and browser tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTUP_SECONDS = 180  # first start embeds the corpus on a shared 2-core machine
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running_app(data_dir: Path, **env: str) -> Iterator[str]:
+    """Run ``python app.py`` with ``RAG_DATA_DIR=data_dir`` and yield its URL; stop it after.
+
+    Args:
+        data_dir: the app's data directory.
+        **env: extra environment variables.
+
+    Yields:
+        The app's base URL, once it answers HTTP.
+    """
+    port = free_port()
+    log = data_dir.parent / f"app-{port}.log"
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    inherited = {k: v for k, v in os.environ.items() if k != "RAG_AUTH"}
+    full_env = {
+        **inherited,
+        "RAG_DATA_DIR": str(data_dir),
+        "GRADIO_SERVER_NAME": "127.0.0.1",
+        "GRADIO_SERVER_PORT": str(port),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        **env,
+    }
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=full_env, stdout=out,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            deadline = time.monotonic() + STARTUP_SECONDS
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"app.py exited with {proc.returncode}:\n{log.read_text()}")
+                try:
+                    with urllib.request.urlopen(url, timeout=2) as resp:
+                        if resp.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"app.py did not answer in time:\n{log.read_text()}")
+                time.sleep(0.5)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
