@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE INDEX IF NOT EXISTS documents_root ON documents(root);
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(hash);
+CREATE TABLE IF NOT EXISTS files (doc_id TEXT PRIMARY KEY, path TEXT, digest TEXT);
+CREATE INDEX IF NOT EXISTS files_path ON files(path);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 INSERT OR IGNORE INTO meta VALUES ('generation', '0');
 """
@@ -156,6 +158,7 @@ class Catalog:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+            self._db.execute("DELETE FROM files WHERE doc_id=?", (doc_id,))
             self._bump()
             self._db.execute("COMMIT")
 
@@ -164,7 +167,40 @@ class Catalog:
             "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'"
         )
 
+    def get_meta(self, key: str) -> str | None:
+        rows = self._rows("SELECT value FROM meta WHERE key=?", [key])
+        return str(rows[0][0]) if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def mark_all_stale(self) -> None:
+        """Make the next ingest re-chunk and re-embed every article it sees."""
+        with self._lock:
+            self._db.execute("UPDATE documents SET hash=''")
+            self._db.execute("DELETE FROM files")
+
     def mark_stale(self, doc_id: str) -> None:
-        """Forget an article's hash so the next ingest re-embeds it."""
+        """Forget an article's hashes so the next ingest re-reads and re-embeds it."""
         with self._lock:
             self._db.execute("UPDATE documents SET hash='' WHERE doc_id=?", (doc_id,))
+            self._db.execute("DELETE FROM files WHERE doc_id=?", (doc_id,))
+
+    def file_digests(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """``path -> (bytes digest, doc ids)`` of files whose articles are all indexed."""
+        rows = self._rows("SELECT path, digest, doc_id FROM files ORDER BY path, doc_id")
+        out: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for r in rows:
+            digest, ids = out.get(r[0], (r[1], ()))
+            # A file rewritten between runs can leave rows with two digests: never skip it.
+            out[r[0]] = (digest if digest == r[1] else "", (*ids, r[2]))
+        return out
+
+    def set_file_digests(self, rows: dict[str, tuple[str, str]]) -> None:
+        """Record ``doc_id -> (path, digest)`` for files read cleanly in this run."""
+        with self._lock:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?,?,?)",
+                [(d, path, digest) for d, (path, digest) in rows.items()],
+            )

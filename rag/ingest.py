@@ -7,9 +7,13 @@ converges to the store a clean ingest builds.
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -19,13 +23,14 @@ from rag.chunking import chunk_text
 from rag.embeddings import Embedder
 from rag.errors import IngestLockedError, LoaderError
 from rag.lexical import LexicalIndex
-from rag.loaders import doc_id_for, iter_files, load_file
+from rag.loaders import Loaded, doc_id_for, iter_files, load_file, read_bytes
 from rag.records import Article, Chunk, IngestReport
 from rag.store import VectorStore, chunk_node
 from rag.terms import terms
 
 Progress = Callable[[int, int, str], None]  # (files done, files total, current path)
 _EMBED_BATCH_CHUNKS = 256  # chunks embedded together across articles, for throughput
+_READ_AHEAD = 8  # files parsed ahead of embedding; bounds memory on huge folders
 
 
 @dataclass
@@ -49,10 +54,19 @@ def _reconcile(catalog: Catalog, store: VectorStore) -> None:
             catalog.mark_stale(row["doc_id"])
 
 
-def _write(batch: list[_Pending], catalog: Catalog, store: VectorStore, embedder: Embedder) -> int:
+def _write(
+    batch: list[_Pending],
+    catalog: Catalog,
+    store: VectorStore,
+    embedder: Embedder,
+    report: IngestReport,
+) -> None:
     """Embed a batch of articles' chunks, write vectors, then commit each article."""
     texts = [c.text for p in batch for c in p.chunks]
+    began = time.perf_counter()
     vectors = embedder.encode(texts)
+    _add_time(report, "embed", began)
+    began = time.perf_counter()
     row = 0
     for p in batch:
         nodes = []
@@ -71,7 +85,14 @@ def _write(batch: list[_Pending], catalog: Catalog, store: VectorStore, embedder
             p.chunks,
             [" ".join(title_terms + terms(c.text)) for c in p.chunks],
         )
-    return len(texts)
+    _add_time(report, "write", began)
+    report.chunks += len(texts)
+
+
+def _add_time(report: IngestReport, stage: str, began: float) -> None:
+    report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + (
+        time.perf_counter() - began
+    )
 
 
 def ingest(
@@ -119,10 +140,56 @@ def ingest(
     try:
         return _ingest_locked(
             paths, catalog, store, lexical, embedder, max_bytes, chunk_chars, chunk_overlap,
-            keep_missing, progress,
+            keep_missing, progress, f"{embedder.name}|{chunk_chars}|{chunk_overlap}",
         )  # fmt: skip
     finally:
         lock.release()
+
+
+@dataclass
+class _Read:
+    """One file after reading, hashing and (unless unchanged) parsing, done off the main thread."""
+
+    root: Path
+    file: Path
+    doc_id: str
+    digest: str | None = None
+    loaded: Loaded | None = None
+    error: str | None = None
+    unchanged: tuple[str, ...] = ()  # doc ids of a byte-identical, fully indexed file
+    seconds: float = 0.0
+
+
+def _read(
+    root: Path, file: Path, max_bytes: int, known: dict[str, tuple[str, tuple[str, ...]]]
+) -> _Read:
+    began = time.perf_counter()
+    out = _Read(root, file, doc_id_for(root, file))
+    try:
+        data = read_bytes(file, max_bytes)
+        out.digest = hashlib.sha256(data).hexdigest()
+        previous = known.get(str(file.resolve()))
+        if previous and previous[0] == out.digest:
+            # Same bytes as last time: skip parsing, the expensive part of a re-ingest.
+            out.unchanged = previous[1]
+        else:
+            out.loaded = load_file(file, out.doc_id, max_bytes, data=data)
+    except LoaderError as exc:
+        out.error = str(exc)
+    out.seconds = time.perf_counter() - began
+    return out
+
+
+def _prefetch(fn: Callable[..., _Read], items: list[tuple[Path, Path]]) -> Iterator[_Read]:
+    """Read files in a worker thread a few ahead of the consumer, which embeds meanwhile."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rag-read") as pool:
+        window: deque[Future[_Read]] = deque()
+        for root, file in items:
+            window.append(pool.submit(fn, root, file))
+            if len(window) >= _READ_AHEAD:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
 
 
 def _ingest_locked(
@@ -136,46 +203,61 @@ def _ingest_locked(
     chunk_overlap: int,
     keep_missing: bool,
     progress: Progress | None,
+    signature: str,
 ) -> IngestReport:
-    began = time.perf_counter()
+    run_began = time.perf_counter()
     report = IngestReport()
+    if catalog.get_meta("signature") not in (None, signature):
+        # Another model or chunking: every article must be re-chunked and re-embedded.
+        catalog.mark_all_stale()
+    catalog.set_meta("signature", signature)
     _reconcile(catalog, store)
     hashes = catalog.hashes()
     by_hash = {h: d for d, h in hashes.items()}
+    known = catalog.file_digests()
     roots: dict[str, set[str]] = {}  # folder -> doc ids seen under it (for removals)
     files: list[tuple[Path, Path]] = []
     for path in paths:
         if not path.exists() and not path.is_symlink():
             report.failed.append((str(path), "no such file or directory"))
-        elif path.is_dir():
+            continue
+        if path.is_dir():
             roots[str(path.resolve())] = set()
-        files.extend(iter_files([path]) if path.exists() or path.is_symlink() else [])
+        files.extend(iter_files([path]))
 
     pending: list[_Pending] = []
     seen: set[str] = set()
-    for done, (root, file) in enumerate(files, 1):
-        root_key = str(root.resolve())
-        doc_id = doc_id_for(root, file)
-        if root_key in roots:
-            roots[root_key].add(doc_id)
-        try:
-            loaded = load_file(file, doc_id, max_bytes)
-        except LoaderError as exc:
-            report.failed.append((str(file), str(exc)))
+    digests: dict[str, tuple[str, str]] = {}  # doc_id -> (file, digest) of clean files
+    read = partial(_read, max_bytes=max_bytes, known=known)
+    for done, r in enumerate(_prefetch(read, files), 1):
+        root_key = str(r.root.resolve())
+        present = roots.get(root_key, set())
+        present.add(r.doc_id)
+        report.stage_seconds["load"] = report.stage_seconds.get("load", 0.0) + r.seconds
+        if r.error is not None:
+            report.failed.append((str(r.file), r.error))
+        elif r.unchanged and all(hashes.get(d) for d in r.unchanged):
+            present.update(r.unchanged)
+            seen.update(r.unchanged)
+            report.unchanged.extend(r.unchanged)
         else:
+            loaded = r.loaded or load_file(r.file, r.doc_id, max_bytes)
             report.failed.extend(loaded.failed)
             for article in loaded.articles:
-                if root_key in roots:
-                    roots[root_key].add(article.doc_id)
+                present.add(article.doc_id)
                 _classify(article, root_key, hashes, by_hash, seen, report, pending, chunk_chars,
                           chunk_overlap)  # fmt: skip
+                if not loaded.failed and r.digest:
+                    digests[article.doc_id] = (str(r.file.resolve()), r.digest)
         if sum(len(p.chunks) for p in pending) >= _EMBED_BATCH_CHUNKS:
-            report.chunks += _write(pending, catalog, store, embedder)
+            _write(pending, catalog, store, embedder, report)
             pending = []
         if progress:
-            progress(done, len(files), str(file))
+            progress(done, len(files), str(r.file))
     if pending:
-        report.chunks += _write(pending, catalog, store, embedder)
+        _write(pending, catalog, store, embedder, report)
+    # Only now are these articles committed, so their files may be skipped next time.
+    catalog.set_file_digests({d: v for d, v in digests.items() if catalog.document(d)})
 
     if not keep_missing:
         for root_key, present in roots.items():
@@ -184,8 +266,10 @@ def _ingest_locked(
                     store.delete_doc(doc_id)
                     catalog.remove(doc_id)
                     report.removed.append(doc_id)
+    began = time.perf_counter()
     lexical.refresh()
-    report.seconds = time.perf_counter() - began
+    _add_time(report, "bm25", began)
+    report.seconds = time.perf_counter() - run_began
     return report
 
 

@@ -8,12 +8,14 @@ import io
 import json
 import os
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from dateutil.parser import UnknownTimezoneWarning
 
 from rag.errors import LoaderError
 from rag.records import Article
@@ -25,6 +27,8 @@ PDF_TYPES = (".pdf",)
 SUPPORTED = TEXT_TYPES + HTML_TYPES + JSON_TYPES + PDF_TYPES
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _MIN_TEXT_CHARS = 20
+# htmldate (inside trafilatura) warns on zone names like "EST"; the date is still right.
+warnings.filterwarnings("ignore", category=UnknownTimezoneWarning)
 
 
 @dataclass
@@ -108,15 +112,10 @@ def normalize_date(value: Any) -> str | None:
         try:
             return dt.date.fromisoformat(value.strip()[:10]).isoformat()
         except ValueError:
-            import warnings
-
             from dateutil import parser
 
             try:
-                with warnings.catch_warnings():
-                    # Unknown zone names ("EST") only matter for the time, not the date.
-                    warnings.simplefilter("ignore")
-                    return parser.parse(value, fuzzy=False).date().isoformat()
+                return parser.parse(value, fuzzy=False).date().isoformat()
             except (ValueError, OverflowError):
                 return None
     return None
@@ -239,13 +238,14 @@ def parse_pdf(doc_id: str, source: str, data: bytes) -> Article:
     return _article(doc_id, source, text, {"title": title})
 
 
-def load_file(path: Path, doc_id: str, max_bytes: int) -> Loaded:
+def load_file(path: Path, doc_id: str, max_bytes: int, data: bytes | None = None) -> Loaded:
     """Read one file into articles.
 
     Args:
         path: the file.
         doc_id: the id its article gets (records of a JSON file get ``doc_id#key``).
         max_bytes: size limit; larger files are rejected before reading.
+        data: the file's bytes, when the caller has read them already.
 
     Returns:
         The articles, and failures of single records inside the file.
@@ -257,7 +257,8 @@ def load_file(path: Path, doc_id: str, max_bytes: int) -> Loaded:
     if ext not in SUPPORTED:
         kind = f"'{ext}'" if ext else "without an extension"
         raise LoaderError(f"unsupported file type {kind} (supported: {', '.join(SUPPORTED)})")
-    data = read_bytes(path, max_bytes)
+    if data is None:
+        data = read_bytes(path, max_bytes)
     source = str(path)
     if ext in PDF_TYPES:
         if not data.startswith(b"%PDF"):

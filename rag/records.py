@@ -131,6 +131,7 @@ class IngestReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, same as doc_id)
     chunks: int = 0  # chunks embedded and written by this run
     seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # load / embed / write
 
     @property
     def ok(self) -> bool:
@@ -146,6 +147,7 @@ class IngestReport:
             "duplicates": [{"doc_id": d, "same_as": s} for d, s in self.duplicates],
             "chunks": self.chunks,
             "seconds": round(self.seconds, 3),
+            "stage_seconds": {k: round(v, 3) for k, v in self.stage_seconds.items()},
             "counts": {
                 "added": len(self.added),
                 "updated": len(self.updated),

@@ -159,3 +159,18 @@ def test_seed_corpus_ingest(tmp_path):
     assert report.added == ["corpus/netanyahu-blinken-talks.txt"]
     doc = asst.documents()[0]
     assert doc["title"].startswith("Netanyahu Describes Talks") and doc["date"] is None
+
+
+def test_byte_identical_files_are_skipped_and_settings_changes_rechunk(tmp_path):
+    news = _corpus(tmp_path / "news", **{"a.txt": A + " " + B + " " + C})
+    asst = Assistant(data_dir=tmp_path / "data")
+    asst.ingest([news])
+    (news / "a.txt").touch()
+    assert asst.ingest([news]).unchanged == ["news/a.txt"]
+    before = asst.catalog.chunk_ids("news/a.txt")
+    smaller = Assistant(data_dir=tmp_path / "data", chunk_chars=100)
+    report = smaller.ingest([news])
+    assert report.updated == ["news/a.txt"]
+    after = smaller.catalog.chunk_ids("news/a.txt")
+    assert len(after) > len(before)
+    assert smaller.store.all_ids() == set(after)
