@@ -175,7 +175,7 @@ def docs(data_dir: DataDir = None, as_json: AsJson = False) -> None:
 
 
 # Commands of other stages (eval, serve, bench) register themselves below this line.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["rag.eval_cli"]
 
 
 def _register(modules: list[str]) -> None:

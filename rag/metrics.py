@@ -233,9 +233,7 @@ def abstention_scores(pairs: Sequence[tuple[bool, bool]]) -> tuple[Score, Score]
     """
     abstained = [u for a, u in pairs if a]
     unanswerable = [a for a, u in pairs if u]
-    precision = (
-        ok(sum(abstained) / len(abstained)) if abstained else unscorable("no abstentions")
-    )
+    precision = ok(sum(abstained) / len(abstained)) if abstained else unscorable("no abstentions")
     recall = (
         ok(sum(unanswerable) / len(unanswerable))
         if unanswerable

@@ -24,13 +24,54 @@ from rag.terms import terms, words
 THRESHOLD = 0.645
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor",
-                        "without", "denied", "denies", "deny"})  # fmt: skip
+_NEGATIONS = frozenset(
+    {
+        "not",
+        "no",
+        "never",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "without",
+        "denied",
+        "denies",
+        "deny",
+    }
+)
 # Spelled-out numbers count as numbers, so "five-hour" vs "three-hour" is a changed fact.
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
-_NUMBER_WORDS.update({w: str(i) for i, w in enumerate(
-    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split()) if i > 1})
+_CARDINALS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+)
+# "first" is left out: it is far more often an order of events than a count.
+_ORDINALS = (
+    "",
+    "",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+)
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(_CARDINALS)}
+_NUMBER_WORDS.update({w: str(i) for i, w in enumerate(_ORDINALS) if w})
 _NUMBER_WORDS.update({"dozen": "12", "hundred": "100", "thousand": "1000"})
 # A missing number is strong evidence of a changed fact; a negation mismatch a weaker one.
 _NUMBER_PENALTY = 0.5
@@ -114,8 +155,9 @@ class SupportScorer:
             score *= _NUMBER_PENALTY
         if mismatch:
             score *= _NEGATION_PENALTY
-        return SupportDetail(round(score, 6), round(cosine, 6), round(coverage, 6), missing,
-                             mismatch)  # fmt: skip
+        return SupportDetail(
+            round(score, 6), round(cosine, 6), round(coverage, 6), missing, mismatch
+        )
 
     def support(self, claim: str, evidence: Sequence[str]) -> float:
         """How well ``evidence`` supports ``claim``, in [0, 1].
@@ -199,8 +241,9 @@ def load_pairs(path: str | Path) -> list[tuple[str, list[str], bool]]:
         try:
             row = json.loads(line)
             ev = row["evidence"]
-            pairs.append((str(row["claim"]), [ev] if isinstance(ev, str) else list(ev),
-                          bool(row["label"])))  # fmt: skip
+            pairs.append(
+                (str(row["claim"]), [ev] if isinstance(ev, str) else list(ev), bool(row["label"]))
+            )
         except (ValueError, KeyError, TypeError) as exc:
             raise EvalError(f"{path}:{n}: bad support pair: {exc}") from None
     return pairs
