@@ -400,7 +400,9 @@ def build_app(assistant: Assistant, stream_delay: float = STREAM_DELAY) -> gr.Bl
                     )  # fmt: skip
                     ask = gr.Button("Ask", variant="primary", scale=1, elem_id="rag-ask")
                     clear = gr.Button("Clear", scale=1, elem_id="rag-clear")
-                gr.Examples(EXAMPLES, inputs=question, label="Examples")
+                examples = gr.Examples(
+                    EXAMPLES, inputs=question, label="Examples", api_visibility="private"
+                )
                 with gr.Accordion("Settings", open=False, elem_id="rag-settings"):
                     top_k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages (top_k)")
                     with gr.Row():
@@ -424,7 +426,8 @@ def build_app(assistant: Assistant, stream_delay: float = STREAM_DELAY) -> gr.Bl
             return "", [*messages, {"role": "user", "content": text}], text
 
         settings_inputs = [top_k, date_from, date_to]
-        for trigger in (question.submit, ask.click):
+        # Clicking an example fills the box and asks it at once, like pressing Enter.
+        for trigger in (question.submit, ask.click, examples.load_input_event.then):
             trigger(
                 start, [question, chatbot], [question, chatbot, pending], api_visibility="private"
             ).success(

@@ -117,11 +117,21 @@ def test_chat_streams_a_cited_answer_with_highlighted_sources(page: Any) -> None
     page.screenshot(path=str(ARTIFACTS / "chat.png"), full_page=True)
     print(f"\nbrowser timings: first {timings}, follow-up {follow_timings}")
 
+    # An abstention is said plainly, with no markers and no sources.
+    _ask(page, "What is the recipe for banana bread?")
+    last = page.locator("#rag-chat [data-testid=bot]").last
+    assert "don't say" in last.inner_text() and last.locator("sup.rag-cite").count() == 0
+    assert "No sources" in page.locator("#rag-sources").inner_text()
+
     page.click("#rag-clear")
     page.wait_for_function(
         "() => !document.querySelector('#rag-chat [data-testid=bot]')", timeout=10_000
     )
     assert page.locator("#rag-sources mark").count() == 0
+    # Clicking an example asks it straight away.
+    page.get_by_text("How did Netanyahu describe his meeting with Blinken?").first.click()
+    page.wait_for_selector("#rag-chat [data-testid=bot] sup.rag-cite", timeout=30_000)
+    page.wait_for_selector("#rag-sources mark", timeout=30_000)
     assert not page.dialogs
 
 
@@ -130,10 +140,13 @@ def test_article_payloads_are_shown_as_text_never_run(page: Any, tmp_path: Path)
     article = tmp_path / "zorblat-banner.txt"
     article.write_text(XSS_ARTICLE.replace("alert(1)", "alert(1),window.__xss=1"))
     page.click("#rag-upload button.label-wrap")
-    page.set_input_files("#rag-files input[type=file]", str(article))
+    blob = tmp_path / "blob.txt"
+    blob.write_bytes(bytes(range(256)) * 4)
+    page.set_input_files("#rag-files input[type=file]", [str(article), str(blob)])
     status = page.locator("#rag-upload-status")
     status.get_by_text("added").wait_for(timeout=60_000)
     assert "uploads/zorblat-banner.txt" in status.inner_text()
+    assert "blob.txt: rejected: binary content, not text" in status.inner_text()
 
     _ask(page, XSS_QUESTION)
     bot = page.locator("#rag-chat [data-testid=bot]").last
