@@ -59,14 +59,15 @@ def _print_summary(run: EvalRun, out: Console) -> None:
 def eval_command(
     suite: Annotated[Path, typer.Argument(help="Suite file (.jsonl or .yaml).")],
     data_dir: Annotated[
-        Path | None, typer.Option("--data-dir", help="Index folder [env: RAG_DATA_DIR].")
+        Path | None,
+        typer.Option("--data-dir", help="Index folder (env RAG_DATA_DIR, default .rag)."),
     ] = None,
     corpus: Annotated[
         list[Path] | None,
         typer.Option("--corpus", help="Ingest these files/folders first (repeatable)."),
     ] = None,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Output folder [default evals/runs/<time>].")
+        Path | None, typer.Option("--out", help="Output folder (default evals/runs/<UTC time>).")
     ] = None,
     baseline: Annotated[
         Path | None, typer.Option("--baseline", help="Earlier run folder to compare with.")

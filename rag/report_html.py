@@ -51,7 +51,7 @@ def _metric_chart(summary: dict[str, Any]) -> str:
     ax.set_xticklabels(CHART_METRICS, rotation=30, ha="right")
     ax.set_ylim(0, 1.05)
     ax.set_title("Metrics by pipeline (unscorable shown as 0)")
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _png(fig)
 
 
@@ -78,7 +78,7 @@ def _tag_chart(summary: dict[str, Any]) -> str:
     ax.set_xticklabels(tags, rotation=30, ha="right")
     ax.set_ylim(0, 1.05)
     ax.set_title("By tag (ours)")
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _png(fig)
 
 

@@ -99,6 +99,22 @@ def test_load_suite_jsonl_yaml_and_errors(tmp_path: Path) -> None:
         load_suite(tmp_path / "missing.jsonl")
 
 
+def test_shipped_suites_are_valid() -> None:
+    seed = load_suite(ROOT / "evals" / "suites" / "seed.jsonl")
+    assert len(seed) >= 25 and sum(c.unanswerable for c in seed) >= 5
+    assert any(c.history for c in seed) and any("synthesis" in c.tags for c in seed)
+    news = load_suite(ROOT / "evals" / "suites" / "newspaper.jsonl")
+    assert len(news) >= 40 and sum(c.unanswerable for c in news) >= 5
+    assert any(len(c.sources) >= 2 and "multi-doc" in c.tags for c in news)
+
+
+def test_newspaper_sources_name_real_articles(newspaper: Path) -> None:
+    names = [p.name for p in (newspaper / "html").iterdir()]
+    for case in load_suite(ROOT / "evals" / "suites" / "newspaper.jsonl"):
+        for source in case.sources:
+            assert any(source in n for n in names), f"{case.id}: no article matches {source!r}"
+
+
 def test_parse_thresholds() -> None:
     assert parse_thresholds(["mrr=0.8", "hit_rate = 0.9"]) == {"mrr": 0.8, "hit_rate": 0.9}
     for bad, message in [
@@ -257,3 +273,44 @@ def test_cli_corpus_ingests_first(suite: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["k"] == 3 and summary["manifest"]["ingest"]["counts"]["added"] == 1
+
+
+def test_score_case_catches_unsupported_and_fake_quotes(seeded: Assistant) -> None:
+    # What an LLM answer could get wrong: a changed number, and a quote not in the article.
+    from rag.evalscore import Judge, score_case
+    from rag.evalsuite import Case
+    from rag.records import Answer, AnswerSentence, Citation
+    from rag.support import default_scorer
+
+    text = seeded.document_text("corpus/netanyahu-blinken-talks.txt") or ""
+    real = "Approximately 1,200 people were killed, and 251 were taken hostage"
+    start = text.index(real)
+    good = Citation(
+        1, "corpus/netanyahu-blinken-talks.txt", "t", "s", real, start, start + len(real), 1.0
+    )
+    fake = Citation(
+        2, "corpus/netanyahu-blinken-talks.txt", "t", "s", "Hamas freed everyone.", 0, 21, 1.0
+    )
+    sentences = [
+        AnswerSentence("About 1,200 people were killed and 251 taken hostage.", (1,)),
+        AnswerSentence("About 9,999 people were killed in the attack.", (1,)),
+        AnswerSentence("Hamas freed everyone.", (2,)),
+    ]
+    answer = Answer(
+        "q",
+        " ".join(s.text for s in sentences),
+        [good, fake],
+        False,
+        "q",
+        sentences,
+        [],
+        mode="llm",
+    )
+    case = Case(id="x", question="How many were killed?", facts=["1,200"], sources=["netanyahu"])
+    row = score_case(case, answer, 0.1, 5, Judge(default_scorer(), seeded.document_text))
+    metrics = row["metrics"]
+    assert metrics["citation_recall"]["value"] == pytest.approx(2 / 3)  # fake quote "supports"
+    assert metrics["faithfulness"]["value"] == pytest.approx(1 / 3)  # but is not in the article
+    assert metrics["citation_precision"]["value"] == pytest.approx(2 / 3)
+    assert metrics["hit_rate"]["value"] == 0.0  # no hits were retrieved
+    assert not row["passed"] and any("faithfulness" in c for c in row["failing_checks"])
