@@ -91,16 +91,19 @@ def main() -> int:
     demo = build_app(assistant)
     # Gradio's own limit stops huge bodies early; the app's per-file check gives the message.
     max_upload = int(assistant.settings.max_file_bytes * 2)
-    demo.queue(default_concurrency_limit=4).launch(
-        server_name=host,
-        server_port=int(port_text),
-        auth=auth,
-        max_file_size=max_upload,
-        show_error=True,
-        css=CSS,
-        theme=gr.themes.Soft(),
-        footer_links=["api"],
-    )
+    try:
+        demo.queue(default_concurrency_limit=4).launch(
+            server_name=host,
+            server_port=int(port_text),
+            auth=auth,
+            max_file_size=max_upload,
+            show_error=True,
+            css=CSS,
+            theme=gr.themes.Soft(),
+            footer_links=["api"],
+        )
+    except OSError as exc:  # port taken or address not available
+        return fail(f"cannot serve on {host}:{port_text}: {exc}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Unit tests of the chat UI's formatting, escaping, upload validation and handlers."""
+"""Unit tests of the chat UI: markup and escaping, upload validation, handlers, app.py checks."""
 
 from __future__ import annotations
 
@@ -11,17 +11,16 @@ import gradio as gr
 import pytest
 
 from rag import Assistant
-from rag.chat import (
-    ChatApp,
+from rag.chat import ChatApp, stream_prefixes
+from rag.records import Answer, Citation
+from rag.render import (
     escape_text,
     format_answer,
     plain_history,
     plain_text,
     quote_context,
     render_sources,
-    stream_prefixes,
 )
-from rag.records import Answer, Citation
 from rag.uploads import UploadError, safe_name, store_uploads
 from tests.conftest import ROOT, SEED_ID, seed_text
 
