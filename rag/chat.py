@@ -183,7 +183,10 @@ def build_app(assistant: Assistant, stream_delay: float = STREAM_DELAY) -> gr.Bl
     """
     app = ChatApp(assistant, stream_delay)
     settings = assistant.settings
-    with gr.Blocks(title="News assistant", analytics_enabled=False) as demo:
+    # delete_cache: uploads are copied into the data dir, so Gradio's temporary copies can go.
+    with gr.Blocks(
+        title="News assistant", analytics_enabled=False, delete_cache=(3600, 3600)
+    ) as demo:
         gr.Markdown(
             "## News assistant\nAsk about the articles. Every sentence of an answer is quoted "
             "from an article; click a [n] marker to see the quote in its paragraph."
@@ -211,9 +214,11 @@ def build_app(assistant: Assistant, stream_delay: float = STREAM_DELAY) -> gr.Bl
                         date_from = gr.Textbox(label="From date", placeholder="YYYY-MM-DD")
                         date_to = gr.Textbox(label="To date", placeholder="YYYY-MM-DD")
                 with gr.Accordion("Add articles", open=False, elem_id="rag-upload"):
+                    # No file_types: Gradio would refuse the whole batch for one bad file; our
+                    # own check gives each rejected file its reason.
                     files = gr.File(
                         label=f"Upload {' '.join(ALLOWED_TYPES)} (up to {settings.max_file_mb:g} "
-                        "MB each)", file_count="multiple", file_types=list(ALLOWED_TYPES),
+                        "MB each)", file_count="multiple",
                         type="filepath", elem_id="rag-files",
                     )  # fmt: skip
                     upload_status = gr.HTML(elem_id="rag-upload-status")

@@ -142,11 +142,14 @@ def test_article_payloads_are_shown_as_text_never_run(page: Any, tmp_path: Path)
     page.click("#rag-upload button.label-wrap")
     blob = tmp_path / "blob.txt"
     blob.write_bytes(bytes(range(256)) * 4)
-    page.set_input_files("#rag-files input[type=file]", [str(article), str(blob)])
+    exe = tmp_path / "notes.exe"
+    exe.write_text("not an article")
+    page.set_input_files("#rag-files input[type=file]", [str(article), str(blob), str(exe)])
     status = page.locator("#rag-upload-status")
     status.get_by_text("added").wait_for(timeout=60_000)
     assert "uploads/zorblat-banner.txt" in status.inner_text()
     assert "blob.txt: rejected: binary content, not text" in status.inner_text()
+    assert "notes.exe: rejected: unsupported file type '.exe'" in status.inner_text()
 
     _ask(page, XSS_QUESTION)
     bot = page.locator("#rag-chat [data-testid=bot]").last
