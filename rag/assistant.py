@@ -168,7 +168,7 @@ class Assistant:
         text = self._check_text(question, "question")
         query = condense(text, check_history(history))
         filters = Filters.make(sources, date_from, date_to)
-        vector = self.embedder.encode([query])[0]
+        vector = self.embedder.encode_query(query)
         k = max(top_k or self.settings.top_k, 1)
         hits = self.retriever.search(query, k, filters, query_vector=vector)
         return self.answerer.answer(text, query, vector, hits)

@@ -74,6 +74,13 @@ class Embedder:
         self.name = name
         self.batch_size = batch_size
         self.model = load_model(name)
+        # Chat users repeat and rephrase; a repeated query costs no model call.
+        self.encode_query = lru_cache(maxsize=2048)(self._encode_query)
+
+    def _encode_query(self, text: str) -> np.ndarray:
+        vector = self.encode([text])[0]
+        vector.setflags(write=False)  # shared between callers through the cache
+        return vector
 
     @property
     def dimension(self) -> int:
@@ -108,7 +115,7 @@ class LlamaIndexEmbedding(BaseEmbedding):
         return "NewsRagSentenceTransformer"
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self._embedder.encode([query])[0].tolist()
+        return self._embedder.encode_query(query).tolist()
 
     def _get_text_embedding(self, text: str) -> list[float]:
         return self._embedder.encode([text])[0].tolist()

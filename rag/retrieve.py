@@ -100,7 +100,7 @@ class Retriever:
         store: VectorStore,
         lexical: LexicalIndex,
         embedder: Embedder,
-        fusion: str = "rrf",
+        fusion: str = "weighted",
         rrf_k: int = 60,
         dense_weight: float = 0.5,
     ) -> None:
@@ -141,7 +141,7 @@ class Retriever:
         pool = max(4 * top_k, 20)
         dense: dict[str, float] = {}
         if self.fusion != "bm25":
-            vec = query_vector if query_vector is not None else self.embedder.encode([query])[0]
+            vec = query_vector if query_vector is not None else self.embedder.encode_query(query)
             dense = dict(self.store.query(vec.tolist(), pool, allowed))
         lexical: dict[str, float] = {}
         if self.fusion != "dense":
