@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -61,6 +62,22 @@ def _candidates(hits: list[Hit]) -> list[tuple[Quote, int]]:
                           hit.url)  # fmt: skip
             out.append((quote, rank))
     return out
+
+
+def stream_pieces(text: str, words: int = 3) -> Iterator[str]:
+    """Pieces of ``text`` of a few words each, whose concatenation is exactly ``text``.
+
+    Args:
+        text: an answer text.
+        words: words per piece.
+
+    Returns:
+        An iterator of consecutive pieces (each keeps its trailing whitespace).
+    """
+    tokens = re.findall(r"\S+\s*", text)
+    lead = text[: len(text) - len(text.lstrip())]
+    for i in range(0, len(tokens), words):
+        yield (lead if i == 0 else "") + "".join(tokens[i : i + words])
 
 
 def lexical_overlap(query: str, sentence: str) -> float:

@@ -173,6 +173,13 @@ class Assistant:
         hits = self.retriever.search(query, k, filters, query_vector=vector)
         return self.answerer.answer(text, query, vector, hits)
 
+    def warm_up(self) -> None:
+        """Load the model and open every store now, so the first request is not the slow one."""
+        self.embedder.encode_query("warm up")
+        self.store.count()
+        self.lexical.refresh()
+        _ = self.retriever, self.answerer
+
     def documents(self) -> list[dict[str, Any]]:
         """Metadata of every ingested article (no text)."""
         return self.catalog.documents()

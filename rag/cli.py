@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from rag.assistant import Assistant
-from rag.errors import RagError
+from rag.errors import ConfigError, RagError
 from rag.records import Answer, Hit
 
 app = typer.Typer(
@@ -172,6 +172,33 @@ def docs(data_dir: DataDir = None, as_json: AsJson = False) -> None:
     for d in documents:
         out.print(f"{d['doc_id']}  [dim]{d['n_chunks']} chunks  {d['date'] or ''}[/dim]  "
                   f"{d['title'] or ''}", highlight=False)  # fmt: skip
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    data_dir: DataDir = None,
+) -> None:
+    """Serve the REST API (and an OpenAI-compatible /v1/chat/completions); docs at /docs."""
+    with _errors():
+        assistant = _assistant(data_dir)
+        key = assistant.settings.api_key
+        if host not in LOOPBACK and key is None:
+            raise ConfigError(
+                f"refusing to serve on {host} without an API key: set RAG_API_KEY "
+                "(clients then send 'Authorization: Bearer <key>')"
+            )
+        import uvicorn
+
+        from rag.api import create_app
+
+        assistant.warm_up()
+        api = create_app(assistant, key.get_secret_value() if key else None)
+    uvicorn.run(api, host=host, port=port, log_level="info")
 
 
 # Commands of other stages (eval, serve, bench) register themselves below this line.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rag.errors import ConfigError
@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(5.0, gt=0, description="Files larger than this are rejected.")
     max_question_chars: int = Field(2000, ge=10)
     answer_sentences: int = Field(4, ge=1, le=20)
+    api_key: SecretStr | None = Field(
+        None, description="Bearer token for `rag serve`; required beyond localhost."
+    )
     abstain_threshold: float = Field(
         0.40, ge=0.0, le=1.0, description="Evidence score below which the assistant abstains."
     )
