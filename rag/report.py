@@ -6,6 +6,24 @@ from typing import Any
 
 from rag.evalscore import ALL_METRICS
 
+EXTRACTIVE_NOTE = (
+    "In extractive mode every answer sentence is a verbatim quote, so citation precision/recall "
+    "and faithfulness mainly confirm that quotes exist at their offsets; they discriminate when "
+    "answers are generated."
+)
+VANILLA_NOTE = (
+    "Vanilla: llama-index VectorStoreIndex over the same Chroma collection, dense top-k, the one "
+    "sentence closest to the question as the answer; it ignores history, never abstains and "
+    "re-embeds candidate sentences on every question (no cache), which shows in its latency."
+)
+
+
+def notes(summary: dict[str, Any]) -> list[str]:
+    """Caveats a reader needs to read the summary table right."""
+    out = [EXTRACTIVE_NOTE] if summary["mode"] == "extractive" else []
+    return out + ([VANILLA_NOTE] if "vanilla" in summary["pipelines"] else [])
+
+
 TAG_COLUMNS = ("hit_rate", "mrr", "fact_recall", "all_facts", "faithfulness", "abstention_correct")
 
 
@@ -113,6 +131,8 @@ def render_markdown(summary: dict[str, Any], rows: dict[str, list[dict[str, Any]
         "",
         *_md_table(*summary_table(summary)),
     ]
+    for note in notes(summary):
+        lines += [f"_{note}_", ""]
     if summary["fail_under"]:
         lines += ["## Thresholds (--fail-under)", ""]
         lines += _md_table(

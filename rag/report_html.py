@@ -10,7 +10,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from rag.evalscore import QUESTION_METRICS
-from rag.report import baseline_table, fmt, summary_table, tag_table
+from rag.report import baseline_table, fmt, notes, summary_table, tag_table
 
 CHART_METRICS = (
     "hit_rate",
@@ -163,6 +163,7 @@ def render_html(summary: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) 
         f"</code>; model {escape(man['model']['name'])}.</p>",
         "<h2>Summary</h2>",
         _table(*summary_table(summary)),
+        "".join(f"<p><small>{escape(note)}</small></p>" for note in notes(summary)),
         _metric_chart(summary),
         _latency_chart(rows),
     ]
