@@ -201,6 +201,12 @@ class Assistant:
         """This assistant's hybrid retrieval as a llama-index retriever."""
         return AssistantRetriever(self, top_k)
 
+    def as_langchain_retriever(self, top_k: int | None = None) -> Any:
+        """This assistant's retrieval as a LangChain retriever (extra ``[langchain]``)."""
+        from rag.langchain import as_langchain_retriever
+
+        return as_langchain_retriever(self, top_k)
+
     def llama_embed_model(self) -> LlamaIndexEmbedding:
         """The embedding model as a llama-index ``embed_model`` (same weights, loaded once)."""
         return LlamaIndexEmbedding(self.embedder)

@@ -89,3 +89,13 @@ def test_as_llama_index_retriever(seeded):
         assert meta["doc_id"] == SEED_ID
         assert text[meta["start"] : meta["end"]] == n.node.get_content()
     assert any("Philadelphi" in n.node.get_content() for n in response.source_nodes)
+
+
+def test_as_langchain_retriever(seeded):
+    pytest.importorskip("langchain_core", reason="langchain-core not installed (extra [langchain])")
+    docs = seeded.as_langchain_retriever(top_k=2).invoke("Philadelphi Corridor")
+    text = seed_text()
+    assert len(docs) == 2 and "Philadelphi" in docs[0].page_content
+    for d in docs:
+        assert text[d.metadata["start"] : d.metadata["end"]] == d.page_content
+        assert d.metadata["doc_id"] == SEED_ID
