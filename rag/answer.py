@@ -13,6 +13,7 @@ from rag.chunking import split_sentences
 from rag.citations import Quote, cite
 from rag.embeddings import Embedder
 from rag.records import Answer, Hit
+from rag.relevance import IdfFn, has_expected_answer, rare_term_coverage
 from rag.terms import terms, words
 
 ABSTAIN_TEXT = "The articles don't say. None of the retrieved passages answers this question."
@@ -20,6 +21,9 @@ _MIN_WORDS = 4  # bylines and section labels are not answers
 _SIMILAR_SENTENCE = 0.7  # word-set Jaccard above which two sentences say the same thing
 _EVIDENCE_HITS = 8  # sentences are drawn from this many top hits
 _CONTINUATION_SHARED = 2  # content terms a next sentence shares with a chosen one
+_MISSING_ANSWER_TYPE = 0.75  # score factor for "how many" answered without any number
+_PARAPHRASE_COSINE = 0.6  # evidence this close in meaning needs no shared rare terms
+_MIN_RARE_COVERAGE = 0.5  # else at least half the question's IDF mass must appear
 
 
 class _VectorCache:
@@ -80,12 +84,6 @@ def stream_pieces(text: str, words: int = 3) -> Iterator[str]:
         yield (lead if i == 0 else "") + "".join(tokens[i : i + words])
 
 
-def lexical_overlap(query: str, sentence: str) -> float:
-    """Share of the query's content terms that occur in the sentence."""
-    q = set(terms(query))
-    return len(q & set(terms(sentence))) / len(q) if q else 0.0
-
-
 class ExtractiveAnswerer:
     """Scores candidate sentences by meaning and wording, abstains when evidence is weak."""
 
@@ -93,12 +91,14 @@ class ExtractiveAnswerer:
         self,
         embedder: Embedder,
         article_text: Callable[[str], str | None],
+        idf: IdfFn | None = None,
         threshold: float = 0.4,
         max_sentences: int = 4,
     ) -> None:
         self.threshold = threshold
         self.max_sentences = max_sentences
         self._article_text = article_text
+        self._idf: IdfFn = idf or (lambda _term: 1.0)
         self._vectors = _VectorCache(embedder)
 
     def _continuation(self, quote: Quote) -> Quote | None:
@@ -125,14 +125,34 @@ class ExtractiveAnswerer:
                      quote.score, quote.date, quote.url)  # fmt: skip
 
     def score(self, query: str, query_vector: np.ndarray, quotes: list[Quote]) -> list[float]:
-        """Support of each sentence for the query, in [0, 1]."""
+        """Support of each sentence for the query, in [0, 1].
+
+        Meaning (cosine) and wording (IDF-weighted share of the query's terms in the sentence),
+        discounted when the question asks for a number, time or amount the sentence lacks.
+        """
         if not quotes:
             return []
         cos = self._vectors.get([q.text for q in quotes]) @ query_vector
         return [
-            float(0.7 * max(c, 0.0) + 0.3 * lexical_overlap(query, q.text))
+            float(
+                (0.7 * max(c, 0.0) + 0.3 * rare_term_coverage(query, [q.text], self._idf))
+                * (1.0 if has_expected_answer(query, q.text) else _MISSING_ANSWER_TYPE)
+            )
             for c, q in zip(cos, quotes, strict=True)
         ]
+
+    def _off_topic(
+        self, query: str, query_vector: np.ndarray, best: Quote, hits: list[Hit]
+    ) -> bool:
+        """True when the evidence misses the question's rare terms and is not a close paraphrase.
+
+        A question about "Neptune's moons" retrieves the nearest article about space; its
+        sentences score well on meaning, but "Neptune" is nowhere in them.
+        """
+        if float(self._vectors.get([best.text])[0] @ query_vector) >= _PARAPHRASE_COSINE:
+            return False
+        context = [h.text for h in hits if h.doc_id == best.doc_id] + [best.title]
+        return rare_term_coverage(query, context, self._idf) < _MIN_RARE_COVERAGE
 
     def answer(
         self, question: str, query: str, query_vector: np.ndarray, hits: list[Hit]
@@ -158,7 +178,11 @@ class ExtractiveAnswerer:
             ),
             key=lambda x: -x[0],
         )
-        if not ranked or ranked[0][1].score < self.threshold:
+        if (
+            not ranked
+            or ranked[0][1].score < self.threshold
+            or self._off_topic(query, query_vector, ranked[0][1], hits)
+        ):
             return Answer(question, ABSTAIN_TEXT, [], True, query, [], hits)
         best = ranked[0][1].score
         floor = max(self.threshold, 0.75 * best)

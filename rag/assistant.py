@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -11,19 +12,23 @@ from typing import Any
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from rag.answer import ExtractiveAnswerer
+from rag.answer import ExtractiveAnswerer, stream_pieces
 from rag.catalog import Catalog
 from rag.config import Settings, load_settings
 from rag.embeddings import Embedder, LlamaIndexEmbedding
-from rag.errors import QueryError
+from rag.errors import ConfigError, QueryError, RagError
 from rag.followup import check_history, condense
+from rag.generate import LLMAnswerer
 from rag.ingest import Progress, ingest
 from rag.lexical import LexicalIndex
 from rag.records import Answer, Hit, IngestReport
 from rag.retrieve import Filters, Retriever
 from rag.store import VectorStore
+from rag.support import SupportScorer
+from rag.verify import Verifier
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+ANSWER_MODES = ("extractive", "llm")
 
 
 class Assistant:
@@ -46,7 +51,10 @@ class Assistant:
     # Components open lazily so that constructing an Assistant is cheap and never fails on I/O.
     @cached_property
     def embedder(self) -> Embedder:
-        return Embedder(self.settings.embed_model, self.settings.embed_batch_size)
+        s = self.settings
+        return Embedder(
+            s.embed_model, s.embed_batch_size, s.embed_backend, self.data_dir / "models"
+        )
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -73,8 +81,44 @@ class Assistant:
     def answerer(self) -> ExtractiveAnswerer:
         s = self.settings
         return ExtractiveAnswerer(
-            self.embedder, self.document_text, s.abstain_threshold, s.answer_sentences
-        )
+            self.embedder, self.document_text, self.lexical.idf, s.abstain_threshold,
+            s.answer_sentences,
+        )  # fmt: skip
+
+    @cached_property
+    def verifier(self) -> Verifier:
+        # The support threshold is calibrated on the bundled model; share its weights if loaded.
+        bundled = self.settings.embed_model == "bundled"
+        return Verifier(SupportScorer(self.embedder) if bundled else SupportScorer())
+
+    @cached_property
+    def generator(self) -> LLMAnswerer:
+        return LLMAnswerer(self.settings, self.verifier)
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when ``settings.llm`` names a backend (answers default to mode "llm")."""
+        return self.settings.llm != "none"
+
+    def answer_mode(self, mode: str | None = None) -> str:
+        """The mode an answer will use: ``mode`` checked, or the default for the settings.
+
+        Args:
+            mode: ``"extractive"``, ``"llm"`` or None (``"llm"`` when a backend is set).
+
+        Returns:
+            The mode; raises `ConfigError` for an unknown mode or ``"llm"`` without a backend.
+        """
+        if mode is None:
+            return "llm" if self.llm_configured else "extractive"
+        if mode not in ANSWER_MODES:
+            raise ConfigError(f"mode must be one of {', '.join(ANSWER_MODES)}, not {mode!r}")
+        if mode == "llm" and not self.llm_configured:
+            raise ConfigError(
+                "mode 'llm' needs an LLM backend: set RAG_LLM to llamacpp:/path/model.gguf, "
+                "openai:http://host:port/v1 or ollama:model"
+            )
+        return mode
 
     def ingest(
         self,
@@ -153,6 +197,7 @@ class Assistant:
         sources: list[str] | str | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
+        mode: str | None = None,
     ) -> Answer:
         """Answer a question from the articles, citing an exact quote for every sentence.
 
@@ -161,17 +206,60 @@ class Assistant:
             history: earlier turns ``[{"role": "user"|"assistant", "content": ...}]``.
             top_k: number of chunks to draw evidence from (default ``settings.top_k``).
             sources, date_from, date_to: retrieval filters, as in `retrieve`.
+            mode: ``"extractive"`` or ``"llm"`` (default: ``"llm"`` when a backend is set).
 
         Returns:
             An `Answer`; ``answer.abstained`` is True when the articles don't answer.
         """
+        final = None
+        for item in self.ask_stream(question, history, top_k, sources, date_from, date_to, mode):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None  # ask_stream always ends with the answer
+        return final
+
+    def ask_stream(
+        self,
+        question: str,
+        history: Sequence[dict[str, str]] | None = None,
+        top_k: int | None = None,
+        sources: list[str] | str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        mode: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Answer like `ask`, yielding the text as it is written, then the final `Answer`.
+
+        In LLM mode the deltas are the model's raw tokens; the final answer is the verified
+        one (markers renumbered, unsupported sentences flagged or removed, or the extractive
+        answer with a ``notice`` when the model fails). Invalid input raises before any yield.
+
+        Args:
+            question, history, top_k, sources, date_from, date_to, mode: as in `ask`.
+
+        Returns:
+            An iterator of text deltas (str) whose last item is the `Answer`.
+        """
+        use_llm = self.answer_mode(mode) == "llm"
         text = self._check_text(question, "question")
-        query = condense(text, check_history(history))
+        turns = check_history(history)
         filters = Filters.make(sources, date_from, date_to)
+        query = self.generator.condense(text, turns) if use_llm else condense(text, turns)
+        return self._answer_stream(text, query, filters, top_k, use_llm)
+
+    def _answer_stream(
+        self, text: str, query: str, filters: Filters, top_k: int | None, use_llm: bool
+    ) -> Iterator[str | Answer]:
         vector = self.embedder.encode_query(query)
         k = max(top_k or self.settings.top_k, 1)
         hits = self.retriever.search(query, k, filters, query_vector=vector)
-        return self.answerer.answer(text, query, vector, hits)
+        extractive = self.answerer.answer(text, query, vector, hits)
+        # Too little evidence to answer from: abstain without asking the model to try.
+        if not use_llm or extractive.abstained:
+            yield from stream_pieces(extractive.text)
+            yield extractive
+            return
+        yield from self.generator.stream(text, query, hits, extractive)
 
     def warm_up(self) -> None:
         """Load the model and open every store now, so the first request is not the slow one."""
@@ -179,6 +267,10 @@ class Assistant:
         self.store.count()
         self.lexical.refresh()
         _ = self.retriever, self.answerer
+        if self.llm_configured:
+            # Answers will carry the reason as a notice; warming up must not fail.
+            with contextlib.suppress(RagError):
+                self.generator.llm()
 
     def documents(self) -> list[dict[str, Any]]:
         """Metadata of every ingested article (no text)."""

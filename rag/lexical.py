@@ -66,6 +66,26 @@ class LexicalIndex:
                 self._rebuild(generation)
             self._generation = generation
 
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of an analysed term over chunks; unseen terms score highest.
+
+        Args:
+            term: a term as produced by `rag.terms.terms`.
+
+        Returns:
+            ``log(1 + N / (df + 0.5))``; a term in no chunk gets the largest value.
+        """
+        self.refresh()
+        with self._lock:
+            bm25, n = self._bm25, max(len(self._ids), 1)
+        df = 0
+        if bm25 is not None:
+            tid = bm25.vocab_dict.get(term)
+            if tid is not None:
+                indptr = bm25.scores["indptr"]
+                df = int(indptr[tid + 1] - indptr[tid])
+        return float(np.log1p(n / (df + 0.5)))
+
     def search(
         self, query: str, k: int, allowed: set[str] | None = None
     ) -> list[tuple[str, float]]:
