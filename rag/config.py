@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from rag.errors import ConfigError
 
 FUSION_METHODS = ("rrf", "weighted", "dense", "bm25")
+EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")
 
 
 class Settings(BaseSettings):
@@ -25,6 +26,9 @@ class Settings(BaseSettings):
         "sentence-transformers model path or hub id.",
     )
     embed_batch_size: int = Field(64, ge=1, le=4096)
+    embed_backend: str = Field(
+        "torch", description="torch, onnx or onnx-int8 (exported once under data_dir/models)."
+    )
     chroma_url: str | None = Field(None, description="http://host:port of a Chroma server.")
     collection: str = Field("articles", min_length=3)
     chunk_chars: int = Field(700, ge=100, le=20000, description="Target chunk size (chars).")
@@ -49,6 +53,15 @@ class Settings(BaseSettings):
     def _check_fusion(cls, value: str) -> str:
         if value not in FUSION_METHODS:
             raise ValueError(f"fusion must be one of {', '.join(FUSION_METHODS)}, not {value!r}")
+        return value
+
+    @field_validator("embed_backend")
+    @classmethod
+    def _check_backend(cls, value: str) -> str:
+        if value not in EMBED_BACKENDS:
+            raise ValueError(
+                f"embed_backend must be one of {', '.join(EMBED_BACKENDS)}, not {value!r}"
+            )
         return value
 
     @field_validator("chroma_url")

@@ -12,10 +12,13 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
+from rag.config import EMBED_BACKENDS
 from rag.errors import ModelError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+
+    from rag.onnx_backend import OnnxEncoder
 
 BUNDLED = "bundled"
 _load_lock = threading.Lock()
@@ -67,30 +70,67 @@ def load_model(name: str) -> SentenceTransformer:
             raise ModelError(f"cannot load embedding model {name!r}: {exc}") from None
 
 
-class Embedder:
-    """Normalised embeddings for chunks, sentences and queries."""
+@lru_cache(maxsize=4)
+def _onnx_encoder(name: str, quantize: bool, cache_dir: Path) -> OnnxEncoder:
+    from rag.onnx_backend import OnnxEncoder, export
 
-    def __init__(self, name: str = BUNDLED, batch_size: int = 64) -> None:
-        self.name = name
-        self.batch_size = batch_size
-        self.model = load_model(name)
+    model_dir = Path(resolve_model(name))
+    if not model_dir.is_dir():
+        raise ModelError(f"the ONNX backend needs a local model folder, not {name!r}")
+    folder = cache_dir / f"{model_dir.parent.name}-{model_dir.name}-onnx"
+    return OnnxEncoder(model_dir, export(model_dir, folder, quantize))
+
+
+class Embedder:
+    """Normalised embeddings for chunks, sentences and queries.
+
+    Args:
+        name: ``"bundled"``, a local sentence-transformers folder or a hub id.
+        batch_size: texts per forward pass.
+        backend: ``torch`` (sentence-transformers), ``onnx`` or ``onnx-int8`` (ONNX Runtime,
+            exported once from the local weights into ``cache_dir``).
+        cache_dir: where exported ONNX models are kept.
+    """
+
+    def __init__(
+        self,
+        name: str = BUNDLED,
+        batch_size: int = 64,
+        backend: str = "torch",
+        cache_dir: Path | None = None,
+    ) -> None:
+        if backend not in EMBED_BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(EMBED_BACKENDS)}, not {backend!r}")
+        self.name, self.batch_size, self.backend = name, batch_size, backend
+        self._onnx = (
+            _onnx_encoder(name, backend == "onnx-int8", cache_dir or Path(".rag") / "models")
+            if backend != "torch"
+            else None
+        )
         # Chat users repeat and rephrase; a repeated query costs no model call.
         self.encode_query = lru_cache(maxsize=2048)(self._encode_query)
+
+    @property
+    def identity(self) -> str:
+        """Model and backend: vectors from different identities must not be mixed."""
+        return f"{self.name}:{self.backend}"
+
+    @property
+    def model(self) -> SentenceTransformer:
+        """The sentence-transformers model (loaded on first use with the ONNX backends)."""
+        return load_model(self.name)
 
     def _encode_query(self, text: str) -> np.ndarray:
         vector = self.encode([text])[0]
         vector.setflags(write=False)  # shared between callers through the cache
         return vector
 
-    @property
-    def dimension(self) -> int:
-        dim = self.model.get_sentence_embedding_dimension()
-        return int(dim) if dim else len(self.encode(["x"])[0])
-
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
+        if self._onnx is not None:
+            return self._onnx.encode(texts, self.batch_size)
         vectors = self.model.encode(
             texts,
             batch_size=self.batch_size,

@@ -140,7 +140,7 @@ def ingest(
     try:
         return _ingest_locked(
             paths, catalog, store, lexical, embedder, max_bytes, chunk_chars, chunk_overlap,
-            keep_missing, progress, f"{embedder.name}|{chunk_chars}|{chunk_overlap}",
+            keep_missing, progress, f"{embedder.identity}|{chunk_chars}|{chunk_overlap}",
         )  # fmt: skip
     finally:
         lock.release()
