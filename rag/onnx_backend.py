@@ -49,10 +49,13 @@ def export(model_dir: Path, target: Path, quantize: bool) -> Path:
         if final.exists():
             return final
         try:
+            import onnx  # noqa: F401  (torch's exporter needs it)
             import torch
             from transformers import AutoModel
-        except ImportError as exc:
-            raise ModelError(f"ONNX export needs torch and transformers: {exc}") from None
+        except ImportError:
+            raise ModelError(
+                "the ONNX embedding backend needs the onnx package: pip install 'newsrag[onnx]'"
+            ) from None
         target.mkdir(parents=True, exist_ok=True)
         fp32 = target / "model.onnx"
         if not fp32.exists():
