@@ -45,7 +45,7 @@ class Settings(BaseSettings):
         None, description="Bearer token for `rag serve`; required beyond localhost."
     )
     abstain_threshold: float = Field(
-        0.40, ge=0.0, le=1.0, description="Evidence score below which the assistant abstains."
+        0.43, ge=0.0, le=1.0, description="Evidence score below which the assistant abstains."
     )
 
     @field_validator("fusion")

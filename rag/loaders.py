@@ -62,14 +62,23 @@ def doc_id_for(root: Path, path: Path) -> str:
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     """Read a file, turning every OS-level problem into a `LoaderError` with a plain reason."""
+
+    def too_big(size: int) -> LoaderError:
+        return LoaderError(
+            f"file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:g} MB limit "
+            "(RAG_MAX_FILE_MB)"
+        )
+
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise LoaderError(
-                f"file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:g} MB limit "
-                "(RAG_MAX_FILE_MB)"
-            )
-        data = path.read_bytes()
+            raise too_big(size)
+        # Read at most one byte past the limit: a file that grows after the size check (a log
+        # being written, an article being saved) must not be read whole into memory.
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise too_big(max(path.stat().st_size, len(data)))
     except PermissionError:
         raise LoaderError("permission denied") from None
     except FileNotFoundError:

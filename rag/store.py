@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,15 +25,31 @@ from rag.errors import StoreError
 from rag.records import Article, Chunk
 
 
+def redact_url(url: str) -> str:
+    """``url`` with any password in it replaced by ``***``, fit for messages and logs."""
+    parsed = urlparse(url)
+    if parsed.password is None:
+        return url
+    netloc = parsed.netloc.replace(f":{parsed.password}@", ":***@", 1)
+    return parsed._replace(netloc=netloc).geturl()
+
+
 @contextmanager
-def _store_errors(what: str) -> Iterator[None]:
-    """Turn Chroma/network failures into `StoreError` with a message a user can act on."""
+def _store_errors(what: str, secret: str | None = None) -> Iterator[None]:
+    """Turn Chroma/network failures into `StoreError` with a message a user can act on.
+
+    ``secret``: a string (a URL's password) that must not reach the message even when the
+    underlying library quotes the URL it was given.
+    """
     try:
         yield
     except StoreError:
         raise
     except Exception as exc:  # chromadb and httpx raise many unrelated types
-        raise StoreError(f"vector store error while {what}: {exc}") from None
+        message = f"vector store error while {what}: {exc}"
+        if secret:
+            message = message.replace(secret, "***")
+        raise StoreError(message) from None
 
 
 def open_client(data_dir: Path, chroma_url: str | None) -> Any:
@@ -42,7 +59,7 @@ def open_client(data_dir: Path, chroma_url: str | None) -> Any:
     settings = ChromaSettings(anonymized_telemetry=False)
     if chroma_url:
         url = urlparse(chroma_url)
-        with _store_errors(f"connecting to {chroma_url}"):
+        with _store_errors(f"connecting to {redact_url(chroma_url)}", url.password):
             return chromadb.HttpClient(
                 host=url.hostname or "localhost",
                 port=url.port or (443 if url.scheme == "https" else 8000),
@@ -83,32 +100,61 @@ def chunk_node(article: Article, chunk: Chunk, embedding: list[float]) -> TextNo
 
 
 class VectorStore:
-    """The `articles` collection (cosine space) wrapped for the ingest and retrieve stages."""
+    """The `articles` collection (cosine space) wrapped for the ingest and retrieve stages.
+
+    In server mode a failed call drops the connection; the next call opens a fresh one, so a
+    Chroma server that was restarted is used again without recreating the store (or the app).
+    """
 
     def __init__(self, data_dir: Path, chroma_url: str | None, collection: str) -> None:
-        self.client = open_client(data_dir, chroma_url)
-        self.where = chroma_url or str(data_dir / "chroma")
-        with _store_errors(f"opening collection {collection!r} at {self.where}"):
-            self.collection = self.client.get_or_create_collection(
-                collection, metadata={"hnsw:space": "cosine"}
+        self._data_dir, self._url, self._name = data_dir, chroma_url, collection
+        self._secret = urlparse(chroma_url).password if chroma_url else None
+        self.where = redact_url(chroma_url) if chroma_url else str(data_dir / "chroma")
+        self._reconnect_lock = threading.Lock()
+        self._stale = False
+        self._connect()
+
+    def _connect(self) -> None:
+        client = open_client(self._data_dir, self._url)
+        with _store_errors(f"opening collection {self._name!r} at {self.where}", self._secret):
+            collection = client.get_or_create_collection(
+                self._name, metadata={"hnsw:space": "cosine"}
             )
-        self.llama = ChromaVectorStore(chroma_collection=self.collection)
+        self.client, self.collection = client, collection
+        self.llama = ChromaVectorStore(chroma_collection=collection)
+
+    @contextmanager
+    def _guard(self, what: str) -> Iterator[None]:
+        """`_store_errors` for one call; in server mode, reconnect first if the last call failed."""
+        if self._stale:
+            with self._reconnect_lock:
+                if self._stale:
+                    self._connect()  # raises StoreError while the server is still down
+                    self._stale = False
+        try:
+            with _store_errors(f"{what} {self.where}", self._secret):
+                yield
+        except StoreError:
+            # Only a server connection can come back; an embedded store's error is final.
+            if self._url:
+                self._stale = True
+            raise
 
     def count(self) -> int:
-        with _store_errors(f"counting vectors at {self.where}"):
+        with self._guard("counting vectors at"):
             return int(self.collection.count())
 
     def all_ids(self) -> set[str]:
-        with _store_errors(f"listing vectors at {self.where}"):
+        with self._guard("listing vectors at"):
             return set(self.collection.get(include=[])["ids"])
 
     def ids_of(self, doc_id: str) -> list[str]:
-        with _store_errors(f"listing vectors at {self.where}"):
+        with self._guard("listing vectors at"):
             return list(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
 
     def upsert(self, nodes: list[TextNode]) -> None:
         """Write nodes with llama-index's metadata layout, so VectorStoreIndex can read them."""
-        with _store_errors(f"writing to {self.where}"):
+        with self._guard("writing to"):
             # upsert, not add: a re-run after a crash may rewrite ids that already exist.
             for i in range(0, len(nodes), 1000):
                 batch = nodes[i : i + 1000]
@@ -124,12 +170,12 @@ class VectorStore:
 
     def delete_ids(self, ids: list[str]) -> None:
         if ids:
-            with _store_errors(f"deleting from {self.where}"):
+            with self._guard("deleting from"):
                 for i in range(0, len(ids), 1000):
                     self.collection.delete(ids=ids[i : i + 1000])
 
     def delete_doc(self, doc_id: str) -> None:
-        with _store_errors(f"deleting from {self.where}"):
+        with self._guard("deleting from"):
             self.collection.delete(where={"doc_id": doc_id})
 
     def query(
@@ -144,7 +190,7 @@ class VectorStore:
                 filters=[MetadataFilter(key="doc_id", value=doc_ids, operator=FilterOperator.IN)]
             )
         query = VectorStoreQuery(query_embedding=embedding, similarity_top_k=k, filters=filters)
-        with _store_errors(f"querying {self.where}"):
+        with self._guard("querying"):
             result = self.llama.query(query)
         # ChromaVectorStore reports exp(-distance); cosine distance is 1 - cosine similarity.
         sims = [1.0 + math.log(max(s, 1e-12)) for s in (result.similarities or [])]
