@@ -21,9 +21,9 @@ _MIN_WORDS = 4  # bylines and section labels are not answers
 _SIMILAR_SENTENCE = 0.7  # word-set Jaccard above which two sentences say the same thing
 _EVIDENCE_HITS = 8  # sentences are drawn from this many top hits
 _CONTINUATION_SHARED = 2  # content terms a next sentence shares with a chosen one
-_MISSING_ANSWER_TYPE = 0.75  # score factor for "how many" answered without any number
+_MISSING_ANSWER_TYPE = 0.6  # score factor for "how many" answered without any number
 _PARAPHRASE_COSINE = 0.6  # evidence this close in meaning needs no shared rare terms
-_MIN_RARE_COVERAGE = 0.5  # else at least half the question's IDF mass must appear
+_MIN_RARE_COVERAGE = 0.4  # else this share of the question's IDF mass must appear
 
 
 class _VectorCache:
