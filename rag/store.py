@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import chromadb
@@ -23,6 +23,8 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from rag.errors import StoreError
 from rag.records import Article, Chunk
+
+_T = TypeVar("_T")
 
 
 def redact_url(url: str) -> str:
@@ -102,8 +104,8 @@ def chunk_node(article: Article, chunk: Chunk, embedding: list[float]) -> TextNo
 class VectorStore:
     """The `articles` collection (cosine space) wrapped for the ingest and retrieve stages.
 
-    In server mode a failed call drops the connection; the next call opens a fresh one, so a
-    Chroma server that was restarted is used again without recreating the store (or the app).
+    In server mode a failed call reconnects and tries again once, so a Chroma server that was
+    restarted is used again without recreating the store (or restarting the app).
     """
 
     def __init__(self, data_dir: Path, chroma_url: str | None, collection: str) -> None:
@@ -123,38 +125,46 @@ class VectorStore:
         self.client, self.collection = client, collection
         self.llama = ChromaVectorStore(chroma_collection=collection)
 
-    @contextmanager
-    def _guard(self, what: str) -> Iterator[None]:
-        """`_store_errors` for one call; in server mode, reconnect first if the last call failed."""
-        if self._stale:
-            with self._reconnect_lock:
-                if self._stale:
-                    self._connect()  # raises StoreError while the server is still down
-                    self._stale = False
-        try:
-            with _store_errors(f"{what} {self.where}", self._secret):
-                yield
-        except StoreError:
-            # Only a server connection can come back; an embedded store's error is final.
-            if self._url:
+    def _call(self, what: str, operation: Callable[[], _T]) -> _T:
+        """Run one store operation, turning failures into `StoreError`.
+
+        In server mode a failure drops the connection and the operation is tried once more on
+        a fresh one: a restarted server (even one whose collection was recreated) is used again
+        at once. Every operation here is idempotent (upsert, delete by id, reads), so the retry
+        cannot duplicate anything.
+        """
+        for attempt in (1, 2):
+            if self._stale:
+                with self._reconnect_lock:
+                    if self._stale:
+                        self._connect()  # StoreError while the server is still down
+                        self._stale = False
+            try:
+                with _store_errors(f"{what} {self.where}", self._secret):
+                    return operation()
+            except StoreError:
+                # Only a server connection can come back; an embedded store's error is final.
+                if not self._url or attempt == 2:
+                    raise
                 self._stale = True
-            raise
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     def count(self) -> int:
-        with self._guard("counting vectors at"):
-            return int(self.collection.count())
+        return self._call("counting vectors at", lambda: int(self.collection.count()))
 
     def all_ids(self) -> set[str]:
-        with self._guard("listing vectors at"):
-            return set(self.collection.get(include=[])["ids"])
+        return self._call("listing vectors at", lambda: set(self.collection.get(include=[])["ids"]))
 
     def ids_of(self, doc_id: str) -> list[str]:
-        with self._guard("listing vectors at"):
-            return list(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
+        return self._call(
+            "listing vectors at",
+            lambda: list(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"]),
+        )
 
     def upsert(self, nodes: list[TextNode]) -> None:
         """Write nodes with llama-index's metadata layout, so VectorStoreIndex can read them."""
-        with self._guard("writing to"):
+
+        def write() -> None:
             # upsert, not add: a re-run after a crash may rewrite ids that already exist.
             for i in range(0, len(nodes), 1000):
                 batch = nodes[i : i + 1000]
@@ -168,15 +178,18 @@ class VectorStore:
                     documents=[n.get_content(metadata_mode=MetadataMode.NONE) for n in batch],
                 )
 
+        self._call("writing to", write)
+
     def delete_ids(self, ids: list[str]) -> None:
+        def delete() -> None:
+            for i in range(0, len(ids), 1000):
+                self.collection.delete(ids=ids[i : i + 1000])
+
         if ids:
-            with self._guard("deleting from"):
-                for i in range(0, len(ids), 1000):
-                    self.collection.delete(ids=ids[i : i + 1000])
+            self._call("deleting from", delete)
 
     def delete_doc(self, doc_id: str) -> None:
-        with self._guard("deleting from"):
-            self.collection.delete(where={"doc_id": doc_id})
+        self._call("deleting from", lambda: self.collection.delete(where={"doc_id": doc_id}))
 
     def query(
         self, embedding: list[float], k: int, doc_ids: list[str] | None = None
@@ -190,8 +203,7 @@ class VectorStore:
                 filters=[MetadataFilter(key="doc_id", value=doc_ids, operator=FilterOperator.IN)]
             )
         query = VectorStoreQuery(query_embedding=embedding, similarity_top_k=k, filters=filters)
-        with self._guard("querying"):
-            result = self.llama.query(query)
+        result = self._call("querying", lambda: self.llama.query(query))
         # ChromaVectorStore reports exp(-distance); cosine distance is 1 - cosine similarity.
         sims = [1.0 + math.log(max(s, 1e-12)) for s in (result.similarities or [])]
         return list(zip(result.ids or [], sims, strict=False))

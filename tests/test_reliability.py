@@ -677,6 +677,18 @@ def test_chroma_server_stopped_then_restarted(tmp_path: Path) -> None:
         assert asst.ingest([ROOT / "corpus"]).unchanged == [SEED_ID]
     finally:
         _stop(server)
+
+    # It comes back empty (a fresh volume): the old collection id is gone for good. The store
+    # reconnects to a new collection at once, and the next ingest re-embeds what is missing.
+    server = _chroma_server(tmp_path / "chroma-fresh", port)
+    try:
+        r = client.post("/ask", json={"question": PHILADELPHI})
+        assert r.status_code == 200, r.text  # BM25 alone until the vectors are back
+        report = asst.ingest([ROOT / "corpus"])
+        assert report.updated == [SEED_ID] and asst.store.count() == report.chunks
+        assert client.post("/ask", json={"question": PHILADELPHI}).json()["text"] == before["text"]
+    finally:
+        _stop(server)
     _figures("chroma_restart", error_s=round(error_s, 2), recover_s=round(recover_s, 2))
 
 
