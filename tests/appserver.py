@@ -23,6 +23,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_http(
+    url: str, proc: subprocess.Popen[bytes] | None, seconds: float, log: str = ""
+) -> None:
+    """Poll ``url`` until it answers 200; fail early if ``proc`` exits, or after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{log}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not answer within {seconds:g} s:\n{log}")
+        time.sleep(0.3)
+
+
 @contextmanager
 def running_app(data_dir: Path, **env: str) -> Iterator[str]:
     """Run ``python app.py`` with ``RAG_DATA_DIR=data_dir`` and yield its URL; stop it after.
@@ -53,19 +72,10 @@ def running_app(data_dir: Path, **env: str) -> Iterator[str]:
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}/"
         try:
-            deadline = time.monotonic() + STARTUP_SECONDS
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"app.py exited with {proc.returncode}:\n{log.read_text()}")
-                try:
-                    with urllib.request.urlopen(url, timeout=2) as resp:
-                        if resp.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"app.py did not answer in time:\n{log.read_text()}")
-                time.sleep(0.5)
+            try:
+                wait_http(url, proc, STARTUP_SECONDS)
+            except RuntimeError as exc:
+                raise RuntimeError(f"app.py: {exc}\n{log.read_text()}") from None
             yield url
         finally:
             proc.terminate()

@@ -2,11 +2,9 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 
 import httpx
 import pytest
@@ -16,6 +14,7 @@ from hypothesis import HealthCheck, settings
 
 from rag import Assistant
 from rag.api import create_app
+from tests.appserver import free_port, wait_http
 from tests.conftest import ROOT, SEED_ID, seed_text
 
 PHILADELPHI = "What is disputed about the Philadelphi Corridor?"
@@ -145,18 +144,12 @@ def test_openai_compatible_endpoint_in_process(client):
 # --- a real server: `rag serve` in a subprocess ------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("serve")
     run = [sys.executable, "-m", "rag"]
     subprocess.run([*run, "ingest", "--data-dir", str(data)], check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "RAG_API_KEY": "test-key-123"}
     proc = subprocess.Popen(
         [*run, "serve", "--port", str(port), "--data-dir", str(data)],
@@ -164,14 +157,7 @@ def server(tmp_path_factory):
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("rag serve did not start within 60 s")
+        wait_http(f"{url}/health", proc, 120)
         yield url
     finally:
         proc.terminate()
