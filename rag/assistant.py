@@ -164,7 +164,12 @@ class Assistant:
                 f"{self.settings.max_question_chars} (RAG_MAX_QUESTION_CHARS)"
             )
         # Control characters carry no meaning for retrieval and confuse tokenizers.
-        return "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text).strip()
+        clean = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text).strip()
+        if not any(ch.isalnum() for ch in clean):
+            # Only punctuation, symbols or control characters: nothing to look for, and the
+            # nearest vectors of such a query are noise that would be cited as an answer.
+            raise QueryError(f"the {what} has no words to search for")
+        return clean
 
     def retrieve(
         self,
