@@ -14,7 +14,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -36,6 +35,7 @@ from rag.citations import MARKER, Quote, cite, markers_in, quote_matches, strip_
 from rag.errors import QueryError, StoreError
 from rag.records import Hit
 from rag.uploads import UPLOADS_DIRNAME, store_uploads
+from tests.appserver import free_port, wait_http
 from tests.conftest import ROOT, SEED_ID
 
 SOAK_SECONDS = float(os.environ.get("RAG_SOAK_SECONDS", "10"))
@@ -47,27 +47,6 @@ PHILADELPHI = "What is disputed about the Philadelphi Corridor?"
 def _figures(name: str, **values: Any) -> None:
     """One machine-readable line per measured test, copied into docs/reliability.md."""
     print(f"\nFIGURES {name} {json.dumps(values, sort_keys=True)}", flush=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_http(url: str, proc: subprocess.Popen[Any], seconds: float) -> None:
-    """Poll ``url`` until it answers 200; bounded by ``seconds`` and by the process's life."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {seconds:.0f} s")
 
 
 def _state(assistant: Assistant) -> dict[str, Any]:
@@ -475,7 +454,7 @@ def test_secrets_never_appear_in_errors_or_logs(
 
     key, password = "sk-rel-SECRET-4242", "pw-rel-SECRET-9191"
     asst = Assistant(data_dir=tmp_path / "data", api_key=key,
-                     chroma_url=f"http://admin:{password}@127.0.0.1:{_free_port()}")  # fmt: skip
+                     chroma_url=f"http://admin:{password}@127.0.0.1:{free_port()}")  # fmt: skip
     assert key not in repr(asst.settings) and key not in str(asst.settings.model_dump())
     with pytest.raises(StoreError) as err:
         asst.retrieve("anything at all")
@@ -493,7 +472,7 @@ def test_secrets_never_appear_in_errors_or_logs(
 def test_cli_errors_do_not_echo_secrets(tmp_path: Path) -> None:
     key, password = "sk-cli-SECRET-1717", "pw-cli-SECRET-2828"
     env = {**os.environ, "RAG_API_KEY": key,
-           "RAG_CHROMA_URL": f"http://u:{password}@127.0.0.1:{_free_port()}"}  # fmt: skip
+           "RAG_CHROMA_URL": f"http://u:{password}@127.0.0.1:{free_port()}"}  # fmt: skip
     r = subprocess.run([sys.executable, "-m", "rag", "search", "anything", "--data-dir",
                         str(tmp_path)], env=env, capture_output=True, text=True, timeout=300,
                        cwd=ROOT)  # fmt: skip
@@ -634,7 +613,7 @@ def _chroma_server(path: Path, port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        _wait_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc, 60)
+        wait_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc, 60)
     except RuntimeError:
         proc.kill()
         raise
@@ -654,7 +633,7 @@ def _stop(proc: subprocess.Popen[Any]) -> None:
 def test_chroma_server_stopped_then_restarted(tmp_path: Path) -> None:
     from rag.api import create_app
 
-    port, path = _free_port(), tmp_path / "chroma"
+    port, path = free_port(), tmp_path / "chroma"
     server = _chroma_server(path, port)
     try:
         asst = Assistant(data_dir=tmp_path / "data", chroma_url=f"http://127.0.0.1:{port}")
@@ -725,7 +704,7 @@ def rest_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     run = [sys.executable, "-m", "rag"]
     subprocess.run([*run, "ingest", "--data-dir", str(data)], check=True, capture_output=True,
                    cwd=ROOT, timeout=600)  # fmt: skip
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "RAG_API_KEY": "soak-key-SECRET-31"}
     log = data.parent / "serve.log"
     with log.open("wb") as out:
@@ -738,7 +717,7 @@ def rest_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_http(f"{url}/health", proc, 180)
+        wait_http(f"{url}/health", proc, 180)
         yield url
     finally:
         _stop(proc)
