@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 
 import numpy as np
 
 from rag.chunking import split_sentences
 from rag.citations import Quote, cite
-from rag.embeddings import Embedder
+from rag.embeddings import Embedder, VectorCache
 from rag.records import Answer, Hit
 from rag.relevance import IdfFn, has_expected_answer, rare_term_coverage
 from rag.terms import terms, words
@@ -24,30 +22,6 @@ _CONTINUATION_SHARED = 2  # content terms a next sentence shares with a chosen o
 _MISSING_ANSWER_TYPE = 0.6  # score factor for "how many" answered without any number
 _PARAPHRASE_COSINE = 0.6  # evidence this close in meaning needs no shared rare terms
 _MIN_RARE_COVERAGE = 0.4  # else this share of the question's IDF mass must appear
-
-
-class _VectorCache:
-    """LRU of sentence embeddings, so repeated and overlapping evidence is embedded once."""
-
-    def __init__(self, embedder: Embedder, size: int = 50_000) -> None:
-        self._embedder, self._size = embedder, size
-        self._data: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._data))
-        if missing:
-            fresh = self._embedder.encode(missing)
-            with self._lock:
-                for text, vec in zip(missing, fresh, strict=True):
-                    self._data[text] = vec
-                while len(self._data) > self._size:
-                    self._data.popitem(last=False)
-        with self._lock:
-            for t in texts:
-                self._data.move_to_end(t)
-            return np.stack([self._data[t] for t in texts])
 
 
 def _candidates(hits: list[Hit]) -> list[tuple[Quote, int]]:
@@ -99,7 +73,7 @@ class ExtractiveAnswerer:
         self.max_sentences = max_sentences
         self._article_text = article_text
         self._idf: IdfFn = idf or (lambda _term: 1.0)
-        self._vectors = _VectorCache(embedder)
+        self._vectors = VectorCache(embedder)
 
     def _continuation(self, quote: Quote) -> Quote | None:
         """The next sentence of the same paragraph when it carries the thought on.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -168,3 +169,27 @@ class LlamaIndexEmbedding(BaseEmbedding):
 
     async def _aget_text_embedding(self, text: str) -> list[float]:
         return self._get_text_embedding(text)
+
+
+class VectorCache:
+    """Thread-safe LRU of text embeddings: repeated and overlapping evidence is embedded once."""
+
+    def __init__(self, embedder: Embedder, size: int = 50_000) -> None:
+        self._embedder, self._size = embedder, size
+        self._data: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._data))
+        if missing:
+            fresh = self._embedder.encode(missing)
+            with self._lock:
+                for text, vec in zip(missing, fresh, strict=True):
+                    self._data[text] = vec
+                while len(self._data) > self._size:
+                    self._data.popitem(last=False)
+        with self._lock:
+            for t in texts:
+                self._data.move_to_end(t)
+            return np.stack([self._data[t] for t in texts])

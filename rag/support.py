@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.embeddings import BUNDLED, Embedder
+from rag.embeddings import BUNDLED, Embedder, VectorCache
 from rag.errors import EvalError
 from rag.terms import terms, words
 
@@ -111,20 +111,7 @@ class SupportScorer:
     def __init__(self, embedder: Embedder | None = None, threshold: float = THRESHOLD) -> None:
         self.embedder = embedder or Embedder(BUNDLED)
         self.threshold = threshold
-        self._cache: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
-
-    def _vectors(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if missing:
-            fresh = self.embedder.encode(missing)
-            with self._lock:
-                if len(self._cache) > 20_000:  # bounded memory on long runs
-                    self._cache.clear()
-                self._cache.update(zip(missing, fresh, strict=True))
-        with self._lock:
-            return np.stack([self._cache[t] for t in texts])
+        self._vectors = VectorCache(self.embedder, size=20_000).get
 
     def detail(self, claim: str, evidence: Sequence[str]) -> SupportDetail:
         """Score ``claim`` against ``evidence`` and return every component.
