@@ -6,6 +6,7 @@ The edge for HTTP clients: library errors become 4xx JSON bodies ``{"error": {"t
 
 from __future__ import annotations
 
+import itertools
 import json
 import secrets
 import tempfile
@@ -62,6 +63,9 @@ class AskRequest(_Strict):
     sources: list[str] | None = Field(None, max_length=50)
     date_from: str | None = Field(None, max_length=40)
     date_to: str | None = Field(None, max_length=40)
+    mode: Literal["extractive", "llm"] | None = Field(
+        None, description="Answer mode; default: llm when a backend is configured."
+    )
 
 
 class ChatMessage(BaseModel):
@@ -167,7 +171,7 @@ def create_app(assistant: Assistant, api_key: str | None = None) -> FastAPI:
     def _ask(req: AskRequest) -> Answer:
         history = [t.model_dump() for t in req.history]
         return assistant.ask(req.question, history, req.top_k, req.sources, req.date_from,
-                             req.date_to)  # fmt: skip
+                             req.date_to, req.mode)  # fmt: skip
 
     @app.post("/ask", dependencies=guarded)
     def ask(req: AskRequest) -> dict[str, Any]:
@@ -175,12 +179,21 @@ def create_app(assistant: Assistant, api_key: str | None = None) -> FastAPI:
 
     @app.post("/ask/stream", dependencies=guarded)
     def ask_stream(req: AskRequest) -> StreamingResponse:
-        answer = _ask(req)  # errors surface as 4xx before the stream starts
+        history = [t.model_dump() for t in req.history]
+        # Input errors raise here, as 4xx, before the stream starts; backend failures end the
+        # stream with the extractive answer and a notice instead.
+        items = assistant.ask_stream(req.question, history, req.top_k, req.sources,
+                                     req.date_from, req.date_to, req.mode)  # fmt: skip
+        first = next(items)  # retrieval runs here, so its errors are 4xx/503 too
 
         def events() -> Iterator[str]:
-            for piece in stream_pieces(answer.text):
-                yield f"event: delta\ndata: {json.dumps({'text': piece})}\n\n"
-            yield f"event: answer\ndata: {json.dumps(answer.to_dict())}\n\n"
+            # In LLM mode deltas are the model's raw tokens; the answer event is the verified
+            # text, which can differ (markers renumbered, unsupported sentences flagged).
+            for item in itertools.chain([first], items):
+                if isinstance(item, Answer):
+                    yield f"event: answer\ndata: {json.dumps(item.to_dict())}\n\n"
+                else:
+                    yield f"event: delta\ndata: {json.dumps({'text': item})}\n\n"
             yield "event: done\ndata: {}\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream")

@@ -17,9 +17,11 @@ from rag.assistant import Assistant
 from rag.errors import RagError
 from rag.records import Answer
 from rag.render import (
+    CHECKING_SOURCES,
     CSS,
     EMPTY_SOURCES,
     format_answer,
+    format_verified,
     plain_history,
     render_sources,
     render_upload_result,
@@ -74,15 +76,34 @@ class ChatApp:
         top_k: Any = None,
         date_from: Any = None,
         date_to: Any = None,
+        mode: Any = None,
     ) -> Answer:
         """`Assistant.ask` with UI values; library errors become `gr.Error` messages."""
+        answer = None
+        for item in self.ask_stream(question, history, top_k, date_from, date_to, mode):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None  # the stream always ends with the answer
+        return answer
+
+    def ask_stream(
+        self,
+        question: str,
+        history: Sequence[dict[str, Any]] | None = None,
+        top_k: Any = None,
+        date_from: Any = None,
+        date_to: Any = None,
+        mode: Any = None,
+    ) -> Iterator[str | Answer]:
+        """`Assistant.ask_stream` with UI values; library errors become `gr.Error` messages."""
         try:
-            return self.assistant.ask(
+            yield from self.assistant.ask_stream(
                 question,
                 history=plain_history(history),
                 top_k=int(top_k) if top_k not in (None, "") else None,
                 date_from=_optional(date_from),
                 date_to=_optional(date_to),
+                mode=_optional(mode),
             )
         except RagError as exc:
             raise gr.Error(str(exc), title="Cannot answer") from None
@@ -122,21 +143,34 @@ class ChatApp:
         top_k: Any = None,
         date_from: Any = None,
         date_to: Any = None,
+        mode: Any = None,
     ) -> Iterator[tuple[list[dict[str, Any]], str]]:
         """Stream the answer to the last question into the chat, with the sources panel.
 
         Args:
             question: the question (already shown as the last user message).
             history: chat messages including that question.
-            top_k, date_from, date_to: settings from the accordion.
+            top_k, date_from, date_to, mode: settings from the accordion.
 
         Yields:
-            ``(messages, sources_html)`` with the answer growing a few words at a time.
+            ``(messages, sources_html)`` with the answer growing as it is written; an LLM
+            answer is replaced by its verified version (unsupported sentences marked) at the end.
         """
         earlier = history[:-1] if history and history[-1].get("role") == "user" else history
-        answer = self.ask(question, earlier, top_k, date_from, date_to)
-        sources = render_sources(answer, self.assistant)
         messages = [*history, {"role": "assistant", "content": ""}]
+        if self.assistant.llm_configured and _optional(mode) != "extractive":
+            draft = ""
+            for item in self.ask_stream(question, earlier, top_k, date_from, date_to, mode):
+                if isinstance(item, Answer):
+                    messages[-1] = {"role": "assistant", "content": format_verified(item)}
+                    yield messages, render_sources(item, self.assistant)
+                    return
+                draft += item  # the model's own words, unchecked until the answer is complete
+                messages[-1] = {"role": "assistant", "content": format_answer(draft)}
+                yield messages, CHECKING_SOURCES
+            return
+        answer = self.ask(question, earlier, top_k, date_from, date_to, mode)
+        sources = render_sources(answer, self.assistant)
         for i, prefix in enumerate(stream_prefixes(answer.text)):
             if i and self.stream_delay:
                 time.sleep(self.stream_delay)
@@ -213,6 +247,13 @@ def build_app(assistant: Assistant, stream_delay: float = STREAM_DELAY) -> gr.Bl
                     with gr.Row():
                         date_from = gr.Textbox(label="From date", placeholder="YYYY-MM-DD")
                         date_to = gr.Textbox(label="To date", placeholder="YYYY-MM-DD")
+                    # Only offered when a backend is configured; otherwise answers are quotes.
+                    mode = gr.Radio(
+                        [("LLM, citations verified", "llm"), ("Extractive quotes", "extractive")],
+                        value="llm" if assistant.llm_configured else "extractive",
+                        label="Answer mode", visible=assistant.llm_configured,
+                        elem_id="rag-mode",
+                    )  # fmt: skip
                 with gr.Accordion("Add articles", open=False, elem_id="rag-upload"):
                     # No file_types: Gradio would refuse the whole batch for one bad file; our
                     # own check gives each rejected file its reason.
@@ -232,7 +273,7 @@ def build_app(assistant: Assistant, stream_delay: float = STREAM_DELAY) -> gr.Bl
                 raise gr.Error("Type a question first.", title="Empty question")
             return "", [*messages, {"role": "user", "content": text}], text
 
-        settings_inputs = [top_k, date_from, date_to]
+        settings_inputs = [top_k, date_from, date_to, mode]
         # Clicking an example fills the box and asks it at once, like pressing Enter.
         for trigger in (question.submit, ask.click, examples.load_input_event.then):
             trigger(

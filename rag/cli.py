@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from rag.assistant import Assistant
@@ -40,6 +41,18 @@ Sources = Annotated[
 ]
 Since = Annotated[str | None, typer.Option("--since", help="Only articles dated on/after.")]
 Until = Annotated[str | None, typer.Option("--until", help="Only articles dated on/before.")]
+Llm = Annotated[
+    str | None,
+    typer.Option(
+        "--llm",
+        help="Answer backend: none, llamacpp:/path/model.gguf, openai:http://host:port/v1 or "
+        "ollama:model [env: RAG_LLM; default none]",
+    ),
+]
+Mode = Annotated[
+    str | None,
+    typer.Option("--mode", help="extractive or llm [default: llm when a backend is set]"),
+]
 
 
 @contextmanager
@@ -109,7 +122,18 @@ def ingest(
 
 
 def _print_answer(answer: Answer) -> None:
-    out.print(answer.text, highlight=False)
+    if any(not s.supported for s in answer.sentences):
+        for s in answer.sentences:
+            marks = "".join(f"[{m}]" for m in s.markers)
+            line = f"{s.text} {marks}".strip()
+            if s.supported:
+                out.print(line, highlight=False, markup=False)
+            else:
+                out.print(f"[red]⚠ unsupported:[/red] {escape(line)}", highlight=False)
+    else:
+        out.print(answer.text, highlight=False, markup=False)
+    if answer.notice:
+        out.print(f"[yellow]note:[/yellow] {escape(answer.notice)}", highlight=False)
     for c in answer.citations:
         where = c.title or c.doc_id
         meta = ", ".join(x for x in (c.date, c.source) if x)
@@ -126,14 +150,38 @@ def ask(
     source: Sources = None,
     since: Since = None,
     until: Until = None,
+    llm: Llm = None,
+    mode: Mode = None,
     as_json: AsJson = False,
 ) -> None:
-    """Answer QUESTION from the ingested articles, citing an exact quote per sentence."""
+    """Answer QUESTION from the ingested articles, citing an exact quote per sentence.
+
+    With an LLM backend the model's words stream as they come; the verified answer follows,
+    with unsupported sentences marked (or removed with RAG_UNSUPPORTED=remove).
+    """
     with _errors():
-        answer = _assistant(data_dir).ask(
-            question, top_k=top_k, sources=source, date_from=since, date_to=until
+        assistant = _assistant(data_dir, llm=llm)
+        # Extractive answers are ready at once; only a model's words are worth watching arrive.
+        live = not as_json and assistant.answer_mode(mode) == "llm"
+        items = assistant.ask_stream(
+            question, top_k=top_k, sources=source, date_from=since, date_to=until, mode=mode
         )
-    _print_json(answer.to_dict()) if as_json else _print_answer(answer)
+        answer = None
+        streamed = False
+        for item in items:
+            if isinstance(item, Answer):
+                answer = item
+            elif live and item:
+                out.print(item, end="", highlight=False, markup=False)
+                streamed = True
+    assert answer is not None  # the stream always ends with the answer
+    if as_json:
+        _print_json(answer.to_dict())
+        return
+    if streamed:
+        out.print("\n")
+        out.rule("verified answer", style="dim")
+    _print_answer(answer)
 
 
 def _print_hits(hits: list[Hit]) -> None:

@@ -12,6 +12,8 @@ from rag.errors import ConfigError
 
 FUSION_METHODS = ("rrf", "weighted", "dense", "bm25")
 EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")
+LLM_BACKENDS = ("none", "llamacpp:/path/model.gguf", "openai:http://host:port/v1", "ollama:model")
+UNSUPPORTED_ACTIONS = ("flag", "remove")
 
 
 class Settings(BaseSettings):
@@ -47,12 +49,42 @@ class Settings(BaseSettings):
     abstain_threshold: float = Field(
         0.43, ge=0.0, le=1.0, description="Evidence score below which the assistant abstains."
     )
+    llm: str = Field("none", description=f"Answer backend: {' | '.join(LLM_BACKENDS)}.")
+    llm_api_key: SecretStr | None = Field(None, description="Bearer key of an openai: server.")
+    llm_model: str | None = Field(None, description="Model name sent to an openai: server.")
+    llm_timeout: float = Field(60.0, gt=0, le=3600, description="Seconds to wait for the LLM.")
+    llm_max_tokens: int = Field(256, ge=16, le=8192, description="Tokens the LLM may generate.")
+    llm_context: int = Field(
+        4096, ge=256, le=1_000_000, description="Context window (tokens) the prompt must fit."
+    )
+    llm_temperature: float = Field(0.0, ge=0.0, le=2.0)
+    unsupported: str = Field(
+        "flag", description="What to do with LLM sentences their sources don't support: "
+        f"{' or '.join(UNSUPPORTED_ACTIONS)}.",
+    )  # fmt: skip
 
     @field_validator("fusion")
     @classmethod
     def _check_fusion(cls, value: str) -> str:
         if value not in FUSION_METHODS:
             raise ValueError(f"fusion must be one of {', '.join(FUSION_METHODS)}, not {value!r}")
+        return value
+
+    @field_validator("llm")
+    @classmethod
+    def _check_llm(cls, value: str) -> str:
+        from rag.llm import parse_backend  # keeps config free of the LLM module's imports
+
+        parse_backend(value)  # raises ValueError naming the valid forms
+        return value.strip()
+
+    @field_validator("unsupported")
+    @classmethod
+    def _check_unsupported(cls, value: str) -> str:
+        if value not in UNSUPPORTED_ACTIONS:
+            raise ValueError(
+                f"unsupported must be one of {', '.join(UNSUPPORTED_ACTIONS)}, not {value!r}"
+            )
         return value
 
     @field_validator("embed_backend")

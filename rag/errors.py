@@ -33,3 +33,7 @@ class ModelError(RagError):
 
 class EvalError(RagError):
     """An eval suite, baseline or option is invalid, or an evaluation cannot run."""
+
+
+class LLMError(RagError):
+    """An LLM backend could not be loaded, reached or used; the message says why."""

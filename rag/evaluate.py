@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 import subprocess
 import time
@@ -203,7 +202,7 @@ def evaluate(
         corpus: files/folders to ingest into the assistant's data dir first.
         baseline: an earlier run's folder to diff against.
         fail_under: ``METRIC=VALUE`` minimums checked on the main pipeline.
-        mode: ``extractive`` (``llm`` needs a configured LLM backend).
+        mode: ``extractive`` or ``llm`` (needs ``settings.llm``; adds comparison pipelines).
         compare: extra pipelines to run side by side (``vanilla``).
         top_k: retrieval depth (default: the assistant's ``top_k``).
         progress: ``(done, total, case_id, pipeline)`` after each question.
@@ -213,10 +212,8 @@ def evaluate(
     """
     if mode not in MODES:
         raise EvalError(f"unknown mode {mode!r}; valid: {', '.join(MODES)}")
-    if mode == "llm":
-        if not os.environ.get("RAG_LLM"):
-            raise EvalError("no LLM backend configured; set RAG_LLM")
-        raise EvalError("LLM answers are not available in this version; use --mode extractive")
+    if mode == "llm" and assistant.settings.llm == "none":
+        raise EvalError("no LLM backend configured; set RAG_LLM")
     for extra in compare or []:
         if extra not in COMPARE:
             raise EvalError(f"unknown --compare pipeline {extra!r}; valid: {', '.join(COMPARE)}")
@@ -238,7 +235,10 @@ def evaluate(
     )
     judge = Judge(SupportScorer(), assistant.document_text)
     started = time.perf_counter()
-    pipelines: dict[str, Pipeline] = {"ours": assistant}
+    from rag.llm_eval import eval_pipelines
+
+    # llm mode adds "llm-unverified" and "extractive" columns to compare with.
+    pipelines: dict[str, Pipeline] = dict(eval_pipelines(assistant, mode))
     if "vanilla" in (compare or []):
         from rag.vanilla import VanillaPipeline
 

@@ -104,7 +104,9 @@ class Answer:
     query: str  # the standalone retrieval query (differs from question for follow-ups)
     sentences: list[AnswerSentence] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
-    mode: str = "extractive"
+    mode: str = "extractive"  # which answerer wrote ``text``: "extractive" or "llm"
+    notice: str | None = None  # why an LLM answer was replaced or trimmed, for users to see
+    draft: str | None = None  # the LLM's raw text before verification (None: no LLM ran)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +115,8 @@ class Answer:
             "abstained": self.abstained,
             "query": self.query,
             "mode": self.mode,
+            "notice": self.notice,
+            "draft": self.draft,
             "citations": [c.to_dict() for c in self.citations],
             "sentences": [s.to_dict() for s in self.sentences],
             "hits": [h.to_dict() for h in self.hits],

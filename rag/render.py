@@ -26,6 +26,18 @@ _INERT = frozenset("&<>\"'[]!*_~`#|$\\:@{}=")
 _WWW = re.compile(r"www\.", re.IGNORECASE)
 _MARKER = re.compile(r"\[(\d+)\]")
 _CITE_LINK = re.compile(r'<sup class="rag-cite"><a href="#rag-src-\d+">\[(\d+)\]</a></sup>')
+UNSUPPORTED_SIGN = "⚠"
+UNSUPPORTED_TITLE = "Not supported by the source it cites"
+# Markup `format_verified` adds around LLM answers; `plain_text` takes it off again.
+_VERIFY_MARKUP = re.compile(
+    r'<span class="rag-unsupported" title="[^"]*">' + UNSUPPORTED_SIGN + r" |</span>"
+    r'|\s*<p class="rag-notice">.*?</p>',
+    re.DOTALL,
+)
+CHECKING_SOURCES = (
+    '<div class="rag-sources"><h3>Sources</h3><p class="rag-none">Checking each sentence '
+    "against the sources it cites…</p></div>"
+)
 EMPTY_SOURCES = (
     '<div class="rag-sources"><h3>Sources</h3>'
     '<p class="rag-none">Ask a question: the articles quoted in the answer appear here, '
@@ -45,6 +57,8 @@ CSS = """
 .rag-none { opacity: .8; }
 .rag-upload-ok { color: #15803d; }
 .rag-upload-bad { color: #b91c1c; }
+.rag-unsupported { text-decoration: underline wavy #b91c1c; }
+.rag-notice { font-size: .85em; opacity: .8; }
 """
 
 
@@ -83,6 +97,34 @@ def format_answer(text: str) -> str:
     return "".join(out)
 
 
+def format_verified(answer: Answer) -> str:
+    """Chat markup for a final answer: unsupported sentences marked, the notice underneath.
+
+    Args:
+        answer: a finished answer (extractive or verified LLM).
+
+    Returns:
+        Markdown/HTML safe to show in the chatbot; `plain_text` turns it back into the text.
+    """
+    if any(not s.supported for s in answer.sentences):
+        parts = []
+        for sent in answer.sentences:
+            marks = "".join(f"[{m}]" for m in sent.markers)
+            body = format_answer(f"{sent.text} {marks}".strip())
+            if not sent.supported:
+                body = (
+                    f'<span class="rag-unsupported" title="{UNSUPPORTED_TITLE}">'
+                    f"{UNSUPPORTED_SIGN} {body}</span>"
+                )
+            parts.append(body)
+        out = " ".join(parts)
+    else:
+        out = format_answer(answer.text)
+    if answer.notice:
+        out += f'\n\n<p class="rag-notice">{escape_text(answer.notice)}</p>'
+    return out
+
+
 def plain_text(content: Any) -> str:
     """The plain text of a chat message as `format_answer` wrote it (markers back to ``[n]``).
 
@@ -92,7 +134,8 @@ def plain_text(content: Any) -> str:
     Returns:
         The text without markup.
     """
-    return html.unescape(_CITE_LINK.sub(r"[\1]", _joined(content)))
+    text = _VERIFY_MARKUP.sub("", _joined(content))
+    return html.unescape(_CITE_LINK.sub(r"[\1]", text))
 
 
 def _joined(content: Any) -> str:
