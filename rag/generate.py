@@ -19,6 +19,7 @@ from rag.errors import LLMError
 from rag.followup import condense, needs_context
 from rag.llm import explain, make_llm
 from rag.records import Answer, Hit
+from rag.terms import words
 from rag.verify import Checked, Verifier, assemble, is_refusal, split_claims
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ the people, places and things it refers to. Reply with the question only."""
 _TAG = re.compile(r"<(/?)(source)", re.IGNORECASE)
 _CHARS_PER_TOKEN = 3  # conservative for English news text: overestimating tokens is safe
 _RESERVED_TOKENS = 64  # chat template tokens around the messages
+_MIN_WORDS = 4  # shorter generated "sentences" are fragments, as in extractive answers
+_SIMILAR = 0.7  # word-set Jaccard above which two generated sentences say the same thing
 
 
 def _untag(text: str) -> str:
@@ -212,13 +215,16 @@ class LLMAnswerer:
         """
         hits = sources if hits is None else hits
         claims = [c for c in split_claims(draft) if not is_refusal(c.text)]
-        seen: set[str] = set()
+        seen: list[set[str]] = []
         checked: list[Checked] = []
         for claim in claims:
-            key = " ".join(claim.text.lower().split())
-            if key not in seen:  # small models repeat themselves
-                seen.add(key)
-                checked.append(self.verifier.check(claim, sources))
+            bag = set(words(claim.text))
+            if len(bag) < _MIN_WORDS:  # a name or a heading is no statement to check
+                continue
+            if any(len(bag & o) / len(bag | o) >= _SIMILAR for o in seen):
+                continue  # small models repeat themselves, sometimes with a word changed
+            seen.append(bag)
+            checked.append(self.verifier.check(claim, sources))
         supported = [c for c in checked if c.supported]
         if not supported:
             why = (

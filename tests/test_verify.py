@@ -123,7 +123,8 @@ def test_sources_are_trimmed_to_the_context_budget() -> None:
 
 def test_fabricated_sentence_and_bad_marker_are_flagged(scripted: Assistant) -> None:
     good = "Netanyahu described the three-hour meeting as positive [1]. "
-    _say(scripted, f"{good}The meeting took place on Mars with 900 astronauts [1]. It rained. [7]")
+    bad = "The meeting took place on Mars with 900 astronauts [1]. It rained all day in Gaza. [7]"
+    _say(scripted, good + bad)
     answer = scripted.ask(HOURS)
     assert answer.mode == "llm" and answer.draft and "Mars" in answer.draft
     verdicts = {s.text: s.supported for s in answer.sentences}
