@@ -65,6 +65,20 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+def progress_bar(label: str, console: Console) -> Progress:
+    """A transient bar on ``console`` (stderr), hidden when it is not a terminal."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+
 def _assistant(data_dir: Path | None, **overrides: Any) -> Assistant:
     return Assistant(data_dir=data_dir, **overrides)
 
@@ -87,16 +101,7 @@ def ingest(
     """Add, update and remove articles so the index matches PATHS."""
     with _errors():
         assistant = _assistant(data_dir)
-        with Progress(
-            TextColumn("[bold]ingest"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.description}"),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        ) as bar:
+        with progress_bar("[bold]ingest", err) as bar:
             task = bar.add_task("", total=None)
 
             def progress(done: int, total: int, path: str) -> None:

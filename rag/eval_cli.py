@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from rag.assistant import Assistant
+from rag.cli import progress_bar
 from rag.errors import RagError
 from rag.evaluate import EvalRun, evaluate
 from rag.report import fmt, metric_cell
@@ -85,16 +85,7 @@ def eval_command(
     """Score retrieval, answers and citations on SUITE; write reports to --out."""
     out, err = Console(soft_wrap=True), Console(stderr=True)
     try:
-        with Progress(
-            TextColumn("[bold]eval {task.fields[pipeline]}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.description}"),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        ) as bar:
+        with progress_bar("[bold]eval {task.fields[pipeline]}", err) as bar:
             task = bar.add_task("", total=None, pipeline="")
 
             def progress(done: int, total: int, case_id: str, pipeline: str) -> None:
