@@ -102,7 +102,9 @@ class Settings(BaseSettings):
         if value in (None, ""):
             return None
         if not value.startswith(("http://", "https://")):
-            raise ValueError(f"chroma_url must start with http:// or https://, not {value!r}")
+            # Not echoed: the URL may carry a password.
+            scheme = value.split("://", 1)[0] if "://" in value else "no scheme"
+            raise ValueError(f"chroma_url must start with http:// or https:// (got {scheme})")
         return value
 
     @property

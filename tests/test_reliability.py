@@ -908,3 +908,11 @@ def test_gradio_app_20_sessions_soak(tmp_path: Path) -> None:
     _figures("gradio_soak", sessions=SESSIONS, seconds=round(took, 1), requests=len(latencies),
              errors=len(errors), mismatches=len(mismatches),
              rps=round(len(latencies) / took, 1), **_latency(latencies))  # fmt: skip
+
+
+def test_bad_chroma_url_never_echoes_its_password(tmp_path):
+    from rag.errors import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        Assistant(data_dir=tmp_path, chroma_url="ftp://user:hunter2@example.org:8000")
+    assert "hunter2" not in str(info.value) and "got ftp" in str(info.value)
