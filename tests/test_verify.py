@@ -293,3 +293,15 @@ def test_eval_llm_mode_compares_three_pipelines(scripted: Assistant, tmp_path: P
     faith = {n: p["metrics"]["faithfulness"]["value"] for n, p in pipelines.items()}
     assert faith["llm-unverified"] == 0.5 and faith["extractive"] == 1.0
     assert run.rows["ours"][0]["sentences"][1]["supported"] is False  # flagged, kept
+
+
+def test_follow_up_is_rewritten_by_the_llm(scripted: Assistant) -> None:
+    history = [
+        {"role": "user", "content": "Who did Blinken meet in Israel?"},
+        {"role": "assistant", "content": "Blinken met President Isaac Herzog [1]."},
+    ]
+    _say(scripted, "What did Blinken tell President Herzog?")
+    answer = scripted.ask("What did he tell him?", history)
+    assert answer.query.startswith("What did Blinken tell President Herzog?")
+    offline = scripted.ask("What did he tell him?", history, mode="extractive")
+    assert offline.query != answer.query and "Blinken" in offline.query
