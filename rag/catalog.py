@@ -126,27 +126,32 @@ class Catalog:
             args.append(date_to)
         return [r[0] for r in self._rows(sql, args)]
 
-    def put(self, article: Article, root: str, chunks: list[Chunk], chunk_terms: list[str]) -> None:
-        """Replace an article and its chunks in one transaction."""
+    def put(self, items: list[tuple[Article, str, list[Chunk], list[str]]]) -> None:
+        """Replace articles and their chunks in one transaction.
+
+        Args:
+            items: ``(article, root folder, chunks, space-joined BM25 terms per chunk)``.
+        """
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.execute("DELETE FROM chunks WHERE doc_id=?", (article.doc_id,))
-                self._db.execute(
-                    "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        article.doc_id, root, article.source, article.title, article.date,
-                        article.url, article.author, article.publisher, article.content_hash,
-                        article.text, len(chunks),
-                    ),
-                )  # fmt: skip
-                self._db.executemany(
-                    "INSERT INTO chunks VALUES (?,?,?,?,?,?)",
-                    [
-                        (c.chunk_id, c.doc_id, c.start, c.end, c.text, t)
-                        for c, t in zip(chunks, chunk_terms, strict=True)
-                    ],
-                )
+                for article, root, chunks, chunk_terms in items:
+                    self._db.execute("DELETE FROM chunks WHERE doc_id=?", (article.doc_id,))
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                        (
+                            article.doc_id, root, article.source, article.title, article.date,
+                            article.url, article.author, article.publisher,
+                            article.content_hash, article.text, len(chunks),
+                        ),
+                    )  # fmt: skip
+                    self._db.executemany(
+                        "INSERT INTO chunks VALUES (?,?,?,?,?,?)",
+                        [
+                            (c.chunk_id, c.doc_id, c.start, c.end, c.text, t)
+                            for c, t in zip(chunks, chunk_terms, strict=True)
+                        ],
+                    )
                 self._bump()
                 self._db.execute("COMMIT")
             except BaseException:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rag.onnx_backend import OnnxEncoder
 
 BUNDLED = "bundled"
+_ONNX_BATCH = 16
 _load_lock = threading.Lock()
 
 
@@ -131,7 +132,9 @@ class Embedder:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         if self._onnx is not None:
-            return self._onnx.encode(texts, self.batch_size)
+            # ONNX Runtime on a CPU gains nothing from big batches, and small length-sorted
+            # batches waste less on padding: 16 ran 24% faster than 64 here.
+            return self._onnx.encode(texts, min(self.batch_size, _ONNX_BATCH))
         vectors = self.model.encode(
             texts,
             batch_size=self.batch_size,

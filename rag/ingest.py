@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from filelock import FileLock, Timeout
+from llama_index.core.schema import TextNode
 
 from rag.catalog import Catalog
 from rag.chunking import chunk_text
@@ -67,24 +68,27 @@ def _write(
     vectors = embedder.encode(texts)
     _add_time(report, "embed", began)
     began = time.perf_counter()
-    row = 0
+    nodes: list[TextNode] = []
+    stale: list[str] = []
+    rows = iter(vectors)
     for p in batch:
-        nodes = []
-        for chunk in p.chunks:
-            nodes.append(chunk_node(p.article, chunk, vectors[row].tolist()))
-            row += 1
-        new_ids = {c.chunk_id for c in p.chunks}
-        old_ids = [i for i in store.ids_of(p.article.doc_id) if i not in new_ids]
-        # New vectors first, then drop the old: readers never see the article vanish.
-        store.upsert(nodes)
-        store.delete_ids(old_ids)
-        title_terms = terms(p.article.title)
-        catalog.put(
-            p.article,
-            p.root,
-            p.chunks,
-            [" ".join(title_terms + terms(c.text)) for c in p.chunks],
-        )
+        nodes.extend(chunk_node(p.article, c, next(rows).tolist()) for c in p.chunks)
+        if p.updated:
+            # The catalog knows the old chunks (the run began by reconciling it with Chroma);
+            # a new article has none, so no per-article store lookup is needed.
+            new_ids = {c.chunk_id for c in p.chunks}
+            stale += [i for i in catalog.chunk_ids(p.article.doc_id) if i not in new_ids]
+    # New vectors first, then drop the old: readers never see an article vanish. The
+    # catalog commit comes last, so a crash before it makes the next run redo these articles.
+    store.upsert(nodes)
+    store.delete_ids(stale)
+    catalog.put(
+        [
+            (p.article, p.root, p.chunks,
+             [" ".join(terms(p.article.title) + terms(c.text)) for c in p.chunks])
+            for p in batch
+        ]
+    )  # fmt: skip
     _add_time(report, "write", began)
     report.chunks += len(texts)
 
