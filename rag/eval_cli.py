@@ -13,21 +13,10 @@ from rag.assistant import Assistant
 from rag.cli import progress_bar
 from rag.errors import RagError
 from rag.evaluate import EvalRun, evaluate
-from rag.report import fmt, metric_cell
+from rag.report import CHART_METRICS, fmt, metric_cell
 
 # The metrics worth a glance in a terminal; the rest are in the reports.
-TABLE_METRICS = (
-    "hit_rate",
-    "mrr",
-    "ndcg",
-    "fact_recall",
-    "citation_precision",
-    "citation_recall",
-    "faithfulness",
-    "abstention_precision",
-    "abstention_recall",
-    "latency_p50",
-)
+TABLE_METRICS = (*CHART_METRICS, "latency_p50")
 
 
 def _print_summary(run: EvalRun, out: Console) -> None:

@@ -18,6 +18,20 @@ VANILLA_NOTE = (
 )
 
 
+# The quality metrics reports chart and tabulate (latency is shown apart).
+CHART_METRICS = (
+    "hit_rate",
+    "mrr",
+    "ndcg",
+    "fact_recall",
+    "citation_precision",
+    "citation_recall",
+    "faithfulness",
+    "abstention_precision",
+    "abstention_recall",
+)
+
+
 def notes(summary: dict[str, Any]) -> list[str]:
     """Caveats a reader needs to read the summary table right."""
     out = [EXTRACTIVE_NOTE] if summary["mode"] == "extractive" else []

@@ -10,19 +10,8 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from rag.evalscore import QUESTION_METRICS
-from rag.report import baseline_table, fmt, notes, summary_table, tag_table
+from rag.report import CHART_METRICS, baseline_table, fmt, notes, summary_table, tag_table
 
-CHART_METRICS = (
-    "hit_rate",
-    "mrr",
-    "ndcg",
-    "fact_recall",
-    "citation_precision",
-    "citation_recall",
-    "faithfulness",
-    "abstention_precision",
-    "abstention_recall",
-)
 _CSS = """body{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px;color:#222}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;
 text-align:left;vertical-align:top}th{background:#f3f3f3}.fail{color:#b00020}.pass{color:#1b7f3b}
