@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, start INTEGER, "end" INTEGER,
-    text TEXT NOT NULL, terms TEXT NOT NULL
+    text TEXT NOT NULL, terms TEXT NOT NULL, gen INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE INDEX IF NOT EXISTS documents_root ON documents(root);
@@ -45,6 +45,9 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=30000")
         self._db.executescript(_SCHEMA)
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(chunks)")}
+        if "gen" not in columns:  # catalogs written before BM25 became incremental
+            self._db.execute("ALTER TABLE chunks ADD COLUMN gen INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         with self._lock:
@@ -91,10 +94,29 @@ class Catalog:
             return [r[0] for r in self._rows("SELECT chunk_id FROM chunks")]
         return [r[0] for r in self._rows("SELECT chunk_id FROM chunks WHERE doc_id=?", [doc_id])]
 
-    def chunk_terms(self) -> list[tuple[str, str, str]]:
-        """``(chunk_id, doc_id, space-joined terms)`` for every chunk, in a stable order."""
-        rows = self._rows("SELECT chunk_id, doc_id, terms FROM chunks ORDER BY doc_id, start")
-        return [(r[0], r[1], r[2]) for r in rows]
+    def chunk_terms(self, chunk_ids: list[str] | None = None) -> list[tuple[str, str, str, int]]:
+        """``(chunk_id, doc_id, space-joined terms, generation)`` of some or all chunks.
+
+        Args:
+            chunk_ids: which chunks (default: all), returned in a stable order either way.
+
+        Returns:
+            Rows ordered by article and position.
+        """
+        sql = "SELECT chunk_id, doc_id, terms, gen, start FROM chunks"
+        if chunk_ids is None:
+            rows = self._rows(sql)
+        else:
+            rows = []
+            for i in range(0, len(chunk_ids), 500):  # SQLite caps bound parameters
+                batch = chunk_ids[i : i + 500]
+                rows += self._rows(f"{sql} WHERE chunk_id IN ({','.join('?' * len(batch))})", batch)
+        rows.sort(key=lambda r: (r[1], r[4]))
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def chunk_generations(self) -> dict[str, int]:
+        """``chunk_id -> generation that wrote it``: what changed since an index was built."""
+        return {r[0]: r[1] for r in self._rows("SELECT chunk_id, gen FROM chunks")}
 
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Chunk rows joined with their article's metadata, keyed by chunk id."""
@@ -135,6 +157,9 @@ class Catalog:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                self._bump()
+                gen = int(self._db.execute("SELECT value FROM meta WHERE key='generation'")
+                          .fetchone()[0])  # fmt: skip
                 for article, root, chunks, chunk_terms in items:
                     self._db.execute("DELETE FROM chunks WHERE doc_id=?", (article.doc_id,))
                     self._db.execute(
@@ -146,13 +171,12 @@ class Catalog:
                         ),
                     )  # fmt: skip
                     self._db.executemany(
-                        "INSERT INTO chunks VALUES (?,?,?,?,?,?)",
+                        "INSERT INTO chunks VALUES (?,?,?,?,?,?,?)",
                         [
-                            (c.chunk_id, c.doc_id, c.start, c.end, c.text, t)
+                            (c.chunk_id, c.doc_id, c.start, c.end, c.text, t, gen)
                             for c, t in zip(chunks, chunk_terms, strict=True)
                         ],
                     )
-                self._bump()
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")

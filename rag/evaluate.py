@@ -37,7 +37,7 @@ _PACKAGES = (
     "transformers",
     "torch",
     "numpy",
-    "bm25s",
+    "scipy",
     "matplotlib",
 )
 # (done, total, case id, pipeline name), called after each answered question.
@@ -140,6 +140,7 @@ def manifest(assistant: Assistant, suite: Path, cases: list[Case]) -> dict[str, 
         "model": {
             "name": assistant.settings.embed_model,
             "path": resolve_model(assistant.settings.embed_model),
+            "backend": assistant.embedder.backend,
         },
         "support_threshold": THRESHOLD,
         "corpus": {"documents": len(docs), "sha256": corpus.hexdigest()},
@@ -233,6 +234,8 @@ def evaluate(
         if out_dir
         else Path("evals/runs") / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     )
+    # The judge embeds with torch, the backend its threshold was calibrated on, whatever
+    # backend the assistant under test uses, so scores stay comparable between backends.
     judge = Judge(SupportScorer(), assistant.document_text)
     started = time.perf_counter()
     from rag.llm_eval import eval_pipelines

@@ -7,13 +7,9 @@ converges to the store a clean ingest builds.
 
 from __future__ import annotations
 
-import hashlib
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -22,16 +18,16 @@ from llama_index.core.schema import TextNode
 from rag.catalog import Catalog
 from rag.chunking import chunk_text
 from rag.embeddings import Embedder
-from rag.errors import IngestLockedError, LoaderError
+from rag.errors import IngestLockedError
 from rag.lexical import LexicalIndex
-from rag.loaders import Loaded, doc_id_for, iter_files, load_file, read_bytes
+from rag.loaders import iter_files, load_file
 from rag.records import Article, Chunk, IngestReport
+from rag.scan import read_ahead
 from rag.store import VectorStore, chunk_node
 from rag.terms import terms
 
 Progress = Callable[[int, int, str], None]  # (files done, files total, current path)
 _EMBED_BATCH_CHUNKS = 256  # chunks embedded together across articles, for throughput
-_READ_AHEAD = 8  # files parsed ahead of embedding; bounds memory on huge folders
 
 
 @dataclass
@@ -150,52 +146,6 @@ def ingest(
         lock.release()
 
 
-@dataclass
-class _Read:
-    """One file after reading, hashing and (unless unchanged) parsing, done off the main thread."""
-
-    root: Path
-    file: Path
-    doc_id: str
-    digest: str | None = None
-    loaded: Loaded | None = None
-    error: str | None = None
-    unchanged: tuple[str, ...] = ()  # doc ids of a byte-identical, fully indexed file
-    seconds: float = 0.0
-
-
-def _read(
-    root: Path, file: Path, max_bytes: int, known: dict[str, tuple[str, tuple[str, ...]]]
-) -> _Read:
-    began = time.perf_counter()
-    out = _Read(root, file, doc_id_for(root, file))
-    try:
-        data = read_bytes(file, max_bytes)
-        out.digest = hashlib.sha256(data).hexdigest()
-        previous = known.get(str(file.resolve()))
-        if previous and previous[0] == out.digest:
-            # Same bytes as last time: skip parsing, the expensive part of a re-ingest.
-            out.unchanged = previous[1]
-        else:
-            out.loaded = load_file(file, out.doc_id, max_bytes, data=data)
-    except LoaderError as exc:
-        out.error = str(exc)
-    out.seconds = time.perf_counter() - began
-    return out
-
-
-def _prefetch(fn: Callable[..., _Read], items: list[tuple[Path, Path]]) -> Iterator[_Read]:
-    """Read files in a worker thread a few ahead of the consumer, which embeds meanwhile."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rag-read") as pool:
-        window: deque[Future[_Read]] = deque()
-        for root, file in items:
-            window.append(pool.submit(fn, root, file))
-            if len(window) >= _READ_AHEAD:
-                yield window.popleft().result()
-        while window:
-            yield window.popleft().result()
-
-
 def _ingest_locked(
     paths: list[Path],
     catalog: Catalog,
@@ -232,9 +182,11 @@ def _ingest_locked(
     pending: list[_Pending] = []
     seen: set[str] = set()
     digests: dict[str, tuple[str, str]] = {}  # doc_id -> (file, digest) of clean files
-    read = partial(_read, max_bytes=max_bytes, known=known)
-    for done, r in enumerate(_prefetch(read, files), 1):
-        root_key = str(r.root.resolve())
+    root_keys: dict[Path, str] = {}
+    for done, r in enumerate(read_ahead(files, max_bytes, known), 1):
+        if r.root not in root_keys:
+            root_keys[r.root] = str(r.root.resolve())
+        root_key = root_keys[r.root]
         present = roots.get(root_key, set())
         present.add(r.doc_id)
         report.stage_seconds["load"] = report.stage_seconds.get("load", 0.0) + r.seconds
@@ -244,6 +196,8 @@ def _ingest_locked(
             present.update(r.unchanged)
             seen.update(r.unchanged)
             report.unchanged.extend(r.unchanged)
+            if r.restamped and r.digest:
+                digests.update((d, (r.key, r.digest)) for d in r.unchanged)
         else:
             loaded = r.loaded or load_file(r.file, r.doc_id, max_bytes)
             report.failed.extend(loaded.failed)
@@ -252,7 +206,7 @@ def _ingest_locked(
                 _classify(article, root_key, hashes, by_hash, seen, report, pending, chunk_chars,
                           chunk_overlap)  # fmt: skip
                 if not loaded.failed and r.digest:
-                    digests[article.doc_id] = (str(r.file.resolve()), r.digest)
+                    digests[article.doc_id] = (r.key, r.digest)
         if sum(len(p.chunks) for p in pending) >= _EMBED_BATCH_CHUNKS:
             _write(pending, catalog, store, embedder, report)
             pending = []

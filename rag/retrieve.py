@@ -1,7 +1,8 @@
-"""Retrieve stage: dense (Chroma) + BM25 (bm25s), fused, near-duplicates collapsed."""
+"""Retrieve stage: dense (Chroma) + BM25, fused, near-duplicates collapsed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,11 +79,24 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def collapse_duplicates(hits: list[Hit], threshold: float = _DUPLICATE_JACCARD) -> list[Hit]:
-    """Drop hits whose words nearly equal a better-ranked hit's (same story syndicated twice)."""
+def collapse_duplicates(
+    hits: Iterable[Hit], threshold: float = _DUPLICATE_JACCARD, limit: int | None = None
+) -> list[Hit]:
+    """Drop hits whose words nearly equal a better-ranked hit's (same story syndicated twice).
+
+    Args:
+        hits: best first.
+        threshold: word-set Jaccard similarity at which a hit counts as a duplicate.
+        limit: stop once this many hits are kept (later hits are never tokenised).
+
+    Returns:
+        The kept hits, best first.
+    """
     kept: list[Hit] = []
     kept_words: list[set[str]] = []
     for hit in hits:
+        if limit is not None and len(kept) >= limit:
+            break
         w = set(words(hit.text))
         if any(_jaccard(w, other) >= threshold for other in kept_words):
             continue
@@ -156,7 +170,7 @@ class Retriever:
             fused = dense or lexical
         ranked = sorted(fused, key=lambda c: (-fused[c], c))
         rows = self.catalog.chunks(ranked[: pool * 2])
-        hits = [
+        hits = (
             Hit(
                 chunk_id=cid,
                 doc_id=rows[cid]["doc_id"],
@@ -173,5 +187,5 @@ class Retriever:
             )
             for cid in ranked[: pool * 2]
             if cid in rows  # a vector whose article was just removed is skipped
-        ]
-        return collapse_duplicates(hits)[:top_k]
+        )
+        return collapse_duplicates(hits, limit=top_k)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,12 +11,6 @@ from urllib.parse import urlparse
 
 import chromadb
 from llama_index.core.schema import MetadataMode, NodeRelationship, RelatedNodeInfo, TextNode
-from llama_index.core.vector_stores.types import (
-    FilterOperator,
-    MetadataFilter,
-    MetadataFilters,
-    VectorStoreQuery,
-)
 from llama_index.core.vector_stores.utils import node_to_metadata_dict
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
@@ -195,15 +188,19 @@ class VectorStore:
         self, embedding: list[float], k: int, doc_ids: list[str] | None = None
     ) -> list[tuple[str, float]]:
         """Top ``k`` ``(chunk_id, cosine similarity)`` pairs, optionally within ``doc_ids``."""
-        filters = None
+        where = None
         if doc_ids is not None:
             if not doc_ids:
                 return []
-            filters = MetadataFilters(
-                filters=[MetadataFilter(key="doc_id", value=doc_ids, operator=FilterOperator.IN)]
-            )
-        query = VectorStoreQuery(query_embedding=embedding, similarity_top_k=k, filters=filters)
-        result = self._call("querying", lambda: self.llama.query(query))
-        # ChromaVectorStore reports exp(-distance); cosine distance is 1 - cosine similarity.
-        sims = [1.0 + math.log(max(s, 1e-12)) for s in (result.similarities or [])]
-        return list(zip(result.ids or [], sims, strict=False))
+            where = {"doc_id": {"$in": doc_ids}}
+        # Ids and distances only: the text and metadata come from the catalog for the few hits
+        # that survive fusion, so building llama-index nodes for the whole pool would be waste.
+        result = self._call(
+            "querying",
+            lambda: self.collection.query(
+                query_embeddings=[embedding], n_results=k, where=where, include=["distances"]
+            ),
+        )
+        ids, distances = result["ids"][0], (result["distances"] or [[]])[0]
+        # Cosine space: distance is 1 - cosine similarity.
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=False)]

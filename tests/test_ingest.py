@@ -31,7 +31,7 @@ def _state(assistant: Assistant) -> dict:
     return {
         "vectors": vectors,
         "catalog": sorted(assistant.catalog.chunk_ids()),
-        "bm25": sorted(assistant.lexical._ids),
+        "bm25": sorted(assistant.lexical.ids()),
         "docs": {d["doc_id"]: d["hash"] for d in assistant.documents()},
     }
 
@@ -174,3 +174,28 @@ def test_byte_identical_files_are_skipped_and_settings_changes_rechunk(tmp_path)
     after = smaller.catalog.chunk_ids("news/a.txt")
     assert len(after) > len(before)
     assert smaller.store.all_ids() == set(after)
+
+
+def test_files_with_an_old_unchanged_stamp_are_not_read_again(tmp_path, monkeypatch):
+    import os
+
+    import rag.scan
+
+    news = _corpus(tmp_path / "news", **{"a.txt": A, "b.txt": B})
+    for f in news.iterdir():  # older than the "racy" window, so the stamp is trusted
+        os.utime(f, (1_700_000_000, 1_700_000_000))
+    asst = Assistant(data_dir=tmp_path / "data")
+    asst.ingest([news])
+    reads: list[str] = []
+    real = rag.scan.read_bytes
+    monkeypatch.setattr(rag.scan, "read_bytes", lambda p, n: reads.append(p.name) or real(p, n))
+    assert sorted(asst.ingest([news]).unchanged) == ["news/a.txt", "news/b.txt"]
+    assert reads == []
+    # Same size, new bytes, new mtime: read, and indexed again.
+    (news / "a.txt").write_text(A.replace("boats", "nets!"), encoding="utf-8")
+    report = asst.ingest([news])
+    assert reads == ["a.txt"] and report.updated == ["news/a.txt"]
+    assert "nets!" in asst.document_text("news/a.txt")
+    # Just modified: its stamp is "racy", so the next run hashes it again (and skips it).
+    assert asst.ingest([news]).unchanged == ["news/a.txt", "news/b.txt"]
+    assert reads == ["a.txt", "a.txt"]

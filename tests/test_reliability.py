@@ -60,7 +60,7 @@ def _state(assistant: Assistant) -> dict[str, Any]:
             for i, m, d in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
         ),
         "catalog": sorted(catalog_ids),
-        "bm25": sorted(assistant.lexical._ids),
+        "bm25": sorted(assistant.lexical.ids()),
         "docs": {d["doc_id"]: (d["hash"], d["n_chunks"]) for d in assistant.documents()},
         "files": sorted(
             r[0] for r in assistant.catalog._rows("SELECT doc_id FROM files ORDER BY doc_id")
