@@ -50,11 +50,15 @@ eval: install
 			$(addprefix --fail-under ,$(NEWS_GATE)); \
 	else echo "skipping the newspaper suite: $(SHARED)/corpora/newspaper not found"; fi
 
+# Ingest vs raw encode and re-ingest on the real corpus, then 1k/10k/100k chunks vs vanilla
+# llama-index, ONNX on/off, peak RSS and app cold start (docs/performance.md; ~30 min first run).
 bench: install
 	$(BIN)/python benchmarks/bench_backbone.py --shared $(SHARED)
+	$(BIN)/python benchmarks/bench_scale.py --shared $(SHARED)
 
 bench-smoke: install
 	$(BIN)/python benchmarks/bench_backbone.py --smoke --repeat 1
+	$(BIN)/python benchmarks/bench_scale.py --smoke --shared $(SHARED)
 
 clean:
 	rm -rf .rag evals/runs artifacts .pytest_cache .mypy_cache .ruff_cache

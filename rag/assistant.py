@@ -14,7 +14,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from rag.answer import ExtractiveAnswerer, stream_pieces
 from rag.catalog import Catalog
-from rag.config import Settings, load_settings
+from rag.config import EMBED_BACKENDS, Settings, load_settings
 from rag.embeddings import Embedder, LlamaIndexEmbedding
 from rag.errors import ConfigError, QueryError, RagError
 from rag.followup import check_history, condense
@@ -52,9 +52,25 @@ class Assistant:
     @cached_property
     def embedder(self) -> Embedder:
         s = self.settings
+        backend = s.embed_backend
+        if backend == "auto":
+            # Keep the backend the index was built with: queries must not be embedded by
+            # another backend, and a default change must not force re-embedding everything.
+            backend = self._index_backend() or backend
         return Embedder(
-            s.embed_model, s.embed_batch_size, s.embed_backend, self.data_dir / "models"
+            s.embed_model, s.embed_batch_size, backend, s.model_cache or self.data_dir / "models"
         )
+
+    def _index_backend(self) -> str | None:
+        """The embedding backend of the articles already indexed for this model, if any."""
+        if not (self.data_dir / "catalog.sqlite").exists():
+            return None  # nothing indexed; don't create a catalog just to look
+        # ingest writes "<model>:<backend>|<chunk_chars>|<chunk_overlap>".
+        identity = (self.catalog.get_meta("signature") or "").rsplit("|", 2)[0]
+        model, _, backend = identity.rpartition(":")
+        if model != self.settings.embed_model or backend not in EMBED_BACKENDS:
+            return None  # another model: everything is re-embedded anyway
+        return backend if self.catalog.hashes() else None
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -87,7 +103,8 @@ class Assistant:
 
     @cached_property
     def verifier(self) -> Verifier:
-        # The support threshold is calibrated on the bundled model; share its weights if loaded.
+        # The support threshold is calibrated on the bundled model (torch; onnx-int8 scores the
+        # labelled pairs as well: tests/test_support.py), so share the loaded embedder.
         bundled = self.settings.embed_model == "bundled"
         return Verifier(SupportScorer(self.embedder) if bundled else SupportScorer())
 

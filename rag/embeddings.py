@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections import OrderedDict
@@ -72,6 +73,43 @@ def load_model(name: str) -> SentenceTransformer:
             raise ModelError(f"cannot load embedding model {name!r}: {exc}") from None
 
 
+def resolve_backend(name: str, backend: str = "auto") -> str:
+    """The backend that encodes for a model and backend setting (``auto`` resolved).
+
+    ``auto`` is ``onnx-int8`` for a local model folder that ONNX reproduces (the bundled model
+    is one) and ``torch`` otherwise: a hub id needs the network, which the export can't use.
+
+    Args:
+        name: ``"bundled"``, a local sentence-transformers folder or a hub id.
+        backend: one of `EMBED_BACKENDS`.
+
+    Returns:
+        ``torch``, ``onnx`` or ``onnx-int8``.
+    """
+    if backend not in EMBED_BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(EMBED_BACKENDS)}, not {backend!r}")
+    if backend != "auto":
+        return backend
+    from rag.onnx_backend import exportable
+
+    model_dir = Path(resolve_model(name))
+    return "onnx-int8" if model_dir.is_dir() and exportable(model_dir) else "torch"
+
+
+def onnx_folder(model_dir: Path, cache_dir: Path) -> Path:
+    """The folder under ``cache_dir`` for this model's export, unique to its files.
+
+    The cache may be shared by many data dirs and installs, so the name carries a digest of
+    the model's path and files: another model, or a reinstalled one, never reuses an export.
+    """
+    digest = hashlib.sha256(str(model_dir.resolve()).encode())
+    for path in sorted(model_dir.iterdir()):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"\0{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return cache_dir / f"{model_dir.parent.name}-{model_dir.name}-onnx-{digest.hexdigest()[:12]}"
+
+
 @lru_cache(maxsize=4)
 def _onnx_encoder(name: str, quantize: bool, cache_dir: Path) -> OnnxEncoder:
     from rag.onnx_backend import OnnxEncoder, export
@@ -79,8 +117,7 @@ def _onnx_encoder(name: str, quantize: bool, cache_dir: Path) -> OnnxEncoder:
     model_dir = Path(resolve_model(name))
     if not model_dir.is_dir():
         raise ModelError(f"the ONNX backend needs a local model folder, not {name!r}")
-    folder = cache_dir / f"{model_dir.parent.name}-{model_dir.name}-onnx"
-    return OnnxEncoder(model_dir, export(model_dir, folder, quantize))
+    return OnnxEncoder(model_dir, export(model_dir, onnx_folder(model_dir, cache_dir), quantize))
 
 
 class Embedder:
@@ -90,8 +127,10 @@ class Embedder:
         name: ``"bundled"``, a local sentence-transformers folder or a hub id.
         batch_size: texts per forward pass.
         backend: ``torch`` (sentence-transformers), ``onnx`` or ``onnx-int8`` (ONNX Runtime,
-            exported once from the local weights into ``cache_dir``).
-        cache_dir: where exported ONNX models are kept.
+            exported once from the local weights into ``cache_dir``), or ``auto`` (see
+            `resolve_backend`). The default stays ``torch``: the support scorer's threshold
+            and the eval judge are calibrated on it; `Settings` default to ``auto``.
+        cache_dir: where exported ONNX models are kept (default ``.rag/models``).
     """
 
     def __init__(
@@ -101,12 +140,12 @@ class Embedder:
         backend: str = "torch",
         cache_dir: Path | None = None,
     ) -> None:
-        if backend not in EMBED_BACKENDS:
-            raise ValueError(f"backend must be one of {', '.join(EMBED_BACKENDS)}, not {backend!r}")
-        self.name, self.batch_size, self.backend = name, batch_size, backend
+        # The resolved backend, never "auto": it is part of `identity`.
+        self.backend = resolve_backend(name, backend)
+        self.name, self.batch_size = name, batch_size
         self._onnx = (
-            _onnx_encoder(name, backend == "onnx-int8", cache_dir or Path(".rag") / "models")
-            if backend != "torch"
+            _onnx_encoder(name, self.backend == "onnx-int8", cache_dir or Path(".rag") / "models")
+            if self.backend != "torch"
             else None
         )
         # Chat users repeat and rephrase; a repeated query costs no model call.
@@ -114,7 +153,7 @@ class Embedder:
 
     @property
     def identity(self) -> str:
-        """Model and backend: vectors from different identities must not be mixed."""
+        """Model and resolved backend: vectors from different identities must not be mixed."""
         return f"{self.name}:{self.backend}"
 
     @property

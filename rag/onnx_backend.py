@@ -1,7 +1,8 @@
-"""Optional ONNX Runtime embedding backend, exported offline from the local model weights.
+"""ONNX Runtime embedding backend, exported offline from the local model weights.
 
-The export (and int8 quantization) happens once and is cached under ``<data_dir>/models``;
-encoding then needs only onnxruntime and the tokenizer, no torch forward pass.
+The export (and int8 quantization) happens once and is cached in a folder (``RAG_MODEL_CACHE``,
+default ``<data_dir>/models``) that any number of processes may share; encoding then needs only
+onnxruntime and the tokenizer, no torch forward pass.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ import json
 import logging
 import os
 import threading
+import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +24,11 @@ from rag.errors import ModelError
 
 _EXPORT_LOCK = threading.Lock()
 _OPSET = 17
+_SUPPORTED_MODULES = (
+    "sentence_transformers.models.Transformer",
+    "sentence_transformers.models.Pooling",
+    "sentence_transformers.models.Normalize",
+)
 
 
 def _max_length(model_dir: Path) -> int:
@@ -31,8 +40,56 @@ def _max_length(model_dir: Path) -> int:
         return 256
 
 
+def exportable(model_dir: Path) -> bool:
+    """True when `OnnxEncoder` reproduces this sentence-transformers folder's embeddings.
+
+    That is a local BERT model (the export feeds token type ids; the tokenizer pads with id 0)
+    followed only by mean pooling and normalisation: what the bundled model is. Anything else
+    (CLS pooling, a Dense layer, RoBERTa-style position ids) would silently give other vectors.
+    """
+    try:
+        modules = json.loads((model_dir / "modules.json").read_text())
+        types = [m["type"] for m in modules]
+        config = json.loads((model_dir / "config.json").read_text())
+        pooling = next(m["path"] for m in modules if m["type"].endswith(".Pooling"))
+        modes = json.loads((model_dir / pooling / "config.json").read_text())
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        return False
+    mean_only = modes.get("pooling_mode_mean_tokens") is True and not any(
+        value for key, value in modes.items() if key.startswith("pooling_mode_") and
+        key != "pooling_mode_mean_tokens"
+    )  # fmt: skip
+    return (
+        (model_dir / "tokenizer.json").is_file()
+        and config.get("model_type") == "bert"
+        and types[:2] == list(_SUPPORTED_MODULES[:2])
+        and modules[0].get("path") == ""  # the transformer's weights sit in the folder itself
+        and set(types) <= set(_SUPPORTED_MODULES)
+        and mean_only
+    )
+
+
+@contextmanager
+def _removed_on_error(path: Path) -> Iterator[None]:
+    """Delete a half-written temporary file when the block fails."""
+    try:
+        yield
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def _scratch(final: Path) -> Path:
+    """A temporary name next to ``final`` that no other process or thread will pick."""
+    return final.with_name(f".{final.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+
+
 def export(model_dir: Path, target: Path, quantize: bool) -> Path:
     """Export the transformer of a sentence-transformers folder to ONNX (optionally int8).
+
+    Files appear under their final names only once complete (written to a unique temporary
+    name, then renamed), and a lock file in ``target`` makes concurrent processes export once:
+    the others wait, then load the finished file.
 
     Args:
         model_dir: local sentence-transformers model folder (Transformer + mean pooling).
@@ -45,64 +102,88 @@ def export(model_dir: Path, target: Path, quantize: bool) -> Path:
     final = target / ("model-int8.onnx" if quantize else "model.onnx")
     if final.exists():
         return final
-    with _EXPORT_LOCK:
-        if final.exists():
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ModelError(f"cannot create the model cache {target}: {exc}") from None
+    from filelock import FileLock
+
+    with _EXPORT_LOCK, FileLock(str(target / ".export.lock")):
+        if final.exists():  # another process finished it while this one waited
             return final
         try:
-            import onnx  # noqa: F401  (torch's exporter needs it)
-            import torch
-            from transformers import AutoModel
-        except ImportError:
-            raise ModelError(
-                "the ONNX embedding backend needs the onnx package: pip install 'newsrag[onnx]'"
-            ) from None
-        target.mkdir(parents=True, exist_ok=True)
-        fp32 = target / "model.onnx"
-        if not fp32.exists():
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            bert = AutoModel.from_pretrained(str(model_dir)).eval()
+            return _export(model_dir, target, final, quantize)
+        except ModelError:
+            raise
+        except Exception as exc:  # exporter and quantizer raise many types
+            raise ModelError(f"cannot export {model_dir} to ONNX: {exc}") from exc
 
-            class Hidden(torch.nn.Module):
-                def __init__(self) -> None:
-                    super().__init__()
-                    self.bert = bert  # a submodule, so its weights export as weights
 
-                def forward(
-                    self, ids: torch.Tensor, mask: torch.Tensor, types: torch.Tensor
-                ) -> Any:
-                    # Keyword call: the positional signature differs between versions.
-                    out = self.bert(input_ids=ids, attention_mask=mask, token_type_ids=types)
-                    return out.last_hidden_state
+def _export(model_dir: Path, target: Path, final: Path, quantize: bool) -> Path:
+    try:
+        import onnx  # noqa: F401  (torch's exporter needs it)
+        import torch
+        from transformers import AutoModel
+    except ImportError:
+        raise ModelError(
+            "the ONNX embedding backend needs the onnx package, a dependency of newsrag: "
+            "pip install 'onnx>=1.15' (or reinstall newsrag)"
+        ) from None
+    fp32 = target / "model.onnx"
+    if not fp32.exists():
+        from transformers.utils import logging as hf_logging
 
-            model = Hidden().eval()
-            ids = torch.ones((2, 16), dtype=torch.long)
-            dynamic = {0: "batch", 1: "seq"}
-            tmp = target / "model.onnx.tmp"
-            with torch.inference_mode(), warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # exporter notes; the library never prints
-                torch.onnx.export(
-                    model,
-                    (ids, ids, torch.zeros_like(ids)),
-                    str(tmp),
-                    input_names=["input_ids", "attention_mask", "token_type_ids"],
-                    output_names=["last_hidden_state"],
-                    dynamic_axes={"input_ids": dynamic, "attention_mask": dynamic,
-                                  "token_type_ids": dynamic, "last_hidden_state": dynamic},
-                    opset_version=_OPSET,
-                    dynamo=False,
-                )  # fmt: skip
-            tmp.replace(fp32)  # atomic: a crash never leaves a half-written model in use
-        if quantize:
-            from onnxruntime.quantization import QuantType, quantize_dynamic
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        hf_logging.disable_progress_bar()  # the library never prints, not even load bars
+        hf_logging.set_verbosity_error()
+        bert = AutoModel.from_pretrained(str(model_dir)).eval()
 
-            tmp = target / "model-int8.onnx.tmp"
-            logging.disable(logging.WARNING)  # a pre-processing hint on the root logger
-            try:
+        class Hidden(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.bert = bert  # a submodule, so its weights export as weights
+
+            def forward(self, ids: torch.Tensor, mask: torch.Tensor, types: torch.Tensor) -> Any:
+                # Keyword call: the positional signature differs between versions.
+                out = self.bert(input_ids=ids, attention_mask=mask, token_type_ids=types)
+                return out.last_hidden_state
+
+        model = Hidden().eval()
+        ids = torch.ones((2, 16), dtype=torch.long)
+        dynamic = {0: "batch", 1: "seq"}
+        tmp = _scratch(fp32)
+        with _removed_on_error(tmp), torch.inference_mode(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # exporter notes; the library never prints
+            torch.onnx.export(
+                model,
+                (ids, ids, torch.zeros_like(ids)),
+                str(tmp),
+                input_names=["input_ids", "attention_mask", "token_type_ids"],
+                output_names=["last_hidden_state"],
+                dynamic_axes={"input_ids": dynamic, "attention_mask": dynamic,
+                              "token_type_ids": dynamic, "last_hidden_state": dynamic},
+                opset_version=_OPSET,
+                dynamo=False,
+            )  # fmt: skip
+        tmp.replace(fp32)  # atomic: a crash never leaves a half-written model in use
+    if quantize:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        tmp = _scratch(final)
+        # The quantizer logs a pre-processing hint and installs a stderr handler on the root
+        # logger; the library never prints, so both are undone.
+        root = logging.getLogger()
+        handlers, level = list(root.handlers), root.level
+        logging.disable(logging.WARNING)
+        try:
+            with _removed_on_error(tmp):
                 quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8)
-            finally:
-                logging.disable(logging.NOTSET)
-            tmp.replace(final)
-        return final
+        finally:
+            logging.disable(logging.NOTSET)
+            root.handlers[:] = handlers
+            root.setLevel(level)
+        tmp.replace(final)
+    return final
 
 
 class OnnxEncoder:

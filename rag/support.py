@@ -19,8 +19,9 @@ from rag.embeddings import BUNDLED, Embedder, VectorCache
 from rag.errors import EvalError
 from rag.terms import terms, words
 
-# Calibrated on tests/data/support_pairs.jsonl with `calibrate` (bundled model); a test keeps
-# accuracy on those pairs honest whenever the formula or the model changes.
+# Calibrated on tests/data/support_pairs.jsonl with `calibrate` (bundled model, torch backend);
+# tests keep accuracy on those pairs honest, for onnx-int8 too, whenever the formula or the
+# model changes.
 THRESHOLD = 0.645
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

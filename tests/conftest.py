@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,26 @@ SEED = ROOT / "corpus" / "netanyahu-blinken-talks.txt"
 SEED_ID = "corpus/netanyahu-blinken-talks.txt"
 SHARED = Path(os.environ.get("RAG_SHARED_DIR", ROOT.parent / "shared"))
 NEWSPAPER = SHARED / "corpora" / "newspaper"
+_CACHE_KEY = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One ONNX model cache for the whole session: the model is exported once, not per data dir.
+
+    Set in the environment, so Settings read it and subprocesses (CLI, app and API servers)
+    inherit it.
+    """
+    cache = tempfile.mkdtemp(prefix="rag-model-cache-")
+    config.stash[_CACHE_KEY] = cache
+    os.environ["RAG_MODEL_CACHE"] = cache
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    cache = config.stash.get(_CACHE_KEY, None)
+    if cache:
+        shutil.rmtree(cache, ignore_errors=True)
+        if os.environ.get("RAG_MODEL_CACHE") == cache:
+            del os.environ["RAG_MODEL_CACHE"]
 
 
 def seed_text() -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from rag import support as sp
+from rag.embeddings import Embedder
 from rag.errors import EvalError
 
 PAIRS = Path(__file__).parent / "data" / "support_pairs.jsonl"
@@ -92,3 +94,20 @@ def test_calibrate() -> None:
     assert sp.calibrate([0.1, 0.2, 0.8, 0.9], [False, False, True, True]) == (0.5, 1.0)
     with pytest.raises(EvalError):
         sp.calibrate([], [])
+
+
+def test_onnx_int8_keeps_the_calibration(labelled: list[tuple[float, bool]]) -> None:
+    # The assistant's verifier shares its embedder, onnx-int8 by default; the threshold was
+    # calibrated with torch vectors, so it must separate the pairs as well with int8 ones.
+    cache = Path(os.environ["RAG_MODEL_CACHE"])  # the session's, from conftest
+    int8 = sp.SupportScorer(Embedder(backend="onnx-int8", cache_dir=cache))
+    assert int8.embedder.identity == "bundled:onnx-int8"
+    scored = [(int8.support(c, ev), lab) for c, ev, lab in sp.load_pairs(PAIRS)]
+    at_constant = sum((s >= sp.THRESHOLD) == lab for s, lab in scored) / len(scored)
+    torch_accuracy = sum((s >= sp.THRESHOLD) == lab for s, lab in labelled) / len(labelled)
+    assert at_constant >= torch_accuracy
+    threshold, accuracy = sp.calibrate([s for s, _ in scored], [lab for _, lab in scored])
+    assert at_constant == pytest.approx(accuracy)
+    assert abs(threshold - sp.THRESHOLD) < 0.1
+    drift = max(abs(a - b) for (a, _), (b, _) in zip(labelled, scored, strict=True))
+    assert 0 < drift < 0.05  # other vectors, nearly the same scores
