@@ -6,7 +6,7 @@ PIP := $(BIN)/pip install -q -c constraints.txt
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHARED ?= ../shared
 
-.PHONY: install install-test browser run test lint eval bench bench-smoke clean
+.PHONY: install install-test browser run test lint eval bench bench-smoke profile clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -59,6 +59,11 @@ bench: install
 bench-smoke: install
 	$(BIN)/python benchmarks/bench_backbone.py --smoke --repeat 1
 	$(BIN)/python benchmarks/bench_scale.py --smoke --shared $(SHARED)
+
+# Where the time goes at 100k chunks (needs the index `make bench` built).
+profile: install
+	$(PIP) -e '.[bench]'
+	$(BIN)/python benchmarks/profile_scale.py
 
 clean:
 	rm -rf .rag evals/runs artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,18 +1,15 @@
 """Profile warm retrieval and a one-article re-ingest on an index built by bench_scale.py.
 
 Run: .venv/bin/python benchmarks/profile_scale.py [--size 100000] [--backend onnx-int8]
-     [--cache .bench-cache] [--top 25]
-Prints cProfile's cumulative-time table for each; this is what the optimisations in
-docs/performance.md were chosen from. For a sampling view of the same run:
-``pip install py-spy && py-spy record -o profile.svg -- .venv/bin/python benchmarks/...``.
+     [--cache .bench-cache]
+Prints pyinstrument's call tree for each (extra ``[bench]``; ``make profile``); this is what
+the optimisations in docs/performance.md were chosen from.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import os
-import pstats
 import sys
 import time
 from pathlib import Path
@@ -36,8 +33,11 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--backend", default="onnx-int8")
     parser.add_argument("--cache", type=Path, default=ROOT / ".bench-cache")
-    parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        sys.exit("profiling needs pyinstrument: pip install -e '.[bench]'")
     data_dir = args.cache / f"index-{args.backend}-{args.size}"
     corpus = args.cache / f"corpus-{args.size}"
     if not data_dir.is_dir():
@@ -46,27 +46,25 @@ def main() -> None:
     asst = Assistant(data_dir=data_dir, embed_backend=args.backend)
     asst.warm_up()
 
-    profile = cProfile.Profile()
-    profile.enable()
-    for q in QUERIES * 4:
-        asst.embedder.encode_query.cache_clear()  # every call pays for the query embedding
-        asst.retrieve(q)
-    profile.disable()
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        for q in QUERIES * 4:
+            asst.embedder.encode_query.cache_clear()  # every call pays for the query embedding
+            asst.retrieve(q)
     print(f"== {len(QUERIES) * 4} warm retrieve calls")
-    pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
+    print(profiler.output_text(show_all=False, short_mode=True))
 
     victim = sorted(corpus.glob("*.txt"))[len(QUERIES)]
     original = victim.read_text()
     victim.write_text(original.rstrip("\n") + " One more sentence changes this article.\n")
-    profile = cProfile.Profile()
+    profiler = Profiler(interval=0.001)
     try:
         began = time.perf_counter()
-        profile.enable()
-        report = asst.ingest([corpus])
-        profile.disable()
+        with profiler:
+            report = asst.ingest([corpus])
         print(f"== re-ingest with one changed article: {time.perf_counter() - began:.2f} s, "
               f"stages {report.stage_seconds}, bm25 {asst.lexical.last_refresh}")  # fmt: skip
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
+        print(profiler.output_text(show_all=False, short_mode=True))
     finally:
         victim.write_text(original)
         asst.ingest([corpus])
