@@ -7,6 +7,7 @@ extractive assistant works without the ``[llm]`` extra.
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -87,9 +88,13 @@ def _load_gguf(path: str, n_ctx: int) -> Any:
     if not Path(path).is_file():
         raise LLMError(f"model file not found: {path} (RAG_LLM=llamacpp:/path/model.gguf)")
     try:
-        return llama_cpp.Llama(model_path=path, n_ctx=n_ctx, verbose=False, seed=0)
+        model = llama_cpp.Llama(model_path=path, n_ctx=n_ctx, verbose=False, seed=0)
     except (ValueError, RuntimeError, OSError) as exc:
         raise LLMError(f"cannot load model {path}: {exc}") from None
+    # Freed before interpreter teardown: llama_cpp's own __del__ then finds its C bindings gone
+    # and prints a traceback at exit.
+    atexit.register(model.close)
+    return model
 
 
 def _llamacpp_llm(path: str, n_ctx: int, max_tokens: int, temperature: float) -> LLM:
