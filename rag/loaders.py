@@ -28,6 +28,8 @@ PDF_TYPES = (".pdf",)
 SUPPORTED = TEXT_TYPES + HTML_TYPES + JSON_TYPES + PDF_TYPES
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _MIN_TEXT_CHARS = 20
+# Control characters other than tab, newline, form feed and carriage return: binary data.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 # htmldate (inside trafilatura) warns on zone names like "EST"; the date is still right.
 warnings.filterwarnings("ignore", category=UnknownTimezoneWarning)
 
@@ -113,8 +115,9 @@ def decode_text(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
         # Many control characters means binary data that happened to decode.
-        controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\n\r\f")
-        if controls > max(8, len(text[:65536]) // 100):
+        head = text[:65536]
+        # A regex counts in C: a per-character generator was 10 % of HTML ingest CPU.
+        if len(_CONTROLS.findall(head)) > max(8, len(head) // 100):
             raise LoaderError("binary content, not text")
         return text.replace("\r\n", "\n").replace("\r", "\n")
     raise LoaderError("undecodable: neither UTF-8 nor Windows-1252 text")
@@ -183,14 +186,24 @@ def parse_text(doc_id: str, source: str, text: str, markdown: bool) -> Article:
 def parse_html(doc_id: str, source: str, html: str) -> Article:
     """Main text and metadata of a news page, extracted with trafilatura."""
     import trafilatura
+    from trafilatura.settings import set_date_params
 
     try:
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+        # htmldate's extensive search runs dateparser over every text node in ~200 locales:
+        # 30 % of extraction CPU. Markup and URL dates come first; only pages without one pay.
+        doc = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,
+            date_extraction_params=set_date_params(extensive=False),
+        )
+        data = None if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
+        if data is not None and not data.get("date"):
+            data["date"] = _extensive_date(html)
     except Exception as exc:  # trafilatura raises many types on malformed markup
         raise LoaderError(f"cannot parse HTML: {exc.__class__.__name__}") from None
-    if doc is None:
+    if data is None:
         raise LoaderError("no article text found in the HTML page")
-    data = doc if isinstance(doc, dict) else doc.as_dict()
     text = (data.get("text") or "").strip()
     meta = {
         "title": data.get("title"),
@@ -200,6 +213,15 @@ def parse_html(doc_id: str, source: str, html: str) -> Article:
         "publisher": data.get("sitename") or data.get("hostname"),
     }
     return _article(doc_id, source, text, meta)
+
+
+def _extensive_date(html: str) -> str | None:
+    """The publication date found by htmldate's slow full-text search, as trafilatura would."""
+    from htmldate import find_date
+    from trafilatura.settings import set_date_params
+
+    found = find_date(html, **set_date_params(extensive=True))
+    return str(found) if found else None
 
 
 def parse_json(doc_id: str, source: str, text: str, lines: bool) -> Loaded:

@@ -69,6 +69,23 @@ def test_html_main_text_and_metadata(tmp_path):
     assert a.url == "https://daily.example/quake"
 
 
+def test_html_date_only_in_the_text_is_still_found(tmp_path):
+    # No date in the markup or URL: the fast date search misses it, the full-text one finds it.
+    body = "The council voted on the new budget after a long debate about schools and roads. " * 6
+    html = f"""<html><head><title>Budget vote</title></head><body><article>
+    <h1>Budget vote</h1><p>{body}</p><p>{body}</p>
+    <div>Posted Tuesday, 12 March 2021 by staff.</div></article></body></html>"""
+    a = _one(_write(tmp_path / "budget.html", html))
+    assert a.date == "2021-03-12"
+    assert "The council voted on the new budget" in a.text
+
+
+def test_binary_looking_text_is_rejected_and_tabs_are_not(tmp_path):
+    assert decode_text(b"a\tb\fc\r\nd " * 100) == "a\tb\fc\nd " * 100
+    with pytest.raises(LoaderError, match="binary content"):
+        decode_text(b"text\x01\x02\x1b" * 50)
+
+
 def test_jsonl_records_and_bad_record(tmp_path):
     lines = [
         {"id": "a1", "title": "One", "text": "First article text, long enough to keep.",
