@@ -83,6 +83,11 @@ def questions() -> list[str]:
     return list(seen)
 
 
+def index_paths(cache: Path, backend: str, size: int) -> tuple[Path, Path]:
+    """The cached index folder and its corpus folder for one backend and corpus size."""
+    return cache / f"index-{backend}-{size}", cache / f"corpus-{size}"
+
+
 def make_corpus(
     pool: list[list[str]], n_chunks: int, folder: Path, chars: int, overlap: int
 ) -> int:
@@ -144,12 +149,11 @@ def sentence_table(emb: Embedder, pool: list[list[str]], cache: Path) -> dict[st
 
 def build(size: int, backend: str, pool: list[list[str]], cache: Path) -> dict[str, Any]:
     """Build (or reuse) the index of ``size`` chunks; build figures come from its marker file."""
-    data_dir = cache / f"index-{backend}-{size}"
+    data_dir, corpus = index_paths(cache, backend, size)
     marker = data_dir / "bench.json"
     if marker.exists():
         return {**json.loads(marker.read_text()), "data_dir": str(data_dir)}
     asst = Assistant(data_dir=data_dir, embed_backend=backend)
-    corpus = cache / f"corpus-{size}"
     s = asst.settings
     if not corpus.is_dir():
         make_corpus(pool, size, corpus, s.chunk_chars, s.chunk_overlap)

@@ -17,15 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bench_scale import index_paths, questions  # noqa: E402
 from rag import Assistant  # noqa: E402
-
-QUERIES = [
-    "What did the central bank say about interest rates?",
-    "Who won the election in Ohio?",
-    "How many people died in the storm?",
-    "What is the new iPhone like?",
-    "Why did oil prices fall?",
-]
 
 
 def main() -> None:
@@ -38,8 +31,7 @@ def main() -> None:
         from pyinstrument import Profiler
     except ImportError:
         sys.exit("profiling needs pyinstrument: pip install -e '.[bench]'")
-    data_dir = args.cache / f"index-{args.backend}-{args.size}"
-    corpus = args.cache / f"corpus-{args.size}"
+    data_dir, corpus = index_paths(args.cache, args.backend, args.size)
     if not data_dir.is_dir():
         sys.exit(f"no index at {data_dir}: run benchmarks/bench_scale.py --sizes {args.size}")
     os.environ.setdefault("RAG_MODEL_CACHE", str(args.cache / "models"))
@@ -48,13 +40,13 @@ def main() -> None:
 
     profiler = Profiler(interval=0.0005)
     with profiler:
-        for q in QUERIES * 4:
+        for q in questions()[:20]:
             asst.embedder.encode_query.cache_clear()  # every call pays for the query embedding
             asst.retrieve(q)
-    print(f"== {len(QUERIES) * 4} warm retrieve calls")
+    print("== 20 warm retrieve calls")
     print(profiler.output_text(show_all=False, short_mode=True))
 
-    victim = sorted(corpus.glob("*.txt"))[len(QUERIES)]
+    victim = sorted(corpus.glob("*.txt"))[5]
     original = victim.read_text()
     victim.write_text(original.rstrip("\n") + " One more sentence changes this article.\n")
     profiler = Profiler(interval=0.001)

@@ -19,7 +19,7 @@ from rag.embeddings import Embedder, LlamaIndexEmbedding
 from rag.errors import ConfigError, QueryError, RagError
 from rag.followup import check_history, condense
 from rag.generate import LLMAnswerer
-from rag.ingest import Progress, ingest
+from rag.ingest import Progress, indexed_identity, ingest
 from rag.lexical import LexicalIndex
 from rag.records import Answer, Hit, IngestReport
 from rag.retrieve import Filters, Retriever
@@ -65,12 +65,10 @@ class Assistant:
         """The embedding backend of the articles already indexed for this model, if any."""
         if not (self.data_dir / "catalog.sqlite").exists():
             return None  # nothing indexed; don't create a catalog just to look
-        # ingest writes "<model>:<backend>|<chunk_chars>|<chunk_overlap>".
-        identity = (self.catalog.get_meta("signature") or "").rsplit("|", 2)[0]
-        model, _, backend = identity.rpartition(":")
+        model, _, backend = (indexed_identity(self.catalog) or "").rpartition(":")
         if model != self.settings.embed_model or backend not in EMBED_BACKENDS:
-            return None  # another model: everything is re-embedded anyway
-        return backend if self.catalog.hashes() else None
+            return None  # another model (or none): everything is embedded anew anyway
+        return backend
 
     @cached_property
     def catalog(self) -> Catalog:

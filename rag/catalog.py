@@ -86,6 +86,10 @@ class Catalog:
         sql = f"SELECT doc_id, text FROM documents WHERE doc_id IN ({marks})"
         return {r[0]: r[1] for r in self._rows(sql, ids)} if ids else {}
 
+    def is_empty(self) -> bool:
+        """True when no article is indexed (one row read, not the whole table)."""
+        return not self._rows("SELECT 1 FROM documents LIMIT 1")
+
     def chunk_count(self) -> int:
         return int(self._rows("SELECT COUNT(*) FROM chunks")[0][0])
 

@@ -89,6 +89,17 @@ def _write(
     report.chunks += len(texts)
 
 
+def index_signature(identity: str, chunk_chars: int, chunk_overlap: int) -> str:
+    """What the stored vectors and chunks depend on; a change re-chunks and re-embeds."""
+    return f"{identity}|{chunk_chars}|{chunk_overlap}"
+
+
+def indexed_identity(catalog: Catalog) -> str | None:
+    """The `Embedder.identity` (``<model>:<backend>``) an index was built with, if any."""
+    signature = catalog.get_meta("signature")
+    return signature.rsplit("|", 2)[0] if signature and not catalog.is_empty() else None
+
+
 def _add_time(report: IngestReport, stage: str, began: float) -> None:
     report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + (
         time.perf_counter() - began
@@ -140,7 +151,7 @@ def ingest(
     try:
         return _ingest_locked(
             paths, catalog, store, lexical, embedder, max_bytes, chunk_chars, chunk_overlap,
-            keep_missing, progress, f"{embedder.identity}|{chunk_chars}|{chunk_overlap}",
+            keep_missing, progress, index_signature(embedder.identity, chunk_chars, chunk_overlap),
         )  # fmt: skip
     finally:
         lock.release()
