@@ -12,8 +12,11 @@ import os
 # Gradio reads this at import time: no analytics calls, the app works offline.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+import secrets  # noqa: E402
 import sys  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -38,6 +41,62 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     if not sep or not user or not password:
         raise ValueError("RAG_AUTH must look like user:password (both non-empty)")
     return user, password
+
+
+class LoginGuard:
+    """Gradio's ``auth`` callable: one user:password, compared in constant time, with at most
+    ``max_failures`` failed logins per username in a ``window``-second window; after that the
+    username is refused, right password or not, until the window ends.
+
+    Args:
+        user, password: the only valid login.
+        max_failures: failed attempts allowed per window; 5 leaves room for typos while
+            holding a guesser to 5 tries a minute.
+        window: seconds; the window opens at a username's first failure.
+        clock: monotonic seconds (tests pass a fake one).
+    """
+
+    # Usernames tracked at once: failures under other names cannot succeed anyway, so past
+    # this bound (a spray of invented names) new names are simply refused without tracking.
+    MAX_TRACKED = 1024
+    MAX_NAME_CHARS = 256  # longer usernames are refused outright, unrecorded
+
+    def __init__(
+        self, user: str, password: str, max_failures: int = 5, window: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:  # fmt: skip
+        self.user, self.password = user.encode(), password.encode()
+        self.max_failures, self.window, self.clock = max_failures, window, clock
+        self._failures: dict[str, tuple[float, int]] = {}  # username -> (window start, count)
+        self._lock = threading.Lock()  # Gradio may check logins from several threads
+
+    def __call__(self, username: str, password: str) -> bool:
+        if not isinstance(username, str) or not isinstance(password, str):
+            return False
+        if len(username) > self.MAX_NAME_CHARS:
+            return False
+        now = self.clock()
+        with self._lock:
+            start, count = self._failures.get(username, (now, 0))
+            if now - start >= self.window:
+                start, count = now, 0
+            if count >= self.max_failures:
+                return False  # locked out for the rest of the window
+            # Both compared every time (no early exit), so timing tells nothing about which.
+            ok = secrets.compare_digest(username.encode(), self.user)
+            ok &= secrets.compare_digest(password.encode(), self.password)
+            if ok:
+                self._failures.pop(username, None)
+                return True
+            self._remember(username, start, count + 1, now)
+            return False
+
+    def _remember(self, username: str, start: float, count: int, now: float) -> None:
+        if username not in self._failures and len(self._failures) >= self.MAX_TRACKED:
+            self._failures = {k: v for k, v in self._failures.items() if now - v[0] < self.window}
+            if len(self._failures) >= self.MAX_TRACKED and username != self.user.decode():
+                return
+        self._failures[username] = (start, count)
 
 
 def main() -> int:
@@ -87,6 +146,8 @@ def main() -> int:
     )  # fmt: skip
     for path, reason in report.failed:
         print(f"  skipped {path}: {reason}", file=sys.stderr)
+    for doc_id, reason in report.skipped:
+        print(f"  skipped {doc_id}: {reason}", file=sys.stderr)
 
     demo = build_app(assistant)
     # Gradio's own limit stops huge bodies early; the app's per-file check gives the message.
@@ -95,7 +156,7 @@ def main() -> int:
         demo.queue(default_concurrency_limit=4).launch(
             server_name=host,
             server_port=int(port_text),
-            auth=auth,
+            auth=LoginGuard(*auth) if auth else None,
             max_file_size=max_upload,
             show_error=True,
             css=CSS,

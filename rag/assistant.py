@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -19,16 +19,28 @@ from rag.embeddings import Embedder, LlamaIndexEmbedding
 from rag.errors import ConfigError, QueryError, RagError
 from rag.followup import check_history, condense
 from rag.generate import LLMAnswerer
-from rag.ingest import Progress, indexed_identity, ingest
+from rag.ingest import Progress, indexed_identity, ingest, ingest_lock
 from rag.lexical import LexicalIndex
 from rag.records import Answer, Hit, IngestReport
 from rag.retrieve import Filters, Retriever
 from rag.store import VectorStore
 from rag.support import SupportScorer
+from rag.uploads import (
+    ON_CONFLICT,
+    UPLOADS_DIRNAME,
+    OnConflict,
+    UploadResult,
+    discard,
+    place_uploads,
+    stage_uploads,
+)
 from rag.verify import Verifier
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 ANSWER_MODES = ("extractive", "llm")
+# How long an upload or a delete waits for a running ingest: an upload's own ingest is bounded
+# (file size, records per file, parse time), so a longer wait means something is stuck.
+UPLOAD_LOCK_SECONDS = 30.0
 
 
 class Assistant:
@@ -46,7 +58,8 @@ class Assistant:
         base = settings.model_dump() if settings else {}
         self.settings = load_settings(**{**base, "data_dir": data_dir, **overrides})
         self.data_dir = Path(self.settings.data_dir)
-        self._lock = threading.Lock()
+        # Set by `interrupt` (a server shutting down): running ingests stop between articles.
+        self._stopping = threading.Event()
 
     # Components open lazily so that constructing an Assistant is cheap and never fails on I/O.
     @cached_property
@@ -153,20 +166,85 @@ class Assistant:
         """
         default = Path("corpus") if Path("corpus").resolve() == DEFAULT_CORPUS else DEFAULT_CORPUS
         targets = [Path(p) for p in (paths or [default])]
+        return self._ingest(targets, self.data_dir / "ingest.lock", keep_missing=keep_missing,
+                            progress=progress)  # fmt: skip
+
+    def _ingest(self, targets: list[Path], lock_path: Path | None, **options: Any) -> IngestReport:
         s = self.settings
+        stop = options.pop("should_stop", None)
         return ingest(
-            targets,
-            catalog=self.catalog,
-            store=self.store,
-            lexical=self.lexical,
-            embedder=self.embedder,
-            lock_path=self.data_dir / "ingest.lock",
-            max_bytes=s.max_file_bytes,
-            chunk_chars=s.chunk_chars,
-            chunk_overlap=s.chunk_overlap,
-            keep_missing=keep_missing,
-            progress=progress,
-        )
+            targets, catalog=self.catalog, store=self.store, lexical=self.lexical,
+            embedder=self.embedder, lock_path=lock_path, max_bytes=s.max_file_bytes,
+            chunk_chars=s.chunk_chars, chunk_overlap=s.chunk_overlap,
+            should_stop=lambda: self._stopping.is_set() or bool(stop and stop()), **options,
+        )  # fmt: skip
+
+    def add_uploads(
+        self,
+        files: Sequence[tuple[str, Path]],
+        on_conflict: OnConflict = "replace",
+        should_stop: Callable[[], bool] | None = None,
+    ) -> tuple[UploadResult, IngestReport]:
+        """Check uploaded files, store the good ones under ``uploads/`` and index them.
+
+        Storing and indexing happen under the ingest lock, as one step: when the lock is busy
+        nothing is stored, and when the run stops early (``should_stop``, `interrupt`) the
+        uploads folder and the index are put back as they were.
+
+        Args:
+            files: ``(name as the client sent it, path of its bytes)`` pairs.
+            on_conflict: ``"replace"`` (a file of the same name is a new version of it) or
+                ``"rename"`` (keep both; the new one becomes ``name-2.ext``).
+            should_stop: polled while indexing (e.g. "has the client gone?").
+
+        Returns:
+            ``(upload result, ingest report)``; the report covers this batch's files only.
+
+        Raises:
+            IngestLockedError: another ingest kept the lock too long; nothing was stored.
+            IngestCancelledError: the run stopped; nothing of this batch was kept.
+        """
+        if on_conflict not in ON_CONFLICT:
+            raise ConfigError(
+                f"on_conflict must be one of {', '.join(ON_CONFLICT)}, not {on_conflict!r}"
+            )
+        staged, rejected = stage_uploads(list(files), self.data_dir, self.settings.max_file_bytes)
+        try:
+            with ingest_lock(self.data_dir / "ingest.lock", UPLOAD_LOCK_SECONDS):
+                result = place_uploads(staged, self.data_dir, on_conflict)
+                result.rejected[:0] = rejected
+                paths = [p for _, p in result.stored]
+                try:
+                    report = self._ingest([self.data_dir / UPLOADS_DIRNAME], None, only=paths,
+                                          undelete=True, should_stop=should_stop)  # fmt: skip
+                except BaseException as exc:
+                    partial = getattr(exc, "report", None)
+                    self._undo_upload(
+                        result, partial if isinstance(partial, IngestReport) else None
+                    )
+                    raise
+                result.commit()
+        finally:
+            discard(staged)  # whatever was not placed (a 409 leaves nothing behind)
+        return result, report
+
+    def _undo_upload(self, result: UploadResult, partial: IngestReport | None) -> None:
+        """Put the uploads folder back and drop what a stopped upload ingest committed."""
+        result.rollback()
+        if partial is not None:
+            # By chunk id, in batches: one filtered delete per article took 13 s for 270 of
+            # them, longer than a server's shutdown grace period.
+            chunk_ids = [c for d in partial.added for c in self.catalog.chunk_ids(d)]
+            self.store.delete_ids(chunk_ids)
+            self.catalog.remove_many(partial.added)
+            for doc_id in partial.updated:
+                # The old file is back; its article is read again by the next sync.
+                self.catalog.mark_stale(doc_id)
+        self.lexical.refresh()
+
+    def interrupt(self) -> None:
+        """Stop running and future ingests of this assistant (a server shutting down)."""
+        self._stopping.set()
 
     def _check_text(self, text: Any, what: str) -> str:
         if not isinstance(text, str):
@@ -296,18 +374,42 @@ class Assistant:
         """Metadata of every ingested article (no text)."""
         return self.catalog.documents()
 
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        """Metadata and text of one ingested article, or None."""
+        return self.catalog.document(doc_id)
+
     def document_text(self, doc_id: str) -> str | None:
         """The full text of an ingested article, the string citation offsets point into."""
         return self.catalog.texts([doc_id]).get(doc_id)
 
     def delete_document(self, doc_id: str) -> bool:
-        """Remove an article from every index; False when it was not there."""
-        if self.catalog.document(doc_id) is None:
-            return False
-        self.store.delete_doc(doc_id)
-        self.catalog.remove(doc_id)
-        self.lexical.refresh()
+        """Remove an article from every index, for good; False when it was not there.
+
+        Its text is remembered as deleted, so a later sync does not bring it back from a copy
+        under another name; an upload that held only this article is removed too. A record of
+        a multi-article file (``feed.jsonl#a1``) is removed alone: the file stays.
+        """
+        with ingest_lock(self.data_dir / "ingest.lock", UPLOAD_LOCK_SECONDS):
+            doc = self.catalog.document(doc_id)
+            if doc is None:
+                return False
+            self.store.delete_doc(doc_id)
+            self.catalog.remove(doc_id, forget_text=True)
+            self._remove_upload_file(doc)
+            self.lexical.refresh()
         return True
+
+    def _remove_upload_file(self, doc: dict[str, Any]) -> None:
+        """Delete the upload a whole-file article came from (never a path read from content)."""
+        uploads = (self.data_dir / UPLOADS_DIRNAME).resolve()
+        folder, _, name = doc["doc_id"].partition("/")
+        # The path comes from the doc_id the ingest built (folder name + safe file name), and
+        # only for articles indexed from the uploads folder; a record id has a '#'.
+        if doc["root"] != str(uploads) or folder != UPLOADS_DIRNAME or "#" in name:
+            return
+        path = (uploads / name).resolve()
+        if path.parent == uploads and path.is_file():
+            path.unlink()
 
     def as_retriever(self, top_k: int | None = None) -> BaseRetriever:
         """This assistant's hybrid retrieval as a llama-index retriever."""
@@ -327,6 +429,12 @@ class Assistant:
         """Release the catalog's file handle."""
         if "catalog" in self.__dict__:
             self.catalog.close()
+
+    def __enter__(self) -> Assistant:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class AssistantRetriever(BaseRetriever):

@@ -6,8 +6,10 @@ are in Chroma, so a crash between the two makes the next run redo that article.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -29,8 +31,16 @@ CREATE INDEX IF NOT EXISTS documents_hash ON documents(hash);
 CREATE TABLE IF NOT EXISTS files (doc_id TEXT PRIMARY KEY, path TEXT, digest TEXT);
 CREATE INDEX IF NOT EXISTS files_path ON files(path);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS deleted (text_hash TEXT PRIMARY KEY, doc_id TEXT, at REAL);
 INSERT OR IGNORE INTO meta VALUES ('generation', '0');
 """
+
+
+def text_hash(text: str) -> str:
+    """Identity of an article's text alone (metadata aside), for remembering deletions."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 DOC_FIELDS = ("doc_id", "root", "source", "title", "date", "url", "author", "publisher", "hash")
 
 
@@ -137,18 +147,26 @@ class Catalog:
     def filter_doc_ids(
         self, sources: list[str] | None, date_from: str | None, date_to: str | None
     ) -> list[str]:
-        """Doc ids whose doc_id/source/url contains one of ``sources``, dated within range."""
+        """Doc ids whose doc_id/source/url contains one of ``sources``, dated within range.
+
+        Dates are ISO prefixes of any precision (``2023``, ``2023-06``, ``2023-06-01``), each
+        standing for a range of days; an article matches when its range overlaps the filter's.
+        Undated articles never match a date filter.
+        """
         sql, args = "SELECT doc_id FROM documents WHERE 1=1", []
         if sources:
             likes = " OR ".join("(doc_id LIKE ? OR source LIKE ? OR url LIKE ?)" for _ in sources)
             sql += f" AND ({likes})"
             for s in sources:
                 args += [f"%{s}%"] * 3
+        # "~" sorts after every digit and "-", so "<prefix>~" compares as the last day the
+        # prefix covers and the bare prefix as its first: the article's range must end on or
+        # after date_from's start and start on or before date_to's end.
         if date_from:
-            sql += " AND date >= ?"
+            sql += " AND (date || '~') >= ?"
             args.append(date_from)
         if date_to:
-            sql += " AND date <= ?"
+            sql += " AND date <= (? || '~')"
             args.append(date_to)
         return [r[0] for r in self._rows(sql, args)]
 
@@ -186,14 +204,53 @@ class Catalog:
                 self._db.execute("ROLLBACK")
                 raise
 
-    def remove(self, doc_id: str) -> None:
+    def remove(self, doc_id: str, forget_text: bool = False) -> None:
+        """Delete an article and its chunks in one transaction.
+
+        Args:
+            doc_id: the article.
+            forget_text: also record its text as deleted by the user, so that a later ingest
+                does not bring the same text back under this or another name.
+        """
+        self.remove_many([doc_id], forget_text)
+
+    def remove_many(self, doc_ids: list[str], forget_text: bool = False) -> None:
+        """`remove` for several articles, in one transaction."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
-            self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
-            self._db.execute("DELETE FROM files WHERE doc_id=?", (doc_id,))
-            self._bump()
-            self._db.execute("COMMIT")
+            try:
+                for doc_id in doc_ids:
+                    if forget_text:
+                        row = self._db.execute(
+                            "SELECT text FROM documents WHERE doc_id=?", (doc_id,)
+                        ).fetchone()
+                        if row is not None:
+                            self._db.execute(
+                                "INSERT OR REPLACE INTO deleted VALUES (?, ?, ?)",
+                                (text_hash(row[0]), doc_id, time.time()),
+                            )
+                    self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+                    self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+                    self._db.execute("DELETE FROM files WHERE doc_id=?", (doc_id,))
+                self._bump()
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def deleted_texts(self) -> set[str]:
+        """Hashes (`text_hash`) of article texts that users deleted."""
+        return {r[0] for r in self._rows("SELECT text_hash FROM deleted")}
+
+    def undelete_texts(self, hashes: Iterable[str]) -> None:
+        """Forget deletions of these texts (the user explicitly added them again)."""
+        with self._lock:
+            self._db.executemany("DELETE FROM deleted WHERE text_hash=?", [(h,) for h in hashes])
+
+    def file_of(self, doc_id: str) -> str | None:
+        """The path of the file an article was last read from, when it was read cleanly."""
+        rows = self._rows("SELECT path FROM files WHERE doc_id=?", [doc_id])
+        return str(rows[0][0]) if rows else None
 
     def _bump(self) -> None:
         self._db.execute(

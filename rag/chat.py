@@ -5,6 +5,7 @@ Markup comes from `rag.render`, which escapes everything taken from an article.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Iterator, Sequence
@@ -26,7 +27,7 @@ from rag.render import (
     render_sources,
     render_upload_result,
 )
-from rag.uploads import ALLOWED_TYPES, UPLOADS_DIRNAME, store_uploads
+from rag.uploads import ALLOWED_TYPES, UPLOADS_DIRNAME
 
 __all__ = ["CSS", "EXAMPLES", "ChatApp", "build_app", "stream_prefixes"]
 
@@ -37,6 +38,14 @@ EXAMPLES = [
 ]
 STREAM_WORDS = 3  # words per streamed update: small enough to look live, few enough messages
 STREAM_DELAY = 0.015  # seconds between updates; the answer is ready at once, this paces the text
+# The REST API's limits (rag.api.AskRequest and Turn), so /chat accepts what /ask accepts.
+TOP_K_MAX = 100  # the bound of Settings.top_k; more only costs time (10**9 was 57x slower)
+MAX_TURNS = 100  # history turns, as AskRequest.history
+TURN_CHARS = 100_000  # characters per history turn, as Turn.content
+DATE_CHARS = 40  # date_from / date_to, as AskRequest; ISO dates need 10
+ROLES = ("user", "assistant", "system")
+INTERNAL_ERROR = "internal error; the server log has the details"
+log = logging.getLogger(__name__)
 
 
 def stream_prefixes(text: str, words: int = STREAM_WORDS) -> Iterator[str]:
@@ -51,6 +60,82 @@ def stream_prefixes(text: str, words: int = STREAM_WORDS) -> Iterator[str]:
 
 def _optional(value: Any) -> str | None:
     return str(value).strip() or None if value not in (None, "") else None
+
+
+def _checked_top_k(value: Any) -> int | None:
+    """``top_k`` as an int from 1 to `TOP_K_MAX` (None: the default); else `gr.Error`."""
+    if value is None or value == "":
+        return None
+    whole_float = isinstance(value, float) and value.is_integer()  # the slider's value
+    digits = isinstance(value, str) and value.strip().isascii() and value.strip().isdigit()
+    if whole_float or digits:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= TOP_K_MAX:
+        got = f" (got {value})" if type(value) is int else ""  # only numbers are echoed
+        raise gr.Error(f"top_k must be a whole number from 1 to {TOP_K_MAX}{got}", title="Invalid")
+    return value
+
+
+def _checked_date(name: str, value: Any) -> str | None:
+    """A date filter as text (the library parses it); None when empty; else `gr.Error`."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise gr.Error(f"{name} must be a date string such as 2024-08-19", title="Invalid")
+    if len(value) > DATE_CHARS:
+        raise gr.Error(
+            f"{name} is {len(value)} characters long; a date has at most {DATE_CHARS}",
+            title="Invalid",
+        )
+    return _optional(value)
+
+
+def _turn_text(content: Any, parts: bool) -> str | None:
+    """A turn's text; with ``parts``, also Gradio's list of ``{"type": "text"}`` parts."""
+    if isinstance(content, str):
+        return content
+    if parts and isinstance(content, list) and all(isinstance(p, dict) for p in content):
+        texts = [p.get("text") for p in content if p.get("type") == "text"]
+        if all(isinstance(t, str) for t in texts):
+            return "\n".join(t for t in texts if isinstance(t, str))
+    return None
+
+
+def _checked_history(history: Any, parts: bool) -> list[dict[str, Any]]:
+    """``history`` if it is at most `MAX_TURNS` ``{"role", "content"}`` turns, else `gr.Error`.
+
+    Args:
+        history: the turns (None: no history).
+        parts: whether content may be Gradio's list of text parts (chatbot messages), not only
+            a string (the /chat API).
+    """
+    if history is None:
+        return []
+    if not isinstance(history, list | tuple):
+        raise gr.Error("history must be a list of {role, content} turns", title="Invalid")
+    if len(history) > MAX_TURNS:
+        raise gr.Error(
+            f"history has {len(history)} turns; at most {MAX_TURNS} are accepted",
+            title="Invalid",
+        )
+    for n, turn in enumerate(history, 1):
+        if not isinstance(turn, dict):
+            raise gr.Error(
+                f"history turn {n} must be an object with role and content", title="Invalid"
+            )
+        if not isinstance(turn.get("role"), str) or turn["role"] not in ROLES:
+            raise gr.Error(
+                f"history turn {n}: role must be one of {', '.join(ROLES)}", title="Invalid"
+            )
+        text = _turn_text(turn.get("content"), parts)
+        if text is None:
+            raise gr.Error(f"history turn {n}: content must be a string", title="Invalid")
+        if len(text) > TURN_CHARS:
+            raise gr.Error(
+                f"history turn {n} is {len(text)} characters long; at most {TURN_CHARS}",
+                title="Invalid",
+            )
+    return list(history)
 
 
 class ChatApp:
@@ -95,18 +180,26 @@ class ChatApp:
         date_to: Any = None,
         mode: Any = None,
     ) -> Iterator[str | Answer]:
-        """`Assistant.ask_stream` with UI values; library errors become `gr.Error` messages."""
+        """`Assistant.ask_stream` with UI values checked against the REST API's limits.
+
+        Invalid values and library errors become `gr.Error` messages; anything else is logged
+        and reported as a generic internal error, never as Python's text.
+        """
         try:
+            turns = plain_history(_checked_history(history, parts=True))
+            k = _checked_top_k(top_k)
+            since, until = _checked_date("date_from", date_from), _checked_date("date_to", date_to)
             yield from self.assistant.ask_stream(
-                question,
-                history=plain_history(history),
-                top_k=int(top_k) if top_k not in (None, "") else None,
-                date_from=_optional(date_from),
-                date_to=_optional(date_to),
+                question, history=turns, top_k=k, date_from=since, date_to=until,
                 mode=_optional(mode),
-            )
+            )  # fmt: skip
+        except gr.Error:
+            raise
         except RagError as exc:
             raise gr.Error(str(exc), title="Cannot answer") from None
+        except Exception:
+            log.exception("answering a chat question failed")
+            raise gr.Error(INTERNAL_ERROR, title="Cannot answer") from None
 
     def api_chat(
         self,
@@ -120,16 +213,19 @@ class ChatApp:
 
         Args:
             question: the question.
-            top_k: chunks to draw evidence from (default from settings).
+            top_k: chunks to draw evidence from, 1 to 100 (default from settings).
             date_from: only articles dated on or after this ISO date.
             date_to: only articles dated on or before this ISO date.
-            history: earlier turns as [{"role": "user"|"assistant", "content": str}].
+            history: earlier turns as [{"role": "user"|"assistant", "content": str}]; at most
+                100 turns of up to 100,000 characters each.
 
         Returns:
             {"answer": text with [n] markers, "abstained": bool, "sources": [{"marker", "title",
             "quote", "doc_id", "source", "date", "url", "start", "end", "score"}]}.
         """
-        answer = self.ask(question, history or [], top_k, date_from, date_to)
+        # Like the REST API's turns: string content only (the UI's chatbot also sends parts).
+        turns = _checked_history(history, parts=False)
+        answer = self.ask(question, turns, top_k, date_from, date_to)
         return {
             "answer": answer.text,
             "abstained": answer.abstained,
@@ -156,7 +252,12 @@ class ChatApp:
             ``(messages, sources_html)`` with the answer growing as it is written; an LLM
             answer is replaced by its verified version (unsupported sentences marked) at the end.
         """
-        earlier = history[:-1] if history and history[-1].get("role") == "user" else history
+        last = history[-1] if history else None
+        last_is_question = isinstance(last, dict) and last.get("role") == "user"
+        earlier = history[:-1] if last_is_question else history
+        # A long conversation keeps working: follow-ups draw on recent turns only, and the
+        # history limit applies to what is passed on.
+        earlier = (earlier or [])[-MAX_TURNS:]
         messages = [*history, {"role": "assistant", "content": ""}]
         if self.assistant.llm_configured and _optional(mode) != "extractive":
             draft = ""
@@ -189,19 +290,16 @@ class ChatApp:
         pairs = [(Path(str(f)).name, Path(str(f))) for f in files or []]
         if not pairs:
             return None, ""
-        settings = self.assistant.settings
-        result = store_uploads(pairs, self.assistant.data_dir, settings.max_file_bytes)
-        failed: dict[str, str] = {}
-        if result.stored:
-            try:
-                report = self.assistant.ingest([self.uploads_dir], keep_missing=True)
-            except RagError as exc:
-                raise gr.Error(str(exc), title="Upload not indexed") from None
-            failed = {str(Path(p).resolve()): r for p, r in report.failed}
-            for doc_id, twin in report.duplicates:
-                failed[str((self.uploads_dir / doc_id.split("/", 1)[-1]).resolve())] = (
-                    f"same text as {twin}, which is already indexed"
-                )
+        try:
+            # A file of the same name is a corrected version: it replaces the old one.
+            result, report = self.assistant.add_uploads(pairs, on_conflict="replace")
+        except RagError as exc:
+            raise gr.Error(str(exc), title="Upload not indexed") from None
+        failed = {str(Path(p).resolve()): r for p, r in report.failed}
+        for doc_id, twin in report.duplicates:
+            failed[str((self.uploads_dir / doc_id.split("/", 1)[-1]).resolve())] = (
+                f"same text as {twin}, which is already indexed"
+            )
         return None, render_upload_result(result, failed)
 
 

@@ -120,6 +120,8 @@ def ingest(
         )
         for doc_id, twin in report.duplicates:
             out.print(f"[yellow]duplicate[/yellow] {doc_id}: same text as {twin}", highlight=False)
+        for doc_id, why in report.skipped:
+            out.print(f"[yellow]skipped[/yellow] {doc_id}: {why}", highlight=False)
         for path, reason in report.failed:
             err.print(f"[red]failed[/red] {path}: {reason}", highlight=False)
     if report.failed:
@@ -228,6 +230,19 @@ def docs(data_dir: DataDir = None, as_json: AsJson = False) -> None:
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# Seconds an idle keep-alive connection stays open after a response (uvicorn's default, set
+# here so it is visible): enough for a client's next request in a burst, short enough that
+# idle clients do not pile up. What uvicorn (0.54) can and cannot bound for slow clients:
+# - it can: idle time between requests on a connection (timeout_keep_alive), the size of a
+#   request's headers (h11_max_incomplete_event_size, 16 KiB by default);
+# - it cannot: how long headers take to arrive (a new connection, or one trickling header
+#   bytes, is never timed out: any byte resets the keep-alive timer) nor how slowly a client
+#   reads a response. The app bounds the body instead (rag.api.BodyDeadline, a 408); put a
+#   reverse proxy with header timeouts (nginx client_header_timeout) in front when exposed.
+KEEP_ALIVE_SECONDS = 5
+# On SIGTERM/SIGINT running uploads stop between articles and undo themselves (well under a
+# second, measured in tests/test_upload_data_loss.py); answer streams get this long to finish.
+GRACEFUL_SECONDS = 10
 
 
 @app.command()
@@ -236,7 +251,10 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     data_dir: DataDir = None,
 ) -> None:
-    """Serve the REST API (and an OpenAI-compatible /v1/chat/completions); docs at /docs."""
+    """Serve the REST API (and an OpenAI-compatible /v1/chat/completions); docs at /docs.
+
+    With RAG_API_KEY set, every path but /health (the docs too) needs the key.
+    """
     with _errors():
         assistant = _assistant(data_dir)
         key = assistant.settings.api_key
@@ -247,11 +265,14 @@ def serve(
             )
         import uvicorn
 
-        from rag.api import create_app
+        from rag.api import StoppingServer, create_app
 
         assistant.warm_up()
         api = create_app(assistant, key.get_secret_value() if key else None)
-    uvicorn.run(api, host=host, port=port, log_level="info")
+    config = uvicorn.Config(api, host=host, port=port, log_level="info",
+                            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+                            timeout_graceful_shutdown=GRACEFUL_SECONDS)  # fmt: skip
+    StoppingServer(config, assistant).run()
 
 
 # Commands of other stages (eval, serve, bench) register themselves below this line.

@@ -103,6 +103,25 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("api_key")
+    @classmethod
+    def _check_api_key(cls, value: SecretStr | None) -> SecretStr | None:
+        # Clients send the key in an HTTP header, which carries only printable ASCII; a key
+        # outside that range could never match, so it is refused here rather than making
+        # every request fail. An empty key would make "Bearer " with no token a valid login.
+        # The messages never include the key.
+        if value is None:
+            return None
+        key = value.get_secret_value()
+        if not key:
+            raise ValueError("api_key is empty; unset RAG_API_KEY to serve without a key")
+        if not all("!" <= ch <= "~" for ch in key):
+            raise ValueError(
+                "api_key may only contain printable ASCII characters without spaces "
+                "(! to ~, as HTTP headers carry them)"
+            )
+        return value
+
     @field_validator("model_cache", mode="before")
     @classmethod
     def _check_cache(cls, value: Any) -> Any:

@@ -27,6 +27,18 @@ class IngestLockedError(RagError):
     """Another ingest holds the data directory's lock."""
 
 
+class IngestCancelledError(RagError):
+    """An ingest stopped early (client gone, server shutting down); what it committed stays.
+
+    Attributes:
+        report: the `IngestReport` of the work done before the stop.
+    """
+
+    def __init__(self, message: str, report: object = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
 class ModelError(RagError):
     """The embedding model could not be loaded."""
 

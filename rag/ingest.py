@@ -7,20 +7,22 @@ converges to the store a clean ingest builds.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 from llama_index.core.schema import TextNode
 
-from rag.catalog import Catalog
+from rag.catalog import Catalog, text_hash
 from rag.chunking import chunk_text
 from rag.embeddings import Embedder
-from rag.errors import IngestLockedError
+from rag.errors import IngestCancelledError, IngestLockedError, LoaderError
 from rag.lexical import LexicalIndex
-from rag.loaders import iter_files, load_file
+from rag.loaders import Loaded, iter_files, load_file
 from rag.records import Article, Chunk, IngestReport
 from rag.scan import read_ahead
 from rag.store import VectorStore, chunk_node
@@ -106,6 +108,44 @@ def _add_time(report: IngestReport, stage: str, began: float) -> None:
     )
 
 
+@contextmanager
+def ingest_lock(lock_path: Path, timeout: float) -> Iterator[None]:
+    """Hold the data directory's ingest lock, so two writers never interleave.
+
+    Raises:
+        IngestLockedError: another ingest kept the lock for ``timeout`` seconds.
+    """
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_path))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise IngestLockedError(
+            f"another ingest is writing to this data directory (lock {lock_path}); "
+            "try again when it has finished"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@dataclass
+class IngestOptions:
+    """How one ingest run reads files and what it may change."""
+
+    max_bytes: int
+    chunk_chars: int
+    chunk_overlap: int
+    keep_missing: bool = False
+    # Absolute paths: read only these files under the given folders (no removals).
+    only: frozenset[str] | None = None
+    # The files were added explicitly (an upload): their texts lift earlier user deletions.
+    undelete: bool = False
+    progress: Progress | None = None
+    should_stop: Callable[[], bool] | None = None
+
+
 def ingest(
     paths: list[Path],
     *,
@@ -113,162 +153,217 @@ def ingest(
     store: VectorStore,
     lexical: LexicalIndex,
     embedder: Embedder,
-    lock_path: Path,
+    lock_path: Path | None,
     max_bytes: int,
     chunk_chars: int,
     chunk_overlap: int,
     keep_missing: bool = False,
     lock_timeout: float = 10.0,
     progress: Progress | None = None,
+    only: list[Path] | None = None,
+    undelete: bool = False,
+    should_stop: Callable[[], bool] | None = None,
 ) -> IngestReport:
     """Bring the index in line with the files under ``paths``.
 
     Args:
         paths: files and folders; articles gone from a folder are removed from the index.
         catalog, store, lexical, embedder: the pipeline's components.
-        lock_path: file lock that keeps two ingests from writing at once.
+        lock_path: file lock that keeps two ingests from writing at once; None when the caller
+            already holds it (see `ingest_lock`).
         max_bytes: per-file size limit.
         chunk_chars, chunk_overlap: chunking settings.
         keep_missing: keep articles whose files disappeared from an ingested folder.
         lock_timeout: seconds to wait for another ingest before giving up.
         progress: called after each file with (done, total, path).
+        only: read just these files (inside the folders of ``paths``); implies keep_missing.
+        undelete: articles read in this run may bring back texts a user deleted.
+        should_stop: polled between articles; when it returns True the run stops.
 
     Returns:
         What was added, updated, unchanged, removed, failed, and how many chunks were written.
 
     Raises:
         IngestLockedError: another ingest kept the lock for ``lock_timeout`` seconds.
+        IngestCancelledError: ``should_stop`` said stop; batches written before stay committed.
     """
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(lock_path))
-    try:
-        lock.acquire(timeout=lock_timeout)
-    except Timeout:
-        raise IngestLockedError(
-            f"another ingest is writing to this data directory (lock {lock_path}); "
-            "try again when it has finished"
-        ) from None
-    try:
-        return _ingest_locked(
-            paths, catalog, store, lexical, embedder, max_bytes, chunk_chars, chunk_overlap,
-            keep_missing, progress, index_signature(embedder.identity, chunk_chars, chunk_overlap),
-        )  # fmt: skip
-    finally:
-        lock.release()
+    options = IngestOptions(
+        max_bytes, chunk_chars, chunk_overlap, keep_missing or only is not None,
+        frozenset(os.path.abspath(p) for p in only) if only is not None else None,
+        undelete, progress, should_stop,
+    )  # fmt: skip
+    run = _Run(catalog, store, lexical, embedder, options)
+    if lock_path is None:
+        return run.execute(paths)
+    with ingest_lock(lock_path, lock_timeout):
+        return run.execute(paths)
 
 
-def _ingest_locked(
-    paths: list[Path],
-    catalog: Catalog,
-    store: VectorStore,
-    lexical: LexicalIndex,
-    embedder: Embedder,
-    max_bytes: int,
-    chunk_chars: int,
-    chunk_overlap: int,
-    keep_missing: bool,
-    progress: Progress | None,
-    signature: str,
-) -> IngestReport:
-    run_began = time.perf_counter()
-    report = IngestReport()
-    if catalog.get_meta("signature") not in (None, signature):
-        # Another model or chunking: every article must be re-chunked and re-embedded.
-        catalog.mark_all_stale()
-    catalog.set_meta("signature", signature)
-    _reconcile(catalog, store)
-    hashes = catalog.hashes()
-    by_hash = {h: d for d, h in hashes.items()}
-    known = catalog.file_digests()
-    roots: dict[str, set[str]] = {}  # folder -> doc ids seen under it (for removals)
-    files: list[tuple[Path, Path]] = []
-    for path in paths:
-        if not path.exists() and not path.is_symlink():
-            report.failed.append((str(path), "no such file or directory"))
-            continue
-        if path.is_dir():
-            roots[str(path.resolve())] = set()
-        files.extend(iter_files([path]))
+class _Run:
+    """One ingest run's state: what the catalog knew, what was read, what waits to be written."""
 
-    pending: list[_Pending] = []
-    seen: set[str] = set()
-    digests: dict[str, tuple[str, str]] = {}  # doc_id -> (file, digest) of clean files
-    root_keys: dict[Path, str] = {}
-    for done, r in enumerate(read_ahead(files, max_bytes, known), 1):
-        if r.root not in root_keys:
-            root_keys[r.root] = str(r.root.resolve())
-        root_key = root_keys[r.root]
-        present = roots.get(root_key, set())
-        present.add(r.doc_id)
-        report.stage_seconds["load"] = report.stage_seconds.get("load", 0.0) + r.seconds
-        if r.error is not None:
-            report.failed.append((str(r.file), r.error))
-        elif r.unchanged and all(hashes.get(d) for d in r.unchanged):
-            present.update(r.unchanged)
-            seen.update(r.unchanged)
-            report.unchanged.extend(r.unchanged)
-            if r.restamped and r.digest:
-                digests.update((d, (r.key, r.digest)) for d in r.unchanged)
-        else:
-            loaded = r.loaded or load_file(r.file, r.doc_id, max_bytes)
-            report.failed.extend(loaded.failed)
-            for article in loaded.articles:
-                present.add(article.doc_id)
-                _classify(article, root_key, hashes, by_hash, seen, report, pending, chunk_chars,
-                          chunk_overlap)  # fmt: skip
-                if not loaded.failed and r.digest:
-                    digests[article.doc_id] = (r.key, r.digest)
-        if sum(len(p.chunks) for p in pending) >= _EMBED_BATCH_CHUNKS:
-            _write(pending, catalog, store, embedder, report)
-            pending = []
-        if progress:
-            progress(done, len(files), str(r.file))
-    if pending:
-        _write(pending, catalog, store, embedder, report)
-    # Only now are these articles committed, so their files may be skipped next time.
-    catalog.set_file_digests({d: v for d, v in digests.items() if catalog.document(d)})
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: VectorStore,
+        lexical: LexicalIndex,
+        embedder: Embedder,
+        options: IngestOptions,
+    ) -> None:
+        self.catalog, self.store, self.lexical, self.embedder = catalog, store, lexical, embedder
+        self.opt = options
+        self.report = IngestReport()
+        self.pending: list[_Pending] = []
+        self.pending_chunks = 0  # kept as a count: summing per article was quadratic
+        self.seen: set[str] = set()
+        self.hashes: dict[str, str] = {}
+        self.by_hash: dict[str, str] = {}
+        self.deleted: set[str] = set()
+        self.revived: set[str] = set()
 
-    if not keep_missing:
+    def execute(self, paths: list[Path]) -> IngestReport:
+        run_began = time.perf_counter()
+        catalog, opt = self.catalog, self.opt
+        signature = index_signature(self.embedder.identity, opt.chunk_chars, opt.chunk_overlap)
+        if catalog.get_meta("signature") not in (None, signature):
+            # Another model or chunking: every article must be re-chunked and re-embedded.
+            catalog.mark_all_stale()
+        catalog.set_meta("signature", signature)
+        _reconcile(catalog, self.store)
+        self.hashes = catalog.hashes()
+        self.by_hash = {h: d for d, h in self.hashes.items()}
+        self.deleted = catalog.deleted_texts()
+        roots, files = self._files(paths)
+        digests: dict[str, tuple[str, str]] = {}  # doc_id -> (file, digest) of clean files
+        try:
+            self._read_all(files, roots, digests)
+        except IngestCancelledError as exc:
+            self._finish(run_began)
+            exc.report = self.report
+            raise
+        # Only now are these articles committed, so their files may be skipped next time.
+        catalog.set_file_digests({d: v for d, v in digests.items() if catalog.document(d)})
+        if not opt.keep_missing:
+            self._remove_missing(roots)
+        return self._finish(run_began)
+
+    def _files(self, paths: list[Path]) -> tuple[dict[str, set[str]], list[tuple[Path, Path]]]:
+        roots: dict[str, set[str]] = {}  # folder -> doc ids seen under it (for removals)
+        files: list[tuple[Path, Path]] = []
+        for path in paths:
+            if not path.exists() and not path.is_symlink():
+                self.report.failed.append((str(path), "no such file or directory"))
+                continue
+            if path.is_dir():
+                roots[str(path.resolve())] = set()
+            files.extend(iter_files([path]))
+        if self.opt.only is not None:
+            files = [(r, f) for r, f in files if os.path.abspath(f) in self.opt.only]
+        return roots, files
+
+    def _read_all(
+        self,
+        files: list[tuple[Path, Path]],
+        roots: dict[str, set[str]],
+        digests: dict[str, tuple[str, str]],
+    ) -> None:
+        report, opt = self.report, self.opt
+        known = self.catalog.file_digests()
+        root_keys: dict[Path, str] = {}
+        for done, r in enumerate(read_ahead(files, opt.max_bytes, known), 1):
+            if r.root not in root_keys:
+                root_keys[r.root] = str(r.root.resolve())
+            root_key = root_keys[r.root]
+            present = roots.get(root_key, set())
+            present.add(r.doc_id)
+            report.stage_seconds["load"] = report.stage_seconds.get("load", 0.0) + r.seconds
+            if r.error is not None:
+                report.failed.append((str(r.file), r.error))
+            elif r.unchanged and all(self.hashes.get(d) for d in r.unchanged):
+                present.update(r.unchanged)
+                self.seen.update(r.unchanged)
+                report.unchanged.extend(r.unchanged)
+                if r.restamped and r.digest:
+                    digests.update((d, (r.key, r.digest)) for d in r.unchanged)
+            else:
+                try:
+                    loaded = r.loaded or load_file(r.file, r.doc_id, opt.max_bytes)
+                except LoaderError as exc:  # changed since it was hashed: this file fails alone
+                    loaded = Loaded(failed=[(str(r.file), str(exc))])
+                report.failed.extend(loaded.failed)
+                for article in loaded.articles:
+                    self._check_stop()
+                    present.add(article.doc_id)
+                    self._classify(article, root_key)
+                    if not loaded.failed and r.digest:
+                        digests[article.doc_id] = (r.key, r.digest)
+                    # Within a file too: a file of many records commits as it goes.
+                    if self.pending_chunks >= _EMBED_BATCH_CHUNKS:
+                        self._flush()
+            if opt.progress:
+                opt.progress(done, len(files), str(r.file))
+            self._check_stop()
+        self._flush()
+
+    def _check_stop(self) -> None:
+        if self.opt.should_stop is not None and self.opt.should_stop():
+            raise IngestCancelledError("the ingest was stopped before it finished")
+
+    def _flush(self) -> None:
+        if self.pending:
+            _write(self.pending, self.catalog, self.store, self.embedder, self.report)
+            self.pending, self.pending_chunks = [], 0
+        if self.revived:
+            self.catalog.undelete_texts(self.revived)
+            self.revived = set()
+
+    def _remove_missing(self, roots: dict[str, set[str]]) -> None:
         for root_key, present in roots.items():
-            for doc_id in catalog.doc_ids_under(root_key):
+            for doc_id in self.catalog.doc_ids_under(root_key):
                 if doc_id not in present:
-                    store.delete_doc(doc_id)
-                    catalog.remove(doc_id)
-                    report.removed.append(doc_id)
-    began = time.perf_counter()
-    lexical.refresh()
-    _add_time(report, "bm25", began)
-    report.seconds = time.perf_counter() - run_began
-    return report
+                    self.store.delete_doc(doc_id)
+                    self.catalog.remove(doc_id)
+                    self.report.removed.append(doc_id)
 
+    def _finish(self, run_began: float) -> IngestReport:
+        began = time.perf_counter()
+        self.lexical.refresh()
+        _add_time(self.report, "bm25", began)
+        self.report.seconds = time.perf_counter() - run_began
+        return self.report
 
-def _classify(
-    article: Article,
-    root_key: str,
-    hashes: dict[str, str],
-    by_hash: dict[str, str],
-    seen: set[str],
-    report: IngestReport,
-    pending: list[_Pending],
-    chunk_chars: int,
-    chunk_overlap: int,
-) -> None:
-    """Decide whether an article is unchanged, a duplicate, new or changed."""
-    doc_id, content_hash = article.doc_id, article.content_hash
-    if doc_id in seen:
-        report.failed.append((article.source, f"doc_id {doc_id!r} was already read in this run"))
-        return
-    seen.add(doc_id)
-    if hashes.get(doc_id) == content_hash:
-        report.unchanged.append(doc_id)
-        return
-    twin = by_hash.get(content_hash)
-    if twin is not None and twin != doc_id:
-        # Same text under another name: indexing it twice would only duplicate hits.
-        report.duplicates.append((doc_id, twin))
-        return
-    by_hash[content_hash] = doc_id
-    chunks = chunk_text(doc_id, article.text, chunk_chars, chunk_overlap)
-    updated = doc_id in hashes
-    (report.updated if updated else report.added).append(doc_id)
-    pending.append(_Pending(article, root_key, chunks, updated))
+    def _classify(self, article: Article, root_key: str) -> None:
+        """Decide whether an article is unchanged, deleted by the user, a duplicate, new or
+        changed."""
+        report = self.report
+        doc_id, content_hash = article.doc_id, article.content_hash
+        if doc_id in self.seen:
+            report.failed.append(
+                (article.source, f"doc_id {doc_id!r} was already read in this run")
+            )
+            return
+        self.seen.add(doc_id)
+        if self.hashes.get(doc_id) == content_hash:
+            report.unchanged.append(doc_id)
+            return
+        if self.deleted:
+            digest = text_hash(article.text)
+            if digest in self.deleted:
+                if not self.opt.undelete:
+                    # A user deleted this text (under this or another name): a sync or a
+                    # copy of the file must not bring it back.
+                    report.skipped.append((doc_id, "its text was deleted by a user"))
+                    return
+                self.revived.add(digest)
+        twin = self.by_hash.get(content_hash)
+        if twin is not None and twin != doc_id:
+            # Same text under another name: indexing it twice would only duplicate hits.
+            report.duplicates.append((doc_id, twin))
+            return
+        self.by_hash[content_hash] = doc_id
+        opt = self.opt
+        chunks = chunk_text(doc_id, article.text, opt.chunk_chars, opt.chunk_overlap)
+        updated = doc_id in self.hashes
+        (report.updated if updated else report.added).append(doc_id)
+        self.pending.append(_Pending(article, root_key, chunks, updated))
+        self.pending_chunks += len(chunks)

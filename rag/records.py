@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+# Only web links reach clients: a loader may read any string as a URL (``javascript:``,
+# ``data:``, ``file:``), and REST/OpenAI clients may render it as a link.
+_WEB_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` stripped when it is an http(s) URL without spaces, else None."""
+    url = url.strip() if url else None
+    return url if url and _WEB_URL.fullmatch(url) else None
 
 
 @dataclass(frozen=True)
@@ -15,7 +26,7 @@ class Article:
     text: str
     source: str
     title: str = ""
-    date: str | None = None  # ISO 8601 date (YYYY-MM-DD) when known
+    date: str | None = None  # ISO 8601 date when known: YYYY-MM-DD, YYYY-MM or YYYY
     url: str | None = None
     author: str | None = None
     publisher: str | None = None
@@ -59,7 +70,7 @@ class Hit:
     bm25_score: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "url": web_url(self.url)}
 
 
 @dataclass(frozen=True)
@@ -78,7 +89,7 @@ class Citation:
     url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "url": web_url(self.url)}
 
 
 @dataclass(frozen=True)
@@ -133,6 +144,7 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, same as doc_id)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, why not indexed)
     chunks: int = 0  # chunks embedded and written by this run
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)  # load / embed / write
@@ -149,6 +161,7 @@ class IngestReport:
             "removed": self.removed,
             "failed": [{"path": p, "reason": r} for p, r in self.failed],
             "duplicates": [{"doc_id": d, "same_as": s} for d, s in self.duplicates],
+            "skipped": [{"doc_id": d, "reason": r} for d, r in self.skipped],
             "chunks": self.chunks,
             "seconds": round(self.seconds, 3),
             "stage_seconds": {k: round(v, 3) for k, v in self.stage_seconds.items()},
@@ -158,5 +171,6 @@ class IngestReport:
                 "unchanged": len(self.unchanged),
                 "removed": len(self.removed),
                 "failed": len(self.failed),
+                "skipped": len(self.skipped),
             },
         }

@@ -239,7 +239,7 @@ def render_upload_result(result: UploadResult, failed: dict[str, str] | None = N
     """HTML lines saying which uploads were added and why each rejected one was refused.
 
     Args:
-        result: what `store_uploads` did.
+        result: what `Assistant.add_uploads` stored.
         failed: stored path -> reason, for files the ingest could not index.
 
     Returns:
@@ -256,7 +256,8 @@ def render_upload_result(result: UploadResult, failed: dict[str, str] | None = N
             )
         else:
             where = f"<code>{UPLOADS_DIRNAME}/{escape_text(path.name)}</code>"
-            lines.append(f'<li class="rag-upload-ok">{what}: added, searchable as {where}</li>')
+            done = "replaced the earlier version" if path in result.replaced else "added"
+            lines.append(f'<li class="rag-upload-ok">{what}: {done}, searchable as {where}</li>')
     for name, path in result.unchanged:
         where = f"<code>{UPLOADS_DIRNAME}/{escape_text(path.name)}</code>"
         lines.append(

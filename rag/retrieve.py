@@ -18,6 +18,11 @@ from rag.store import VectorStore
 from rag.terms import words
 
 _DUPLICATE_JACCARD = 0.85
+# A source filter is a substring of a doc id, publisher or URL: URLs stay under 200 characters
+# in practice (the longest in the shared newspaper corpus is 150), and each item becomes three
+# SQL LIKE patterns, so both bounds keep one query cheap (a 100 kB item was a 500 before).
+MAX_SOURCE_CHARS = 200
+MAX_SOURCES = 50
 
 
 @dataclass(frozen=True)
@@ -36,16 +41,34 @@ class Filters:
         date_from: str | None = None,
         date_to: str | None = None,
     ) -> Filters:
-        """Validate and normalise filter values; bad dates raise `QueryError`."""
+        """Validate and normalise filter values; bad dates raise `QueryError`.
+
+        Dates keep the precision given: ``date_from="2023-06"`` means from the start of June
+        2023, ``date_to="2023"`` up to the end of 2023 (the catalog compares ranges).
+        """
         dates = []
         for name, value in (("date_from", date_from), ("date_to", date_to)):
             iso = normalize_date(value) if value else None
             if value and iso is None:
-                raise QueryError(f"{name} must be a date such as 2024-08-19, not {value!r}")
+                shown = repr(value[:40] + "…" if isinstance(value, str) and len(value) > 40
+                             else value)  # fmt: skip
+                raise QueryError(
+                    f"{name} must be a date such as 2024-08-19, 2024-08 or 2024, not {shown}"
+                )
             dates.append(iso)
         if isinstance(sources, str):
             sources = [sources]
-        return cls(tuple(s for s in (sources or ()) if s.strip()), dates[0], dates[1])
+        sources = list(sources or ())
+        if len(sources) > MAX_SOURCES:
+            raise QueryError(f"at most {MAX_SOURCES} sources may be given, not {len(sources)}")
+        for s in sources:
+            if not isinstance(s, str):
+                raise QueryError(f"each source must be a string, not {type(s).__name__}")
+            if len(s) > MAX_SOURCE_CHARS:
+                raise QueryError(
+                    f"a source filter is {len(s)} characters long; the limit is {MAX_SOURCE_CHARS}"
+                )
+        return cls(tuple(s for s in sources if s.strip()), dates[0], dates[1])
 
     @property
     def active(self) -> bool:

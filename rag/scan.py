@@ -7,6 +7,7 @@ the recorded digest is not parsed; only the rest are parsed, in a worker thread.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import time
 from collections import deque
@@ -19,6 +20,7 @@ from pathlib import Path
 from rag.errors import LoaderError
 from rag.loaders import Loaded, doc_id_for, load_file, read_bytes
 
+logger = logging.getLogger(__name__)
 _READ_AHEAD = 8  # files parsed ahead of embedding; bounds memory on huge folders
 
 
@@ -80,6 +82,9 @@ def _read(
             out.loaded = load_file(file, out.doc_id, max_bytes, data=data)
     except LoaderError as exc:
         out.error = str(exc)
+    except Exception as exc:  # a loader bug must cost one file, never the whole folder
+        logger.exception("unexpected error reading %s", file)
+        out.error = f"internal error while reading the file ({type(exc).__name__})"
     out.seconds = time.perf_counter() - began
     return out
 

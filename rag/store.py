@@ -78,8 +78,11 @@ def chunk_node(article: Article, chunk: Chunk, embedding: list[float]) -> TextNo
     }
     if article.date:
         meta["date"] = article.date
-        # Chroma compares only numbers, so date ranges filter on YYYYMMDD.
-        meta["date_num"] = int(article.date.replace("-", ""))
+        # Chroma compares only numbers, so date ranges filter on YYYYMMDD. A partial date
+        # ("2023-06", "2023") pads the unknown month/day with 00: it sorts before every real
+        # day it covers and after the period before it, and is never mistaken for a real day.
+        year, month, day = (article.date.split("-") + ["00", "00"])[:3]
+        meta["date_num"] = int(year + month + day)
     if article.url:
         meta["url"] = article.url
     node = TextNode(

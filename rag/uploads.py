@@ -15,6 +15,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from rag.errors import LoaderError, RagError
 from rag.loaders import load_file
@@ -24,6 +25,8 @@ UPLOADS_DIRNAME = "uploads"
 _STAGING = ".staging"  # hidden, so an ingest of the uploads folder never reads half-checked files
 _MAX_NAME_CHARS = 100
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+OnConflict = Literal["replace", "rename"]
+ON_CONFLICT: tuple[OnConflict, ...] = ("replace", "rename")
 
 
 class UploadError(RagError):
@@ -37,6 +40,24 @@ class UploadResult:
     stored: list[tuple[str, Path]] = field(default_factory=list)  # (name as given, stored path)
     unchanged: list[tuple[str, Path]] = field(default_factory=list)  # same bytes already stored
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (name as given, reason)
+    replaced: list[Path] = field(default_factory=list)  # stored paths that held an older version
+    backups: dict[Path, Path | None] = field(default_factory=dict, repr=False)  # path -> old
+
+    def commit(self) -> None:
+        """The new files are indexed: drop the old versions kept for `rollback`."""
+        for backup in self.backups.values():
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+        self.backups = {}
+
+    def rollback(self) -> None:
+        """Put the uploads folder back as it was: new files removed, old versions restored."""
+        for target, backup in self.backups.items():
+            if backup is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(backup, target)
+        self.backups = {}
 
 
 def safe_name(name: str) -> str:
@@ -129,8 +150,20 @@ def check_file(name: str, path: Path, max_bytes: int) -> str:
     return safe
 
 
-def store_uploads(files: list[tuple[str, Path]], data_dir: Path, max_bytes: int) -> UploadResult:
-    """Validate uploads and copy the good ones into ``<data_dir>/uploads/``.
+@dataclass
+class Staged:
+    """An upload that passed the checks, waiting in the staging folder to be placed."""
+
+    name: str  # as the client sent it
+    safe: str  # the name to store it under
+    path: Path  # the checked copy in staging
+    digest: str
+
+
+def stage_uploads(
+    files: list[tuple[str, Path]], data_dir: Path, max_bytes: int
+) -> tuple[list[Staged], list[tuple[str, str]]]:
+    """Copy and check uploads in the staging folder; nothing reaches ``uploads/`` yet.
 
     Args:
         files: ``(name as sent by the client, path of its bytes)`` pairs.
@@ -138,12 +171,12 @@ def store_uploads(files: list[tuple[str, Path]], data_dir: Path, max_bytes: int)
         max_bytes: per-file size limit.
 
     Returns:
-        Which files were stored (or were already there) and which were rejected, with reasons.
+        The files that passed, and ``(name, reason)`` for each rejected one.
     """
-    folder = (data_dir / UPLOADS_DIRNAME).resolve()
-    staging = folder / _STAGING
+    staging = (data_dir / UPLOADS_DIRNAME).resolve() / _STAGING
     staging.mkdir(parents=True, exist_ok=True)
-    result = UploadResult()
+    staged: list[Staged] = []
+    rejected: list[tuple[str, str]] = []
     for name, source in files:
         tmp: Path | None = None
         try:
@@ -155,20 +188,88 @@ def store_uploads(files: list[tuple[str, Path]], data_dir: Path, max_bytes: int)
             tmp = Path(tmp_name)
             _copy_limited(source, tmp, max_bytes)
             check_file(name, tmp, max_bytes)
-            target, same = _target(folder, safe, _digest(tmp))
-            if same:
-                result.unchanged.append((name, target))
-                continue
-            if target.resolve().parent != folder:  # defence in depth; safe_name forbids this
-                raise UploadError(f"file name {name!r} would leave the uploads folder")
-            os.replace(tmp, target)
+            staged.append(Staged(name, safe, tmp, _digest(tmp)))
             tmp = None
-            result.stored.append((name, target))
         except UploadError as exc:
-            result.rejected.append((name, str(exc)))
+            rejected.append((name, str(exc)))
         finally:
             if tmp is not None:
                 tmp.unlink(missing_ok=True)
+    return staged, rejected
+
+
+def discard(staged: list[Staged]) -> None:
+    """Delete staged copies that will not be placed (the batch was refused)."""
+    for item in staged:
+        item.path.unlink(missing_ok=True)
+
+
+def place_uploads(staged: list[Staged], data_dir: Path, on_conflict: OnConflict) -> UploadResult:
+    """Move checked uploads into ``uploads/``; call it holding the ingest lock.
+
+    Under the lock, choosing a name and moving the file into place cannot interleave with
+    another upload of the same name, so no upload overwrites another unnoticed.
+
+    Args:
+        staged: files from `stage_uploads`.
+        data_dir: the assistant's data directory.
+        on_conflict: ``"replace"``: a file of the same name is a new version and replaces the
+            old one; ``"rename"``: keep both, the new one as ``name-2.ext`` etc.
+
+    Returns:
+        What was stored, replaced or already there; `UploadResult.rollback` undoes it.
+    """
+    if on_conflict not in ON_CONFLICT:
+        raise UploadError(
+            f"on_conflict must be one of {', '.join(ON_CONFLICT)}, not {on_conflict!r}"
+        )
+    folder = (data_dir / UPLOADS_DIRNAME).resolve()
+    staging = folder / _STAGING
+    result = UploadResult()
+    for item in staged:
+        if on_conflict == "rename":
+            target, same = _target(folder, item.safe, item.digest)
+        else:
+            target = folder / item.safe
+            same = target.is_file() and _digest(target) == item.digest
+        if same:
+            item.path.unlink(missing_ok=True)
+            result.unchanged.append((item.name, target))
+            continue
+        if target.resolve().parent != folder:  # defence in depth; safe_name forbids this
+            item.path.unlink(missing_ok=True)
+            result.rejected.append((item.name, "the file name would leave the uploads folder"))
+            continue
+        backup = None
+        if target.exists():
+            # Keep the old version until the new one is indexed, so a failed or cancelled
+            # ingest can put it back.
+            fd, backup_name = tempfile.mkstemp(dir=staging, suffix=".old")
+            os.close(fd)
+            backup = Path(backup_name)
+            os.replace(target, backup)
+            result.replaced.append(target)
+        os.replace(item.path, target)
+        result.backups[target] = backup
+        result.stored.append((item.name, target))
+    return result
+
+
+def store_uploads(
+    files: list[tuple[str, Path]],
+    data_dir: Path,
+    max_bytes: int,
+    on_conflict: OnConflict = "rename",
+) -> UploadResult:
+    """Check uploads and place the good ones in ``uploads/`` without indexing them.
+
+    `Assistant.add_uploads` is the way to add articles: it also holds the ingest lock and
+    indexes them. This is the same check and placement for callers that index later.
+    """
+    staged, rejected = stage_uploads(files, data_dir, max_bytes)
+    result = place_uploads(staged, data_dir, on_conflict)
+    result.commit()
+    result.rejected[:0] = rejected
     return result
 
 
