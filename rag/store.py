@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from rag.errors import StoreError
 from rag.records import Article, Chunk
 
 _T = TypeVar("_T")
+log = logging.getLogger(__name__)
 
 
 def redact_url(url: str) -> str:
@@ -97,6 +99,63 @@ def chunk_node(article: Article, chunk: Chunk, embedding: list[float]) -> TextNo
     return node
 
 
+# HNSW parameters of the collection (Chroma's defaults: max_neighbors (M) 16, ef_construction
+# 100, ef_search 100). With the defaults, one document of 471 identical chunks (a block pasted
+# again and again, so identical vectors) cut the graph off from the other articles' chunks.
+# Measured with `.venv/bin/python benchmarks/bench_hnsw.py --trials 3 [--order repetitive-last]`
+# (20 articles of ../shared/corpora/newspaper/text, 271 chunks, plus that document; recall@1 of
+# each article chunk's own vector, min of 3 builds; chromadb 1.5.9, 2 CPU cores):
+#   defaults                  recall@1 123/271 and 0/271, insert of 742 vectors 0.5 s, query 0.7 ms
+#   M 16, ef_search 1000      192/271 and 233/271 (what an old collection gets from ef_search)
+#   M 64, ef_c 400, ef_s 500  271/271 in both orders, insert 2.1-2.3 s, query 0.8 ms
+# Insert cost stays far below embedding cost (~25 ms a chunk here). Near-identical chunks (cosine
+# 0.93-0.995, `--repeat-kind numbered`) missed nothing even with the defaults; identical ones do,
+# and no setting is a guarantee: a group of identical vectors much larger than 2·M can still
+# isolate part of the graph, so identical chunks are best collapsed before they are stored.
+HNSW_MAX_NEIGHBORS = 64
+HNSW_EF_CONSTRUCTION = 400
+HNSW_EF_SEARCH = 500
+HNSW_CONFIGURATION: dict[str, Any] = {
+    "space": "cosine",
+    "max_neighbors": HNSW_MAX_NEIGHBORS,
+    "ef_construction": HNSW_EF_CONSTRUCTION,
+    "ef_search": HNSW_EF_SEARCH,
+}
+
+
+def _raise_search_ef(collection: Any, where: str) -> None:
+    """Bring a collection created with older parameters up to `HNSW_EF_SEARCH`.
+
+    ``ef_search`` can change on an existing collection (persisted by Chroma, so once); M and
+    ``ef_construction`` are fixed when the graph is built, so an older collection keeps them
+    until it is rebuilt (re-ingest into a fresh data dir or collection), which is logged.
+    """
+    hnsw = (getattr(collection, "configuration", None) or {}).get("hnsw") or {}
+    if not hnsw:
+        return  # not an HNSW index (e.g. SPANN on Chroma Cloud): nothing to tune here
+    if int(hnsw.get("ef_search") or 0) < HNSW_EF_SEARCH:
+        try:
+            collection.modify(configuration={"hnsw": {"ef_search": HNSW_EF_SEARCH}})
+        except Exception as exc:  # an older server, a read-only store: search still works
+            log.warning(
+                "could not raise ef_search of collection %r at %s to %d: %s",
+                collection.name, where, HNSW_EF_SEARCH, exc,
+            )  # fmt: skip
+        else:
+            log.info(
+                "raised ef_search of collection %r at %s from %s to %d",
+                collection.name, where, hnsw.get("ef_search"), HNSW_EF_SEARCH,
+            )  # fmt: skip
+    built = (hnsw.get("max_neighbors"), hnsw.get("ef_construction"))
+    if built != (HNSW_MAX_NEIGHBORS, HNSW_EF_CONSTRUCTION):
+        log.info(
+            "collection %r at %s keeps the HNSW build parameters it was created with "
+            "(max_neighbors %s, ef_construction %s, not %d and %d): they cannot change after "
+            "creation; re-ingest into a new data dir or collection to rebuild with them",
+            collection.name, where, *built, HNSW_MAX_NEIGHBORS, HNSW_EF_CONSTRUCTION,
+        )  # fmt: skip
+
+
 class VectorStore:
     """The `articles` collection (cosine space) wrapped for the ingest and retrieve stages.
 
@@ -115,9 +174,13 @@ class VectorStore:
     def _connect(self) -> None:
         client = open_client(self._data_dir, self._url)
         with _store_errors(f"opening collection {self._name!r} at {self.where}", self._secret):
+            # `configuration` is chromadb 1.x's form; the `hnsw:*` metadata keys are its legacy
+            # spelling. An existing collection is returned as it is: the argument only applies
+            # to a new one.
             collection = client.get_or_create_collection(
-                self._name, metadata={"hnsw:space": "cosine"}
+                self._name, configuration={"hnsw": dict(HNSW_CONFIGURATION)}
             )
+        _raise_search_ef(collection, self.where)
         self.client, self.collection = client, collection
         self.llama = ChromaVectorStore(chroma_collection=collection)
 

@@ -6,11 +6,15 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import uvicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 180  # first start embeds the corpus on a shared 2-core machine
@@ -84,3 +88,19 @@ def running_app(data_dir: Path, **env: str) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[int]:
+    """Run ``app`` with uvicorn (as `rag serve` does) on a free localhost port; yield the port."""
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        wait_http(f"http://127.0.0.1:{port}/health", None, 30)
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -7,15 +7,11 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from rag import Assistant
@@ -23,7 +19,7 @@ from rag.api import UNAUTHORIZED, BodyDeadline, _completion, create_app
 from rag.config import load_settings
 from rag.errors import ConfigError
 from rag.records import Answer, Citation, Hit
-from tests.appserver import free_port, wait_http
+from tests.appserver import free_port, serving
 
 KEY = "s3cret-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -38,22 +34,6 @@ def _unauthorized(r: Any) -> None:
 @pytest.fixture(scope="module")
 def guarded(seeded: Assistant) -> TestClient:
     return TestClient(create_app(seeded, api_key=KEY), raise_server_exceptions=False)
-
-
-@contextmanager
-def serving(app: Any) -> Iterator[int]:
-    """Run ``app`` with uvicorn (as `rag serve` does) on a free localhost port; yield the port."""
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        wait_http(f"http://127.0.0.1:{port}/health", None, 30)
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def _read_response(sock: socket.socket, seconds: float) -> bytes:

@@ -6,6 +6,7 @@ import pytest
 
 from rag.errors import LoaderError
 from rag.loaders import decode_text, doc_id_for, iter_files, load_file, normalize_date
+from tests.samples import pdf_bytes
 
 MB = 1024 * 1024
 
@@ -105,30 +106,8 @@ def test_jsonl_records_and_bad_record(tmp_path):
     assert reasons[0].startswith("invalid JSON") and reasons[1] == "record has no 'text' string"
 
 
-def _tiny_pdf(text: str) -> bytes:
-    """A one-page PDF with a text stream, written by hand so the test needs no PDF writer."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = b"%PDF-1.4\n", []
-    for n, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return out
-
-
 def test_pdf_text(tmp_path):
-    a = _one(_write(tmp_path / "a.pdf", _tiny_pdf("Ceasefire talks resumed in Cairo on Monday.")))
+    a = _one(_write(tmp_path / "a.pdf", pdf_bytes(["Ceasefire talks resumed in Cairo on Monday."])))
     assert "Ceasefire talks resumed in Cairo" in a.text
 
 

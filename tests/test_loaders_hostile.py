@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import rag.loaders as loaders
 from rag.errors import LoaderError
 from rag.loaders import SUPPORTED, Loaded, load_file
+from tests.samples import pdf_bytes as _pdf
 
 MB = 1024 * 1024
 MAX_BYTES = 5 * MB  # the default RAG_MAX_FILE_MB
@@ -25,32 +26,6 @@ MAX_BYTES = 5 * MB  # the default RAG_MAX_FILE_MB
 # parser (the probe saw 7 min), far above any slow-machine jitter.
 SLOW_SECONDS = 10.0
 BODY = "Ceasefire talks resumed in Cairo on Monday, officials from both sides said."
-
-
-def _pdf(pages: list[str], extra_objects: bytes = b"") -> bytes:
-    """A PDF with one text stream per page, written by hand (what most PDF writers produce)."""
-    n_pages = len(pages)
-    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n_pages)).encode()
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>"]
-    objs[1] = objs[1] % (kids, n_pages)
-    font = 3 + 2 * n_pages
-    for i, text in enumerate(pages):
-        stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-        objs.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
-            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + 2 * i, font)
-        )
-        objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    out, offsets = b"%PDF-1.4\n", []
-    for n, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return out
 
 
 def _rewritten(data: bytes, encrypt: str | None = None) -> bytes:
@@ -383,11 +358,13 @@ def test_fuzz_spliced_pdfs(data):
     _check("fuzz.pdf", data)
 
 
+def _containers(inner: st.SearchStrategy) -> st.SearchStrategy:
+    return st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8), inner, max_size=5)
+
+
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
-    lambda inner: (
-        st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8), inner, max_size=5)
-    ),
+    _containers,
     max_leaves=30,
 )
 _FIELDS = st.sampled_from(["id", "text", "title", "date", "url", "author", "source", "publisher"])

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from filelock import FileLock
 
 import rag.assistant
@@ -28,7 +27,7 @@ from rag import Assistant
 from rag.api import create_app
 from rag.errors import IngestCancelledError, IngestLockedError
 from rag.uploads import UPLOADS_DIRNAME
-from tests.appserver import free_port, wait_http
+from tests.appserver import free_port, serving, wait_http
 
 MEMO = (
     "The harbour authority will close the northern pier on Friday for repairs. "
@@ -47,19 +46,8 @@ def assistant(tmp_path: Path) -> Iterator[Assistant]:
 @pytest.fixture
 def api(assistant: Assistant) -> Iterator[str]:
     """A real uvicorn server for ``assistant`` on a free loopback port, stopped after."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(assistant), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/health", None, 120)
-        yield url
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    with serving(create_app(assistant)) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def _upload(url: str, name: str, body: str | bytes, **params: str) -> dict:
