@@ -118,9 +118,9 @@ def main() -> int:
     import gradio as gr
 
     from rag import Assistant
-    from rag.chat import CSS, build_app
     from rag.errors import RagError
-    from rag.uploads import UPLOADS_DIRNAME
+    from rag.index.uploads import UPLOADS_DIRNAME
+    from rag.ui.chat import CSS, build_app
 
     began = time.perf_counter()
     try:

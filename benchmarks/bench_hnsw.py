@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT))
 import chromadb  # noqa: E402
 from chromadb.config import Settings as ChromaSettings  # noqa: E402
 
-from rag.chunking import chunk_text  # noqa: E402
-from rag.embeddings import Embedder  # noqa: E402
+from rag.index.chunking import chunk_text  # noqa: E402
+from rag.index.embeddings import Embedder  # noqa: E402
 from rag.records import Chunk  # noqa: E402
 
 # (label, M, ef_construction, ef_search); None = Chroma's default (16, 100, 100 in chromadb 1.x).

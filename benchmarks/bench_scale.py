@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag import Assistant  # noqa: E402
-from rag.chunking import chunk_text, split_sentences  # noqa: E402
-from rag.embeddings import Embedder  # noqa: E402
+from rag.index.chunking import chunk_text, split_sentences  # noqa: E402
+from rag.index.embeddings import Embedder  # noqa: E402
 
 
 def proc_status(field: str) -> float:
@@ -195,7 +195,7 @@ def build(size: int, backend: str, pool: list[list[str]], cache: Path) -> dict[s
 
 def serve(data_dir: str, backend: str, n_queries: int) -> dict[str, Any]:
     """Run in a fresh process: open the index, answer each question once, report timings."""
-    from rag.vanilla import VanillaPipeline
+    from rag.eval.vanilla import VanillaPipeline
 
     began = time.perf_counter()
     asst = Assistant(data_dir=data_dir, embed_backend=backend)

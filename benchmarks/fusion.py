@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag import Assistant  # noqa: E402
-from rag.followup import condense  # noqa: E402
-from rag.retrieve import Retriever  # noqa: E402
+from rag.answer.followup import condense  # noqa: E402
+from rag.search.retriever import Retriever  # noqa: E402
 
 METHODS = [("rrf", 0.5), ("weighted", 0.3), ("weighted", 0.5), ("weighted", 0.7), ("dense", 0.5),
            ("bm25", 0.5)]  # fmt: skip

@@ -12,20 +12,17 @@ from typing import Any
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from rag.answer import ExtractiveAnswerer, stream_pieces
-from rag.catalog import Catalog
-from rag.config import EMBED_BACKENDS, Settings, load_settings
-from rag.embeddings import Embedder, LlamaIndexEmbedding
+from rag.answer.extractive import ExtractiveAnswerer, stream_pieces
+from rag.answer.followup import check_history, condense
+from rag.answer.support import SupportScorer
+from rag.answer.verify import Verifier
+from rag.config import ANSWER_MODES, EMBED_BACKENDS, Settings, check_choice, load_settings
 from rag.errors import ConfigError, QueryError, RagError
-from rag.followup import check_history, condense
-from rag.generate import LLMAnswerer
-from rag.ingest import Progress, indexed_identity, ingest, ingest_lock
-from rag.lexical import LexicalIndex
-from rag.records import Answer, Hit, IngestReport
-from rag.retrieve import Filters, Retriever
-from rag.store import VectorStore
-from rag.support import SupportScorer
-from rag.uploads import (
+from rag.index.catalog import Catalog
+from rag.index.embeddings import Embedder, LlamaIndexEmbedding
+from rag.index.ingest import Progress, indexed_identity, ingest, ingest_lock
+from rag.index.lexical import LexicalIndex
+from rag.index.uploads import (
     ON_CONFLICT,
     UPLOADS_DIRNAME,
     OnConflict,
@@ -34,10 +31,12 @@ from rag.uploads import (
     place_uploads,
     stage_uploads,
 )
-from rag.verify import Verifier
+from rag.index.vectorstore import VectorStore
+from rag.llm.generate import LLMAnswerer
+from rag.records import Answer, Hit, IngestReport
+from rag.search.retriever import Filters, Retriever
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-ANSWER_MODES = ("extractive", "llm")
 # How long an upload or a delete waits for a running ingest: an upload's own ingest is bounded
 # (file size, records per file, parse time), so a longer wait means something is stuck.
 UPLOAD_LOCK_SECONDS = 30.0
@@ -65,7 +64,7 @@ class Assistant:
     @cached_property
     def embedder(self) -> Embedder:
         s = self.settings
-        backend = s.embed_backend
+        backend: str = s.embed_backend
         if backend == "auto":
             # Keep the backend the index was built with: queries must not be embedded by
             # another backend, and a default change must not force re-embedding everything.
@@ -115,7 +114,7 @@ class Assistant:
     @cached_property
     def verifier(self) -> Verifier:
         # The support threshold is calibrated on the bundled model (torch; onnx-int8 scores the
-        # labelled pairs as well: tests/test_support.py), so share the loaded embedder.
+        # labelled pairs as well: tests/answer/test_support.py), so share the loaded embedder.
         bundled = self.settings.embed_model == "bundled"
         return Verifier(SupportScorer(self.embedder) if bundled else SupportScorer())
 
@@ -139,8 +138,7 @@ class Assistant:
         """
         if mode is None:
             return "llm" if self.llm_configured else "extractive"
-        if mode not in ANSWER_MODES:
-            raise ConfigError(f"mode must be one of {', '.join(ANSWER_MODES)}, not {mode!r}")
+        check_choice("mode", mode, ANSWER_MODES)
         if mode == "llm" and not self.llm_configured:
             raise ConfigError(
                 "mode 'llm' needs an LLM backend: set RAG_LLM to llamacpp:/path/model.gguf, "
@@ -417,7 +415,7 @@ class Assistant:
 
     def as_langchain_retriever(self, top_k: int | None = None) -> Any:
         """This assistant's retrieval as a LangChain retriever (extra ``[langchain]``)."""
-        from rag.langchain import as_langchain_retriever
+        from rag.adapters.langchain import as_langchain_retriever
 
         return as_langchain_retriever(self, top_k)
 

@@ -2,18 +2,76 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rag.errors import ConfigError
 
-FUSION_METHODS = ("rrf", "weighted", "dense", "bm25")
-EMBED_BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
-LLM_BACKENDS = ("none", "llamacpp:/path/model.gguf", "openai:http://host:port/v1", "ollama:model")
-UNSUPPORTED_ACTIONS = ("flag", "remove")
+Fusion = Literal["rrf", "weighted", "dense", "bm25"]
+EmbedBackend = Literal["auto", "torch", "onnx", "onnx-int8"]
+AnswerMode = Literal["extractive", "llm"]
+UnsupportedAction = Literal["flag", "remove"]
+FUSION_METHODS: tuple[str, ...] = get_args(Fusion)
+EMBED_BACKENDS: tuple[str, ...] = get_args(EmbedBackend)
+ANSWER_MODES: tuple[str, ...] = get_args(AnswerMode)
+UNSUPPORTED_ACTIONS: tuple[str, ...] = get_args(UnsupportedAction)
+LLM_KINDS = ("none", "llamacpp", "openai", "ollama")
+VALID_FORMS = "none, llamacpp:/path/model.gguf, openai:http://host:port/v1, ollama:model[@url]"
+OLLAMA_URL = "http://localhost:11434"
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A parsed ``RAG_LLM`` value: the backend kind and what it points at."""
+
+    kind: str  # one of LLM_KINDS
+    target: str = ""  # model path (llamacpp), base URL (openai) or model name (ollama)
+    url: str | None = None  # server URL, for messages and for ollama
+
+    def describe(self) -> str:
+        """A short human-readable name, e.g. ``llamacpp model.gguf``."""
+        if self.kind == "llamacpp":
+            return f"llamacpp {Path(self.target).name}"
+        return self.kind if self.kind == "none" else f"{self.kind} {self.target}"
+
+
+def parse_backend(spec: str) -> Backend:
+    """Parse ``none``, ``llamacpp:PATH``, ``openai:URL`` or ``ollama:MODEL[@URL]``.
+
+    Args:
+        spec: the ``RAG_LLM`` / ``--llm`` value.
+
+    Returns:
+        The `Backend`; raises ValueError naming the valid forms when ``spec`` is not one.
+    """
+    text = (spec or "").strip()
+    if text in ("", "none"):
+        return Backend("none")
+    kind, sep, rest = text.partition(":")
+    rest = rest.strip()
+    if not sep or kind not in LLM_KINDS[1:] or not rest:
+        raise ValueError(f"llm must be one of {VALID_FORMS}; got {spec!r}")
+    if kind == "openai":
+        if not rest.startswith(("http://", "https://")):
+            raise ValueError(f"openai: needs a base URL like http://host:port/v1; got {rest!r}")
+        return Backend(kind, rest.rstrip("/"), rest.rstrip("/"))
+    if kind == "ollama":
+        model, _, url = rest.partition("@")
+        if url and not url.startswith(("http://", "https://")):
+            raise ValueError(f"ollama:MODEL@URL needs an http(s) URL; got {url!r}")
+        return Backend(kind, model, url or OLLAMA_URL)
+    return Backend(kind, rest)
+
+
+def check_choice(name: str, value: str, valid: tuple[str, ...]) -> str:
+    """``value`` when it is one of ``valid``; else `ConfigError` naming the valid ones."""
+    if value not in valid:
+        raise ConfigError(f"{name} must be one of {', '.join(valid)}, not {value!r}")
+    return value
 
 
 class Settings(BaseSettings):
@@ -29,7 +87,7 @@ class Settings(BaseSettings):
     )
     embed_batch_size: int = Field(64, ge=1, le=4096)
     # onnx-int8 encodes 2.4x faster than torch with the same hit@5 on both suites.
-    embed_backend: str = Field(
+    embed_backend: EmbedBackend = Field(
         "auto",
         description="auto, torch, onnx or onnx-int8 (ONNX exported once into model_cache). "
         "auto: the backend an existing index was built with, else onnx-int8 for a local "
@@ -44,7 +102,7 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(1, ge=0, le=5, description="Sentences shared by chunks.")
     top_k: int = Field(5, ge=1, le=100)
     # weighted beat rrf on the shipped suites (MRR@10 0.973 vs 0.956): docs/retrieval.md
-    fusion: str = Field("weighted", description=f"One of {', '.join(FUSION_METHODS)}.")
+    fusion: Fusion = Field("weighted", description=f"One of {', '.join(FUSION_METHODS)}.")
     rrf_k: int = Field(60, ge=1)
     dense_weight: float = Field(0.5, ge=0.0, le=1.0)
     max_file_mb: float = Field(5.0, gt=0, description="Files larger than this are rejected.")
@@ -56,7 +114,7 @@ class Settings(BaseSettings):
     abstain_threshold: float = Field(
         0.43, ge=0.0, le=1.0, description="Evidence score below which the assistant abstains."
     )
-    llm: str = Field("none", description=f"Answer backend: {' | '.join(LLM_BACKENDS)}.")
+    llm: str = Field("none", description=f"Answer backend: {VALID_FORMS}.")
     llm_api_key: SecretStr | None = Field(None, description="Bearer key of an openai: server.")
     llm_model: str | None = Field(None, description="Model name sent to an openai: server.")
     llm_timeout: float = Field(60.0, gt=0, le=3600, description="Seconds to wait for the LLM.")
@@ -65,43 +123,16 @@ class Settings(BaseSettings):
         4096, ge=256, le=1_000_000, description="Context window (tokens) the prompt must fit."
     )
     llm_temperature: float = Field(0.0, ge=0.0, le=2.0)
-    unsupported: str = Field(
+    unsupported: UnsupportedAction = Field(
         "flag", description="What to do with LLM sentences their sources don't support: "
         f"{' or '.join(UNSUPPORTED_ACTIONS)}.",
     )  # fmt: skip
 
-    @field_validator("fusion")
-    @classmethod
-    def _check_fusion(cls, value: str) -> str:
-        if value not in FUSION_METHODS:
-            raise ValueError(f"fusion must be one of {', '.join(FUSION_METHODS)}, not {value!r}")
-        return value
-
     @field_validator("llm")
     @classmethod
     def _check_llm(cls, value: str) -> str:
-        from rag.llm import parse_backend  # keeps config free of the LLM module's imports
-
         parse_backend(value)  # raises ValueError naming the valid forms
         return value.strip()
-
-    @field_validator("unsupported")
-    @classmethod
-    def _check_unsupported(cls, value: str) -> str:
-        if value not in UNSUPPORTED_ACTIONS:
-            raise ValueError(
-                f"unsupported must be one of {', '.join(UNSUPPORTED_ACTIONS)}, not {value!r}"
-            )
-        return value
-
-    @field_validator("embed_backend")
-    @classmethod
-    def _check_backend(cls, value: str) -> str:
-        if value not in EMBED_BACKENDS:
-            raise ValueError(
-                f"embed_backend must be one of {', '.join(EMBED_BACKENDS)}, not {value!r}"
-            )
-        return value
 
     @field_validator("api_key")
     @classmethod
@@ -157,8 +188,15 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**given)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
-            for err in exc.errors()
-        )
+        problems = "; ".join(_problem(err) for err in exc.errors())
         raise ConfigError(f"invalid settings: {problems}") from None
+
+
+def _problem(err: Any) -> str:
+    """One validation error as ``field: message``; a bad choice names every valid one."""
+    where = ".".join(str(p) for p in err["loc"]) or "settings"
+    field = Settings.model_fields.get(str(err["loc"][0])) if err["loc"] else None
+    if err["type"] == "literal_error" and field is not None:
+        valid = ", ".join(get_args(field.annotation))
+        return f"{where}: {where} must be one of {valid}, not {err['input']!r}"
+    return f"{where}: {err['msg']}"

@@ -1,4 +1,19 @@
-"""Errors raised by the library; the edges (CLI, HTTP, UI) translate them into messages."""
+"""Errors raised by the library; the edges (CLI, HTTP, UI) translate them into messages.
+
+The tree (catch `RagError` for all of them)::
+
+    RagError
+    ├── ConfigError (also ValueError)   a setting or option the library cannot use
+    ├── LoaderError                     a file is not an article (the reason per file)
+    │   └── UploadError                 an uploaded file was refused
+    ├── StoreError                      Chroma or the local index failed
+    ├── QueryError (also ValueError)    a bad question, filter or history
+    ├── IngestLockedError               another ingest holds the lock (HTTP 409)
+    ├── IngestCancelledError            an ingest was told to stop (client gone, shutdown)
+    ├── ModelError                      the embedding model could not be loaded
+    ├── EvalError                       a bad suite, baseline or eval option
+    └── LLMError                        an LLM backend failed
+"""
 
 from __future__ import annotations
 
@@ -13,6 +28,10 @@ class ConfigError(RagError, ValueError):
 
 class LoaderError(RagError):
     """A file could not be read as an article; the message is the reason shown to users."""
+
+
+class UploadError(LoaderError):
+    """An uploaded file was rejected; the message says why."""
 
 
 class StoreError(RagError):

@@ -29,12 +29,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rag import Assistant
-from rag.answer import _candidates
-from rag.chunking import chunk_text
-from rag.citations import MARKER, Quote, cite, markers_in, quote_matches, strip_markers
+from rag.answer.citations import Quote, cite, quote_matches
+from rag.answer.extractive import _candidates
 from rag.errors import QueryError, StoreError
+from rag.index.chunking import chunk_text
+from rag.index.uploads import UPLOADS_DIRNAME, store_uploads
 from rag.records import Hit
-from rag.uploads import UPLOADS_DIRNAME, store_uploads
+from rag.text.markers import MARKER, markers, strip_markers
 from tests.appserver import free_port, wait_http
 from tests.conftest import ROOT, SEED_ID
 
@@ -226,7 +227,7 @@ def test_bad_file_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_read_bytes_enforces_the_limit_on_a_file_that_grows(tmp_path: Path) -> None:
     """The size check and the read are two steps: a file growing in between stays limited."""
     from rag.errors import LoaderError
-    from rag.loaders import read_bytes
+    from rag.index.loaders import read_bytes
 
     path = tmp_path / "growing.txt"
     path.write_bytes(b"small start. " * 10)
@@ -309,7 +310,7 @@ def test_hostile_history_is_a_clear_error(seeded: Assistant) -> None:
 
 
 def test_hostile_questions_over_http_never_500(seeded: Assistant) -> None:
-    from rag.api import create_app
+    from rag.server.api import create_app
 
     client = TestClient(create_app(seeded), raise_server_exceptions=False)
     # A lone surrogate cannot be sent as UTF-8 at all; its JSON escape is tried below.
@@ -395,7 +396,7 @@ def test_citations_map_chunk_sentences_to_exact_article_offsets(
     # Markers are 1..n in order of first use; a repeated quote reuses its marker.
     assert [c.marker for c in citations] == list(range(1, len(citations) + 1))
     assert len(citations) == len({(q.start, q.end) for q in picked})
-    assert markers_in(answer) == [s.markers[0] for s in sentences]
+    assert markers(answer) == [s.markers[0] for s in sentences]
     by_marker = {c.marker: c for c in citations}
     for q, s in zip(picked, sentences, strict=True):
         c = by_marker[s.markers[0]]
@@ -450,7 +451,7 @@ def test_uploads_never_leave_the_uploads_folder(tmp_path: Path) -> None:
 def test_secrets_never_appear_in_errors_or_logs(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from rag.api import create_app
+    from rag.server.api import create_app
 
     key, password = "sk-rel-SECRET-4242", "pw-rel-SECRET-9191"
     asst = Assistant(data_dir=tmp_path / "data", api_key=key,
@@ -631,7 +632,7 @@ def _stop(proc: subprocess.Popen[Any]) -> None:
 
 @pytest.mark.server
 def test_chroma_server_stopped_then_restarted(tmp_path: Path) -> None:
-    from rag.api import create_app
+    from rag.server.api import create_app
 
     port, path = free_port(), tmp_path / "chroma"
     server = _chroma_server(path, port)

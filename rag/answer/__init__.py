@@ -1,0 +1,1 @@
+"""Answer stage: the extractive reader, relevance, follow-ups, citations, support."""

@@ -1,0 +1,80 @@
+"""Turn a follow-up question into a standalone retrieval query, offline."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from rag.errors import QueryError
+from rag.text.markers import strip_markers
+from rag.text.terms import STOPWORDS, proper_nouns, words
+
+# Words that point back into the conversation ("he", "that deal", "there").
+_ANAPHORA = frozenset(
+    "he she it they him her them his hers its their theirs this that these those there "
+    "then such former latter".split()
+)
+_MAX_CARRIED = 8
+
+
+def check_history(history: Sequence[Any] | None) -> list[dict[str, str]]:
+    """Validate ``[{"role": "user"|"assistant", "content": str}, ...]``; raise `QueryError`."""
+    turns = []
+    for n, turn in enumerate(history or [], 1):
+        if not isinstance(turn, dict) or not isinstance(turn.get("content"), str):
+            raise QueryError(f"history turn {n} must be a mapping with a 'content' string")
+        role = turn.get("role")
+        if role not in ("user", "assistant", "system"):
+            raise QueryError(
+                f"history turn {n} has role {role!r}; valid roles: user, assistant, system"
+            )
+        turns.append({"role": str(role), "content": turn["content"]})
+    return turns
+
+
+def needs_context(question: str) -> bool:
+    """True when the question leans on earlier turns: pronouns, or too little of its own."""
+    tokens = words(question)
+    content = [t for t in tokens if t not in STOPWORDS]
+    return any(t in _ANAPHORA for t in tokens) or len(content) <= 2
+
+
+def condense(question: str, history: Sequence[Any] | None) -> str:
+    """A standalone query: the question plus salient names and terms from recent turns.
+
+    Args:
+        question: the latest user message.
+        history: earlier turns, oldest first.
+
+    Returns:
+        ``question`` unchanged when it stands alone, else the question followed by carried terms.
+    """
+    turns = check_history(history)
+    if not turns or not needs_context(question):
+        return question
+    own = {w.lower() for w in words(question)}
+    carried: list[str] = []
+
+    def carry(candidates: list[str]) -> None:
+        for term in candidates:
+            key = term.lower()
+            if key not in own and key not in STOPWORDS and len(carried) < _MAX_CARRIED:
+                own.add(key)
+                carried.append(term)
+
+    # The latest user turn says what the conversation is about; names from the answer
+    # resolve pronouns ("he" -> "Blinken"). Older turns fill in if room is left.
+    users = [t["content"] for t in turns if t["role"] == "user"]
+    answers = [strip_markers(t["content"]) for t in turns if t["role"] == "assistant"]
+    if users:
+        last = users[-1]
+        carry(proper_nouns(last))
+        carry([w for w in re.findall(r"\w+", last) if len(w) > 3])
+    if answers and not (users and proper_nouns(users[-1])):
+        # Only when the user named nobody: the answer's first names are the likely referents;
+        # more would drown the question.
+        carry(proper_nouns(answers[-1])[:2])
+    for older in reversed(users[:-1]):
+        carry(proper_nouns(older)[:2])
+    return f"{question} {' '.join(carried)}".strip() if carried else question

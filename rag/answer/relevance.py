@@ -1,0 +1,71 @@
+"""Signals that a sentence actually answers a question, beyond being on the same topic.
+
+Two checks keep the extractive answerer from quoting something merely related:
+- the question's rare terms (high IDF: names, specific nouns) should appear in the evidence;
+- a question that asks for a number, a date or an amount needs one in the answer sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from rag.text.terms import terms
+
+IdfFn = Callable[[str], float]
+
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens|twenty|"
+    r"thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|"
+    r"billions|half|several|single|double|triple|first|second|third|fourth|fifth|ninth"
+)
+_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE)
+_MONTHS = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_TIME = re.compile(
+    rf"\d|\b({_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
+    r"yesterday|tomorrow|week|month|year|years|decade|century|morning|evening|night|"
+    r"earlier|later|ago|since|before|after|during|until|spring|summer|autumn|fall|winter)\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"[$€£¥]|\d|\b(dollars?|euros?|pounds?|yen|yuan|rupees?|cents?|million|billion|"
+    r"percent|price|cost|paid|pay|fee|fine)\b",
+    re.IGNORECASE,
+)
+_KINDS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"^\s*how (many|much|old|long|far|tall|big|large|often)\b", re.I), _NUMBER),
+    (re.compile(r"\bwhat (percentage|percent|number|share)\b", re.I), _NUMBER),
+    (re.compile(r"\b(what|which) (year|date|day|month|time)\b|^\s*when\b", re.I), _TIME),
+    (re.compile(r"\bhow much (money|did|does|do|was|is|were|are)\b|\bwhat (price|cost)\b", re.I),
+     _MONEY),
+]  # fmt: skip
+
+
+def answer_pattern(question: str) -> re.Pattern[str] | None:
+    """What an answer to ``question`` must contain (a number, a time, an amount), if anything."""
+    found = None
+    for asks, needs in _KINDS:
+        if asks.search(question):
+            found = needs  # later rows are more specific ("how much money" -> an amount)
+    return found
+
+
+def has_expected_answer(question: str, sentence: str) -> bool:
+    """False when the question asks for a number/time/amount and the sentence has none."""
+    pattern = answer_pattern(question)
+    return pattern is None or pattern.search(sentence) is not None
+
+
+def rare_term_coverage(query: str, evidence: Iterable[str], idf: IdfFn) -> float:
+    """IDF-weighted share of the query's content terms found in the evidence texts, in [0, 1]."""
+    wanted = set(terms(query))
+    if not wanted:
+        return 1.0
+    found: set[str] = set()
+    for text in evidence:
+        found |= wanted & set(terms(text))
+    total = sum(idf(t) for t in wanted)
+    return sum(idf(t) for t in found) / total if total else 1.0

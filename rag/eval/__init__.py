@@ -1,0 +1,1 @@
+"""Eval harness: suites, scoring, metrics, runs, baselines, comparison pipelines."""

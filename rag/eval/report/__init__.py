@@ -1,0 +1,1 @@
+"""Eval reports: the terminal/markdown table and the HTML report with charts."""

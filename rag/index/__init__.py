@@ -1,0 +1,1 @@
+"""Index stage: files -> articles -> chunks -> vectors (Chroma), catalog and BM25."""

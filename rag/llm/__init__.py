@@ -1,0 +1,1 @@
+"""LLM answers: backends (llama.cpp, OpenAI-compatible, Ollama) and verified generation."""

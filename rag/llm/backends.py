@@ -1,0 +1,205 @@
+"""LLM answer backends: parse ``RAG_LLM``, build a llama-index LLM, explain backend failures.
+
+Every backend is a llama-index ``LLM`` passed explicitly to the code that uses it; llama-index's
+global ``Settings`` are never read or written. Heavy imports happen on first use only, so the
+extractive assistant works without the ``[llm]`` extra.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rag.config import parse_backend
+from rag.errors import LLMError
+
+if TYPE_CHECKING:
+    from llama_index.core.llms import LLM
+
+    from rag.config import Settings
+
+INSTALL_HINT = "pip install 'newsrag[llm]'"
+
+
+def _need(module: str) -> Any:
+    """Import an optional dependency, or raise `LLMError` with the install command."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise LLMError(f"the LLM backend needs {exc.name or module}: {INSTALL_HINT}") from None
+
+
+@lru_cache(maxsize=2)
+def _load_gguf(path: str, n_ctx: int) -> Any:
+    """A llama_cpp.Llama for ``path``, loaded once per process and context size."""
+    llama_cpp = _need("llama_cpp")
+    if not Path(path).is_file():
+        raise LLMError(f"model file not found: {path} (RAG_LLM=llamacpp:/path/model.gguf)")
+    try:
+        model = llama_cpp.Llama(model_path=path, n_ctx=n_ctx, verbose=False, seed=0)
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise LLMError(f"cannot load model {path}: {exc}") from None
+    # Freed before interpreter teardown: llama_cpp's own __del__ then finds its C bindings gone
+    # and prints a traceback at exit.
+    atexit.register(model.close)
+    return model
+
+
+def _llamacpp_llm(path: str, n_ctx: int, max_tokens: int, temperature: float) -> LLM:
+    """A llama-index ``CustomLLM`` that chats through an in-process llama_cpp model."""
+    from llama_index.core.base.llms.types import (
+        ChatMessage,
+        ChatResponse,
+        ChatResponseGen,
+        CompletionResponse,
+        CompletionResponseGen,
+        LLMMetadata,
+    )
+    from llama_index.core.llms import CustomLLM
+    from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
+
+    model = _load_gguf(path, n_ctx)
+    # llama_cpp contexts are not re-entrant: one generation at a time per loaded model.
+    lock = _model_lock(path, n_ctx)
+
+    def _messages(messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
+        return [{"role": m.role.value, "content": m.content or ""} for m in messages]
+
+    class LlamaCppChat(CustomLLM):
+        """In-process llama.cpp chat model (the GGUF file's own chat template)."""
+
+        @property
+        def metadata(self) -> LLMMetadata:
+            return LLMMetadata(context_window=n_ctx, num_output=max_tokens, is_chat_model=True,
+                               model_name=Path(path).name)  # fmt: skip
+
+        @llm_chat_callback()
+        def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+            text = "".join(r.delta or "" for r in self.stream_chat(messages, **kwargs))
+            return ChatResponse(message=ChatMessage(role="assistant", content=text))
+
+        @llm_chat_callback()
+        def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+            def gen() -> ChatResponseGen:
+                with lock:
+                    text = ""
+                    for chunk in model.create_chat_completion(
+                        messages=_messages(messages), max_tokens=max_tokens,
+                        temperature=temperature, stream=True,
+                    ):  # fmt: skip
+                        delta = chunk["choices"][0]["delta"].get("content") or ""
+                        text += delta
+                        yield ChatResponse(
+                            message=ChatMessage(role="assistant", content=text), delta=delta
+                        )
+
+            return gen()
+
+        @llm_completion_callback()
+        def complete(
+            self, prompt: str, formatted: bool = False, **kwargs: Any
+        ) -> CompletionResponse:
+            text = "".join(r.delta or "" for r in self.stream_complete(prompt))
+            return CompletionResponse(text=text)
+
+        @llm_completion_callback()
+        def stream_complete(
+            self, prompt: str, formatted: bool = False, **kwargs: Any
+        ) -> CompletionResponseGen:
+            def gen() -> CompletionResponseGen:
+                with lock:
+                    text = ""
+                    for chunk in model.create_completion(
+                        prompt, max_tokens=max_tokens, temperature=temperature, stream=True
+                    ):
+                        delta = chunk["choices"][0]["text"]
+                        text += delta
+                        yield CompletionResponse(text=text, delta=delta)
+
+            return gen()
+
+    return LlamaCppChat()
+
+
+_locks: dict[tuple[str, int], threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _model_lock(path: str, n_ctx: int) -> threading.Lock:
+    with _locks_guard:
+        return _locks.setdefault((path, n_ctx), threading.Lock())
+
+
+def make_llm(settings: Settings) -> LLM | None:
+    """The llama-index LLM that ``settings.llm`` selects, or None for ``none``.
+
+    Args:
+        settings: the assistant's settings (``llm``, ``llm_*``).
+
+    Returns:
+        A ready LLM; raises `LLMError` when the extra is missing or the model cannot load.
+    """
+    backend = parse_backend(settings.llm)
+    s = settings
+    if backend.kind == "none":
+        return None
+    if backend.kind == "llamacpp":
+        return _llamacpp_llm(backend.target, s.llm_context, s.llm_max_tokens, s.llm_temperature)
+    if backend.kind == "openai":
+        module = _need("llama_index.llms.openai_like")
+        key = s.llm_api_key.get_secret_value() if s.llm_api_key else "not-needed"
+        llm: LLM = module.OpenAILike(
+            model=s.llm_model or "local-model", api_base=backend.target, api_key=key,
+            is_chat_model=True, context_window=s.llm_context, max_tokens=s.llm_max_tokens,
+            temperature=s.llm_temperature, timeout=s.llm_timeout,
+            max_retries=0,  # a dead server should fall back at once, not after retries
+        )  # fmt: skip
+        return llm
+    module = _need("llama_index.llms.ollama")
+    ollama: LLM = module.Ollama(
+        model=backend.target, base_url=backend.url, request_timeout=s.llm_timeout,
+        temperature=s.llm_temperature, context_window=s.llm_context,
+        additional_kwargs={"num_predict": s.llm_max_tokens},
+    )  # fmt: skip
+    return ollama
+
+
+def explain(exc: BaseException, settings: Settings) -> str:
+    """A one-line, user-facing reason for an LLM failure (no traceback, no secrets).
+
+    Args:
+        exc: what the backend raised.
+        settings: for the backend's address and limits.
+
+    Returns:
+        E.g. ``"the LLM server at http://... cannot be reached"``.
+    """
+    backend = parse_backend(settings.llm)
+    where = backend.url or backend.target
+    name = type(exc).__name__
+    text = str(exc)
+    low = f"{name} {text}".lower()
+    if isinstance(exc, LLMError):
+        return text
+    if "timeout" in low or "timed out" in low:
+        return f"the LLM ({backend.describe()}) did not answer within {settings.llm_timeout:g}s"
+    if "context" in low and any(w in low for w in ("exceed", "window", "length", "too long")):
+        return (
+            f"the question and sources do not fit the LLM's context window "
+            f"({settings.llm_context} tokens, RAG_LLM_CONTEXT)"
+        )
+    if isinstance(exc, ConnectionError) or any(
+        w in low for w in ("connect", "refused", "unreachable", "name resolution")
+    ):
+        return f"the LLM server at {where} cannot be reached"
+    if "401" in low or "unauthorized" in low or "authentication" in low:
+        return f"the LLM server at {where} refused the API key (RAG_LLM_API_KEY)"
+    if "404" in low or "not found" in low:
+        return f"the LLM server at {where} does not know model {settings.llm_model!r}: {text[:200]}"
+    return f"the LLM failed ({name}): {text[:200]}"

@@ -1,0 +1,1 @@
+"""Search stage: hybrid dense + BM25 retrieval, fusion and filters."""

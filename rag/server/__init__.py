@@ -1,0 +1,1 @@
+"""Edges for programs: the REST API and the command line."""

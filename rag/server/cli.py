@@ -1,0 +1,293 @@
+"""Command line: ``rag ingest``, ``rag ask``, ``rag search``, ``rag docs``.
+
+The edge of the library: it turns `RagError` into a message and an exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from rag.assistant import Assistant
+from rag.errors import ConfigError, RagError
+from rag.records import Answer, Hit
+
+app = typer.Typer(
+    help="Ask questions about news articles; every answer sentence cites an exact quote.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DataDir = Annotated[
+    Path | None, typer.Option("--data-dir", help="Index folder [env: RAG_DATA_DIR; default .rag]")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+TopK = Annotated[int | None, typer.Option("--top-k", "-k", min=1, help="Chunks to retrieve.")]
+Sources = Annotated[
+    list[str] | None,
+    typer.Option("--source", help="Only articles whose id/source/URL contains this (repeatable)."),
+]
+Since = Annotated[str | None, typer.Option("--since", help="Only articles dated on/after.")]
+Until = Annotated[str | None, typer.Option("--until", help="Only articles dated on/before.")]
+Llm = Annotated[
+    str | None,
+    typer.Option(
+        "--llm",
+        help="Answer backend: none, llamacpp:/path/model.gguf, openai:http://host:port/v1 or "
+        "ollama:model [env: RAG_LLM; default none]",
+    ),
+]
+Mode = Annotated[
+    str | None,
+    typer.Option("--mode", help="extractive or llm [default: llm when a backend is set]"),
+]
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Library errors become one red line on stderr and exit status 2."""
+    try:
+        yield
+    except RagError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def progress_bar(label: str, console: Console) -> Progress:
+    """A transient bar on ``console`` (stderr), hidden when it is not a terminal."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+
+def _assistant(data_dir: Path | None, **overrides: Any) -> Assistant:
+    return Assistant(data_dir=data_dir, **overrides)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders [default: corpus/].")
+    ] = None,
+    data_dir: DataDir = None,
+    keep_missing: Annotated[
+        bool, typer.Option("--keep-missing", help="Keep articles deleted from ingested folders.")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Add, update and remove articles so the index matches PATHS."""
+    with _errors():
+        assistant = _assistant(data_dir)
+        with progress_bar("[bold]ingest", err) as bar:
+            task = bar.add_task("", total=None)
+
+            def progress(done: int, total: int, path: str) -> None:
+                bar.update(task, completed=done, total=total, description=Path(path).name[:40])
+
+            report = assistant.ingest(paths or None, keep_missing=keep_missing, progress=progress)
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        c = report.to_dict()["counts"]
+        out.print(
+            f"added {c['added']}, updated {c['updated']}, unchanged {c['unchanged']}, "
+            f"removed {c['removed']}, failed {c['failed']}, chunks written {report.chunks} "
+            f"in {report.seconds:.1f}s",
+            highlight=False,
+        )
+        for doc_id, twin in report.duplicates:
+            out.print(f"[yellow]duplicate[/yellow] {doc_id}: same text as {twin}", highlight=False)
+        for doc_id, why in report.skipped:
+            out.print(f"[yellow]skipped[/yellow] {doc_id}: {why}", highlight=False)
+        for path, reason in report.failed:
+            err.print(f"[red]failed[/red] {path}: {reason}", highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _print_answer(answer: Answer) -> None:
+    if any(not s.supported for s in answer.sentences):
+        for s in answer.sentences:
+            marks = "".join(f"[{m}]" for m in s.markers)
+            line = f"{s.text} {marks}".strip()
+            if s.supported:
+                out.print(line, highlight=False, markup=False)
+            else:
+                out.print(f"[red]⚠ unsupported:[/red] {escape(line)}", highlight=False)
+    else:
+        out.print(answer.text, highlight=False, markup=False)
+    if answer.notice:
+        out.print(f"[yellow]note:[/yellow] {escape(answer.notice)}", highlight=False)
+    for c in answer.citations:
+        where = c.title or c.doc_id
+        meta = ", ".join(x for x in (c.date, c.source) if x)
+        out.print(f"\n[bold][{c.marker}][/bold] {where} ({meta}) chars {c.start}-{c.end}",
+                  highlight=False, markup=True)  # fmt: skip
+        out.print(f"    “{c.quote}”", highlight=False, markup=False)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question.")],
+    data_dir: DataDir = None,
+    top_k: TopK = None,
+    source: Sources = None,
+    since: Since = None,
+    until: Until = None,
+    llm: Llm = None,
+    mode: Mode = None,
+    as_json: AsJson = False,
+) -> None:
+    """Answer QUESTION from the ingested articles, citing an exact quote per sentence.
+
+    With an LLM backend the model's words stream as they come; the verified answer follows,
+    with unsupported sentences marked (or removed with RAG_UNSUPPORTED=remove).
+    """
+    with _errors():
+        assistant = _assistant(data_dir, llm=llm)
+        # Extractive answers are ready at once; only a model's words are worth watching arrive.
+        live = not as_json and assistant.answer_mode(mode) == "llm"
+        items = assistant.ask_stream(
+            question, top_k=top_k, sources=source, date_from=since, date_to=until, mode=mode
+        )
+        answer = None
+        streamed = False
+        for item in items:
+            if isinstance(item, Answer):
+                answer = item
+            elif live and item:
+                out.print(item, end="", highlight=False, markup=False)
+                streamed = True
+    assert answer is not None  # the stream always ends with the answer
+    if as_json:
+        _print_json(answer.to_dict())
+        return
+    if streamed:
+        out.print("\n")
+        out.rule("verified answer", style="dim")
+    _print_answer(answer)
+
+
+def _print_hits(hits: list[Hit]) -> None:
+    for n, h in enumerate(hits, 1):
+        out.print(f"[bold]{n}.[/bold] {h.title or h.doc_id}  [dim]{h.doc_id} {h.start}-{h.end} "
+                  f"score {h.score:.4f}[/dim]", highlight=False)  # fmt: skip
+        out.print(f"   {h.text[:300]}", highlight=False, markup=False)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    data_dir: DataDir = None,
+    top_k: TopK = None,
+    source: Sources = None,
+    since: Since = None,
+    until: Until = None,
+    as_json: AsJson = False,
+) -> None:
+    """Show the chunks hybrid retrieval finds for QUERY."""
+    with _errors():
+        hits = _assistant(data_dir).retrieve(
+            query, top_k=top_k, sources=source, date_from=since, date_to=until
+        )
+    _print_json([h.to_dict() for h in hits]) if as_json else _print_hits(hits)
+
+
+@app.command()
+def docs(data_dir: DataDir = None, as_json: AsJson = False) -> None:
+    """List the ingested articles."""
+    with _errors():
+        documents = _assistant(data_dir).documents()
+    if as_json:
+        _print_json(documents)
+        return
+    for d in documents:
+        out.print(f"{d['doc_id']}  [dim]{d['n_chunks']} chunks  {d['date'] or ''}[/dim]  "
+                  f"{d['title'] or ''}", highlight=False)  # fmt: skip
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# Seconds an idle keep-alive connection stays open after a response (uvicorn's default, set
+# here so it is visible): enough for a client's next request in a burst, short enough that
+# idle clients do not pile up. What uvicorn (0.54) can and cannot bound for slow clients:
+# - it can: idle time between requests on a connection (timeout_keep_alive), the size of a
+#   request's headers (h11_max_incomplete_event_size, 16 KiB by default);
+# - it cannot: how long headers take to arrive (a new connection, or one trickling header
+#   bytes, is never timed out: any byte resets the keep-alive timer) nor how slowly a client
+#   reads a response. The app bounds the body instead (rag.server.api.BodyDeadline, a 408); put a
+#   reverse proxy with header timeouts (nginx client_header_timeout) in front when exposed.
+KEEP_ALIVE_SECONDS = 5
+# On SIGTERM/SIGINT running uploads stop between articles and undo themselves (well under a
+# second, measured in tests/index/test_uploads.py); answer streams get this long to finish.
+GRACEFUL_SECONDS = 10
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    data_dir: DataDir = None,
+) -> None:
+    """Serve the REST API (and an OpenAI-compatible /v1/chat/completions); docs at /docs.
+
+    With RAG_API_KEY set, every path but /health (the docs too) needs the key.
+    """
+    with _errors():
+        assistant = _assistant(data_dir)
+        key = assistant.settings.api_key
+        if host not in LOOPBACK and key is None:
+            raise ConfigError(
+                f"refusing to serve on {host} without an API key: set RAG_API_KEY "
+                "(clients then send 'Authorization: Bearer <key>')"
+            )
+        import uvicorn
+
+        from rag.server.api import StoppingServer, create_app
+
+        assistant.warm_up()
+        api = create_app(assistant, key.get_secret_value() if key else None)
+    config = uvicorn.Config(api, host=host, port=port, log_level="info",
+                            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+                            timeout_graceful_shutdown=GRACEFUL_SECONDS)  # fmt: skip
+    StoppingServer(config, assistant).run()
+
+
+# Commands of other stages (eval, serve, bench) register themselves below this line.
+COMMAND_MODULES: list[str] = ["rag.eval.cli"]
+
+
+def _register(modules: list[str]) -> None:
+    import importlib
+
+    for name in modules:
+        register: Callable[[typer.Typer], None] = importlib.import_module(name).register
+        register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    _register(COMMAND_MODULES)
+    app()

@@ -1,0 +1,40 @@
+import pytest
+
+from rag.answer.relevance import answer_pattern, has_expected_answer, rare_term_coverage
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "ok"),
+    [
+        ("How many hostages are still held?", "Israel claims that 111 hostages are held.", True),
+        ("How many moons does Neptune have?", "Neptune is a cold, distant planet.", False),
+        ("How long was the meeting?", "He called the three-hour meeting positive.", True),
+        ("How old is Isaac Herzog?", "Blinken met President Isaac Herzog.", False),
+        ("When did the war begin?", "The war began in October.", True),
+        ("When did the war begin?", "The war was long and bloody.", False),
+        ("How much money did Macmillan pay?", "Macmillan paid $20 million.", True),
+        ("How much money did Macmillan pay?", "Macmillan settled with Amazon.", False),
+        ("What is disputed about the corridor?", "Anything at all.", True),
+    ],
+)
+def test_expected_answer_type(question, sentence, ok):
+    assert has_expected_answer(question, sentence) is ok
+
+
+def test_no_pattern_for_open_questions():
+    assert answer_pattern("Why did the talks stall?") is None
+
+
+def test_rare_term_coverage_hand_computed():
+    idf = {"neptun": 3.0, "moon": 1.0}.get
+    assert rare_term_coverage("How many moons does Neptune have?", ["Our moon is bright."],
+                              lambda t: idf(t) or 0.0) == pytest.approx(1 / 4)  # fmt: skip
+    assert rare_term_coverage("moons of Neptune", ["Neptune has moons"], lambda t: 1.0) == 1.0
+    assert rare_term_coverage("the of", ["x"], lambda t: 1.0) == 1.0  # no content terms
+
+
+def test_unanswerable_near_miss_abstains(seeded):
+    """The article names Herzog but never his age; a sentence about him is not an answer."""
+    assert seeded.ask("How old is Isaac Herzog?").abstained
+    assert seeded.ask("How many moons does Neptune have?").abstained
+    assert not seeded.ask("How many hostages were taken during the initial attack?").abstained
