@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
@@ -36,6 +36,9 @@ from rag.llm.generate import LLMAnswerer
 from rag.records import Answer, Hit, IngestReport
 from rag.search.retriever import Filters, Retriever
 
+if TYPE_CHECKING:
+    from llama_index.core.llms import LLM
+
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 # How long an upload or a delete waits for a running ingest: an upload's own ingest is bounded
 # (file size, records per file, parse time), so a longer wait means something is stuck.
@@ -48,15 +51,32 @@ class Assistant:
     Args:
         data_dir: where the index lives (default ``RAG_DATA_DIR`` or ``.rag``).
         settings: a full `Settings`; keyword arguments override its fields.
+        embedder: an embedder to use instead of the configured model (same interface as
+            `Embedder`: ``identity``, ``encode``, ``encode_query``), e.g. a fake in unit tests.
+        llm: a backend spec like ``RAG_LLM`` (a setting), or a llama-index ``LLM`` object to
+            answer with as is.
         **overrides: any `Settings` field, e.g. ``top_k=8`` or ``chroma_url="http://..."``.
     """
 
     def __init__(
-        self, data_dir: str | Path | None = None, settings: Settings | None = None, **overrides: Any
+        self,
+        data_dir: str | Path | None = None,
+        settings: Settings | None = None,
+        *,
+        embedder: Embedder | None = None,
+        llm: str | LLM | None = None,
+        **overrides: Any,
     ) -> None:
+        given = {"data_dir": data_dir, "llm": llm if isinstance(llm, str) else None, **overrides}
         base = settings.model_dump() if settings else {}
-        self.settings = load_settings(**{**base, "data_dir": data_dir, **overrides})
+        # None means "not given": it must not hide a value of ``settings``.
+        self.settings = load_settings(
+            **{**base, **{k: v for k, v in given.items() if v is not None}}
+        )
         self.data_dir = Path(self.settings.data_dir)
+        self._llm = None if isinstance(llm, str) else llm
+        if embedder is not None:
+            self.__dict__["embedder"] = embedder  # fills the cached property
         # Set by `interrupt` (a server shutting down): running ingests stop between articles.
         self._stopping = threading.Event()
 
@@ -120,12 +140,12 @@ class Assistant:
 
     @cached_property
     def generator(self) -> LLMAnswerer:
-        return LLMAnswerer(self.settings, self.verifier)
+        return LLMAnswerer(self.settings, self.verifier, self._llm)
 
     @property
     def llm_configured(self) -> bool:
-        """True when ``settings.llm`` names a backend (answers default to mode "llm")."""
-        return self.settings.llm != "none"
+        """True when an LLM was given or ``settings.llm`` names one (answers default to "llm")."""
+        return self._llm is not None or self.settings.llm != "none"
 
     def answer_mode(self, mode: str | None = None) -> str:
         """The mode an answer will use: ``mode`` checked, or the default for the settings.

@@ -107,10 +107,10 @@ class LLMAnswerer:
         verifier: checks sentences against their sources.
     """
 
-    def __init__(self, settings: Settings, verifier: Verifier) -> None:
+    def __init__(self, settings: Settings, verifier: Verifier, llm: LLM | None = None) -> None:
         self.settings = settings
         self.verifier = verifier
-        self._llm: LLM | None = None
+        self._llm: LLM | None = llm  # None: made from settings.llm on first use
         self._lock = threading.Lock()
 
     def llm(self) -> LLM:
