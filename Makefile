@@ -6,7 +6,7 @@ PIP := $(BIN)/pip install -q -c constraints.txt
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHARED ?= ../shared
 
-.PHONY: install install-test browser run test lint eval bench bench-smoke profile clean
+.PHONY: install install-test browser run test test-fast lint eval bench bench-smoke profile clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,11 @@ run: install
 
 test: install-test
 	$(BIN)/python -m pytest
+
+# The unit tier: the fake embedder instead of the bundled model, no servers, browsers or crashes.
+FAST := not real_model and not browser and not server and not crash and not slow
+test-fast: install-test
+	$(BIN)/python -m pytest -q -m "$(FAST)"
 
 lint:
 	$(BIN)/ruff check rag tests benchmarks app.py

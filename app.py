@@ -12,14 +12,18 @@ import os
 # Gradio reads this at import time: no analytics calls, the app works offline.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-import secrets  # noqa: E402
 import sys  # noqa: E402
-import threading  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
 
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+from rag.errors import ConfigError, RagError  # noqa: E402
+from rag.server.hosts import is_loopback  # noqa: E402
+from rag.ui.login import LoginGuard, parse_auth  # noqa: E402
+
+if TYPE_CHECKING:
+    from rag import Assistant
+
 ROOT = Path(__file__).resolve().parent
 
 
@@ -29,114 +33,40 @@ def fail(message: str) -> int:
     return 2
 
 
-def parse_auth(value: str | None) -> tuple[str, str] | None:
-    """``user:password`` -> (user, password); None when unset.
+def check_environment() -> tuple[str, int, tuple[str, str] | None]:
+    """``(host, port, login)`` from the environment.
 
     Raises:
-        ValueError: the value is set but not ``user:password`` with both parts non-empty.
+        ConfigError: a bad port or login, or a public interface without a login.
     """
-    if value is None or value == "":
-        return None
-    user, sep, password = value.partition(":")
-    if not sep or not user or not password:
-        raise ValueError("RAG_AUTH must look like user:password (both non-empty)")
-    return user, password
-
-
-class LoginGuard:
-    """Gradio's ``auth`` callable: one user:password, compared in constant time, with at most
-    ``max_failures`` failed logins per username in a ``window``-second window; after that the
-    username is refused, right password or not, until the window ends.
-
-    Args:
-        user, password: the only valid login.
-        max_failures: failed attempts allowed per window; 5 leaves room for typos while
-            holding a guesser to 5 tries a minute.
-        window: seconds; the window opens at a username's first failure.
-        clock: monotonic seconds (tests pass a fake one).
-    """
-
-    # Usernames tracked at once: failures under other names cannot succeed anyway, so past
-    # this bound (a spray of invented names) new names are simply refused without tracking.
-    MAX_TRACKED = 1024
-    MAX_NAME_CHARS = 256  # longer usernames are refused outright, unrecorded
-
-    def __init__(
-        self, user: str, password: str, max_failures: int = 5, window: float = 60.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:  # fmt: skip
-        self.user, self.password = user.encode(), password.encode()
-        self.max_failures, self.window, self.clock = max_failures, window, clock
-        self._failures: dict[str, tuple[float, int]] = {}  # username -> (window start, count)
-        self._lock = threading.Lock()  # Gradio may check logins from several threads
-
-    def __call__(self, username: str, password: str) -> bool:
-        if not isinstance(username, str) or not isinstance(password, str):
-            return False
-        if len(username) > self.MAX_NAME_CHARS:
-            return False
-        now = self.clock()
-        with self._lock:
-            start, count = self._failures.get(username, (now, 0))
-            if now - start >= self.window:
-                start, count = now, 0
-            if count >= self.max_failures:
-                return False  # locked out for the rest of the window
-            # Both compared every time (no early exit), so timing tells nothing about which.
-            ok = secrets.compare_digest(username.encode(), self.user)
-            ok &= secrets.compare_digest(password.encode(), self.password)
-            if ok:
-                self._failures.pop(username, None)
-                return True
-            self._remember(username, start, count + 1, now)
-            return False
-
-    def _remember(self, username: str, start: float, count: int, now: float) -> None:
-        if username not in self._failures and len(self._failures) >= self.MAX_TRACKED:
-            self._failures = {k: v for k, v in self._failures.items() if now - v[0] < self.window}
-            if len(self._failures) >= self.MAX_TRACKED and username != self.user.decode():
-                return
-        self._failures[username] = (start, count)
-
-
-def main() -> int:
-    """Check the environment, sync the index with corpus/ and uploads, then serve the app."""
     host = os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
     port_text = os.environ.get("GRADIO_SERVER_PORT") or "7860"
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        return fail(f"GRADIO_SERVER_PORT must be a port number, not {port_text!r}")
-    try:
-        auth = parse_auth(os.environ.get("RAG_AUTH"))
-    except ValueError as exc:
-        return fail(str(exc))
-    if host not in LOCAL_HOSTS and auth is None:
-        return fail(
+        raise ConfigError(f"GRADIO_SERVER_PORT must be a port number, not {port_text!r}")
+    auth = parse_auth(os.environ.get("RAG_AUTH"))
+    if not is_loopback(host) and auth is None:
+        raise ConfigError(
             f"GRADIO_SERVER_NAME={host} makes the app reachable from other machines; set "
             "RAG_AUTH=user:password to require a login, or bind to 127.0.0.1"
         )
+    return host, int(port_text), auth
 
-    import gradio as gr
 
-    from rag import Assistant
-    from rag.errors import RagError
+def sync_index(assistant: Assistant) -> None:
+    """Ingest corpus/ and earlier uploads, reporting progress and skipped files on stderr."""
     from rag.index.uploads import UPLOADS_DIRNAME
-    from rag.ui.chat import CSS, build_app
 
     began = time.perf_counter()
-    try:
-        assistant = Assistant()
-        uploads = assistant.data_dir / UPLOADS_DIRNAME
-        targets = [ROOT / "corpus"] + ([uploads] if uploads.is_dir() else [])
-        print(f"indexing {', '.join(str(t) for t in targets)} into {assistant.data_dir} …",
-              file=sys.stderr, flush=True)  # fmt: skip
+    uploads = assistant.data_dir / UPLOADS_DIRNAME
+    targets = [ROOT / "corpus"] + ([uploads] if uploads.is_dir() else [])
+    print(f"indexing {', '.join(str(t) for t in targets)} into {assistant.data_dir} …",
+          file=sys.stderr, flush=True)  # fmt: skip
 
-        def progress(done: int, total: int, path: str) -> None:
-            if done == total or done % 25 == 0:
-                print(f"  {done}/{total} files  {Path(path).name}", file=sys.stderr, flush=True)
+    def progress(done: int, total: int, path: str) -> None:
+        if done == total or done % 25 == 0:
+            print(f"  {done}/{total} files  {Path(path).name}", file=sys.stderr, flush=True)
 
-        report = assistant.ingest(targets, progress=progress)
-    except RagError as exc:
-        return fail(str(exc))
+    report = assistant.ingest(targets, progress=progress)
     c = report.to_dict()["counts"]
     print(
         f"index ready in {time.perf_counter() - began:.1f}s: {len(assistant.documents())} "
@@ -149,13 +79,31 @@ def main() -> int:
     for doc_id, reason in report.skipped:
         print(f"  skipped {doc_id}: {reason}", file=sys.stderr)
 
+
+def main() -> int:
+    """Check the environment, sync the index with corpus/ and uploads, then serve the app."""
+    try:
+        host, port, auth = check_environment()
+    except ConfigError as exc:
+        return fail(str(exc))
+
+    import gradio as gr
+
+    from rag import Assistant
+    from rag.ui.chat import CSS, build_app
+
+    try:
+        assistant = Assistant()
+        sync_index(assistant)
+    except RagError as exc:
+        return fail(str(exc))
     demo = build_app(assistant)
     # Gradio's own limit stops huge bodies early; the app's per-file check gives the message.
     max_upload = int(assistant.settings.max_file_bytes * 2)
     try:
         demo.queue(default_concurrency_limit=4).launch(
             server_name=host,
-            server_port=int(port_text),
+            server_port=port,
             auth=LoginGuard(*auth) if auth else None,
             max_file_size=max_upload,
             show_error=True,
@@ -164,7 +112,7 @@ def main() -> int:
             footer_links=["api"],
         )
     except OSError as exc:  # port taken or address not available
-        return fail(f"cannot serve on {host}:{port_text}: {exc}")
+        return fail(f"cannot serve on {host}:{port}: {exc}")
     return 0
 
 

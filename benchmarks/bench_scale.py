@@ -38,8 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag import Assistant  # noqa: E402
-from rag.index.chunking import chunk_text, split_sentences  # noqa: E402
+from rag.index.chunking import chunk_text  # noqa: E402
 from rag.index.embeddings import Embedder  # noqa: E402
+from rag.text.sentences import split_sentences  # noqa: E402
 
 
 def proc_status(field: str) -> float:

@@ -2,50 +2,33 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from llama_index.core.base.base_retriever import BaseRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+import numpy as np
+from llama_index.core.vector_stores.types import BasePydanticVectorStore
 
-from rag.answer.extractive import ExtractiveAnswerer, stream_pieces
 from rag.answer.followup import check_history, condense
-from rag.answer.support import SupportScorer
-from rag.answer.verify import Verifier
-from rag.config import ANSWER_MODES, EMBED_BACKENDS, Settings, check_choice, load_settings
-from rag.errors import ConfigError, QueryError, RagError
-from rag.index.catalog import Catalog
-from rag.index.embeddings import Embedder, LlamaIndexEmbedding
-from rag.index.ingest import Progress, indexed_identity, ingest, ingest_lock
-from rag.index.lexical import LexicalIndex
-from rag.index.uploads import (
-    ON_CONFLICT,
-    UPLOADS_DIRNAME,
-    OnConflict,
-    UploadResult,
-    discard,
-    place_uploads,
-    stage_uploads,
-)
-from rag.index.vectorstore import VectorStore
-from rag.llm.generate import LLMAnswerer
+from rag.config import ANSWER_MODES, check_choice
+from rag.errors import ConfigError
+from rag.index.ingest import LOCK_SECONDS, Progress, ingest_lock
+from rag.index.uploads import ON_CONFLICT, UPLOADS_DIRNAME, OnConflict, UploadResult
+from rag.llm.generate import unverified
+from rag.pipeline import Pipeline
 from rag.records import Answer, Hit, IngestReport
-from rag.search.retriever import Filters, Retriever
+from rag.search.filters import Filters
+from rag.text.stream import stream_pieces
 
 if TYPE_CHECKING:
-    from llama_index.core.llms import LLM
+    from llama_index.core.base.base_retriever import BaseRetriever
+
+    from rag.adapters.llama_index import LlamaIndexEmbedding
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-# How long an upload or a delete waits for a running ingest: an upload's own ingest is bounded
-# (file size, records per file, parse time), so a longer wait means something is stuck.
-UPLOAD_LOCK_SECONDS = 30.0
 
 
-class Assistant:
+class Assistant(Pipeline):
     """Ingest news articles and answer questions about them with exact-quote citations.
 
     Args:
@@ -57,95 +40,6 @@ class Assistant:
             answer with as is.
         **overrides: any `Settings` field, e.g. ``top_k=8`` or ``chroma_url="http://..."``.
     """
-
-    def __init__(
-        self,
-        data_dir: str | Path | None = None,
-        settings: Settings | None = None,
-        *,
-        embedder: Embedder | None = None,
-        llm: str | LLM | None = None,
-        **overrides: Any,
-    ) -> None:
-        given = {"data_dir": data_dir, "llm": llm if isinstance(llm, str) else None, **overrides}
-        base = settings.model_dump() if settings else {}
-        # None means "not given": it must not hide a value of ``settings``.
-        self.settings = load_settings(
-            **{**base, **{k: v for k, v in given.items() if v is not None}}
-        )
-        self.data_dir = Path(self.settings.data_dir)
-        self._llm = None if isinstance(llm, str) else llm
-        if embedder is not None:
-            self.__dict__["embedder"] = embedder  # fills the cached property
-        # Set by `interrupt` (a server shutting down): running ingests stop between articles.
-        self._stopping = threading.Event()
-
-    # Components open lazily so that constructing an Assistant is cheap and never fails on I/O.
-    @cached_property
-    def embedder(self) -> Embedder:
-        s = self.settings
-        backend: str = s.embed_backend
-        if backend == "auto":
-            # Keep the backend the index was built with: queries must not be embedded by
-            # another backend, and a default change must not force re-embedding everything.
-            backend = self._index_backend() or backend
-        return Embedder(
-            s.embed_model, s.embed_batch_size, backend, s.model_cache or self.data_dir / "models"
-        )
-
-    def _index_backend(self) -> str | None:
-        """The embedding backend of the articles already indexed for this model, if any."""
-        if not (self.data_dir / "catalog.sqlite").exists():
-            return None  # nothing indexed; don't create a catalog just to look
-        model, _, backend = (indexed_identity(self.catalog) or "").rpartition(":")
-        if model != self.settings.embed_model or backend not in EMBED_BACKENDS:
-            return None  # another model (or none): everything is embedded anew anyway
-        return backend
-
-    @cached_property
-    def catalog(self) -> Catalog:
-        return Catalog(self.data_dir / "catalog.sqlite")
-
-    @cached_property
-    def store(self) -> VectorStore:
-        s = self.settings
-        return VectorStore(self.data_dir, s.chroma_url, s.collection)
-
-    @cached_property
-    def lexical(self) -> LexicalIndex:
-        return LexicalIndex(self.catalog, self.data_dir / "bm25")
-
-    @cached_property
-    def retriever(self) -> Retriever:
-        s = self.settings
-        return Retriever(
-            self.catalog, self.store, self.lexical, self.embedder, s.fusion, s.rrf_k,
-            s.dense_weight,
-        )  # fmt: skip
-
-    @cached_property
-    def answerer(self) -> ExtractiveAnswerer:
-        s = self.settings
-        return ExtractiveAnswerer(
-            self.embedder, self.document_text, self.lexical.idf, s.abstain_threshold,
-            s.answer_sentences,
-        )  # fmt: skip
-
-    @cached_property
-    def verifier(self) -> Verifier:
-        # The support threshold is calibrated on the bundled model (torch; onnx-int8 scores the
-        # labelled pairs as well: tests/answer/test_support.py), so share the loaded embedder.
-        bundled = self.settings.embed_model == "bundled"
-        return Verifier(SupportScorer(self.embedder) if bundled else SupportScorer())
-
-    @cached_property
-    def generator(self) -> LLMAnswerer:
-        return LLMAnswerer(self.settings, self.verifier, self._llm)
-
-    @property
-    def llm_configured(self) -> bool:
-        """True when an LLM was given or ``settings.llm`` names one (answers default to "llm")."""
-        return self._llm is not None or self.settings.llm != "none"
 
     def answer_mode(self, mode: str | None = None) -> str:
         """The mode an answer will use: ``mode`` checked, or the default for the settings.
@@ -184,18 +78,10 @@ class Assistant:
         """
         default = Path("corpus") if Path("corpus").resolve() == DEFAULT_CORPUS else DEFAULT_CORPUS
         targets = [Path(p) for p in (paths or [default])]
-        return self._ingest(targets, self.data_dir / "ingest.lock", keep_missing=keep_missing,
-                            progress=progress)  # fmt: skip
-
-    def _ingest(self, targets: list[Path], lock_path: Path | None, **options: Any) -> IngestReport:
-        s = self.settings
-        stop = options.pop("should_stop", None)
-        return ingest(
-            targets, catalog=self.catalog, store=self.store, lexical=self.lexical,
-            embedder=self.embedder, lock_path=lock_path, max_bytes=s.max_file_bytes,
-            chunk_chars=s.chunk_chars, chunk_overlap=s.chunk_overlap,
-            should_stop=lambda: self._stopping.is_set() or bool(stop and stop()), **options,
-        )  # fmt: skip
+        # The lock comes before the stores open: two processes creating an embedded Chroma at
+        # once raced ("table collections already exists").
+        with ingest_lock(self.data_dir / "ingest.lock", LOCK_SECONDS):
+            return self._ingest(targets, None, keep_missing=keep_missing, progress=progress)
 
     def add_uploads(
         self,
@@ -222,65 +108,15 @@ class Assistant:
             IngestLockedError: another ingest kept the lock too long; nothing was stored.
             IngestCancelledError: the run stopped; nothing of this batch was kept.
         """
-        if on_conflict not in ON_CONFLICT:
-            raise ConfigError(
-                f"on_conflict must be one of {', '.join(ON_CONFLICT)}, not {on_conflict!r}"
-            )
-        staged, rejected = stage_uploads(list(files), self.data_dir, self.settings.max_file_bytes)
-        try:
-            with ingest_lock(self.data_dir / "ingest.lock", UPLOAD_LOCK_SECONDS):
-                result = place_uploads(staged, self.data_dir, on_conflict)
-                result.rejected[:0] = rejected
-                paths = [p for _, p in result.stored]
-                try:
-                    report = self._ingest([self.data_dir / UPLOADS_DIRNAME], None, only=paths,
-                                          undelete=True, should_stop=should_stop)  # fmt: skip
-                except BaseException as exc:
-                    partial = getattr(exc, "report", None)
-                    self._undo_upload(
-                        result, partial if isinstance(partial, IngestReport) else None
-                    )
-                    raise
-                result.commit()
-        finally:
-            discard(staged)  # whatever was not placed (a 409 leaves nothing behind)
-        return result, report
+        check_choice("on_conflict", on_conflict, ON_CONFLICT)
 
-    def _undo_upload(self, result: UploadResult, partial: IngestReport | None) -> None:
-        """Put the uploads folder back and drop what a stopped upload ingest committed."""
-        result.rollback()
-        if partial is not None:
-            # By chunk id, in batches: one filtered delete per article took 13 s for 270 of
-            # them, longer than a server's shutdown grace period.
-            chunk_ids = [c for d in partial.added for c in self.catalog.chunk_ids(d)]
-            self.store.delete_ids(chunk_ids)
-            self.catalog.remove_many(partial.added)
-            for doc_id in partial.updated:
-                # The old file is back; its article is read again by the next sync.
-                self.catalog.mark_stale(doc_id)
-        self.lexical.refresh()
+        def index(paths: list[Path]) -> IngestReport:
+            return self._ingest([self.data_dir / UPLOADS_DIRNAME], None, only=paths,
+                                undelete=True, should_stop=should_stop)  # fmt: skip
 
-    def interrupt(self) -> None:
-        """Stop running and future ingests of this assistant (a server shutting down)."""
-        self._stopping.set()
-
-    def _check_text(self, text: Any, what: str) -> str:
-        if not isinstance(text, str):
-            raise QueryError(f"the {what} must be a string, not {type(text).__name__}")
-        if not text.strip():
-            raise QueryError(f"the {what} is empty")
-        if len(text) > self.settings.max_question_chars:
-            raise QueryError(
-                f"the {what} is {len(text)} characters long; the limit is "
-                f"{self.settings.max_question_chars} (RAG_MAX_QUESTION_CHARS)"
-            )
-        # Control characters carry no meaning for retrieval and confuse tokenizers.
-        clean = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text).strip()
-        if not any(ch.isalnum() for ch in clean):
-            # Only punctuation, symbols or control characters: nothing to look for, and the
-            # nearest vectors of such a query are noise that would be cited as an answer.
-            raise QueryError(f"the {what} has no words to search for")
-        return clean
+        return self._library.add_uploads(
+            list(files), self.settings.max_file_bytes, on_conflict, index
+        )
 
     def retrieve(
         self,
@@ -377,17 +213,6 @@ class Assistant:
             return
         yield from self.generator.stream(text, query, hits, extractive)
 
-    def warm_up(self) -> None:
-        """Load the model and open every store now, so the first request is not the slow one."""
-        self.embedder.encode_query("warm up")
-        self.store.count()
-        self.lexical.refresh()
-        _ = self.retriever, self.answerer
-        if self.llm_configured:
-            # Answers will carry the reason as a notice; warming up must not fail.
-            with contextlib.suppress(RagError):
-                self.generator.llm()
-
     def documents(self) -> list[dict[str, Any]]:
         """Metadata of every ingested article (no text)."""
         return self.catalog.documents()
@@ -407,30 +232,12 @@ class Assistant:
         under another name; an upload that held only this article is removed too. A record of
         a multi-article file (``feed.jsonl#a1``) is removed alone: the file stays.
         """
-        with ingest_lock(self.data_dir / "ingest.lock", UPLOAD_LOCK_SECONDS):
-            doc = self.catalog.document(doc_id)
-            if doc is None:
-                return False
-            self.store.delete_doc(doc_id)
-            self.catalog.remove(doc_id, forget_text=True)
-            self._remove_upload_file(doc)
-            self.lexical.refresh()
-        return True
-
-    def _remove_upload_file(self, doc: dict[str, Any]) -> None:
-        """Delete the upload a whole-file article came from (never a path read from content)."""
-        uploads = (self.data_dir / UPLOADS_DIRNAME).resolve()
-        folder, _, name = doc["doc_id"].partition("/")
-        # The path comes from the doc_id the ingest built (folder name + safe file name), and
-        # only for articles indexed from the uploads folder; a record id has a '#'.
-        if doc["root"] != str(uploads) or folder != UPLOADS_DIRNAME or "#" in name:
-            return
-        path = (uploads / name).resolve()
-        if path.parent == uploads and path.is_file():
-            path.unlink()
+        return self._library.delete(doc_id)
 
     def as_retriever(self, top_k: int | None = None) -> BaseRetriever:
         """This assistant's hybrid retrieval as a llama-index retriever."""
+        from rag.adapters.llama_index import AssistantRetriever
+
         return AssistantRetriever(self, top_k)
 
     def as_langchain_retriever(self, top_k: int | None = None) -> Any:
@@ -439,49 +246,40 @@ class Assistant:
 
         return as_langchain_retriever(self, top_k)
 
+    @property
+    def embedding_identity(self) -> str:
+        """``model:backend`` of the embeddings (backend resolved, never ``auto``)."""
+        return self.embedder.identity
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 vectors of ``texts`` from the assistant's model, one row each.
+
+        Args:
+            texts: passages or sentences (queries go through `retrieve`).
+
+        Returns:
+            An array of shape ``(len(texts), dim)``.
+        """
+        return self.embedder.encode(texts)
+
+    def llama_vector_store(self) -> BasePydanticVectorStore:
+        """The indexed chunks as a llama-index vector store (e.g. for ``VectorStoreIndex``)."""
+        return self.store.llama
+
+    def unverified_answer(self, answer: Answer) -> Answer:
+        """An LLM answer's draft with every marker trusted, as RAG tools without checks show it.
+
+        Args:
+            answer: an answer of `ask` in ``"llm"`` mode.
+
+        Returns:
+            Every generated sentence citing the quotes its markers point at, unchecked;
+            ``answer`` itself when no LLM ran.
+        """
+        return unverified(answer, self.verifier)
+
     def llama_embed_model(self) -> LlamaIndexEmbedding:
         """The embedding model as a llama-index ``embed_model`` (same weights, loaded once)."""
+        from rag.adapters.llama_index import LlamaIndexEmbedding
+
         return LlamaIndexEmbedding(self.embedder)
-
-    def close(self) -> None:
-        """Release the catalog's file handle."""
-        if "catalog" in self.__dict__:
-            self.catalog.close()
-
-    def __enter__(self) -> Assistant:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-class AssistantRetriever(BaseRetriever):
-    """llama-index `BaseRetriever` over `Assistant.retrieve`; offsets are in node metadata."""
-
-    def __init__(self, assistant: Assistant, top_k: int | None = None) -> None:
-        super().__init__()
-        self._assistant, self._top_k = assistant, top_k
-
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        hits = self._assistant.retrieve(query_bundle.query_str, top_k=self._top_k)
-        return [
-            NodeWithScore(
-                node=TextNode(
-                    id_=h.chunk_id,
-                    text=h.text,
-                    start_char_idx=h.start,
-                    end_char_idx=h.end,
-                    metadata={
-                        "doc_id": h.doc_id,
-                        "title": h.title,
-                        "source": h.source,
-                        "start": h.start,
-                        "end": h.end,
-                        "date": h.date,
-                        "url": h.url,
-                    },
-                ),  # fmt: skip
-                score=h.score,
-            )
-            for h in hits
-        ]

@@ -82,12 +82,7 @@ def running_app(data_dir: Path, **env: str) -> Iterator[str]:
                 raise RuntimeError(f"app.py: {exc}\n{log.read_text()}") from None
             yield url
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
 
 
 @contextmanager
@@ -104,3 +99,13 @@ def serving(app: Any) -> Iterator[int]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def stop(proc: subprocess.Popen[Any]) -> None:
+    """Terminate a server process, killing it if it does not exit within 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -1,15 +1,25 @@
-"""Shared fixtures: the real bundled model, real Chroma, data dirs under tmp_path."""
+"""Shared fixtures: the real bundled model or a fake embedder, real Chroma, data dirs.
+
+Tests that need the bundled model's judgement (answer quality, abstention, calibrated scores)
+use `seeded` and carry the ``real_model`` marker; tests that only need *an* index use
+`fake_seeded` or `fake_assistant` (tests/fakes.py), which load no model: ``make test-fast``.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from rag import Assistant
+from rag.index import embeddings
+from tests.fakes import quick_assistant
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "netanyahu-blinken-talks.txt"
@@ -28,6 +38,43 @@ def pytest_configure(config: pytest.Config) -> None:
     cache = tempfile.mkdtemp(prefix="rag-model-cache-")
     config.stash[_CACHE_KEY] = cache
     os.environ["RAG_MODEL_CACHE"] = cache
+    embeddings.load_model = _guarded(embeddings.load_model)  # type: ignore[assignment]
+    embeddings._onnx_encoder = _guarded(embeddings._onnx_encoder)  # type: ignore[assignment]
+
+
+# The test being set up or run when it has no ``real_model`` marker: it must not load the model.
+_unmarked: list[str] = []
+
+
+def _guarded(load: Any) -> Any:
+    """``load`` (a model loader), refused inside a test without the ``real_model`` marker.
+
+    A test that loads the bundled model in-process without the marker would make
+    ``make test-fast`` slow, and would hide that it depends on the model: it fails instead.
+    """
+
+    @functools.wraps(load)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if _unmarked:
+            raise AssertionError(
+                f"{_unmarked[0]} loads the bundled model: mark it real_model, or use the fake "
+                "embedder (tests/fakes.py)"
+            )
+        return load(*args, **kwargs)
+
+    guarded.cache_clear = load.cache_clear  # type: ignore[attr-defined]
+    return guarded
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    # Set for setup too: a shared real-model fixture first built for an unmarked test fails.
+    if item.get_closest_marker("real_model") is None:
+        _unmarked.append(item.nodeid)
+    try:
+        return (yield)
+    finally:
+        _unmarked.clear()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -59,6 +106,22 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     report = assistant.ingest([ROOT / "corpus"])
     assert report.added == [SEED_ID] and not report.failed
     return assistant
+
+
+@pytest.fixture(scope="session")
+def fake_seeded(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """The bundled corpus ingested once per session with the fake embedder (read-only use)."""
+    assistant = quick_assistant(tmp_path_factory.mktemp("fake-seeded"))
+    report = assistant.ingest([ROOT / "corpus"])
+    assert report.added == [SEED_ID] and not report.failed
+    return assistant
+
+
+@pytest.fixture
+def fake_assistant(tmp_path: Path) -> Iterator[Assistant]:
+    """An empty assistant on the fake embedder, its data dir under ``tmp_path / "data"``."""
+    with quick_assistant(tmp_path / "data") as assistant:
+        yield assistant
 
 
 @pytest.fixture

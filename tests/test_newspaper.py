@@ -4,6 +4,7 @@ import pytest
 
 from rag import Assistant
 
+pytestmark = pytest.mark.real_model
 PAGES = ["cricket.com.au1.html", "reuters.com1.html", "bloomberg.com1.html", "cnn.com1.html"]
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
 
 from rag.answer.citations import Quote, cite
 from rag.answer.relevance import IdfFn, has_expected_answer, rare_term_coverage
-from rag.index.chunking import split_sentences
-from rag.index.embeddings import Embedder, VectorCache
+from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.records import Answer, Hit
+from rag.text.sentences import split_sentences
 from rag.text.similarity import similar_to_any
 from rag.text.terms import terms, words
 
@@ -43,28 +42,12 @@ def _candidates(hits: list[Hit]) -> list[tuple[Quote, int]]:
     return out
 
 
-def stream_pieces(text: str, words: int = 3) -> Iterator[str]:
-    """Pieces of ``text`` of a few words each, whose concatenation is exactly ``text``.
-
-    Args:
-        text: an answer text.
-        words: words per piece.
-
-    Returns:
-        An iterator of consecutive pieces (each keeps its trailing whitespace).
-    """
-    tokens = re.findall(r"\S+\s*", text)
-    lead = text[: len(text) - len(text.lstrip())]
-    for i in range(0, len(tokens), words):
-        yield (lead if i == 0 else "") + "".join(tokens[i : i + words])
-
-
 class ExtractiveAnswerer:
     """Scores candidate sentences by meaning and wording, abstains when evidence is weak."""
 
     def __init__(
         self,
-        embedder: Embedder,
+        embedder: TextEmbedder,
         article_text: Callable[[str], str | None],
         idf: IdfFn | None = None,
         threshold: float = 0.4,

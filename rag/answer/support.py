@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.errors import EvalError
-from rag.index.embeddings import BUNDLED, Embedder, VectorCache
+from rag.index.embeddings import BUNDLED, Embedder, TextEmbedder, VectorCache
 from rag.text.terms import terms, words
 
 # Calibrated on tests/answer/data/support_pairs.jsonl with `calibrate` (bundled model, torch
@@ -109,10 +109,16 @@ class SupportScorer:
         threshold: score at or above which a claim counts as supported.
     """
 
-    def __init__(self, embedder: Embedder | None = None, threshold: float = THRESHOLD) -> None:
+    def __init__(self, embedder: TextEmbedder | None = None, threshold: float = THRESHOLD) -> None:
         self.embedder = embedder or Embedder(BUNDLED)
         self.threshold = threshold
         self._vectors = VectorCache(self.embedder, size=20_000).get
+
+    def similarity(self, a: str, b: str) -> float:
+        """Cosine similarity of two texts' embeddings (0 when either vector is all zeros)."""
+        va, vb = self.embedder.encode([a, b])
+        na, nb = float(np.linalg.norm(va)), float(np.linalg.norm(vb))
+        return float(np.dot(va, vb) / (na * nb)) if na and nb else 0.0
 
     def detail(self, claim: str, evidence: Sequence[str]) -> SupportDetail:
         """Score ``claim`` against ``evidence`` and return every component.
@@ -183,34 +189,6 @@ def default_scorer() -> SupportScorer:
         if _default is None:
             _default = SupportScorer()
         return _default
-
-
-def support(claim: str, evidence: list[str]) -> float:
-    """Support of ``claim`` by ``evidence`` in [0, 1], with the default scorer.
-
-    Args:
-        claim: one sentence.
-        evidence: passages that should back it.
-
-    Returns:
-        The support score.
-    """
-    return default_scorer().support(claim, evidence)
-
-
-def is_supported(claim: str, evidence: list[str], threshold: float | None = None) -> bool:
-    """True when ``evidence`` supports ``claim`` (default scorer, calibrated threshold).
-
-    Args:
-        claim: one sentence.
-        evidence: passages that should back it.
-        threshold: override of the calibrated `THRESHOLD`.
-
-    Returns:
-        Whether the claim is supported.
-    """
-    score = support(claim, evidence)
-    return score >= (THRESHOLD if threshold is None else threshold)
 
 
 def load_pairs(path: str | Path) -> list[tuple[str, list[str], bool]]:

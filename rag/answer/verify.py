@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 
 from rag.answer.support import SupportScorer
-from rag.index.chunking import split_sentences
 from rag.records import Answer, AnswerSentence, Citation, Hit
 from rag.text.markers import LEADING_MARKERS, markers, strip_markers
+from rag.text.sentences import split_sentences
 from rag.text.terms import words
 
 # "The articles don't say", "the sources do not mention ...": the model declining to answer.

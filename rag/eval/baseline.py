@@ -57,37 +57,60 @@ def diff(
         "flipped": [{id, question, was, now, failing_checks}], "only_current": [...],
         "only_baseline": [...]}``.
     """
-    base_metrics = base_summary.get("metrics", {})
     by_id = {r["id"]: r for r in base_rows}
     now_ids = {r["id"] for r in rows}
-    out: dict[str, Any] = {}
-    for name in ALL_METRICS:
-        now = current["metrics"].get(name, {}).get("value")
-        was = base_metrics.get(name, {}).get("value")
-        entry: dict[str, Any] = {
-            "baseline": was,
-            "current": now,
-            "delta": None if now is None or was is None else round(now - was, 6),
-            "n_paired": 0,
-            "p_value": None,
-            "significant": False,
-        }
-        if name in QUESTION_METRICS:
-            a, b = [], []
-            for r in rows:
-                old = by_id.get(r["id"], {}).get("metrics", {}).get(name, {})
-                new = r["metrics"][name]
-                if new["status"] == "ok" and old.get("status") == "ok":
-                    a.append(float(old["value"]))
-                    b.append(float(new["value"]))
-            p = paired_permutation_test(a, b, seed=seed)
-            entry.update(
-                n_paired=len(a),
-                p_value=None if p is None else round(p, 4),
-                significant=p is not None and p < ALPHA,
-            )
-        out[name] = entry
-    flipped = [
+    base_metrics = base_summary.get("metrics", {})
+    return {
+        "metrics": {
+            name: _metric_diff(name, current, base_metrics, rows, by_id, seed)
+            for name in ALL_METRICS
+        },
+        "flipped": _flipped(rows, by_id),
+        "only_current": sorted(now_ids - set(by_id)),
+        "only_baseline": sorted(set(by_id) - now_ids),
+    }
+
+
+def _metric_diff(
+    name: str,
+    current: dict[str, Any],
+    base_metrics: dict[str, Any],
+    rows: list[dict[str, Any]],
+    by_id: dict[str, dict[str, Any]],
+    seed: int,
+) -> dict[str, Any]:
+    """One metric's delta, with a paired test over the questions both runs scored."""
+    now = current["metrics"].get(name, {}).get("value")
+    was = base_metrics.get(name, {}).get("value")
+    entry: dict[str, Any] = {
+        "baseline": was,
+        "current": now,
+        "delta": None if now is None or was is None else round(now - was, 6),
+        "n_paired": 0,
+        "p_value": None,
+        "significant": False,
+    }
+    if name not in QUESTION_METRICS:
+        return entry  # suite-level metrics have no per-question values to pair
+    a, b = [], []
+    for r in rows:
+        old = by_id.get(r["id"], {}).get("metrics", {}).get(name, {})
+        new = r["metrics"][name]
+        if new["status"] == "ok" and old.get("status") == "ok":
+            a.append(float(old["value"]))
+            b.append(float(new["value"]))
+    p = paired_permutation_test(a, b, seed=seed)
+    entry.update(
+        n_paired=len(a),
+        p_value=None if p is None else round(p, 4),
+        significant=p is not None and p < ALPHA,
+    )
+    return entry
+
+
+def _flipped(rows: list[dict[str, Any]], by_id: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Questions in both runs that passed in one and failed in the other."""
+    return [
         {
             "id": r["id"],
             "question": r["question"],
@@ -98,9 +121,3 @@ def diff(
         for r in rows
         if r["id"] in by_id and bool(by_id[r["id"]]["passed"]) != bool(r["passed"])
     ]
-    return {
-        "metrics": out,
-        "flipped": flipped,
-        "only_current": sorted(now_ids - set(by_id)),
-        "only_baseline": sorted(set(by_id) - now_ids),
-    }

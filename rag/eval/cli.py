@@ -10,13 +10,31 @@ from rich.console import Console
 from rich.table import Table
 
 from rag.assistant import Assistant
-from rag.errors import RagError
 from rag.eval.report.text import CHART_METRICS, fmt, metric_cell
-from rag.eval.run import EvalRun, evaluate
-from rag.server.cli import progress_bar
+from rag.eval.run import EvalOptions, EvalRun, evaluate
+from rag.server.console import DataDir, TopK, cli_errors, err, out, progress_bar
 
 # The metrics worth a glance in a terminal; the rest are in the reports.
 TABLE_METRICS = (*CHART_METRICS, "latency_p50")
+SuiteFile = Annotated[Path, typer.Argument(help="Suite file (.jsonl or .yaml).")]
+Corpus = Annotated[
+    list[Path] | None,
+    typer.Option("--corpus", help="Ingest these files/folders first (repeatable)."),
+]
+OutDir = Annotated[
+    Path | None, typer.Option("--out", help="Output folder (default evals/runs/<UTC time>).")
+]
+Baseline = Annotated[
+    Path | None, typer.Option("--baseline", help="Earlier run folder to compare with.")
+]
+FailUnder = Annotated[
+    list[str] | None,
+    typer.Option("--fail-under", help="METRIC=VALUE minimum; exit 1 below it (repeatable)."),
+]
+EvalMode = Annotated[str, typer.Option("--mode", help="extractive or llm.")]
+Compare = Annotated[
+    list[str] | None, typer.Option("--compare", help="Also run this pipeline: vanilla.")
+]
 
 
 def _print_summary(run: EvalRun, out: Console) -> None:
@@ -46,57 +64,35 @@ def _print_summary(run: EvalRun, out: Console) -> None:
 
 
 def eval_command(
-    suite: Annotated[Path, typer.Argument(help="Suite file (.jsonl or .yaml).")],
-    data_dir: Annotated[
-        Path | None,
-        typer.Option("--data-dir", help="Index folder (env RAG_DATA_DIR, default .rag)."),
-    ] = None,
-    corpus: Annotated[
-        list[Path] | None,
-        typer.Option("--corpus", help="Ingest these files/folders first (repeatable)."),
-    ] = None,
-    out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Output folder (default evals/runs/<UTC time>).")
-    ] = None,
-    baseline: Annotated[
-        Path | None, typer.Option("--baseline", help="Earlier run folder to compare with.")
-    ] = None,
-    fail_under: Annotated[
-        list[str] | None,
-        typer.Option("--fail-under", help="METRIC=VALUE minimum; exit 1 below it (repeatable)."),
-    ] = None,
-    mode: Annotated[str, typer.Option("--mode", help="extractive or llm.")] = "extractive",
-    compare: Annotated[
-        list[str] | None, typer.Option("--compare", help="Also run this pipeline: vanilla.")
-    ] = None,
-    top_k: Annotated[int | None, typer.Option("--top-k", "-k", min=1, help="Chunks.")] = None,
+    suite: SuiteFile,
+    data_dir: DataDir = None,
+    corpus: Corpus = None,
+    out_dir: OutDir = None,
+    baseline: Baseline = None,
+    fail_under: FailUnder = None,
+    mode: EvalMode = "extractive",
+    compare: Compare = None,
+    top_k: TopK = None,
 ) -> None:
     """Score retrieval, answers and citations on SUITE; write reports to --out."""
-    out, err = Console(soft_wrap=True), Console(stderr=True)
-    try:
-        with progress_bar("[bold]eval {task.fields[pipeline]}", err) as bar:
-            task = bar.add_task("", total=None, pipeline="")
+    with cli_errors(), progress_bar("[bold]eval {task.fields[pipeline]}", err) as bar:
+        task = bar.add_task("", total=None, pipeline="")
 
-            def progress(done: int, total: int, case_id: str, pipeline: str) -> None:
-                bar.update(
-                    task, completed=done, total=total, description=case_id[:40], pipeline=pipeline
-                )
-
-            run = evaluate(
-                suite,
-                Assistant(data_dir=data_dir),
-                out_dir,
-                corpus=corpus,
-                baseline=baseline,
-                fail_under=fail_under,
-                mode=mode,
-                compare=compare,
-                top_k=top_k,
-                progress=progress,
+        def progress(done: int, total: int, case_id: str, pipeline: str) -> None:
+            bar.update(
+                task, completed=done, total=total, description=case_id[:40], pipeline=pipeline
             )
-    except RagError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+
+        options = EvalOptions(
+            corpus=corpus,
+            baseline=baseline,
+            fail_under=fail_under,
+            mode=mode,
+            compare=compare,
+            top_k=top_k,
+            progress=progress,
+        )
+        run = evaluate(suite, Assistant(data_dir=data_dir), out_dir, options)
     _print_summary(run, out)
     if not run.ok:
         raise typer.Exit(1)

@@ -10,7 +10,6 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rag.llm.generate import unverified
 from rag.records import Answer
 
 if TYPE_CHECKING:
@@ -68,7 +67,7 @@ class UnverifiedPipeline:
         key = _key(question, history, top_k)
         if key not in self.kept:  # asked out of order: generate now
             ModePipeline(self.assistant, "llm", self.kept).ask(question, history, top_k)
-        return unverified(self.kept[key], self.assistant.verifier)
+        return self.assistant.unverified_answer(self.kept[key])
 
 
 def eval_pipelines(assistant: Assistant, mode: str) -> dict[str, ModePipeline | UnverifiedPipeline]:

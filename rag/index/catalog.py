@@ -78,10 +78,6 @@ class Catalog:
     def doc_ids_under(self, root: str) -> list[str]:
         return [r[0] for r in self._rows("SELECT doc_id FROM documents WHERE root=?", [root])]
 
-    def doc_with_hash(self, content_hash: str) -> str | None:
-        rows = self._rows("SELECT doc_id FROM documents WHERE hash=? LIMIT 1", [content_hash])
-        return rows[0][0] if rows else None
-
     def document(self, doc_id: str) -> dict[str, Any] | None:
         rows = self._rows("SELECT * FROM documents WHERE doc_id=?", [doc_id])
         return dict(rows[0]) if rows else None
@@ -246,11 +242,6 @@ class Catalog:
         """Forget deletions of these texts (the user explicitly added them again)."""
         with self._lock:
             self._db.executemany("DELETE FROM deleted WHERE text_hash=?", [(h,) for h in hashes])
-
-    def file_of(self, doc_id: str) -> str | None:
-        """The path of the file an article was last read from, when it was read cleanly."""
-        rows = self._rows("SELECT path FROM files WHERE doc_id=?", [doc_id])
-        return str(rows[0][0]) if rows else None
 
     def _bump(self) -> None:
         self._db.execute(

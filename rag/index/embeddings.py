@@ -1,26 +1,27 @@
-"""Sentence-transformers embeddings: loaded once per process, exposed to llama-index too."""
+"""Sentence-transformers embeddings, loaded once per process (llama-index adapter: rag/adapters)."""
 
 from __future__ import annotations
 
 import hashlib
-import os
+import logging
 import threading
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import PrivateAttr
 
 from rag.config import EMBED_BACKENDS, check_choice
 from rag.errors import ModelError
+from rag.index.hf import hub_env, quiet_transformers
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
     from rag.index.onnx import OnnxEncoder
+
+logger = logging.getLogger(__name__)
 
 BUNDLED = "bundled"
 _ONNX_BATCH = 16
@@ -54,22 +55,16 @@ def load_model(name: str) -> SentenceTransformer:
         The model, on the CPU.
     """
     target = resolve_model(name)
-    if name == BUNDLED or Path(target).exists():
-        # A local folder must never trigger a hub lookup (no network here).
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    with _load_lock:
+    # A local folder must never trigger a hub lookup (no network here).
+    local = name == BUNDLED or Path(target).exists()
+    with _load_lock, hub_env(offline=local):
         from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
 
-        # The library never prints: silence load-time progress bars and notices.
-        hf_logging.disable_progress_bar()
-        hf_logging.set_verbosity_error()
-
+        quiet_transformers()
         try:
             return SentenceTransformer(target, device="cpu")
         except Exception as exc:  # many library-specific types: missing files, bad config
+            logger.debug("loading %s failed", target, exc_info=True)
             raise ModelError(f"cannot load embedding model {name!r}: {exc}") from None
 
 
@@ -117,6 +112,19 @@ def _onnx_encoder(name: str, quantize: bool, cache_dir: Path) -> OnnxEncoder:
     if not model_dir.is_dir():
         raise ModelError(f"the ONNX backend needs a local model folder, not {name!r}")
     return OnnxEncoder(model_dir, export(model_dir, onnx_folder(model_dir, cache_dir), quantize))
+
+
+class TextEmbedder(Protocol):
+    """What the pipeline needs of an embedder (`Embedder`, or a fake in unit tests)."""
+
+    name: str
+
+    @property
+    def identity(self) -> str: ...
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_query(self, text: str) -> np.ndarray: ...
 
 
 class Embedder:
@@ -183,39 +191,10 @@ class Embedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-class LlamaIndexEmbedding(BaseEmbedding):
-    """`Embedder` as a llama-index embedding model, to pass as ``embed_model=``."""
-
-    _embedder: Embedder = PrivateAttr()
-
-    def __init__(self, embedder: Embedder, **kwargs: Any) -> None:
-        super().__init__(model_name=embedder.name, **kwargs)
-        self._embedder = embedder
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "NewsRagSentenceTransformer"
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._embedder.encode_query(query).tolist()
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._embedder.encode([text])[0].tolist()
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._embedder.encode(texts).tolist()
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    async def _aget_text_embedding(self, text: str) -> list[float]:
-        return self._get_text_embedding(text)
-
-
 class VectorCache:
     """Thread-safe LRU of text embeddings: repeated and overlapping evidence is embedded once."""
 
-    def __init__(self, embedder: Embedder, size: int = 50_000) -> None:
+    def __init__(self, embedder: TextEmbedder, size: int = 50_000) -> None:
         self._embedder, self._size = embedder, size
         self._data: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()

@@ -2,93 +2,28 @@
 
 Incremental and crash-safe: an article is committed to the catalog only after its vectors are
 written, and every run first reconciles Chroma with the catalog, so re-running after a crash
-converges to the store a clean ingest builds.
+converges to the store a clean ingest builds. The run itself is `rag.index.ingest_run`.
 """
 
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from llama_index.core.schema import TextNode
 
-from rag.errors import IngestCancelledError, IngestLockedError, LoaderError
-from rag.index.catalog import Catalog, text_hash
-from rag.index.chunking import chunk_text
-from rag.index.embeddings import Embedder
+from rag.errors import IngestLockedError
+from rag.index.catalog import Catalog
+from rag.index.embeddings import TextEmbedder
+from rag.index.ingest_run import IngestRun
 from rag.index.lexical import LexicalIndex
-from rag.index.loaders import Loaded, iter_files, load_file
-from rag.index.scan import read_ahead
-from rag.index.vectorstore import VectorStore, chunk_node
-from rag.records import Article, Chunk, IngestReport
-from rag.text.terms import terms
+from rag.index.vectorstore import VectorStore
+from rag.records import IngestReport
 
 Progress = Callable[[int, int, str], None]  # (files done, files total, current path)
-_EMBED_BATCH_CHUNKS = 256  # chunks embedded together across articles, for throughput
-
-
-@dataclass
-class _Pending:
-    article: Article
-    root: str
-    chunks: list[Chunk]
-    updated: bool
-
-
-def _reconcile(catalog: Catalog, store: VectorStore) -> None:
-    """Delete vectors the catalog does not know; mark articles with missing vectors stale."""
-    if store.count() == catalog.chunk_count():
-        return
-    known = set(catalog.chunk_ids())
-    stored = store.all_ids()
-    store.delete_ids(sorted(stored - known))
-    missing = known - stored
-    if missing:
-        for row in catalog.chunks(missing).values():
-            catalog.mark_stale(row["doc_id"])
-
-
-def _write(
-    batch: list[_Pending],
-    catalog: Catalog,
-    store: VectorStore,
-    embedder: Embedder,
-    report: IngestReport,
-) -> None:
-    """Embed a batch of articles' chunks, write vectors, then commit each article."""
-    texts = [c.text for p in batch for c in p.chunks]
-    began = time.perf_counter()
-    vectors = embedder.encode(texts)
-    _add_time(report, "embed", began)
-    began = time.perf_counter()
-    nodes: list[TextNode] = []
-    stale: list[str] = []
-    rows = iter(vectors)
-    for p in batch:
-        nodes.extend(chunk_node(p.article, c, next(rows).tolist()) for c in p.chunks)
-        if p.updated:
-            # The catalog knows the old chunks (the run began by reconciling it with Chroma);
-            # a new article has none, so no per-article store lookup is needed.
-            new_ids = {c.chunk_id for c in p.chunks}
-            stale += [i for i in catalog.chunk_ids(p.article.doc_id) if i not in new_ids]
-    # New vectors first, then drop the old: readers never see an article vanish. The
-    # catalog commit comes last, so a crash before it makes the next run redo these articles.
-    store.upsert(nodes)
-    store.delete_ids(stale)
-    catalog.put(
-        [
-            (p.article, p.root, p.chunks,
-             [" ".join(terms(p.article.title) + terms(c.text)) for c in p.chunks])
-            for p in batch
-        ]
-    )  # fmt: skip
-    _add_time(report, "write", began)
-    report.chunks += len(texts)
 
 
 def index_signature(identity: str, chunk_chars: int, chunk_overlap: int) -> str:
@@ -102,10 +37,8 @@ def indexed_identity(catalog: Catalog) -> str | None:
     return signature.rsplit("|", 2)[0] if signature and not catalog.is_empty() else None
 
 
-def _add_time(report: IngestReport, stage: str, began: float) -> None:
-    report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + (
-        time.perf_counter() - began
-    )
+# How long an ingest waits for another one before it gives up with a clear message.
+LOCK_SECONDS = 10.0
 
 
 @contextmanager
@@ -152,13 +85,13 @@ def ingest(
     catalog: Catalog,
     store: VectorStore,
     lexical: LexicalIndex,
-    embedder: Embedder,
+    embedder: TextEmbedder,
     lock_path: Path | None,
     max_bytes: int,
     chunk_chars: int,
     chunk_overlap: int,
     keep_missing: bool = False,
-    lock_timeout: float = 10.0,
+    lock_timeout: float = LOCK_SECONDS,
     progress: Progress | None = None,
     only: list[Path] | None = None,
     undelete: bool = False,
@@ -192,178 +125,9 @@ def ingest(
         frozenset(os.path.abspath(p) for p in only) if only is not None else None,
         undelete, progress, should_stop,
     )  # fmt: skip
-    run = _Run(catalog, store, lexical, embedder, options)
+    signature = index_signature(embedder.identity, chunk_chars, chunk_overlap)
+    run = IngestRun(catalog, store, lexical, embedder, options, signature)
     if lock_path is None:
         return run.execute(paths)
     with ingest_lock(lock_path, lock_timeout):
         return run.execute(paths)
-
-
-class _Run:
-    """One ingest run's state: what the catalog knew, what was read, what waits to be written."""
-
-    def __init__(
-        self,
-        catalog: Catalog,
-        store: VectorStore,
-        lexical: LexicalIndex,
-        embedder: Embedder,
-        options: IngestOptions,
-    ) -> None:
-        self.catalog, self.store, self.lexical, self.embedder = catalog, store, lexical, embedder
-        self.opt = options
-        self.report = IngestReport()
-        self.pending: list[_Pending] = []
-        self.pending_chunks = 0  # kept as a count: summing per article was quadratic
-        self.seen: set[str] = set()
-        self.hashes: dict[str, str] = {}
-        self.by_hash: dict[str, str] = {}
-        self.deleted: set[str] = set()
-        self.revived: set[str] = set()
-
-    def execute(self, paths: list[Path]) -> IngestReport:
-        run_began = time.perf_counter()
-        catalog, opt = self.catalog, self.opt
-        signature = index_signature(self.embedder.identity, opt.chunk_chars, opt.chunk_overlap)
-        if catalog.get_meta("signature") not in (None, signature):
-            # Another model or chunking: every article must be re-chunked and re-embedded.
-            catalog.mark_all_stale()
-        catalog.set_meta("signature", signature)
-        _reconcile(catalog, self.store)
-        self.hashes = catalog.hashes()
-        self.by_hash = {h: d for d, h in self.hashes.items()}
-        self.deleted = catalog.deleted_texts()
-        roots, files = self._files(paths)
-        digests: dict[str, tuple[str, str]] = {}  # doc_id -> (file, digest) of clean files
-        try:
-            self._read_all(files, roots, digests)
-        except IngestCancelledError as exc:
-            self._finish(run_began)
-            exc.report = self.report
-            raise
-        # Only now are these articles committed, so their files may be skipped next time.
-        catalog.set_file_digests({d: v for d, v in digests.items() if catalog.document(d)})
-        if not opt.keep_missing:
-            self._remove_missing(roots)
-        return self._finish(run_began)
-
-    def _files(self, paths: list[Path]) -> tuple[dict[str, set[str]], list[tuple[Path, Path]]]:
-        roots: dict[str, set[str]] = {}  # folder -> doc ids seen under it (for removals)
-        files: list[tuple[Path, Path]] = []
-        for path in paths:
-            if not path.exists() and not path.is_symlink():
-                self.report.failed.append((str(path), "no such file or directory"))
-                continue
-            if path.is_dir():
-                roots[str(path.resolve())] = set()
-            files.extend(iter_files([path]))
-        if self.opt.only is not None:
-            files = [(r, f) for r, f in files if os.path.abspath(f) in self.opt.only]
-        return roots, files
-
-    def _read_all(
-        self,
-        files: list[tuple[Path, Path]],
-        roots: dict[str, set[str]],
-        digests: dict[str, tuple[str, str]],
-    ) -> None:
-        report, opt = self.report, self.opt
-        known = self.catalog.file_digests()
-        root_keys: dict[Path, str] = {}
-        for done, r in enumerate(read_ahead(files, opt.max_bytes, known), 1):
-            if r.root not in root_keys:
-                root_keys[r.root] = str(r.root.resolve())
-            root_key = root_keys[r.root]
-            present = roots.get(root_key, set())
-            present.add(r.doc_id)
-            report.stage_seconds["load"] = report.stage_seconds.get("load", 0.0) + r.seconds
-            if r.error is not None:
-                report.failed.append((str(r.file), r.error))
-            elif r.unchanged and all(self.hashes.get(d) for d in r.unchanged):
-                present.update(r.unchanged)
-                self.seen.update(r.unchanged)
-                report.unchanged.extend(r.unchanged)
-                if r.restamped and r.digest:
-                    digests.update((d, (r.key, r.digest)) for d in r.unchanged)
-            else:
-                try:
-                    loaded = r.loaded or load_file(r.file, r.doc_id, opt.max_bytes)
-                except LoaderError as exc:  # changed since it was hashed: this file fails alone
-                    loaded = Loaded(failed=[(str(r.file), str(exc))])
-                report.failed.extend(loaded.failed)
-                for article in loaded.articles:
-                    self._check_stop()
-                    present.add(article.doc_id)
-                    self._classify(article, root_key)
-                    if not loaded.failed and r.digest:
-                        digests[article.doc_id] = (r.key, r.digest)
-                    # Within a file too: a file of many records commits as it goes.
-                    if self.pending_chunks >= _EMBED_BATCH_CHUNKS:
-                        self._flush()
-            if opt.progress:
-                opt.progress(done, len(files), str(r.file))
-            self._check_stop()
-        self._flush()
-
-    def _check_stop(self) -> None:
-        if self.opt.should_stop is not None and self.opt.should_stop():
-            raise IngestCancelledError("the ingest was stopped before it finished")
-
-    def _flush(self) -> None:
-        if self.pending:
-            _write(self.pending, self.catalog, self.store, self.embedder, self.report)
-            self.pending, self.pending_chunks = [], 0
-        if self.revived:
-            self.catalog.undelete_texts(self.revived)
-            self.revived = set()
-
-    def _remove_missing(self, roots: dict[str, set[str]]) -> None:
-        for root_key, present in roots.items():
-            for doc_id in self.catalog.doc_ids_under(root_key):
-                if doc_id not in present:
-                    self.store.delete_doc(doc_id)
-                    self.catalog.remove(doc_id)
-                    self.report.removed.append(doc_id)
-
-    def _finish(self, run_began: float) -> IngestReport:
-        began = time.perf_counter()
-        self.lexical.refresh()
-        _add_time(self.report, "bm25", began)
-        self.report.seconds = time.perf_counter() - run_began
-        return self.report
-
-    def _classify(self, article: Article, root_key: str) -> None:
-        """Decide whether an article is unchanged, deleted by the user, a duplicate, new or
-        changed."""
-        report = self.report
-        doc_id, content_hash = article.doc_id, article.content_hash
-        if doc_id in self.seen:
-            report.failed.append(
-                (article.source, f"doc_id {doc_id!r} was already read in this run")
-            )
-            return
-        self.seen.add(doc_id)
-        if self.hashes.get(doc_id) == content_hash:
-            report.unchanged.append(doc_id)
-            return
-        if self.deleted:
-            digest = text_hash(article.text)
-            if digest in self.deleted:
-                if not self.opt.undelete:
-                    # A user deleted this text (under this or another name): a sync or a
-                    # copy of the file must not bring it back.
-                    report.skipped.append((doc_id, "its text was deleted by a user"))
-                    return
-                self.revived.add(digest)
-        twin = self.by_hash.get(content_hash)
-        if twin is not None and twin != doc_id:
-            # Same text under another name: indexing it twice would only duplicate hits.
-            report.duplicates.append((doc_id, twin))
-            return
-        self.by_hash[content_hash] = doc_id
-        opt = self.opt
-        chunks = chunk_text(doc_id, article.text, opt.chunk_chars, opt.chunk_overlap)
-        updated = doc_id in self.hashes
-        (report.updated if updated else report.added).append(doc_id)
-        self.pending.append(_Pending(article, root_key, chunks, updated))
-        self.pending_chunks += len(chunks)

@@ -10,6 +10,7 @@ Segments are merged once there are many of them or many dead rows.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import uuid
 from collections import Counter
@@ -21,6 +22,8 @@ from scipy import sparse
 
 from rag.index.catalog import Catalog
 from rag.text.terms import terms
+
+logger = logging.getLogger(__name__)
 
 # Lucene's BM25 (as in bm25s' default method), so scores did not change with the rewrite.
 K1, B = 1.5, 0.75
@@ -179,14 +182,18 @@ class LexicalIndex:
         return self._dir / "manifest.json"
 
     def _load_saved(self) -> tuple[list[_Segment], int]:
+        if not self._manifest().exists():
+            return [], -1  # never saved (a new data dir): built from the catalog
         try:
             manifest = json.loads(self._manifest().read_text())
             segments = [
                 _Segment.load(self._dir, s["name"], s["dead"]) for s in manifest["segments"]
             ]
             return segments, int(manifest["generation"])
-        except (OSError, ValueError, KeyError):
-            return [], -1  # missing or damaged: rebuilt from the catalog, the source of truth
+        except (OSError, ValueError, KeyError) as exc:
+            # Damaged: rebuilt from the catalog, the source of truth.
+            logger.warning("BM25 index in %s is unreadable (%r); rebuilding it", self._dir, exc)
+            return [], -1
 
     def _save(self, generation: int, segments: list[_Segment], new: list[_Segment]) -> None:
         self._dir.mkdir(parents=True, exist_ok=True)

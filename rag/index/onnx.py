@@ -21,7 +21,9 @@ from typing import Any
 import numpy as np
 
 from rag.errors import ModelError
+from rag.index.hf import hub_env, quiet_transformers
 
+logger = logging.getLogger(__name__)
 _EXPORT_LOCK = threading.Lock()
 _OPSET = 17
 _SUPPORTED_MODULES = (
@@ -36,7 +38,9 @@ def _max_length(model_dir: Path) -> int:
         return int(
             json.loads((model_dir / "sentence_bert_config.json").read_text())["max_seq_length"]
         )
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError) as exc:
+        # sentence-transformers' own default when the folder does not say.
+        logger.debug("no max_seq_length in %s (%s); using 256", model_dir, exc)
         return 256
 
 
@@ -53,7 +57,8 @@ def exportable(model_dir: Path) -> bool:
         config = json.loads((model_dir / "config.json").read_text())
         pooling = next(m["path"] for m in modules if m["type"].endswith(".Pooling"))
         modes = json.loads((model_dir / pooling / "config.json").read_text())
-    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+    except (OSError, ValueError, KeyError, TypeError, StopIteration) as exc:
+        logger.debug("%s is not a folder the ONNX backend reproduces: %r", model_dir, exc)
         return False
     mean_only = modes.get("pooling_mode_mean_tokens") is True and not any(
         value for key, value in modes.items() if key.startswith("pooling_mode_") and
@@ -121,9 +126,10 @@ def export(model_dir: Path, target: Path, quantize: bool) -> Path:
 
 def _export(model_dir: Path, target: Path, final: Path, quantize: bool) -> Path:
     try:
+        # Imported here only to turn a missing package into one clear message.
         import onnx  # noqa: F401  (torch's exporter needs it)
-        import torch
-        from transformers import AutoModel
+        import torch  # noqa: F401
+        import transformers  # noqa: F401
     except ImportError:
         raise ModelError(
             "the ONNX embedding backend needs the onnx package, a dependency of newsrag: "
@@ -131,59 +137,69 @@ def _export(model_dir: Path, target: Path, final: Path, quantize: bool) -> Path:
         ) from None
     fp32 = target / "model.onnx"
     if not fp32.exists():
-        from transformers.utils import logging as hf_logging
+        _export_fp32(model_dir, fp32)
+    if quantize:
+        _quantize(fp32, final)
+    return final
 
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        hf_logging.disable_progress_bar()  # the library never prints, not even load bars
-        hf_logging.set_verbosity_error()
+
+def _export_fp32(model_dir: Path, fp32: Path) -> None:
+    """The BERT encoder's last hidden state as an ONNX graph with dynamic batch and length."""
+    import torch
+    from transformers import AutoModel
+
+    with hub_env(offline=True):
+        quiet_transformers()
         bert = AutoModel.from_pretrained(str(model_dir)).eval()
 
-        class Hidden(torch.nn.Module):
-            def __init__(self) -> None:
-                super().__init__()
-                self.bert = bert  # a submodule, so its weights export as weights
+    class Hidden(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert  # a submodule, so its weights export as weights
 
-            def forward(self, ids: torch.Tensor, mask: torch.Tensor, types: torch.Tensor) -> Any:
-                # Keyword call: the positional signature differs between versions.
-                out = self.bert(input_ids=ids, attention_mask=mask, token_type_ids=types)
-                return out.last_hidden_state
+        def forward(self, ids: torch.Tensor, mask: torch.Tensor, types: torch.Tensor) -> Any:
+            # Keyword call: the positional signature differs between versions.
+            out = self.bert(input_ids=ids, attention_mask=mask, token_type_ids=types)
+            return out.last_hidden_state
 
-        model = Hidden().eval()
-        ids = torch.ones((2, 16), dtype=torch.long)
-        dynamic = {0: "batch", 1: "seq"}
-        tmp = _scratch(fp32)
-        with _removed_on_error(tmp), torch.inference_mode(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # exporter notes; the library never prints
-            torch.onnx.export(
-                model,
-                (ids, ids, torch.zeros_like(ids)),
-                str(tmp),
-                input_names=["input_ids", "attention_mask", "token_type_ids"],
-                output_names=["last_hidden_state"],
-                dynamic_axes={"input_ids": dynamic, "attention_mask": dynamic,
-                              "token_type_ids": dynamic, "last_hidden_state": dynamic},
-                opset_version=_OPSET,
-                dynamo=False,
-            )  # fmt: skip
-        tmp.replace(fp32)  # atomic: a crash never leaves a half-written model in use
-    if quantize:
-        from onnxruntime.quantization import QuantType, quantize_dynamic
+    model = Hidden().eval()
+    ids = torch.ones((2, 16), dtype=torch.long)
+    dynamic = {0: "batch", 1: "seq"}
+    tmp = _scratch(fp32)
+    with _removed_on_error(tmp), torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # exporter notes; the library never prints
+        torch.onnx.export(
+            model,
+            (ids, ids, torch.zeros_like(ids)),
+            str(tmp),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={"input_ids": dynamic, "attention_mask": dynamic,
+                          "token_type_ids": dynamic, "last_hidden_state": dynamic},
+            opset_version=_OPSET,
+            dynamo=False,
+        )  # fmt: skip
+    tmp.replace(fp32)  # atomic: a crash never leaves a half-written model in use
 
-        tmp = _scratch(final)
-        # The quantizer logs a pre-processing hint and installs a stderr handler on the root
-        # logger; the library never prints, so both are undone.
-        root = logging.getLogger()
-        handlers, level = list(root.handlers), root.level
-        logging.disable(logging.WARNING)
-        try:
-            with _removed_on_error(tmp):
-                quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8)
-        finally:
-            logging.disable(logging.NOTSET)
-            root.handlers[:] = handlers
-            root.setLevel(level)
-        tmp.replace(final)
-    return final
+
+def _quantize(fp32: Path, final: Path) -> None:
+    """Dynamic int8 quantization of the weights of ``fp32`` into ``final``."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = _scratch(final)
+    # The quantizer logs a pre-processing hint and installs a stderr handler on the root
+    # logger; the library never prints, so both are undone.
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    logging.disable(logging.WARNING)
+    try:
+        with _removed_on_error(tmp):
+            quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8)
+    finally:
+        logging.disable(logging.NOTSET)
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    tmp.replace(final)
 
 
 class OnnxEncoder:

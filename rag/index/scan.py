@@ -18,7 +18,8 @@ from functools import partial
 from pathlib import Path
 
 from rag.errors import LoaderError
-from rag.index.loaders import Loaded, doc_id_for, load_file, read_bytes
+from rag.index.loaders import doc_id_for, load_file, read_bytes
+from rag.index.metadata import Loaded
 
 logger = logging.getLogger(__name__)
 _READ_AHEAD = 8  # files parsed ahead of embedding; bounds memory on huge folders
@@ -44,8 +45,9 @@ def file_stamp(file: Path) -> str:
     """``size:mtime_ns`` of a file, or ``size:racy`` when too recent to trust."""
     try:
         st = file.stat()
-    except OSError:
-        return "?:racy"  # read_bytes reports why
+    except OSError as exc:
+        logger.debug("cannot stat %s (%s); its stamp is not trusted", file, exc)
+        return "?:racy"  # read_bytes reports why to the user
     # A file modified in the last seconds may change again within the same mtime tick (git's
     # "racy" case): its stamp is not trusted, so the next run hashes it again.
     racy = time.time_ns() - st.st_mtime_ns < 2_000_000_000

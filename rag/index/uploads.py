@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import Literal
 
 from rag.errors import LoaderError, UploadError
-from rag.index.loaders import load_file
+from rag.index.limits import too_big
+from rag.index.loaders import SUPPORTED, load_file
 
-ALLOWED_TYPES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".pdf")
+# Every type the loaders read, except the long ".markdown" spelling: the upload form and the
+# API never offered it, and the list is shown to users as is (".md" covers markdown).
+ALLOWED_TYPES = tuple(t for t in SUPPORTED if t != ".markdown")
 UPLOADS_DIRNAME = "uploads"
 _STAGING = ".staging"  # hidden, so an ingest of the uploads folder never reads half-checked files
 _MAX_NAME_CHARS = 100
@@ -128,9 +131,7 @@ def check_file(name: str, path: Path, max_bytes: int) -> str:
     except OSError:
         raise UploadError("the upload could not be read (it may have expired; try again)") from None
     if size > max_bytes:
-        raise UploadError(
-            f"file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:g} MB limit"
-        )
+        raise UploadError(too_big(size, max_bytes))
     if size == 0:
         raise UploadError("empty file")
     if path.suffix.lower() != Path(safe).suffix:
@@ -278,9 +279,7 @@ def _copy_limited(source: Path, dest: Path, max_bytes: int) -> None:
         raise UploadError("the upload could not be read (it may have expired; try again)") from None
     if dest.stat().st_size > max_bytes:
         size = source.stat().st_size if source.exists() else dest.stat().st_size
-        raise UploadError(
-            f"file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:g} MB limit"
-        )
+        raise UploadError(too_big(size, max_bytes))
 
 
 class _Limited:

@@ -214,12 +214,6 @@ class VectorStore:
     def all_ids(self) -> set[str]:
         return self._call("listing vectors at", lambda: set(self.collection.get(include=[])["ids"]))
 
-    def ids_of(self, doc_id: str) -> list[str]:
-        return self._call(
-            "listing vectors at",
-            lambda: list(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"]),
-        )
-
     def upsert(self, nodes: list[TextNode]) -> None:
         """Write nodes with llama-index's metadata layout, so VectorStoreIndex can read them."""
 

@@ -7,11 +7,6 @@ extractive assistant works without the ``[llm]`` extra.
 
 from __future__ import annotations
 
-import atexit
-import threading
-from collections.abc import Sequence
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.config import parse_backend
@@ -25,7 +20,7 @@ if TYPE_CHECKING:
 INSTALL_HINT = "pip install 'newsrag[llm]'"
 
 
-def _need(module: str) -> Any:
+def need(module: str) -> Any:
     """Import an optional dependency, or raise `LLMError` with the install command."""
     import importlib
 
@@ -33,107 +28,6 @@ def _need(module: str) -> Any:
         return importlib.import_module(module)
     except ImportError as exc:
         raise LLMError(f"the LLM backend needs {exc.name or module}: {INSTALL_HINT}") from None
-
-
-@lru_cache(maxsize=2)
-def _load_gguf(path: str, n_ctx: int) -> Any:
-    """A llama_cpp.Llama for ``path``, loaded once per process and context size."""
-    llama_cpp = _need("llama_cpp")
-    if not Path(path).is_file():
-        raise LLMError(f"model file not found: {path} (RAG_LLM=llamacpp:/path/model.gguf)")
-    try:
-        model = llama_cpp.Llama(model_path=path, n_ctx=n_ctx, verbose=False, seed=0)
-    except (ValueError, RuntimeError, OSError) as exc:
-        raise LLMError(f"cannot load model {path}: {exc}") from None
-    # Freed before interpreter teardown: llama_cpp's own __del__ then finds its C bindings gone
-    # and prints a traceback at exit.
-    atexit.register(model.close)
-    return model
-
-
-def _llamacpp_llm(path: str, n_ctx: int, max_tokens: int, temperature: float) -> LLM:
-    """A llama-index ``CustomLLM`` that chats through an in-process llama_cpp model."""
-    from llama_index.core.base.llms.types import (
-        ChatMessage,
-        ChatResponse,
-        ChatResponseGen,
-        CompletionResponse,
-        CompletionResponseGen,
-        LLMMetadata,
-    )
-    from llama_index.core.llms import CustomLLM
-    from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
-
-    model = _load_gguf(path, n_ctx)
-    # llama_cpp contexts are not re-entrant: one generation at a time per loaded model.
-    lock = _model_lock(path, n_ctx)
-
-    def _messages(messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
-        return [{"role": m.role.value, "content": m.content or ""} for m in messages]
-
-    class LlamaCppChat(CustomLLM):
-        """In-process llama.cpp chat model (the GGUF file's own chat template)."""
-
-        @property
-        def metadata(self) -> LLMMetadata:
-            return LLMMetadata(context_window=n_ctx, num_output=max_tokens, is_chat_model=True,
-                               model_name=Path(path).name)  # fmt: skip
-
-        @llm_chat_callback()
-        def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
-            text = "".join(r.delta or "" for r in self.stream_chat(messages, **kwargs))
-            return ChatResponse(message=ChatMessage(role="assistant", content=text))
-
-        @llm_chat_callback()
-        def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
-            def gen() -> ChatResponseGen:
-                with lock:
-                    text = ""
-                    for chunk in model.create_chat_completion(
-                        messages=_messages(messages), max_tokens=max_tokens,
-                        temperature=temperature, stream=True,
-                    ):  # fmt: skip
-                        delta = chunk["choices"][0]["delta"].get("content") or ""
-                        text += delta
-                        yield ChatResponse(
-                            message=ChatMessage(role="assistant", content=text), delta=delta
-                        )
-
-            return gen()
-
-        @llm_completion_callback()
-        def complete(
-            self, prompt: str, formatted: bool = False, **kwargs: Any
-        ) -> CompletionResponse:
-            text = "".join(r.delta or "" for r in self.stream_complete(prompt))
-            return CompletionResponse(text=text)
-
-        @llm_completion_callback()
-        def stream_complete(
-            self, prompt: str, formatted: bool = False, **kwargs: Any
-        ) -> CompletionResponseGen:
-            def gen() -> CompletionResponseGen:
-                with lock:
-                    text = ""
-                    for chunk in model.create_completion(
-                        prompt, max_tokens=max_tokens, temperature=temperature, stream=True
-                    ):
-                        delta = chunk["choices"][0]["text"]
-                        text += delta
-                        yield CompletionResponse(text=text, delta=delta)
-
-            return gen()
-
-    return LlamaCppChat()
-
-
-_locks: dict[tuple[str, int], threading.Lock] = {}
-_locks_guard = threading.Lock()
-
-
-def _model_lock(path: str, n_ctx: int) -> threading.Lock:
-    with _locks_guard:
-        return _locks.setdefault((path, n_ctx), threading.Lock())
 
 
 def make_llm(settings: Settings) -> LLM | None:
@@ -150,9 +44,11 @@ def make_llm(settings: Settings) -> LLM | None:
     if backend.kind == "none":
         return None
     if backend.kind == "llamacpp":
-        return _llamacpp_llm(backend.target, s.llm_context, s.llm_max_tokens, s.llm_temperature)
+        from rag.llm.llamacpp import llamacpp_llm
+
+        return llamacpp_llm(backend.target, s.llm_context, s.llm_max_tokens, s.llm_temperature)
     if backend.kind == "openai":
-        module = _need("llama_index.llms.openai_like")
+        module = need("llama_index.llms.openai_like")
         key = s.llm_api_key.get_secret_value() if s.llm_api_key else "not-needed"
         llm: LLM = module.OpenAILike(
             model=s.llm_model or "local-model", api_base=backend.target, api_key=key,
@@ -161,7 +57,7 @@ def make_llm(settings: Settings) -> LLM | None:
             max_retries=0,  # a dead server should fall back at once, not after retries
         )  # fmt: skip
         return llm
-    module = _need("llama_index.llms.ollama")
+    module = need("llama_index.llms.ollama")
     ollama: LLM = module.Ollama(
         model=backend.target, base_url=backend.url, request_timeout=s.llm_timeout,
         temperature=s.llm_temperature, context_window=s.llm_context,

@@ -8,6 +8,7 @@ extractive answer with a `notice` saying why; no exception reaches the caller.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 import threading
 import time
@@ -99,6 +100,9 @@ def _chat_messages(messages: list[dict[str, str]]) -> list[Any]:
     return [ChatMessage(role=m["role"], content=m["content"]) for m in messages]
 
 
+log = logging.getLogger(__name__)
+
+
 class LLMAnswerer:
     """Generates answers with the configured backend and verifies them before returning.
 
@@ -153,7 +157,9 @@ class LLMAnswerer:
         ]
         try:
             text = "".join(self.deltas(messages)).strip()
-        except Exception:  # a failed rewrite costs nothing: the offline query still works
+        except Exception as exc:  # a failed rewrite costs nothing: the offline query still works
+            log.warning("follow-up rewrite by the LLM failed (%s); using the offline rewrite",
+                        explain(exc, self.settings))  # fmt: skip
             return offline
         text = re.sub(r"^(standalone question|question)\s*:\s*", "", text, flags=re.I)
         text = text.splitlines()[0].strip(" \"'") if text else ""
@@ -188,6 +194,7 @@ class LLMAnswerer:
                 yield delta
         except Exception as exc:  # any backend failure must become a notice, not a traceback
             why = explain(exc, s)
+            log.warning("LLM answer failed (%s); falling back to the extractive answer", why)
             yield dataclasses.replace(fallback, notice=f"{why}; showing the extractive answer")
             return
         yield self.finish(question, query, hits[:n], draft, fallback, hits)

@@ -2,101 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
 from rag.config import FUSION_METHODS, check_choice
 from rag.errors import QueryError
 from rag.index.catalog import Catalog
-from rag.index.embeddings import Embedder
+from rag.index.embeddings import TextEmbedder
 from rag.index.lexical import LexicalIndex
-from rag.index.loaders import normalize_date
 from rag.index.vectorstore import VectorStore
 from rag.records import Hit
+from rag.search.filters import Filters
+from rag.search.fusion import rrf, weighted
 from rag.text.similarity import similar_to_any
 from rag.text.terms import words
 
 _DUPLICATE_JACCARD = 0.85
-# A source filter is a substring of a doc id, publisher or URL: URLs stay under 200 characters
-# in practice (the longest in the shared newspaper corpus is 150), and each item becomes three
-# SQL LIKE patterns, so both bounds keep one query cheap (a 100 kB item was a 500 before).
-MAX_SOURCE_CHARS = 200
-MAX_SOURCES = 50
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrict retrieval to articles whose doc_id/source/url contains one of ``sources``
-    and whose date lies in ``[date_from, date_to]`` (ISO dates, inclusive)."""
-
-    sources: tuple[str, ...] = ()
-    date_from: str | None = None
-    date_to: str | None = None
-
-    @classmethod
-    def make(
-        cls,
-        sources: list[str] | tuple[str, ...] | str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-    ) -> Filters:
-        """Validate and normalise filter values; bad dates raise `QueryError`.
-
-        Dates keep the precision given: ``date_from="2023-06"`` means from the start of June
-        2023, ``date_to="2023"`` up to the end of 2023 (the catalog compares ranges).
-        """
-        dates = []
-        for name, value in (("date_from", date_from), ("date_to", date_to)):
-            iso = normalize_date(value) if value else None
-            if value and iso is None:
-                shown = repr(value[:40] + "…" if isinstance(value, str) and len(value) > 40
-                             else value)  # fmt: skip
-                raise QueryError(
-                    f"{name} must be a date such as 2024-08-19, 2024-08 or 2024, not {shown}"
-                )
-            dates.append(iso)
-        if isinstance(sources, str):
-            sources = [sources]
-        sources = list(sources or ())
-        if len(sources) > MAX_SOURCES:
-            raise QueryError(f"at most {MAX_SOURCES} sources may be given, not {len(sources)}")
-        for s in sources:
-            if not isinstance(s, str):
-                raise QueryError(f"each source must be a string, not {type(s).__name__}")
-            if len(s) > MAX_SOURCE_CHARS:
-                raise QueryError(
-                    f"a source filter is {len(s)} characters long; the limit is {MAX_SOURCE_CHARS}"
-                )
-        return cls(tuple(s for s in sources if s.strip()), dates[0], dates[1])
-
-    @property
-    def active(self) -> bool:
-        return bool(self.sources or self.date_from or self.date_to)
-
-
-def rrf(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
-    """Reciprocal rank fusion: sum of 1 / (k + rank) over the rankings an id appears in."""
-    scores: dict[str, float] = {}
-    for ranking in rankings:
-        for rank, key in enumerate(ranking, 1):
-            scores[key] = scores.get(key, 0.0) + 1.0 / (k + rank)
-    return scores
-
-
-def weighted(dense: dict[str, float], bm25: dict[str, float], w: float) -> dict[str, float]:
-    """``w`` x min-max-normalised dense score + ``1 - w`` x normalised BM25 score."""
-
-    def norm(scores: dict[str, float]) -> dict[str, float]:
-        if not scores:
-            return {}
-        lo, hi = min(scores.values()), max(scores.values())
-        span = hi - lo or 1.0
-        return {k: (v - lo) / span if hi > lo else 1.0 for k, v in scores.items()}
-
-    nd, nb = norm(dense), norm(bm25)
-    return {k: w * nd.get(k, 0.0) + (1 - w) * nb.get(k, 0.0) for k in set(nd) | set(nb)}
 
 
 def collapse_duplicates(
@@ -126,14 +48,21 @@ def collapse_duplicates(
 
 
 class Retriever:
-    """Hybrid retrieval over one catalog + vector store + BM25 index."""
+    """Hybrid retrieval over one catalog + vector store + BM25 index.
+
+    Args:
+        catalog, store, lexical, embedder: the index's components.
+        fusion: one of `FUSION_METHODS` (``weighted``, ``rrf``, ``dense``, ``bm25``).
+        rrf_k: the damping constant of ``rrf`` fusion.
+        dense_weight: the dense score's weight in ``weighted`` fusion.
+    """
 
     def __init__(
         self,
         catalog: Catalog,
         store: VectorStore,
         lexical: LexicalIndex,
-        embedder: Embedder,
+        embedder: TextEmbedder,
         fusion: str = "weighted",
         rrf_k: int = 60,
         dense_weight: float = 0.5,
@@ -159,6 +88,9 @@ class Retriever:
 
         Returns:
             Hits, best first.
+
+        Raises:
+            QueryError: an empty query or a ``top_k`` below 1.
         """
         if not query.strip():
             raise QueryError("the query is empty")
@@ -179,32 +111,44 @@ class Retriever:
         lexical: dict[str, float] = {}
         if self.fusion != "dense":
             lexical = dict(self.lexical.search(query, pool, set(allowed) if allowed else None))
+        fused = self._fuse(dense, lexical)
+        ranked = sorted(fused, key=lambda c: (-fused[c], c))[: pool * 2]
+        return collapse_duplicates(self._hits(ranked, fused, dense, lexical), limit=top_k)
+
+    def _fuse(self, dense: dict[str, float], lexical: dict[str, float]) -> dict[str, float]:
+        """One score per chunk by the configured fusion method."""
         if self.fusion == "rrf":
             by_dense = sorted(dense, key=lambda c: -dense[c])
             by_bm25 = sorted(lexical, key=lambda c: -lexical[c])
-            fused = rrf([by_dense, by_bm25], self.rrf_k)
-        elif self.fusion == "weighted":
-            fused = weighted(dense, lexical, self.dense_weight)
-        else:
-            fused = dense or lexical
-        ranked = sorted(fused, key=lambda c: (-fused[c], c))
-        rows = self.catalog.chunks(ranked[: pool * 2])
-        hits = (
-            Hit(
+            return rrf([by_dense, by_bm25], self.rrf_k)
+        if self.fusion == "weighted":
+            return weighted(dense, lexical, self.dense_weight)
+        return dense or lexical
+
+    def _hits(
+        self,
+        ranked: list[str],
+        fused: dict[str, float],
+        dense: dict[str, float],
+        lexical: dict[str, float],
+    ) -> Iterator[Hit]:
+        """`Hit` records for ranked chunk ids, in order, built lazily from the catalog rows."""
+        rows = self.catalog.chunks(ranked)
+        for cid in ranked:
+            if cid not in rows:  # a vector whose article was just removed is skipped
+                continue
+            row = rows[cid]
+            yield Hit(
                 chunk_id=cid,
-                doc_id=rows[cid]["doc_id"],
-                title=rows[cid]["title"] or "",
-                source=rows[cid]["url"] or rows[cid]["source"],
-                text=rows[cid]["text"],
-                start=rows[cid]["start"],
-                end=rows[cid]["end"],
+                doc_id=row["doc_id"],
+                title=row["title"] or "",
+                source=row["url"] or row["source"],
+                text=row["text"],
+                start=row["start"],
+                end=row["end"],
                 score=round(fused[cid], 6),
-                date=rows[cid]["date"],
-                url=rows[cid]["url"],
+                date=row["date"],
+                url=row["url"],
                 dense_score=round(dense[cid], 6) if cid in dense else None,
                 bm25_score=round(lexical[cid], 6) if cid in lexical else None,
             )
-            for cid in ranked[: pool * 2]
-            if cid in rows  # a vector whose article was just removed is skipped
-        )
-        return collapse_duplicates(hits, limit=top_k)

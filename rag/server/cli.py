@@ -1,25 +1,36 @@
-"""Command line: ``rag ingest``, ``rag ask``, ``rag search``, ``rag docs``.
+"""Command line: ``rag ingest``, ``rag ask``, ``rag search``, ``rag docs``, ``rag serve``.
 
 The edge of the library: it turns `RagError` into a message and an exit code, never a traceback.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from rag.assistant import Assistant
-from rag.errors import ConfigError, RagError
+from rag.errors import ConfigError
 from rag.records import Answer, Hit
+from rag.server.console import (
+    AsJson,
+    DataDir,
+    Llm,
+    Mode,
+    Since,
+    Sources,
+    TopK,
+    Until,
+    cli_errors,
+    err,
+    out,
+    print_json,
+    progress_bar,
+)
+from rag.server.hosts import is_loopback
 
 app = typer.Typer(
     help="Ask questions about news articles; every answer sentence cites an exact quote.",
@@ -27,64 +38,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-DataDir = Annotated[
-    Path | None, typer.Option("--data-dir", help="Index folder [env: RAG_DATA_DIR; default .rag]")
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-TopK = Annotated[int | None, typer.Option("--top-k", "-k", min=1, help="Chunks to retrieve.")]
-Sources = Annotated[
-    list[str] | None,
-    typer.Option("--source", help="Only articles whose id/source/URL contains this (repeatable)."),
-]
-Since = Annotated[str | None, typer.Option("--since", help="Only articles dated on/after.")]
-Until = Annotated[str | None, typer.Option("--until", help="Only articles dated on/before.")]
-Llm = Annotated[
-    str | None,
-    typer.Option(
-        "--llm",
-        help="Answer backend: none, llamacpp:/path/model.gguf, openai:http://host:port/v1 or "
-        "ollama:model [env: RAG_LLM; default none]",
-    ),
-]
-Mode = Annotated[
-    str | None,
-    typer.Option("--mode", help="extractive or llm [default: llm when a backend is set]"),
-]
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Library errors become one red line on stderr and exit status 2."""
-    try:
-        yield
-    except RagError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from None
-
-
-def progress_bar(label: str, console: Console) -> Progress:
-    """A transient bar on ``console`` (stderr), hidden when it is not a terminal."""
-    return Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    )
 
 
 def _assistant(data_dir: Path | None, **overrides: Any) -> Assistant:
     return Assistant(data_dir=data_dir, **overrides)
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 @app.command()
@@ -99,7 +56,7 @@ def ingest(
     as_json: AsJson = False,
 ) -> None:
     """Add, update and remove articles so the index matches PATHS."""
-    with _errors():
+    with cli_errors():
         assistant = _assistant(data_dir)
         with progress_bar("[bold]ingest", err) as bar:
             task = bar.add_task("", total=None)
@@ -109,7 +66,7 @@ def ingest(
 
             report = assistant.ingest(paths or None, keep_missing=keep_missing, progress=progress)
     if as_json:
-        _print_json(report.to_dict())
+        print_json(report.to_dict())
     else:
         c = report.to_dict()["counts"]
         out.print(
@@ -166,7 +123,7 @@ def ask(
     With an LLM backend the model's words stream as they come; the verified answer follows,
     with unsupported sentences marked (or removed with RAG_UNSUPPORTED=remove).
     """
-    with _errors():
+    with cli_errors():
         assistant = _assistant(data_dir, llm=llm)
         # Extractive answers are ready at once; only a model's words are worth watching arrive.
         live = not as_json and assistant.answer_mode(mode) == "llm"
@@ -183,7 +140,7 @@ def ask(
                 streamed = True
     assert answer is not None  # the stream always ends with the answer
     if as_json:
-        _print_json(answer.to_dict())
+        print_json(answer.to_dict())
         return
     if streamed:
         out.print("\n")
@@ -209,27 +166,26 @@ def search(
     as_json: AsJson = False,
 ) -> None:
     """Show the chunks hybrid retrieval finds for QUERY."""
-    with _errors():
+    with cli_errors():
         hits = _assistant(data_dir).retrieve(
             query, top_k=top_k, sources=source, date_from=since, date_to=until
         )
-    _print_json([h.to_dict() for h in hits]) if as_json else _print_hits(hits)
+    print_json([h.to_dict() for h in hits]) if as_json else _print_hits(hits)
 
 
 @app.command()
 def docs(data_dir: DataDir = None, as_json: AsJson = False) -> None:
     """List the ingested articles."""
-    with _errors():
+    with cli_errors():
         documents = _assistant(data_dir).documents()
     if as_json:
-        _print_json(documents)
+        print_json(documents)
         return
     for d in documents:
         out.print(f"{d['doc_id']}  [dim]{d['n_chunks']} chunks  {d['date'] or ''}[/dim]  "
                   f"{d['title'] or ''}", highlight=False)  # fmt: skip
 
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # Seconds an idle keep-alive connection stays open after a response (uvicorn's default, set
 # here so it is visible): enough for a client's next request in a burst, short enough that
 # idle clients do not pile up. What uvicorn (0.54) can and cannot bound for slow clients:
@@ -237,8 +193,9 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 #   request's headers (h11_max_incomplete_event_size, 16 KiB by default);
 # - it cannot: how long headers take to arrive (a new connection, or one trickling header
 #   bytes, is never timed out: any byte resets the keep-alive timer) nor how slowly a client
-#   reads a response. The app bounds the body instead (rag.server.api.BodyDeadline, a 408); put a
-#   reverse proxy with header timeouts (nginx client_header_timeout) in front when exposed.
+#   reads a response. The app bounds the body instead (rag.server.middleware.BodyDeadline, a
+#   408); put a reverse proxy with header timeouts (nginx client_header_timeout) in front when
+#   exposed.
 KEEP_ALIVE_SECONDS = 5
 # On SIGTERM/SIGINT running uploads stop between articles and undo themselves (well under a
 # second, measured in tests/index/test_uploads.py); answer streams get this long to finish.
@@ -255,17 +212,18 @@ def serve(
 
     With RAG_API_KEY set, every path but /health (the docs too) needs the key.
     """
-    with _errors():
+    with cli_errors():
         assistant = _assistant(data_dir)
         key = assistant.settings.api_key
-        if host not in LOOPBACK and key is None:
+        if not is_loopback(host) and key is None:
             raise ConfigError(
                 f"refusing to serve on {host} without an API key: set RAG_API_KEY "
                 "(clients then send 'Authorization: Bearer <key>')"
             )
         import uvicorn
 
-        from rag.server.api import StoppingServer, create_app
+        from rag.server.api import create_app
+        from rag.server.shutdown import StoppingServer
 
         assistant.warm_up()
         api = create_app(assistant, key.get_secret_value() if key else None)

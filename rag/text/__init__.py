@@ -1,1 +1,1 @@
-"""Text helpers shared by every stage: terms, sentence markers, similarity."""
+"""Text helpers shared by every stage: terms, sentences, [n] markers, similarity, streaming."""

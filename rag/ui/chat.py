@@ -6,7 +6,6 @@ Markup comes from `rag.ui.render`, which escapes everything taken from an articl
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -16,8 +15,11 @@ import gradio as gr
 
 from rag.assistant import Assistant
 from rag.errors import RagError
-from rag.index.uploads import ALLOWED_TYPES, UPLOADS_DIRNAME
+from rag.index.uploads import UPLOADS_DIRNAME
 from rag.records import Answer
+from rag.text.stream import stream_prefixes
+from rag.ui.layout import EXAMPLES, build_page
+from rag.ui.limits import MAX_TURNS, checked_date, checked_history, checked_top_k, optional_text
 from rag.ui.render import (
     CHECKING_SOURCES,
     CSS,
@@ -31,111 +33,9 @@ from rag.ui.render import (
 
 __all__ = ["CSS", "EXAMPLES", "ChatApp", "build_app", "stream_prefixes"]
 
-EXAMPLES = [
-    "What is disputed about the Philadelphi Corridor?",
-    "How did Netanyahu describe his meeting with Blinken?",
-    "What did Hamas say about the ceasefire talks?",
-]
-STREAM_WORDS = 3  # words per streamed update: small enough to look live, few enough messages
 STREAM_DELAY = 0.015  # seconds between updates; the answer is ready at once, this paces the text
-# The REST API's limits (rag.server.api.AskRequest and Turn), so /chat accepts what /ask accepts.
-TOP_K_MAX = 100  # the bound of Settings.top_k; more only costs time (10**9 was 57x slower)
-MAX_TURNS = 100  # history turns, as AskRequest.history
-TURN_CHARS = 100_000  # characters per history turn, as Turn.content
-DATE_CHARS = 40  # date_from / date_to, as AskRequest; ISO dates need 10
-ROLES = ("user", "assistant", "system")
 INTERNAL_ERROR = "internal error; the server log has the details"
 log = logging.getLogger(__name__)
-
-
-def stream_prefixes(text: str, words: int = STREAM_WORDS) -> Iterator[str]:
-    """Growing prefixes of ``text``, ``words`` words at a time, ending with the whole text."""
-    pieces = re.findall(r"\S+\s*", text)
-    if not pieces:
-        yield text
-        return
-    for i in range(words, len(pieces) + words, words):
-        yield "".join(pieces[:i])
-
-
-def _optional(value: Any) -> str | None:
-    return str(value).strip() or None if value not in (None, "") else None
-
-
-def _checked_top_k(value: Any) -> int | None:
-    """``top_k`` as an int from 1 to `TOP_K_MAX` (None: the default); else `gr.Error`."""
-    if value is None or value == "":
-        return None
-    whole_float = isinstance(value, float) and value.is_integer()  # the slider's value
-    digits = isinstance(value, str) and value.strip().isascii() and value.strip().isdigit()
-    if whole_float or digits:
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= TOP_K_MAX:
-        got = f" (got {value})" if type(value) is int else ""  # only numbers are echoed
-        raise gr.Error(f"top_k must be a whole number from 1 to {TOP_K_MAX}{got}", title="Invalid")
-    return value
-
-
-def _checked_date(name: str, value: Any) -> str | None:
-    """A date filter as text (the library parses it); None when empty; else `gr.Error`."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise gr.Error(f"{name} must be a date string such as 2024-08-19", title="Invalid")
-    if len(value) > DATE_CHARS:
-        raise gr.Error(
-            f"{name} is {len(value)} characters long; a date has at most {DATE_CHARS}",
-            title="Invalid",
-        )
-    return _optional(value)
-
-
-def _turn_text(content: Any, parts: bool) -> str | None:
-    """A turn's text; with ``parts``, also Gradio's list of ``{"type": "text"}`` parts."""
-    if isinstance(content, str):
-        return content
-    if parts and isinstance(content, list) and all(isinstance(p, dict) for p in content):
-        texts = [p.get("text") for p in content if p.get("type") == "text"]
-        if all(isinstance(t, str) for t in texts):
-            return "\n".join(t for t in texts if isinstance(t, str))
-    return None
-
-
-def _checked_history(history: Any, parts: bool) -> list[dict[str, Any]]:
-    """``history`` if it is at most `MAX_TURNS` ``{"role", "content"}`` turns, else `gr.Error`.
-
-    Args:
-        history: the turns (None: no history).
-        parts: whether content may be Gradio's list of text parts (chatbot messages), not only
-            a string (the /chat API).
-    """
-    if history is None:
-        return []
-    if not isinstance(history, list | tuple):
-        raise gr.Error("history must be a list of {role, content} turns", title="Invalid")
-    if len(history) > MAX_TURNS:
-        raise gr.Error(
-            f"history has {len(history)} turns; at most {MAX_TURNS} are accepted",
-            title="Invalid",
-        )
-    for n, turn in enumerate(history, 1):
-        if not isinstance(turn, dict):
-            raise gr.Error(
-                f"history turn {n} must be an object with role and content", title="Invalid"
-            )
-        if not isinstance(turn.get("role"), str) or turn["role"] not in ROLES:
-            raise gr.Error(
-                f"history turn {n}: role must be one of {', '.join(ROLES)}", title="Invalid"
-            )
-        text = _turn_text(turn.get("content"), parts)
-        if text is None:
-            raise gr.Error(f"history turn {n}: content must be a string", title="Invalid")
-        if len(text) > TURN_CHARS:
-            raise gr.Error(
-                f"history turn {n} is {len(text)} characters long; at most {TURN_CHARS}",
-                title="Invalid",
-            )
-    return list(history)
 
 
 class ChatApp:
@@ -186,12 +86,12 @@ class ChatApp:
         and reported as a generic internal error, never as Python's text.
         """
         try:
-            turns = plain_history(_checked_history(history, parts=True))
-            k = _checked_top_k(top_k)
-            since, until = _checked_date("date_from", date_from), _checked_date("date_to", date_to)
+            turns = plain_history(checked_history(history, parts=True))
+            k = checked_top_k(top_k)
+            since, until = checked_date("date_from", date_from), checked_date("date_to", date_to)
             yield from self.assistant.ask_stream(
                 question, history=turns, top_k=k, date_from=since, date_to=until,
-                mode=_optional(mode),
+                mode=optional_text(mode),
             )  # fmt: skip
         except gr.Error:
             raise
@@ -224,7 +124,7 @@ class ChatApp:
             "quote", "doc_id", "source", "date", "url", "start", "end", "score"}]}.
         """
         # Like the REST API's turns: string content only (the UI's chatbot also sends parts).
-        turns = _checked_history(history, parts=False)
+        turns = checked_history(history, parts=False)
         answer = self.ask(question, turns, top_k, date_from, date_to)
         return {
             "answer": answer.text,
@@ -259,7 +159,7 @@ class ChatApp:
         # history limit applies to what is passed on.
         earlier = (earlier or [])[-MAX_TURNS:]
         messages = [*history, {"role": "assistant", "content": ""}]
-        if self.assistant.llm_configured and _optional(mode) != "extractive":
+        if self.assistant.llm_configured and optional_text(mode) != "extractive":
             draft = ""
             for item in self.ask_stream(question, earlier, top_k, date_from, date_to, mode):
                 if isinstance(item, Answer):
@@ -303,6 +203,13 @@ class ChatApp:
         return None, render_upload_result(result, failed)
 
 
+def _start(text: str, messages: list[dict[str, Any]]) -> tuple[str, list[Any], str]:
+    """Show the question in the chat at once (the answer streams in the next step)."""
+    if not text.strip():
+        raise gr.Error("Type a question first.", title="Empty question")
+    return "", [*messages, {"role": "user", "content": text}], text
+
+
 def build_app(assistant: Assistant, stream_delay: float = STREAM_DELAY) -> gr.Blocks:
     """The chat UI and the ``/chat`` API endpoint as a Gradio app (not launched).
 
@@ -314,78 +221,29 @@ def build_app(assistant: Assistant, stream_delay: float = STREAM_DELAY) -> gr.Bl
         The Blocks; launch it with ``css=CSS``.
     """
     app = ChatApp(assistant, stream_delay)
-    settings = assistant.settings
     # delete_cache: uploads are copied into the data dir, so Gradio's temporary copies can go.
     with gr.Blocks(
         title="News assistant", analytics_enabled=False, delete_cache=(3600, 3600)
     ) as demo:
-        gr.Markdown(
-            "## News assistant\nAsk about the articles. Every sentence of an answer is quoted "
-            "from an article; click a [n] marker to see the quote in its paragraph."
-        )
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(
-                    label="Chat", show_label=False, elem_id="rag-chat", height=460,
-                    latex_delimiters=[], feedback_options=None, buttons=[], sanitize_html=True,
-                    placeholder="Ask a question about the news articles.",
-                )  # fmt: skip
-                with gr.Row():
-                    question = gr.Textbox(
-                        show_label=False, placeholder="Ask a question…", elem_id="rag-question",
-                        scale=6, autofocus=True, max_lines=4, submit_btn=False,
-                    )  # fmt: skip
-                    ask = gr.Button("Ask", variant="primary", scale=1, elem_id="rag-ask")
-                    clear = gr.Button("Clear", scale=1, elem_id="rag-clear")
-                examples = gr.Examples(
-                    EXAMPLES, inputs=question, label="Examples", api_visibility="private"
-                )
-                with gr.Accordion("Settings", open=False, elem_id="rag-settings"):
-                    top_k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages (top_k)")
-                    with gr.Row():
-                        date_from = gr.Textbox(label="From date", placeholder="YYYY-MM-DD")
-                        date_to = gr.Textbox(label="To date", placeholder="YYYY-MM-DD")
-                    # Only offered when a backend is configured; otherwise answers are quotes.
-                    mode = gr.Radio(
-                        [("LLM, citations verified", "llm"), ("Extractive quotes", "extractive")],
-                        value="llm" if assistant.llm_configured else "extractive",
-                        label="Answer mode", visible=assistant.llm_configured,
-                        elem_id="rag-mode",
-                    )  # fmt: skip
-                with gr.Accordion("Add articles", open=False, elem_id="rag-upload"):
-                    # No file_types: Gradio would refuse the whole batch for one bad file; our
-                    # own check gives each rejected file its reason.
-                    files = gr.File(
-                        label=f"Upload {' '.join(ALLOWED_TYPES)} (up to {settings.max_file_mb:g} "
-                        "MB each)", file_count="multiple",
-                        type="filepath", elem_id="rag-files",
-                    )  # fmt: skip
-                    upload_status = gr.HTML(elem_id="rag-upload-status")
-            with gr.Column(scale=2):
-                sources = gr.HTML(EMPTY_SOURCES, elem_id="rag-sources")
+        page = build_page(assistant.settings, assistant.llm_configured)
         pending = gr.State("")
-
-        def start(text: str, messages: list[dict[str, Any]]) -> tuple[str, list[Any], str]:
-            # Show the question at once; the answer streams in the next step.
-            if not text.strip():
-                raise gr.Error("Type a question first.", title="Empty question")
-            return "", [*messages, {"role": "user", "content": text}], text
-
-        settings_inputs = [top_k, date_from, date_to, mode]
         # Clicking an example fills the box and asks it at once, like pressing Enter.
-        for trigger in (question.submit, ask.click, examples.load_input_event.then):
+        for trigger in (page.question.submit, page.ask.click, page.examples.load_input_event.then):
             trigger(
-                start, [question, chatbot], [question, chatbot, pending], api_visibility="private"
-            ).success(
-                app.respond, [pending, chatbot, *settings_inputs], [chatbot, sources],
+                _start, [page.question, page.chatbot], [page.question, page.chatbot, pending],
                 api_visibility="private",
+            ).success(
+                app.respond, [pending, page.chatbot, *page.settings_inputs],
+                [page.chatbot, page.sources], api_visibility="private",
             )  # fmt: skip
-        clear.click(
-            lambda: ([], EMPTY_SOURCES, ""), None, [chatbot, sources, question],
+        page.clear.click(
+            lambda: ([], EMPTY_SOURCES, ""), None, [page.chatbot, page.sources, page.question],
             api_visibility="private",
         )  # fmt: skip
         # The chatbot's own trash icon clears the messages; the sources must go with them.
-        chatbot.clear(lambda: EMPTY_SOURCES, None, sources, api_visibility="private")
-        files.upload(app.upload, files, [files, upload_status], api_visibility="private")
+        page.chatbot.clear(lambda: EMPTY_SOURCES, None, page.sources, api_visibility="private")
+        page.files.upload(
+            app.upload, page.files, [page.files, page.upload_status], api_visibility="private"
+        )
         gr.api(app.api_chat, api_name="chat")
     return demo

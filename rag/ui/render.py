@@ -232,7 +232,7 @@ def render_sources(answer: Answer, assistant: Assistant | None = None) -> str:
 def _document(assistant: Assistant | None, doc_id: str) -> dict[str, Any]:
     if assistant is None:
         return {}
-    return assistant.catalog.document(doc_id) or {}
+    return assistant.document(doc_id) or {}
 
 
 def render_upload_result(result: UploadResult, failed: dict[str, str] | None = None) -> str:

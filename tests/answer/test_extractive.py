@@ -19,6 +19,7 @@ def _check_citations(answer):
         assert text[c.start : c.end] == c.quote
 
 
+@pytest.mark.real_model
 def test_philadelphi_answer_cites_each_disputed_point(seeded):
     answer = seeded.ask(PHILADELPHI)
     assert not answer.abstained
@@ -40,10 +41,12 @@ def test_philadelphi_answer_cites_each_disputed_point(seeded):
         ("What did Hamas call the claims of progress?", "“illusion,”"),
     ],
 )
+@pytest.mark.real_model
 def test_factual_questions(seeded, question, expected):
     answer = seeded.ask(question)
     _check_citations(answer)
-    assert expected in answer.citations[0].quote or expected in answer.text
+    # The best sentence comes first: it carries the fact, and the answer quotes it.
+    assert expected in answer.citations[0].quote and expected in answer.text
 
 
 @pytest.mark.parametrize(
@@ -55,6 +58,7 @@ def test_factual_questions(seeded, question, expected):
         "How tall is the Eiffel Tower?",
     ],
 )
+@pytest.mark.real_model
 def test_abstains_when_articles_do_not_answer(seeded, question):
     answer = seeded.ask(question)
     assert answer.abstained and answer.citations == []
@@ -62,6 +66,7 @@ def test_abstains_when_articles_do_not_answer(seeded, question):
     assert answer.hits  # what was searched stays inspectable
 
 
+@pytest.mark.real_model
 def test_follow_up_uses_history(seeded):
     first = seeded.ask("What did Blinken say about the ceasefire?")
     history = [
@@ -76,21 +81,21 @@ def test_follow_up_uses_history(seeded):
     assert follow.citations[0].marker == 1
 
 
-def test_answer_to_dict_is_json_with_api_field_names(seeded):
+def test_answer_to_dict_is_json_with_api_field_names(fake_seeded):
     import json
 
-    data = json.loads(json.dumps(seeded.ask(PHILADELPHI).to_dict()))
+    data = json.loads(json.dumps(fake_seeded.ask(PHILADELPHI).to_dict()))
     cite = data["citations"][0]
     assert set(cite) >= {"marker", "doc_id", "title", "source", "quote", "start", "end", "score"}
     assert data["abstained"] is False and data["text"].endswith("]")
 
 
-def test_bad_questions(seeded):
+def test_bad_questions(fake_seeded):
     with pytest.raises(QueryError, match="empty"):
-        seeded.ask("  ")
+        fake_seeded.ask("  ")
     with pytest.raises(QueryError, match="must be a string"):
-        seeded.ask(None)  # type: ignore[arg-type]
+        fake_seeded.ask(None)  # type: ignore[arg-type]
     with pytest.raises(QueryError, match="role 'bot'; valid roles: user, assistant, system"):
-        seeded.ask("and then?", history=[{"role": "bot", "content": "x"}])
+        fake_seeded.ask("and then?", history=[{"role": "bot", "content": "x"}])
     # Control characters and emoji are tolerated, not fatal.
-    assert seeded.ask("hostages\x00\x07 still held? 🙏").citations
+    assert fake_seeded.ask("hostages\x00\x07 still held? 🙏").citations

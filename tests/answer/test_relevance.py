@@ -33,6 +33,7 @@ def test_rare_term_coverage_hand_computed():
     assert rare_term_coverage("the of", ["x"], lambda t: 1.0) == 1.0  # no content terms
 
 
+@pytest.mark.real_model
 def test_unanswerable_near_miss_abstains(seeded):
     """The article names Herzog but never his age; a sentence about him is not an answer."""
     assert seeded.ask("How old is Isaac Herzog?").abstained

@@ -19,6 +19,7 @@ from rag.llm.generate import build_messages, format_sources
 from rag.records import Answer, AnswerSentence, Hit
 from rag.ui.render import format_verified, plain_text
 from tests.conftest import ROOT, seed_text
+from tests.fakes import quick_assistant
 
 HOURS = "How long did Netanyahu meet Blinken?"
 
@@ -99,11 +100,11 @@ def test_bad_settings_name_the_valid_choices(field: str, value: str, message: st
         load_settings(**{field: value})
 
 
-def test_llm_mode_without_backend_is_a_config_error(seeded: Assistant) -> None:
+def test_llm_mode_without_backend_is_a_config_error(fake_seeded: Assistant) -> None:
     with pytest.raises(ConfigError, match="needs an LLM backend"):
-        seeded.ask(HOURS, mode="llm")
+        fake_seeded.ask(HOURS, mode="llm")
     with pytest.raises(ConfigError, match="extractive, llm"):
-        seeded.ask(HOURS, mode="poetry")
+        fake_seeded.ask(HOURS, mode="poetry")
 
 
 def test_article_text_cannot_close_its_source_block() -> None:
@@ -121,6 +122,7 @@ def test_sources_are_trimmed_to_the_context_budget() -> None:
         build_messages("q?", hits, 3, budget_tokens=100)
 
 
+@pytest.mark.real_model
 def test_fabricated_sentence_and_bad_marker_are_flagged(scripted: Assistant) -> None:
     good = "Netanyahu described the three-hour meeting as positive [1]. "
     bad = "The meeting took place on Mars with 900 astronauts [1]. It rained all day in Gaza. [7]"
@@ -138,6 +140,7 @@ def test_fabricated_sentence_and_bad_marker_are_flagged(scripted: Assistant) -> 
     assert "three-hour meeting" in answer.citations[0].quote
 
 
+@pytest.mark.real_model
 def test_remove_setting_drops_unsupported_sentences(scripted: Assistant) -> None:
     remover = Assistant(data_dir=scripted.data_dir, llm="llamacpp:/x.gguf", unsupported="remove")
     _say(
@@ -149,6 +152,7 @@ def test_remove_setting_drops_unsupported_sentences(scripted: Assistant) -> None
     assert "1 sentence(s) not supported by their sources removed" in (answer.notice or "")
 
 
+@pytest.mark.real_model
 def test_nothing_supported_falls_back_to_the_extractive_answer(scripted: Assistant) -> None:
     _say(scripted, "Blinken flew to Mars [1]. Hamas won the lottery [2].")
     answer = scripted.ask(HOURS)
@@ -159,12 +163,14 @@ def test_nothing_supported_falls_back_to_the_extractive_answer(scripted: Assista
     assert "no answer in the sources" in (scripted.ask(HOURS).notice or "")
 
 
+@pytest.mark.real_model
 def test_weak_evidence_abstains_without_the_model(scripted: Assistant) -> None:
     _say(scripted, "Bitcoin costs one million dollars [1].")
     answer = scripted.ask("What is the price of bitcoin today?")
     assert answer.abstained and answer.draft is None
 
 
+@pytest.mark.real_model
 def test_stream_yields_model_text_then_verified_answer(scripted: Assistant) -> None:
     reply = "Netanyahu described the three-hour meeting as positive [1]."
     _say(scripted, reply)
@@ -175,6 +181,7 @@ def test_stream_yields_model_text_then_verified_answer(scripted: Assistant) -> N
     assert final.mode == "llm" and final.text.endswith("[1]") and final.draft == "".join(deltas)
 
 
+@pytest.mark.real_model
 def test_unverified_rebuild_trusts_every_marker(scripted: Assistant) -> None:
     from rag.llm.generate import unverified
 
@@ -192,7 +199,7 @@ def test_unverified_rebuild_trusts_every_marker(scripted: Assistant) -> None:
 
 def test_missing_model_file_gives_notice_and_extractive_answer(tmp_path: Path) -> None:
     pytest.importorskip("llama_cpp", reason="llama_cpp not installed: pip install 'newsrag[llm]'")
-    assistant = Assistant(data_dir=tmp_path / "d", llm=f"llamacpp:{tmp_path}/missing.gguf")
+    assistant = quick_assistant(tmp_path / "d", llm=f"llamacpp:{tmp_path}/missing.gguf")
     assistant.ingest([ROOT / "corpus"])
     answer = assistant.ask(HOURS)
     assert answer.mode == "extractive" and answer.citations
@@ -215,6 +222,7 @@ FABRICATION = (
 )
 
 
+@pytest.mark.real_model
 def test_cli_ask_streams_then_prints_verification_marks(
     scripted: Assistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -236,6 +244,7 @@ def test_cli_ask_streams_then_prints_verification_marks(
     assert bad.exit_code == 2 and "llamacpp:/path/model.gguf" in bad.output
 
 
+@pytest.mark.real_model
 def test_api_ask_stream_sends_model_deltas_then_verified_answer(scripted: Assistant) -> None:
     import json
 
@@ -259,6 +268,7 @@ def test_api_ask_stream_sends_model_deltas_then_verified_answer(scripted: Assist
     assert body["mode"] == "extractive" and body["draft"] is None
 
 
+@pytest.mark.real_model
 def test_chat_streams_then_shows_marked_answer(scripted: Assistant) -> None:
     from rag.ui.chat import ChatApp
 
@@ -274,6 +284,7 @@ def test_chat_streams_then_shows_marked_answer(scripted: Assistant) -> None:
     assert "rag-unsupported" not in extractive[-1][0][-1]["content"]
 
 
+@pytest.mark.real_model
 def test_eval_llm_mode_compares_three_pipelines(scripted: Assistant, tmp_path: Path) -> None:
     import json
 
@@ -295,6 +306,7 @@ def test_eval_llm_mode_compares_three_pipelines(scripted: Assistant, tmp_path: P
     assert run.rows["ours"][0]["sentences"][1]["supported"] is False  # flagged, kept
 
 
+@pytest.mark.real_model
 def test_follow_up_is_rewritten_by_the_llm(scripted: Assistant) -> None:
     history = [
         {"role": "user", "content": "Who did Blinken meet in Israel?"},

@@ -154,7 +154,7 @@ def test_paired_permutation_test_exact() -> None:
     assert m.paired_permutation_test([0, 0, 0], [1, 1, 1]) == pytest.approx(0.25)
     assert m.paired_permutation_test([1, 0], [1, 0]) == 1.0
     assert m.paired_permutation_test([], []) is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="paired samples must have the same length"):
         m.paired_permutation_test([1], [1, 2])
 
 

@@ -18,6 +18,7 @@ from rag.eval.run import EvalRun, evaluate, parse_thresholds
 from rag.eval.score import QUESTION_METRICS
 from rag.eval.suite import load_suite
 from tests.conftest import ROOT
+from tests.fakes import quick_assistant
 
 CASES = [
     {
@@ -126,6 +127,7 @@ def test_parse_thresholds() -> None:
             parse_thresholds(bad)
 
 
+@pytest.mark.real_model
 def test_report_files_hold_real_values(first_run: EvalRun) -> None:
     out = first_run.out_dir
     for name in ("results.jsonl", "summary.json", "report.md", "report.html"):
@@ -159,6 +161,7 @@ def test_report_files_hold_real_values(first_run: EvalRun) -> None:
     assert "&lt;Blinken&gt;" in html and "<Blinken>" not in html
 
 
+@pytest.mark.real_model
 def test_same_inputs_give_identical_numbers(
     first_run: EvalRun, seeded: Assistant, suite: Path, tmp_path: Path
 ) -> None:
@@ -175,6 +178,7 @@ def test_same_inputs_give_identical_numbers(
     assert numbers(again) == numbers(first_run)
 
 
+@pytest.mark.real_model
 def test_baseline_diff_against_itself(
     first_run: EvalRun, seeded: Assistant, suite: Path, tmp_path: Path
 ) -> None:
@@ -210,20 +214,21 @@ def test_baseline_diff_deltas_and_flips() -> None:
 
 
 def test_llm_mode_and_bad_compare_raise(
-    seeded: Assistant, suite: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fake_seeded: Assistant, suite: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("RAG_LLM", raising=False)
     with pytest.raises(EvalError, match="no LLM backend configured; set RAG_LLM"):
-        evaluate(suite, seeded, tmp_path, mode="llm")
+        evaluate(suite, fake_seeded, tmp_path, mode="llm")
     with pytest.raises(EvalError, match="unknown --compare"):
-        evaluate(suite, seeded, tmp_path, compare=["bm25"])
+        evaluate(suite, fake_seeded, tmp_path, compare=["bm25"])
 
 
 def test_empty_index_is_an_error(suite: Path, tmp_path: Path) -> None:
     with pytest.raises(EvalError, match="empty"):
-        evaluate(suite, Assistant(data_dir=tmp_path / "data"), tmp_path / "out")
+        evaluate(suite, quick_assistant(tmp_path / "data"), tmp_path / "out")
 
 
+@pytest.mark.real_model
 def test_cli_exit_codes(seeded: Assistant, suite: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     app = _app()
@@ -254,6 +259,7 @@ def test_cli_exit_codes(seeded: Assistant, suite: Path, tmp_path: Path) -> None:
     assert missing.exit_code == 2
 
 
+@pytest.mark.real_model
 def test_cli_corpus_ingests_first(suite: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         _app(),
@@ -275,6 +281,7 @@ def test_cli_corpus_ingests_first(suite: Path, tmp_path: Path) -> None:
     assert summary["k"] == 3 and summary["manifest"]["ingest"]["counts"]["added"] == 1
 
 
+@pytest.mark.real_model
 def test_score_case_catches_unsupported_and_fake_quotes(seeded: Assistant) -> None:
     # What an LLM answer could get wrong: a changed number, and a quote not in the article.
     from rag.answer.support import default_scorer

@@ -1,7 +1,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.index.chunking import chunk_id, chunk_text, split_sentences
+from rag.index.chunking import chunk_id, chunk_text
+from rag.text.sentences import split_sentences
 from tests.conftest import seed_text
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from rag.errors import QueryError
 from rag.index.catalog import Catalog
-from rag.index.loaders import normalize_date
+from rag.index.dates import normalize_date
 from rag.records import Article, Chunk
-from rag.search.retriever import Filters
+from rag.search.filters import Filters
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from tests.conftest import ROOT, SEED_ID, seed_text
 SENTENCES = [s for s in seed_text().split("\n") if len(s) > 40]
 
 
+@pytest.mark.real_model
 def test_torch_vectors_are_unit_length_and_cached_for_queries():
     emb = Embedder()
     vecs = emb.encode(SENTENCES)
@@ -31,6 +32,7 @@ def test_torch_vectors_are_unit_length_and_cached_for_queries():
 
 # fp32 ONNX is the same network; int8 weights cost some fidelity (measured: cosine 0.956 at
 # worst on these sentences) but not retrieval quality (same hit@5 on both eval suites).
+@pytest.mark.real_model
 @pytest.mark.parametrize(("backend", "min_cos"), [("onnx", 0.999), ("onnx-int8", 0.95)])
 def test_onnx_backends_match_torch(tmp_path, backend, min_cos):
     torch_vecs = Embedder().encode(SENTENCES)
@@ -48,6 +50,7 @@ def test_onnx_backends_match_torch(tmp_path, backend, min_cos):
     assert not list((tmp_path / "models").rglob("*.tmp"))  # no scratch files left behind
 
 
+@pytest.mark.real_model
 def test_default_settings_resolve_to_onnx_int8_in_the_shared_cache(tmp_path):
     cache = Path(os.environ["RAG_MODEL_CACHE"])  # set for the session by conftest
     assistant = Assistant(data_dir=tmp_path)
@@ -111,6 +114,7 @@ def test_auto_uses_onnx_only_for_folders_it_reproduces(tmp_path, pooling, model_
     assert em.resolve_backend(str(folder), "auto") == backend
 
 
+@pytest.mark.real_model
 def test_two_assistants_share_one_export(monkeypatch, tmp_path):
     cache = tmp_path / "cache"
     monkeypatch.setenv("RAG_MODEL_CACHE", str(cache))
@@ -135,6 +139,7 @@ def test_two_assistants_share_one_export(monkeypatch, tmp_path):
     assert not (tmp_path / "a" / "models").exists() and not (tmp_path / "b" / "models").exists()
 
 
+@pytest.mark.real_model
 def test_concurrent_processes_export_once(tmp_path):
     script = textwrap.dedent(
         """
@@ -167,6 +172,7 @@ def test_concurrent_processes_export_once(tmp_path):
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
 
 
+@pytest.mark.real_model
 def test_a_failed_export_leaves_no_file(monkeypatch, tmp_path):
     import torch
 
@@ -182,12 +188,14 @@ def test_a_failed_export_leaves_no_file(monkeypatch, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == [".export.lock"]
 
 
+@pytest.mark.real_model
 def test_changing_backend_reembeds_the_index(tmp_path):
     Assistant(data_dir=tmp_path, embed_backend="torch").ingest()
     report = Assistant(data_dir=tmp_path, embed_backend="onnx-int8").ingest()
     assert report.updated == [SEED_ID] and report.chunks > 0
 
 
+@pytest.mark.real_model
 def test_auto_keeps_the_backend_an_existing_index_was_built_with(tmp_path):
     Assistant(data_dir=tmp_path, embed_backend="torch").ingest()
     kept = Assistant(data_dir=tmp_path)  # default "auto", as after an upgrade

@@ -1,3 +1,5 @@
+"""Ingest bookkeeping: incremental sync, duplicates, bad files, crashes, locks (fake embedder)."""
+
 import shutil
 from pathlib import Path
 
@@ -7,6 +9,7 @@ from filelock import FileLock
 from rag import Assistant
 from rag.errors import IngestLockedError
 from tests.conftest import SEED
+from tests.fakes import quick_assistant
 
 A = "Storm floods the harbour town. Fishermen lost boats in the night. The mayor asked for aid."
 B = "The central bank raised rates by half a point. Inflation rose to 6 percent in March."
@@ -38,7 +41,7 @@ def _state(assistant: Assistant) -> dict:
 
 def test_incremental_sync(tmp_path):
     news = _corpus(tmp_path / "news", **{"a.txt": A, "b.txt": B})
-    asst = Assistant(data_dir=tmp_path / "data")
+    asst = quick_assistant(tmp_path / "data")
     first = asst.ingest([news])
     assert sorted(first.added) == ["news/a.txt", "news/b.txt"] and first.chunks >= 2
 
@@ -64,7 +67,7 @@ def test_incremental_sync(tmp_path):
 
 def test_keep_missing(tmp_path):
     news = _corpus(tmp_path / "news", **{"a.txt": A, "b.txt": B})
-    asst = Assistant(data_dir=tmp_path / "data")
+    asst = quick_assistant(tmp_path / "data")
     asst.ingest([news])
     (news / "b.txt").unlink()
     report = asst.ingest([news], keep_missing=True)
@@ -80,7 +83,7 @@ def test_chroma_metadata_and_offsets(tmp_path):
         tmp_path / "news",
         **{"dated.md": FRONT + f"{A} {B} {C}"},
     )
-    asst = Assistant(data_dir=tmp_path / "data", chunk_chars=100)
+    asst = quick_assistant(tmp_path / "data", chunk_chars=100)
     asst.ingest([news])
     text = asst.document_text("news/dated.md")
     got = asst.store.collection.get(include=["metadatas", "documents"])
@@ -99,7 +102,7 @@ def test_bad_files_are_reported_and_the_rest_ingested(tmp_path):
     news = _corpus(tmp_path / "news", **{"a.txt": A, "b.md": B, "empty.txt": "", "x.xyz": "hi"})
     (news / "bin.txt").write_bytes(b"\x00\x01\x02binary" * 50)
     (news / "big.txt").write_bytes(b"word " * 300_000)
-    asst = Assistant(data_dir=tmp_path / "data", max_file_mb=1)
+    asst = quick_assistant(tmp_path / "data", max_file_mb=1)
     report = asst.ingest([news, tmp_path / "nope"])
     assert sorted(report.added) == ["news/a.txt", "news/b.md"]
     reasons = {Path(p).name: r for p, r in report.failed}
@@ -113,18 +116,18 @@ def test_bad_files_are_reported_and_the_rest_ingested(tmp_path):
 
 def test_same_article_under_two_names_is_a_duplicate(tmp_path):
     news = _corpus(tmp_path / "news", **{"a.txt": A, "copy-of-a.txt": A})
-    report = Assistant(data_dir=tmp_path / "data").ingest([news])
+    report = quick_assistant(tmp_path / "data").ingest([news])
     assert report.added == ["news/a.txt"]
     assert report.duplicates == [("news/copy-of-a.txt", "news/a.txt")]
 
 
 def test_rerun_after_interrupted_ingest_converges(tmp_path):
     news = _corpus(tmp_path / "news", **{"a.txt": A, "b.txt": B, "c.txt": C})
-    clean = Assistant(data_dir=tmp_path / "clean")
+    clean = quick_assistant(tmp_path / "clean")
     clean.ingest([news])
     expected = _state(clean)
 
-    broken = Assistant(data_dir=tmp_path / "broken")
+    broken = quick_assistant(tmp_path / "broken")
     broken.ingest([news])
     # Simulate crashes at different points: vectors written but the catalog row never
     # committed (b), and a catalog row whose vectors were lost (c), plus a stray orphan.
@@ -141,7 +144,7 @@ def test_rerun_after_interrupted_ingest_converges(tmp_path):
 
 def test_second_ingest_waits_then_stops_with_clear_message(tmp_path):
     news = _corpus(tmp_path / "news", **{"a.txt": A})
-    asst = Assistant(data_dir=tmp_path / "data")
+    asst = quick_assistant(tmp_path / "data")
     asst.ingest([news])
     with FileLock(str(tmp_path / "data" / "ingest.lock")), pytest.raises(IngestLockedError) as e:
         from rag.index.ingest import ingest
@@ -154,7 +157,7 @@ def test_second_ingest_waits_then_stops_with_clear_message(tmp_path):
 
 def test_seed_corpus_ingest(tmp_path):
     corpus = shutil.copytree(SEED.parent, tmp_path / "corpus")
-    asst = Assistant(data_dir=tmp_path / "data")
+    asst = quick_assistant(tmp_path / "data")
     report = asst.ingest([corpus])
     assert report.added == ["corpus/netanyahu-blinken-talks.txt"]
     doc = asst.documents()[0]
@@ -163,12 +166,12 @@ def test_seed_corpus_ingest(tmp_path):
 
 def test_byte_identical_files_are_skipped_and_settings_changes_rechunk(tmp_path):
     news = _corpus(tmp_path / "news", **{"a.txt": A + " " + B + " " + C})
-    asst = Assistant(data_dir=tmp_path / "data")
+    asst = quick_assistant(tmp_path / "data")
     asst.ingest([news])
     (news / "a.txt").touch()
     assert asst.ingest([news]).unchanged == ["news/a.txt"]
     before = asst.catalog.chunk_ids("news/a.txt")
-    smaller = Assistant(data_dir=tmp_path / "data", chunk_chars=100)
+    smaller = quick_assistant(tmp_path / "data", chunk_chars=100)
     report = smaller.ingest([news])
     assert report.updated == ["news/a.txt"]
     after = smaller.catalog.chunk_ids("news/a.txt")
@@ -184,7 +187,7 @@ def test_files_with_an_old_unchanged_stamp_are_not_read_again(tmp_path, monkeypa
     news = _corpus(tmp_path / "news", **{"a.txt": A, "b.txt": B})
     for f in news.iterdir():  # older than the "racy" window, so the stamp is trusted
         os.utime(f, (1_700_000_000, 1_700_000_000))
-    asst = Assistant(data_dir=tmp_path / "data")
+    asst = quick_assistant(tmp_path / "data")
     asst.ingest([news])
     reads: list[str] = []
     real = rag.index.scan.read_bytes

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from rag.errors import LoaderError
-from rag.index.loaders import decode_text, doc_id_for, iter_files, load_file, normalize_date
+from rag.index.dates import normalize_date
+from rag.index.loaders import decode_text, doc_id_for, iter_files, load_file
 from tests.samples import pdf_bytes
 
 MB = 1024 * 1024

@@ -15,9 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import rag.index.loaders as loaders
+import rag.index.limits as limits
 from rag.errors import LoaderError
-from rag.index.loaders import SUPPORTED, Loaded, load_file
+from rag.index.loaders import SUPPORTED, load_file
+from rag.index.metadata import Loaded
+from tests.fakes import quick_assistant
 from tests.samples import pdf_bytes as _pdf
 
 MB = 1024 * 1024
@@ -103,11 +105,11 @@ def _check(name: str, data: bytes) -> Loaded | LoaderError:
         outcome = loaded
         assert isinstance(loaded, Loaded)
         for a in loaded.articles:
-            assert len(a.title) <= loaders.MAX_TITLE_CHARS
+            assert len(a.title) <= limits.MAX_TITLE_CHARS
             assert a.url is None or a.url.lower().startswith(("http://", "https://"))
-            assert a.url is None or len(a.url) <= loaders.MAX_URL_CHARS
+            assert a.url is None or len(a.url) <= limits.MAX_URL_CHARS
             for value in (a.author, a.publisher):
-                assert value is None or len(value) <= loaders.MAX_NAME_CHARS
+                assert value is None or len(value) <= limits.MAX_NAME_CHARS
             assert a.source == name  # never a record's "url"
     elapsed = time.perf_counter() - began
     assert elapsed < SLOW_SECONDS, f"{name} took {elapsed:.1f} s"
@@ -183,7 +185,7 @@ def test_pdf_with_a_user_password_is_rejected_as_encrypted():
 def test_pdf_extraction_has_a_deadline(monkeypatch):
     # 20,000 text operators take ~1 s to extract on a 2-core machine; with a 0.3 s deadline
     # the loader gives up instead of holding the ingest (the probe's file took 7 minutes).
-    monkeypatch.setattr(loaders, "PDF_SECONDS", 0.3)
+    monkeypatch.setattr(limits, "PDF_SECONDS", 0.3)
     many = ") Tj " + "1 0 0 1 72 700 Tm (word) Tj " * 20_000 + "("
     began = time.perf_counter()
     reason = _reason("slow.pdf", _pdf(["Start" + many + "end"]))
@@ -192,7 +194,7 @@ def test_pdf_extraction_has_a_deadline(monkeypatch):
 
 
 def test_pdf_page_count_is_bounded(monkeypatch):
-    monkeypatch.setattr(loaders, "MAX_PDF_PAGES", 3)
+    monkeypatch.setattr(limits, "MAX_PDF_PAGES", 3)
     three = _check("three.pdf", _pdf([BODY] * 3))
     assert isinstance(three, Loaded) and three.articles[0].text.count(BODY) == 3
     assert _reason("four.pdf", _pdf([BODY] * 4)) == "PDF has 4 pages, over the limit of 3"
@@ -291,7 +293,7 @@ def test_record_ids_that_are_not_short_scalars_fall_back_to_the_record_number():
 
 @pytest.mark.parametrize("ext", [".json", ".jsonl"])
 def test_records_per_file_are_bounded(ext):
-    limit = loaders.MAX_RECORDS_PER_FILE
+    limit = limits.MAX_RECORDS_PER_FILE
     rows = [{"id": i, "text": BODY} for i in range(limit + 1)]
     data = (json.dumps(rows) if ext == ".json" else "\n".join(map(json.dumps, rows))).encode()
     reason = _reason("feed" + ext, data)
@@ -458,10 +460,7 @@ def test_fuzz_mutations_of_newspaper_html(newspaper):
 # --- end to end ----------------------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_ingest_indexes_every_good_file_and_reports_each_hostile_one(tmp_path):
-    from rag import Assistant
-
     folder = tmp_path / "news"
     folder.mkdir()
     stories = [
@@ -495,7 +494,7 @@ def test_ingest_indexes_every_good_file_and_reports_each_hostile_one(tmp_path):
     for name, (data, _) in bad.items():
         (folder / name).write_bytes(data)
 
-    report = Assistant(data_dir=tmp_path / "d").ingest([folder])
+    report = quick_assistant(tmp_path / "d").ingest([folder])
 
     expected = {f"news/{n}" for n in good if n != "d.jsonl"} | {"news/d.jsonl#rail"}
     assert set(report.added) == expected

@@ -1,7 +1,8 @@
 """Uploads and deletes never lose or resurrect data (issue 12, items 1-4, 7 and 12).
 
-Real components: the bundled model, an embedded Chroma, and a real uvicorn server on 127.0.0.1
-for the concurrent requests.
+Real components but the model: the fake embedder, an embedded Chroma, and a real uvicorn server
+on 127.0.0.1 for the concurrent requests. The two tests that stop an upload midway need an
+ingest slow enough to catch, so they run on the bundled model.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ import httpx
 import pytest
 from filelock import FileLock
 
-import rag.assistant
+import rag.index.library
 from rag import Assistant
 from rag.errors import IngestCancelledError, IngestLockedError
 from rag.index.uploads import UPLOADS_DIRNAME
 from rag.server.api import create_app
 from tests.appserver import free_port, serving, wait_http
+from tests.fakes import quick_assistant
 
 MEMO = (
     "The harbour authority will close the northern pier on Friday for repairs. "
@@ -38,7 +40,7 @@ QUAKE = "A strong earthquake struck the coastal city of Lima on Monday. Ten home
 
 @pytest.fixture
 def assistant(tmp_path: Path) -> Iterator[Assistant]:
-    asst = Assistant(data_dir=tmp_path / "data")
+    asst = quick_assistant(tmp_path / "data")
     yield asst
     asst.close()
 
@@ -206,7 +208,7 @@ def test_concurrent_ingest_responses_list_only_their_own_files(
 def test_upload_refused_for_a_busy_lock_leaves_nothing_stored(
     assistant: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rag.assistant, "UPLOAD_LOCK_SECONDS", 0.2)
+    monkeypatch.setattr(rag.index.library, "LOCK_SECONDS", 0.2)
     source = tmp_path / "in.txt"
     source.write_text(QUAKE)
     with FileLock(str(assistant.data_dir / "ingest.lock")), pytest.raises(IngestLockedError):
@@ -259,6 +261,8 @@ def test_many_records_commit_progressively_and_a_stopped_upload_is_undone(
     assert assistant.document_text("uploads/feed.jsonl#r500") is None
 
 
+@pytest.mark.server
+@pytest.mark.real_model
 def test_sigterm_stops_a_server_busy_with_a_big_upload_and_undoes_it(tmp_path: Path) -> None:
     data = tmp_path / "data"
     port = free_port()
@@ -317,7 +321,14 @@ def _committed(data: Path) -> bool:
             return False
 
 
-def test_client_hanging_up_stops_its_upload_and_undoes_it(api: str, assistant: Assistant) -> None:
+@pytest.mark.real_model
+def test_client_hanging_up_stops_its_upload_and_undoes_it(tmp_path: Path) -> None:
+    # The bundled model: with the fake embedder the upload could finish before the hang-up.
+    with Assistant(data_dir=tmp_path / "data") as assistant, serving(create_app(assistant)) as p:
+        _hang_up_midway(f"http://127.0.0.1:{p}", assistant)
+
+
+def _hang_up_midway(api: str, assistant: Assistant) -> None:
     body = _records(1900).encode()
     request = httpx.Request("POST", f"{api}/ingest", files=[("files", ("big.jsonl", body))])
     payload = b"".join(request.stream)  # type: ignore[union-attr]

@@ -27,6 +27,7 @@ from rag.index.vectorstore import (
 )
 
 DIM = 384
+MISSES_ALLOWED = 3  # of ~270 chunks: see test_repetitive_document_does_not_hide_other_vectors
 PARAGRAPH = (
     "Minutes of the county water board: the board met again on Tuesday to review the annual "
     "budget for the water district, members said the figures were unchanged from the previous "
@@ -73,9 +74,13 @@ def test_repetitive_document_does_not_hide_other_vectors(tmp_path):
     duplicate /= np.linalg.norm(duplicate)
 
     store = _store_with(tmp_path, ordinary, duplicate)
-    assert _recall_at_1(store, ordinary) == len(ordinary)
+    # HNSW is approximate and Chroma builds it on several threads: with these settings 8 builds
+    # found 271-273 of 273 (most all 273); Chroma's defaults found 5-233. A bound between the
+    # two keeps the test both stable and able to fail.
+    assert _recall_at_1(store, ordinary) >= len(ordinary) - MISSES_ALLOWED
 
 
+@pytest.mark.real_model
 def test_repetitive_document_with_the_real_embedder(tmp_path, newspaper):
     """The benchmark's scenario: 20 newspaper articles' chunks and one pasted paragraph."""
     chunks, articles = [], 0
@@ -89,7 +94,7 @@ def test_repetitive_document_with_the_real_embedder(tmp_path, newspaper):
     embedder = Embedder("bundled", 64, "onnx-int8", Path(os.environ["RAG_MODEL_CACHE"]))
     vectors = embedder.encode([c.text for c in chunks] + [PARAGRAPH])
     store = _store_with(tmp_path, vectors[:-1], vectors[-1])
-    assert _recall_at_1(store, vectors[:-1]) == len(chunks)
+    assert _recall_at_1(store, vectors[:-1]) >= len(chunks) - MISSES_ALLOWED
 
 
 def test_collection_made_with_old_defaults_still_opens_and_answers(tmp_path, caplog):

@@ -12,7 +12,7 @@ from rag.errors import StoreError
 from tests.appserver import free_port, wait_http
 from tests.conftest import ROOT, SEED_ID, seed_text
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.real_model]
 
 
 @pytest.fixture(scope="module")

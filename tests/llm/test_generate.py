@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -35,6 +36,18 @@ SEED_QUESTIONS = [
     "What is disputed about the Philadelphi Corridor?",
 ]
 FABRICATED = "The meeting was held on the Moon in 1850 with 900 astronauts [1]."
+# What a verified answer's notice may say (parts joined by "; "), and a fallback's whole notice.
+LLM_NOTE = re.compile(
+    r"\d+ (sentence\(s\) not supported by their sources marked"
+    r"|citation marker\(s\) pointing to no source dropped"
+    r"|uncited sentence\(s\) matched to the source that supports them)"
+)
+FALLBACK_NOTICES = {
+    "the model found no answer in the sources; showing the extractive answer",
+    "no sentence of the model's answer is supported by the sources it cites; showing the "
+    "extractive answer",
+}
+pytestmark = pytest.mark.real_model
 
 
 def _free_port() -> int:
@@ -199,7 +212,12 @@ def test_openai_backend_against_llama_cpp_server(local: Assistant, server: str) 
     for question in SEED_QUESTIONS:
         items = list(remote.ask_stream(question))
         answer = items[-1]
-        assert isinstance(answer, Answer) and answer.notice != "" and answer.draft
+        assert isinstance(answer, Answer) and answer.draft
+        if answer.mode == "llm":  # verified: no notice, or only notes about the verification
+            notes = answer.notice.split("; ") if answer.notice is not None else []
+            assert all(LLM_NOTE.fullmatch(n) for n in notes), answer.notice
+        else:  # the server answered, so a fallback can only be for want of support
+            assert answer.notice in FALLBACK_NOTICES
         assert answer.draft == "".join(i for i in items[:-1] if isinstance(i, str))
         _check(remote, answer)
 

@@ -2,7 +2,9 @@ import pytest
 
 from rag.errors import ConfigError, QueryError
 from rag.records import Hit
-from rag.search.retriever import Filters, collapse_duplicates, rrf, weighted
+from rag.search.filters import Filters
+from rag.search.fusion import rrf, weighted
+from rag.search.retriever import collapse_duplicates
 from tests.conftest import SEED_ID, seed_text
 
 
@@ -32,6 +34,7 @@ def test_collapse_near_duplicates_keeps_best_ranked():
     assert [h.chunk_id for h in collapse_duplicates(hits)] == ["1", "3"]
 
 
+@pytest.mark.real_model
 def test_hybrid_search_finds_seed_passages(seeded):
     text = seed_text()
     hits = seeded.retrieve("Philadelphi Corridor IDF presence", top_k=3)
@@ -44,28 +47,29 @@ def test_hybrid_search_finds_seed_passages(seeded):
     assert "1,200 people were killed" in seeded.retrieve("death toll of the October attack")[0].text
 
 
-def test_filters(seeded):
-    assert seeded.retrieve("hostages", sources=["netanyahu"])
-    assert seeded.retrieve("hostages", sources=["no-such-source"]) == []
+def test_filters(fake_seeded):
+    assert fake_seeded.retrieve("hostages", sources=["netanyahu"])
+    assert fake_seeded.retrieve("hostages", sources=["no-such-source"]) == []
     # The seed has no date, so any date range excludes it.
-    assert seeded.retrieve("hostages", date_from="2000-01-01") == []
+    assert fake_seeded.retrieve("hostages", date_from="2000-01-01") == []
     with pytest.raises(QueryError, match="date_from must be a date"):
-        seeded.retrieve("hostages", date_from="yesterday-ish")
+        fake_seeded.retrieve("hostages", date_from="yesterday-ish")
     assert Filters.make(sources="cnn").sources == ("cnn",)
 
 
-def test_bad_queries_and_options(seeded, tmp_path):
+def test_bad_queries_and_options(fake_seeded, tmp_path):
     from rag import Assistant
 
     for bad in ("", "   \n"):
         with pytest.raises(QueryError, match="empty"):
-            seeded.retrieve(bad)
+            fake_seeded.retrieve(bad)
     with pytest.raises(QueryError, match="limit is 2000"):
-        seeded.retrieve("x" * 2001)
+        fake_seeded.retrieve("x" * 2001)
     with pytest.raises(ConfigError, match="fusion must be one of rrf, weighted, dense, bm25"):
         Assistant(data_dir=tmp_path, fusion="magic")
 
 
+@pytest.mark.real_model
 @pytest.mark.parametrize("fusion", ["rrf", "weighted", "dense", "bm25"])
 def test_every_fusion_method_ranks_the_corridor_chunk_first(seeded, fusion):
     from rag.search.retriever import Retriever
@@ -74,13 +78,15 @@ def test_every_fusion_method_ranks_the_corridor_chunk_first(seeded, fusion):
     assert "Philadelphi" in r.search("Where is the Philadelphi Corridor?", top_k=1)[0].text
 
 
-def test_as_llama_index_retriever(seeded):
+def test_as_llama_index_retriever(fake_seeded):
     from llama_index.core.llms import MockLLM
     from llama_index.core.query_engine import RetrieverQueryEngine
 
     # llm= passed explicitly (its no_text mode ignores it and falls back to global Settings,
     # which reach for OpenAI), so the default compact synthesizer with a mock LLM is used.
-    engine = RetrieverQueryEngine.from_args(seeded.as_retriever(top_k=2), llm=MockLLM(max_tokens=8))
+    engine = RetrieverQueryEngine.from_args(
+        fake_seeded.as_retriever(top_k=2), llm=MockLLM(max_tokens=8)
+    )
     response = engine.query("What is disputed about the Philadelphi Corridor?")
     text = seed_text()
     assert len(response.source_nodes) == 2
@@ -91,9 +97,9 @@ def test_as_llama_index_retriever(seeded):
     assert any("Philadelphi" in n.node.get_content() for n in response.source_nodes)
 
 
-def test_as_langchain_retriever(seeded):
+def test_as_langchain_retriever(fake_seeded):
     pytest.importorskip("langchain_core", reason="langchain-core not installed (extra [langchain])")
-    docs = seeded.as_langchain_retriever(top_k=2).invoke("Philadelphi Corridor")
+    docs = fake_seeded.as_langchain_retriever(top_k=2).invoke("Philadelphi Corridor")
     text = seed_text()
     assert len(docs) == 2 and "Philadelphi" in docs[0].page_content
     for d in docs:

@@ -16,13 +16,14 @@ from rag import Assistant
 from rag.server.api import create_app
 from tests.appserver import free_port, wait_http
 from tests.conftest import ROOT, SEED_ID, seed_text
+from tests.fakes import quick_assistant
 
 PHILADELPHI = "What is disputed about the Philadelphi Corridor?"
 
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory) -> Assistant:
-    asst = Assistant(data_dir=tmp_path_factory.mktemp("api"))
+    asst = quick_assistant(tmp_path_factory.mktemp("api"))  # the API contract, not the model
     asst.ingest([ROOT / "corpus"])
     return asst
 
@@ -165,6 +166,8 @@ def server(tmp_path_factory):
         assert "test-key-123" not in logs and "Traceback" not in logs
 
 
+@pytest.mark.server
+@pytest.mark.real_model
 def test_openai_client_against_real_server(server):
     from openai import OpenAI
 
@@ -194,6 +197,8 @@ def test_openai_client_against_real_server(server):
         OpenAI(base_url=f"{server}/v1", api_key="wrong").models.list()
 
 
+@pytest.mark.server
+@pytest.mark.real_model
 def test_concurrent_clients_get_identical_answers(server):
     """Bounded load: 20 concurrent clients x 3 questions; the full run is benchmarks/load_api.py."""
     questions = [PHILADELPHI, "How many hostages are still held?", "What did Blinken tell Herzog?"]
@@ -231,6 +236,8 @@ def test_serve_refuses_public_bind_without_key(tmp_path):
 fuzz = schemathesis.openapi.from_dict(create_app(Assistant(data_dir="never-created")).openapi())
 
 
+@pytest.mark.server
+@pytest.mark.real_model
 @fuzz.parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_fuzz_openapi_never_500(case, server):

@@ -18,7 +18,9 @@ from rag import Assistant
 from rag.config import load_settings
 from rag.errors import ConfigError
 from rag.records import Answer, Citation, Hit
-from rag.server.api import UNAUTHORIZED, BodyDeadline, _completion, create_app
+from rag.server.api import create_app
+from rag.server.middleware import UNAUTHORIZED, BodyDeadline
+from rag.server.routes.openai import chat_completion as _completion
 from tests.appserver import free_port, serving
 
 KEY = "s3cret-key"
@@ -32,8 +34,8 @@ def _unauthorized(r: Any) -> None:
 
 
 @pytest.fixture(scope="module")
-def guarded(seeded: Assistant) -> TestClient:
-    return TestClient(create_app(seeded, api_key=KEY), raise_server_exceptions=False)
+def guarded(fake_seeded: Assistant) -> TestClient:
+    return TestClient(create_app(fake_seeded, api_key=KEY), raise_server_exceptions=False)
 
 
 def _read_response(sock: socket.socket, seconds: float) -> bytes:
@@ -99,9 +101,9 @@ def test_serve_refuses_a_non_ascii_key_at_start(tmp_path: Path) -> None:
     assert "clé-secrète" not in r.stderr + r.stdout
 
 
-def test_create_app_refuses_an_empty_key(seeded: Assistant) -> None:
+def test_create_app_refuses_an_empty_key(fake_seeded: Assistant) -> None:
     with pytest.raises(ConfigError, match="api_key is empty"):
-        create_app(seeded, api_key="")
+        create_app(fake_seeded, api_key="")
 
 
 @pytest.mark.parametrize("path", ["/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"])
@@ -110,16 +112,18 @@ def test_docs_and_schema_need_the_key(guarded: TestClient, path: str) -> None:
     assert guarded.get(path, headers=AUTH).status_code == 200
 
 
-def test_health_and_docs_stay_public_as_configured(seeded: Assistant, guarded: TestClient) -> None:
+def test_health_and_docs_stay_public_as_configured(
+    fake_seeded: Assistant, guarded: TestClient
+) -> None:
     assert guarded.get("/health").json()["status"] == "ok"
-    open_app = TestClient(create_app(seeded))
+    open_app = TestClient(create_app(fake_seeded))
     assert open_app.get("/docs").status_code == 200
     assert open_app.get("/openapi.json").json()["info"]["title"] == "newsrag"
 
 
-def test_unauthenticated_upload_is_refused_before_its_body(seeded: Assistant) -> None:
+def test_unauthenticated_upload_is_refused_before_its_body(fake_seeded: Assistant) -> None:
     """A 50 MB upload with a wrong key: 401 after the headers and 64 KiB, connection closed."""
-    with serving(create_app(seeded, api_key=KEY)) as port, socket.create_connection(
+    with serving(create_app(fake_seeded, api_key=KEY)) as port, socket.create_connection(
         ("127.0.0.1", port), timeout=10
     ) as sock:  # fmt: skip
         head = (
@@ -145,9 +149,9 @@ def test_unauthenticated_upload_is_refused_before_its_body(seeded: Assistant) ->
 # --- slow clients -----------------------------------------------------------------------------
 
 
-def test_a_trickling_body_gets_408_within_the_deadline(seeded: Assistant) -> None:
+def test_a_trickling_body_gets_408_within_the_deadline(fake_seeded: Assistant) -> None:
     body = b'{"question": "What is disputed about the Philadelphi Corridor?"}'
-    with serving(create_app(seeded, body_timeout=1.0)) as port, socket.create_connection(
+    with serving(create_app(fake_seeded, body_timeout=1.0)) as port, socket.create_connection(
         ("127.0.0.1", port), timeout=10
     ) as sock:  # fmt: skip
         head = (
@@ -179,8 +183,8 @@ def test_a_trickling_body_gets_408_within_the_deadline(seeded: Assistant) -> Non
     assert 0.9 < elapsed < 4
 
 
-def test_a_complete_body_is_answered_with_the_deadline_on(seeded: Assistant) -> None:
-    client = TestClient(create_app(seeded, body_timeout=1.0))
+def test_a_complete_body_is_answered_with_the_deadline_on(fake_seeded: Assistant) -> None:
+    client = TestClient(create_app(fake_seeded, body_timeout=1.0))
     r = client.post("/ask", json={"question": "What is disputed about the Philadelphi Corridor?"})
     assert r.status_code == 200 and r.json()["citations"]
 
@@ -212,8 +216,8 @@ def test_body_deadline_does_not_cut_a_later_wait_for_disconnect() -> None:
 
 
 @pytest.mark.parametrize("path", ["/search", "/ask"])
-def test_sources_items_are_length_limited(seeded: Assistant, path: str) -> None:
-    client = TestClient(create_app(seeded), raise_server_exceptions=False)
+def test_sources_items_are_length_limited(fake_seeded: Assistant, path: str) -> None:
+    client = TestClient(create_app(fake_seeded), raise_server_exceptions=False)
     field = "query" if path == "/search" else "question"
     body = {field: "Philadelphi Corridor", "sources": ["netanyahu", "x" * 100_000]}
     r = client.post(path, json=body)
@@ -254,5 +258,5 @@ def test_only_web_urls_reach_clients(url: str | None, expected: str | None) -> N
     assert answer.to_dict()["citations"][0]["url"] == expected  # /ask, /ask/stream
     assert answer.to_dict()["hits"][0]["url"] == expected
     completion = _completion(answer, "newsrag-extractive", stream=False)
-    assert isinstance(completion, dict)
+    assert completion["object"] == "chat.completion"  # not streamed: a plain JSON body
     assert completion["citations"][0]["url"] == expected  # /v1/chat/completions

@@ -4,7 +4,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT, SEED_ID, seed_text
+
+# Each `rag` process loads the bundled model itself.
+pytestmark = pytest.mark.real_model
 
 
 def rag(*args: str, cwd=ROOT, env_dir=None) -> subprocess.CompletedProcess:

@@ -30,8 +30,10 @@ The Zorblat glass kite festival email said <a href="javascript:alert(1)">claim y
 XSS_QUESTION = "What did the Zorblat glass kite festival banner, flyer, website and email show?"
 
 pytestmark = [
+    pytest.mark.browser,
     pytest.mark.server,
     pytest.mark.slow,
+    pytest.mark.real_model,
     pytest.mark.skipif(
         not CHROMIUM.exists(),
         reason="needs Debian chromium at /usr/bin/chromium: apt-get install -y chromium",

@@ -24,6 +24,7 @@ from rag.ui.render import (
     render_sources,
 )
 from tests.conftest import ROOT, SEED_ID, seed_text
+from tests.fakes import quick_assistant
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -222,8 +223,8 @@ def test_store_uploads_keeps_same_bytes_once_and_renames_clashes(tmp_path: Path)
     assert [p.name for _, p in again.stored] == ["a-2.txt"]
 
 
-def test_respond_streams_a_cited_answer(seeded: Assistant) -> None:
-    app = ChatApp(seeded, stream_delay=0)
+def test_respond_streams_a_cited_answer(fake_seeded: Assistant) -> None:
+    app = ChatApp(fake_seeded, stream_delay=0)
     question = "What is disputed about the Philadelphi Corridor?"
     history = [{"role": "user", "content": question}]
     updates = list(app.respond(question, history, 5, "", ""))
@@ -238,16 +239,17 @@ def test_respond_streams_a_cited_answer(seeded: Assistant) -> None:
     assert plain_text(final).startswith(plain_text(updates[0][0][-1]["content"]).rstrip())
 
 
-def test_library_errors_become_gradio_errors(seeded: Assistant) -> None:
-    app = ChatApp(seeded, stream_delay=0)
+def test_library_errors_become_gradio_errors(fake_seeded: Assistant) -> None:
+    app = ChatApp(fake_seeded, stream_delay=0)
     with pytest.raises(gr.Error, match="empty"):
         app.api_chat("   ")
-    with pytest.raises(gr.Error):
+    with pytest.raises(gr.Error, match="date_from must be a date such as 2024-08-19") as info:
         app.api_chat("Philadelphi Corridor", date_from="not a date")
+    assert info.value.message.endswith("not 'not a date'")
 
 
 def test_upload_is_searchable_at_once(tmp_path: Path) -> None:
-    assistant = Assistant(data_dir=tmp_path / "data")
+    assistant = quick_assistant(tmp_path / "data")
     app = ChatApp(assistant, stream_delay=0)
     article = tmp_path / "gradio-cache" / "zorblat.md"
     article.parent.mkdir()

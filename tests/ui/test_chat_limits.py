@@ -10,10 +10,11 @@ import gradio as gr
 import httpx
 import pytest
 from gradio_client import Client
+from gradio_client.exceptions import AppError
 
-from app import LoginGuard
 from rag import Assistant
 from rag.ui.chat import INTERNAL_ERROR, ChatApp
+from rag.ui.login import LoginGuard
 from tests.appserver import running_app
 from tests.conftest import SEED_ID
 
@@ -22,8 +23,8 @@ TOP_K_RULE = "top_k must be a whole number from 1 to 100"
 
 
 @pytest.fixture(scope="module")
-def chat(seeded: Assistant) -> ChatApp:
-    return ChatApp(seeded, stream_delay=0)
+def chat(fake_seeded: Assistant) -> ChatApp:
+    return ChatApp(fake_seeded, stream_delay=0)
 
 
 def _turns(n: int) -> list[dict[str, str]]:
@@ -184,12 +185,13 @@ def test_login_guard_memory_is_bounded_under_a_name_spray() -> None:
 
 @pytest.mark.server
 @pytest.mark.slow
+@pytest.mark.real_model
 def test_real_app_limits_chat_and_login(tmp_path: Path) -> None:
     with running_app(tmp_path / "data", RAG_AUTH="ann:s3cret") as url:
         client = Client(url, auth=("ann", "s3cret"), verbose=False)
-        with pytest.raises(Exception, match=TOP_K_RULE):
+        with pytest.raises(AppError, match=TOP_K_RULE):
             client.predict(QUESTION, api_name="/chat", top_k=10**9)
-        with pytest.raises(Exception, match="history turn 1 must be an object") as info:
+        with pytest.raises(AppError, match="history turn 1 must be an object") as info:
             client.predict(QUESTION, api_name="/chat", history=["hi"])
         assert "attribute" not in str(info.value)
         assert client.predict(QUESTION, api_name="/chat", top_k=3)["sources"]

@@ -147,41 +147,51 @@ def render_markdown(summary: dict[str, Any], rows: dict[str, list[dict[str, Any]
     ]
     for note in notes(summary):
         lines += [f"_{note}_", ""]
-    if summary["fail_under"]:
-        lines += ["## Thresholds (--fail-under)", ""]
-        lines += _md_table(
-            ["metric", "minimum", "value", "result"],
-            [
-                [
-                    g["metric"],
-                    fmt(g["threshold"]),
-                    fmt(g["value"]),
-                    "pass" if g["passed"] else "FAIL",
-                ]
-                for g in summary["fail_under"]
-            ],
-        )
-    if summary.get("baseline"):
-        diff = summary["baseline"]
-        lines += [
-            f"## Compared with baseline {diff['dir']}",
-            "",
-            *_md_table(*baseline_table(summary)),
-        ]
-        lines += ["### Flipped questions", ""]
-        lines += [
-            f"- `{f['id']}` {f['was']} → {f['now']}: {_md_text(f['question'])}"
-            for f in diff["flipped"]
-        ] or ["None."]
-        lines.append("")
+    lines += _md_thresholds(summary) + _md_baseline(summary)
     if summary["by_tag"]:
         lines += ["## By tag", "", *_md_table(*tag_table(summary))]
     for name, pipeline_rows in rows.items():
-        failing = [r for r in pipeline_rows if not r["passed"]]
-        lines += [f"## Failing questions ({name}): {len(failing)}", ""]
-        for r in failing:
-            lines.append(f"- `{r['id']}` {_md_text(r['question'])}")
-            lines += [f"  - {_md_text(c)}" for c in r["failing_checks"]]
-            lines.append(f"  - answer: {_md_text(r['answer'][:300])}")
-        lines.append("")
+        lines += _md_failing(name, pipeline_rows)
     return "\n".join(lines)
+
+
+def _md_thresholds(summary: dict[str, Any]) -> list[str]:
+    if not summary["fail_under"]:
+        return []
+    gates = [
+        [g["metric"], fmt(g["threshold"]), fmt(g["value"]), "pass" if g["passed"] else "FAIL"]
+        for g in summary["fail_under"]
+    ]
+    return [
+        "## Thresholds (--fail-under)",
+        "",
+        *_md_table(["metric", "minimum", "value", "result"], gates),
+    ]
+
+
+def _md_baseline(summary: dict[str, Any]) -> list[str]:
+    diff = summary.get("baseline")
+    if not diff:
+        return []
+    flips = [
+        f"- `{f['id']}` {f['was']} → {f['now']}: {_md_text(f['question'])}" for f in diff["flipped"]
+    ]
+    return [
+        f"## Compared with baseline {diff['dir']}",
+        "",
+        *_md_table(*baseline_table(summary)),
+        "### Flipped questions",
+        "",
+        *(flips or ["None."]),
+        "",
+    ]
+
+
+def _md_failing(name: str, rows: list[dict[str, Any]]) -> list[str]:
+    failing = [r for r in rows if not r["passed"]]
+    lines = [f"## Failing questions ({name}): {len(failing)}", ""]
+    for r in failing:
+        lines.append(f"- `{r['id']}` {_md_text(r['question'])}")
+        lines += [f"  - {_md_text(c)}" for c in r["failing_checks"]]
+        lines.append(f"  - answer: {_md_text(r['answer'][:300])}")
+    return lines + [""]
