@@ -12,7 +12,9 @@ import yaml
 
 from rag.errors import EvalError
 
-_FIELDS = {"id", "question", "history", "answer", "facts", "sources", "unanswerable", "tags"}
+_FIELDS = {
+    "id", "question", "history", "answer", "facts", "sources", "unanswerable", "tags", "gold",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,8 @@ class Case:
     sources: list[str] = field(default_factory=list)
     unanswerable: bool = False
     tags: list[str] = field(default_factory=list)
+    # The sentences that answer it: {"doc_id", "start", "end", "text"} spans of the article text.
+    gold: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -89,7 +93,22 @@ def parse_case(row: Any, where: str, default_id: str) -> Case:
         sources=_strings(row.get("sources"), "sources", where),
         unanswerable=unanswerable,
         tags=_strings(row.get("tags"), "tags", where),
+        gold=_gold(row.get("gold"), where),
     )
+
+
+def _gold(value: Any, where: str) -> list[dict[str, Any]]:
+    """Gold answer spans: a list of ``{"doc_id": str, "start": int, "end": int, "text": str}``."""
+    spans = value or []
+    ok = isinstance(spans, list) and all(
+        isinstance(g, dict) and isinstance(g.get("doc_id"), str)
+        and isinstance(g.get("start"), int) and isinstance(g.get("end"), int)
+        and 0 <= g["start"] < g["end"] and isinstance(g.get("text", ""), str)
+        for g in spans
+    )  # fmt: skip
+    if not ok:
+        raise EvalError(f"{where}: 'gold' must be a list of {{doc_id, start, end, text}} spans")
+    return [dict(g) for g in spans]
 
 
 def load_suite(path: str | Path) -> list[Case]:
