@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -11,7 +12,7 @@ from rag.answer.relevance import IdfFn, has_expected_answer, rare_term_coverage
 from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.records import Answer, Hit
 from rag.text.sentences import split_sentences
-from rag.text.similarity import similar_to_any
+from rag.text.similarity import distinct
 from rag.text.terms import terms, words
 
 ABSTAIN_TEXT = "The articles don't say. None of the retrieved passages answers this question."
@@ -144,16 +145,8 @@ class ExtractiveAnswerer:
             return Answer(question, ABSTAIN_TEXT, [], True, query, [], hits)
         best = ranked[0][1].score
         floor = max(self.threshold, 0.75 * best)
-        chosen: list[Quote] = []
-        chosen_words: list[set[str]] = []
-        for _, quote in ranked:
-            if quote.score < floor or len(chosen) >= self.max_sentences:
-                break
-            w = set(words(quote.text))
-            if similar_to_any(w, chosen_words, _SIMILAR_SENTENCE):
-                continue
-            chosen.append(quote)
-            chosen_words.append(w)
+        above = itertools.takewhile(lambda q: q.score >= floor, (q for _, q in ranked))
+        chosen = distinct(above, lambda q: q.text, _SIMILAR_SENTENCE, self.max_sentences)
         for quote in list(chosen[:1]):
             nxt = self._continuation(quote)
             if (

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from rag.config import ROLES
 from rag.errors import QueryError
 from rag.text.markers import strip_markers
 from rag.text.terms import STOPWORDS, proper_nouns, words
@@ -25,10 +26,8 @@ def check_history(history: Sequence[Any] | None) -> list[dict[str, str]]:
         if not isinstance(turn, dict) or not isinstance(turn.get("content"), str):
             raise QueryError(f"history turn {n} must be a mapping with a 'content' string")
         role = turn.get("role")
-        if role not in ("user", "assistant", "system"):
-            raise QueryError(
-                f"history turn {n} has role {role!r}; valid roles: user, assistant, system"
-            )
+        if role not in ROLES:
+            raise QueryError(f"history turn {n} has role {role!r}; valid roles: {', '.join(ROLES)}")
         turns.append({"role": str(role), "content": turn["content"]})
     return turns
 

@@ -15,8 +15,7 @@ from rag.index.vectorstore import VectorStore
 from rag.records import Hit
 from rag.search.filters import Filters
 from rag.search.fusion import rrf, weighted
-from rag.text.similarity import similar_to_any
-from rag.text.terms import words
+from rag.text.similarity import distinct
 
 _DUPLICATE_JACCARD = 0.85
 
@@ -34,17 +33,7 @@ def collapse_duplicates(
     Returns:
         The kept hits, best first.
     """
-    kept: list[Hit] = []
-    kept_words: list[set[str]] = []
-    for hit in hits:
-        if limit is not None and len(kept) >= limit:
-            break
-        w = set(words(hit.text))
-        if similar_to_any(w, kept_words, threshold):
-            continue
-        kept.append(hit)
-        kept_words.append(w)
-    return kept
+    return distinct(hits, lambda h: h.text, threshold, limit)
 
 
 class Retriever:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Set
+from collections.abc import Callable, Iterable, Set
+from typing import TypeVar
+
+from rag.text.terms import words
+
+T = TypeVar("T")
 
 
 def jaccard(a: Set[str], b: Set[str]) -> float:
@@ -14,3 +19,30 @@ def similar_to_any(words: Set[str], others: Iterable[Set[str]], threshold: float
     """True when ``words`` has a Jaccard similarity of at least ``threshold`` with one of
     ``others``."""
     return any(jaccard(words, other) >= threshold for other in others)
+
+
+def distinct(
+    items: Iterable[T], text: Callable[[T], str], threshold: float, limit: int | None = None
+) -> list[T]:
+    """``items`` in order, without those whose words nearly equal an earlier kept item's.
+
+    Args:
+        items: best first; read lazily, so later items are never tokenised once ``limit`` is hit.
+        text: the text of an item.
+        threshold: word-set Jaccard similarity at which an item counts as a duplicate.
+        limit: stop once this many items are kept.
+
+    Returns:
+        The kept items, in their order.
+    """
+    kept: list[T] = []
+    kept_words: list[set[str]] = []
+    for item in items:
+        if limit is not None and len(kept) >= limit:
+            break
+        w = set(words(text(item)))
+        if similar_to_any(w, kept_words, threshold):
+            continue
+        kept.append(item)
+        kept_words.append(w)
+    return kept

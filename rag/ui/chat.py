@@ -14,12 +14,13 @@ from typing import Any
 import gradio as gr
 
 from rag.assistant import Assistant
+from rag.config import MAX_TURNS
 from rag.errors import RagError
 from rag.index.uploads import UPLOADS_DIRNAME
 from rag.records import Answer
 from rag.text.stream import stream_prefixes
 from rag.ui.layout import EXAMPLES, build_page
-from rag.ui.limits import MAX_TURNS, checked_date, checked_history, checked_top_k, optional_text
+from rag.ui.limits import checked_date, checked_history, checked_top_k, optional_text
 from rag.ui.render import (
     CHECKING_SOURCES,
     CSS,

@@ -1,7 +1,7 @@
 """Checks of the chat UI's inputs against the REST API's limits; failures are `gr.Error` messages.
 
-The limits copy `rag.server.schemas.AskRequest` and `Turn`, so ``/chat`` accepts what ``/ask``
-accepts.
+The limits are `rag.config`'s request limits, which the REST schemas use too, so ``/chat``
+accepts what ``/ask`` accepts.
 """
 
 from __future__ import annotations
@@ -10,11 +10,7 @@ from typing import Any
 
 import gradio as gr
 
-TOP_K_MAX = 100  # the bound of Settings.top_k; more only costs time (10**9 was 57x slower)
-MAX_TURNS = 100  # history turns, as AskRequest.history
-TURN_CHARS = 100_000  # characters per history turn, as Turn.content
-DATE_CHARS = 40  # date_from / date_to, as AskRequest; ISO dates need 10
-ROLES = ("user", "assistant", "system")
+from rag.config import DATE_CHARS, MAX_TURNS, ROLES, TOP_K_MAX, TURN_CHARS
 
 
 def optional_text(value: Any) -> str | None:
