@@ -197,15 +197,16 @@ class Assistant(Pipeline):
         turns = check_history(history)
         filters = Filters.make(sources, date_from, date_to)
         query = self.generator.condense(text, turns) if use_llm else condense(text, turns)
-        return self._answer_stream(text, query, filters, top_k, use_llm)
+        return self._answer_stream(text, query, turns, filters, top_k, use_llm)
 
     def _answer_stream(
-        self, text: str, query: str, filters: Filters, top_k: int | None, use_llm: bool
-    ) -> Iterator[str | Answer]:
+        self, text: str, query: str, turns: list[dict[str, str]], filters: Filters,
+        top_k: int | None, use_llm: bool,
+    ) -> Iterator[str | Answer]:  # fmt: skip
         vector = self.embedder.encode_query(query)
         k = max(top_k or self.settings.top_k, 1)
         hits = self.retriever.search(query, k, filters, query_vector=vector)
-        extractive = self.answerer.answer(text, query, vector, hits)
+        extractive = self.answerer.answer(text, query, vector, hits, turns)
         # Too little evidence to answer from: abstain without asking the model to try.
         if not use_llm or extractive.abstained:
             yield from stream_pieces(extractive.text)
@@ -261,6 +262,10 @@ class Assistant(Pipeline):
             An array of shape ``(len(texts), dim)``.
         """
         return self.embedder.encode(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The unit-length query vector of ``text``, as `ask` and `retrieve` embed questions."""
+        return self.embedder.encode_query(text)
 
     def llama_vector_store(self) -> BasePydanticVectorStore:
         """The indexed chunks as a llama-index vector store (e.g. for ``VectorStoreIndex``)."""

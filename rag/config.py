@@ -119,8 +119,15 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(
         None, description="Bearer token for `rag serve`; required beyond localhost."
     )
-    abstain_threshold: float = Field(
-        0.43, ge=0.0, le=1.0, description="Evidence score below which the assistant abstains."
+    abstain_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Answerability probability below which the assistant abstains "
+        "(default: the reader model's threshold, chosen on the dev split).",
+    )
+    reader_model: Path | None = Field(
+        None, description="Folder of a reader model written by `make reader` (default: shipped)."
     )
     llm: str = Field("none", description=f"Answer backend: {VALID_FORMS}.")
     llm_api_key: SecretStr | None = Field(None, description="Bearer key of an openai: server.")

@@ -24,6 +24,7 @@ from rag.index.lexical import LexicalIndex
 from rag.index.library import Library
 from rag.index.vectorstore import VectorStore
 from rag.llm.generate import LLMAnswerer
+from rag.reader.model import Reader
 from rag.records import IngestReport
 from rag.search.retriever import Retriever
 
@@ -110,8 +111,8 @@ class Pipeline:
     def answerer(self) -> ExtractiveAnswerer:
         s = self.settings
         return ExtractiveAnswerer(
-            self.embedder, self._text, self.lexical.idf, s.abstain_threshold,
-            s.answer_sentences,
+            self.embedder, self._text, self.lexical.idf, Reader(s.reader_model),
+            s.abstain_threshold, s.answer_sentences,
         )  # fmt: skip
 
     @cached_property

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 # Only web links reach clients: a loader may read any string as a URL (``javascript:``,
 # ``data:``, ``file:``), and REST/OpenAI clients may render it as a link.
@@ -104,6 +104,18 @@ class AnswerSentence:
         return {"text": self.text, "markers": list(self.markers), "supported": self.supported}
 
 
+# Why an answer abstained or is partial; the text says it in words, this says it to programs.
+Reason = Literal["no_evidence", "detail_missing", "nothing_new", "partial", "llm_declined"]
+REASONS: tuple[str, ...] = get_args(Reason)
+REASON_TEXT: dict[str, str] = {
+    "no_evidence": "none of the retrieved passages is about this",
+    "detail_missing": "the articles mention the subject but not what was asked",
+    "nothing_new": "the articles add nothing to the previous answer",
+    "partial": "the articles answer only part of the question",
+    "llm_declined": "the language model found no answer in the passages",
+}
+
+
 @dataclass(frozen=True)
 class Answer:
     """An answer whose every sentence ends with [n] markers resolving to `citations`."""
@@ -118,6 +130,8 @@ class Answer:
     mode: str = "extractive"  # which answerer wrote ``text``: "extractive" or "llm"
     notice: str | None = None  # why an LLM answer was replaced or trimmed, for users to see
     draft: str | None = None  # the LLM's raw text before verification (None: no LLM ran)
+    reason: Reason | None = None  # why it abstained or is partial (None: a full answer)
+    missing: list[str] = field(default_factory=list)  # parts/details the articles don't give
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -128,6 +142,8 @@ class Answer:
             "mode": self.mode,
             "notice": self.notice,
             "draft": self.draft,
+            "reason": self.reason,
+            "missing": list(self.missing),
             "citations": [c.to_dict() for c in self.citations],
             "sentences": [s.to_dict() for s in self.sentences],
             "hits": [h.to_dict() for h in self.hits],

@@ -1,71 +1,108 @@
-"""Extractive answers: pick the retrieved sentences that answer the question, cite each one."""
+"""Extractive answers: the learned reader picks the sentences that answer, each one cited.
+
+The reader (`rag.reader`) scores every sentence of the top passages and decides whether they
+answer at all; this module turns its reading into an answer that fits the question:
+- a multi-part question is read part by part, and a part the articles don't give is named;
+- an abstention says what the articles do mention ("The articles mention X [1] but not Y.");
+- a follow-up prefers sentences the conversation has not already quoted, and never repeats
+  the previous answer word for word for a different question.
+"""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from rag.answer.citations import Quote, cite
-from rag.answer.relevance import IdfFn, has_expected_answer, rare_term_coverage
+from rag.answer.parts import detail, part_query, split_parts, subject
 from rag.index.embeddings import TextEmbedder, VectorCache
-from rag.records import Answer, Hit
+from rag.reader.features import MIN_WORDS, Candidate, IdfFn, candidates
+from rag.reader.model import Reader, Reading
+from rag.records import Answer, AnswerSentence, Citation, Hit, Reason
+from rag.text.markers import strip_markers
 from rag.text.sentences import split_sentences
 from rag.text.similarity import distinct
 from rag.text.terms import terms, words
 
 ABSTAIN_TEXT = "The articles don't say. None of the retrieved passages answers this question."
-_MIN_WORDS = 4  # bylines and section labels are not answers
+NOTHING_NEW_TEXT = "The articles add nothing about this beyond the previous answer."
 _SIMILAR_SENTENCE = 0.7  # word-set Jaccard above which two sentences say the same thing
-_EVIDENCE_HITS = 8  # sentences are drawn from this many top hits
-_CONTINUATION_SHARED = 2  # content terms a next sentence shares with a chosen one
-_MISSING_ANSWER_TYPE = 0.6  # score factor for "how many" answered without any number
-_PARAPHRASE_COSINE = 0.6  # evidence this close in meaning needs no shared rare terms
-_MIN_RARE_COVERAGE = 0.4  # else this share of the question's IDF mass must appear
+_CONTINUATION_SHARED = 2  # content terms a next sentence shares with the best one
+# A sentence the conversation already quoted keeps this share of its probability: a new
+# sentence wins unless the repeated one is clearly the better answer.
+_REPEAT_FACTOR = 0.5
 
 
-def _candidates(hits: list[Hit]) -> list[tuple[Quote, int]]:
-    """Every distinct sentence of the top hits, with the rank of the hit it came from."""
-    seen: set[tuple[str, int, int]] = set()
-    out = []
-    for rank, hit in enumerate(hits[:_EVIDENCE_HITS]):
-        for a, b in split_sentences(hit.text):
-            start, end = hit.start + a, hit.start + b
-            text = hit.text[a:b]
-            key = (hit.doc_id, start, end)
-            if key in seen or len(words(text)) < _MIN_WORDS or text.strip() == hit.title.strip():
-                continue
-            seen.add(key)
-            quote = Quote(hit.doc_id, hit.title, hit.source, text, start, end, 0.0, hit.date,
-                          hit.url)  # fmt: skip
-            out.append((quote, rank))
+def _said(history: Sequence[dict[str, str]] | None) -> set[str]:
+    """Sentences of earlier assistant turns, markers removed, for the novelty preference."""
+    out: set[str] = set()
+    for turn in history or []:
+        if turn.get("role") == "assistant":
+            text = strip_markers(turn.get("content", ""))
+            out.update(" ".join(text[a:b].split()) for a, b in split_sentences(text))
     return out
 
 
+def _last_turn(history: Sequence[dict[str, str]] | None, role: str) -> str | None:
+    turns = [t.get("content", "") for t in history or [] if t.get("role") == role]
+    return turns[-1] if turns else None
+
+
+def _repeats(chosen: list[Quote], history: Sequence[dict[str, str]] | None, question: str) -> bool:
+    """True when ``chosen`` would say the previous answer again, word for word, for a new
+    question (quoting one sentence of a longer previous answer is a fair, narrower answer)."""
+    previous = _last_turn(history, "assistant")
+    if previous is None or (_last_turn(history, "user") or "").strip() == question.strip():
+        return False
+    return _said([{"role": "assistant", "content": previous}]) == {_norm(q.text) for q in chosen}
+
+
 class ExtractiveAnswerer:
-    """Scores candidate sentences by meaning and wording, abstains when evidence is weak."""
+    """Answers from quoted sentences chosen by the learned reader, or abstains with a reason."""
 
     def __init__(
         self,
         embedder: TextEmbedder,
         article_text: Callable[[str], str | None],
         idf: IdfFn | None = None,
-        threshold: float = 0.4,
+        reader: Reader | None = None,
+        threshold: float | None = None,
         max_sentences: int = 4,
     ) -> None:
-        self.threshold = threshold
+        self.reader = reader or Reader()
+        self.threshold = threshold  # None: the model's own cuts
         self.max_sentences = max_sentences
+        self._embedder = embedder
         self._article_text = article_text
         self._idf: IdfFn = idf or (lambda _term: 1.0)
         self._vectors = VectorCache(embedder)
+        self._lengths: dict[str, int] = {}
+
+    def _doc_length(self, doc_id: str) -> int:
+        if doc_id not in self._lengths:
+            self._lengths[doc_id] = len(self._article_text(doc_id) or "")
+        return self._lengths[doc_id]
+
+    def _read(
+        self, question: str, query: str, vector: np.ndarray, cands: list[Candidate],
+        hits: list[Hit], said: set[str],
+    ) -> Reading:  # fmt: skip
+        cos = self._vectors.get([c.quote.text for c in cands]) @ vector
+        reading = self.reader.read(question, query, cands, cos, hits, self._idf, self._doc_length)
+        if said:
+            repeated = np.array([" ".join(c.quote.text.split()) in said for c in cands])
+            reading.probs[repeated] *= _REPEAT_FACTOR
+        return reading
 
     def _continuation(self, quote: Quote) -> Quote | None:
         """The next sentence of the same paragraph when it carries the thought on.
 
         News sentences often finish a point across two sentences ("one contentious issue is
         X." then "While A says ..., B says ..."); the second rarely repeats the question's
-        words, so it is found by its ties to the first: two or more shared content terms.
+        words, so the sentence model misses it; it is found by its ties to the first: two or
+        more shared content terms (kept from the first reader; on dev it adds fact recall, see
+        docs/reader.md).
         """
         text = self._article_text(quote.doc_id)
         if not text:
@@ -76,87 +113,137 @@ class ExtractiveAnswerer:
             return None
         start, end = spans[0]
         following = text[start:end]
-        if len(words(following)) < _MIN_WORDS:
+        if len(words(following)) < MIN_WORDS:
             return None
         if len(set(terms(quote.text)) & set(terms(following))) < _CONTINUATION_SHARED:
             return None
         return Quote(quote.doc_id, quote.title, quote.source, following, start, end,
                      quote.score, quote.date, quote.url)  # fmt: skip
 
-    def score(self, query: str, query_vector: np.ndarray, quotes: list[Quote]) -> list[float]:
-        """Support of each sentence for the query, in [0, 1].
+    def _with_continuation(self, chosen: list[Quote]) -> list[Quote]:
+        nxt = self._continuation(chosen[0]) if chosen else None
+        if (
+            nxt
+            and len(chosen) < self.max_sentences
+            and all((c.doc_id, c.start) != (nxt.doc_id, nxt.start) for c in chosen)
+        ):
+            return [*chosen, nxt]
+        return chosen
 
-        Meaning (cosine) and wording (IDF-weighted share of the query's terms in the sentence),
-        discounted when the question asks for a number, time or amount the sentence lacks.
-        """
-        if not quotes:
-            return []
-        cos = self._vectors.get([q.text for q in quotes]) @ query_vector
-        return [
-            float(
-                (0.7 * max(c, 0.0) + 0.3 * rare_term_coverage(query, [q.text], self._idf))
-                * (1.0 if has_expected_answer(query, q.text) else _MISSING_ANSWER_TYPE)
-            )
-            for c, q in zip(cos, quotes, strict=True)
-        ]
-
-    def _off_topic(
-        self, query: str, query_vector: np.ndarray, best: Quote, hits: list[Hit]
-    ) -> bool:
-        """True when the evidence misses the question's rare terms and is not a close paraphrase.
-
-        A question about "Neptune's moons" retrieves the nearest article about space; its
-        sentences score well on meaning, but "Neptune" is nowhere in them.
-        """
-        if float(self._vectors.get([best.text])[0] @ query_vector) >= _PARAPHRASE_COSINE:
-            return False
-        context = [h.text for h in hits if h.doc_id == best.doc_id] + [best.title]
-        return rare_term_coverage(query, context, self._idf) < _MIN_RARE_COVERAGE
+    def _select(self, cands: list[Candidate], probs: np.ndarray, limit: int) -> list[Quote]:
+        """The best sentence, then others the sentence model rates nearly as well."""
+        t = self.reader.thresholds
+        order = np.argsort(-probs, kind="stable")
+        floor = max(t.sentence, t.relative * float(probs[order[0]]))
+        above = [int(order[0])] + [int(i) for i in order[1:] if probs[i] >= floor]
+        quotes = [_scored(cands[i].quote, float(probs[i])) for i in above]
+        return distinct(quotes, lambda q: q.text, _SIMILAR_SENTENCE, limit)
 
     def answer(
-        self, question: str, query: str, query_vector: np.ndarray, hits: list[Hit]
+        self,
+        question: str,
+        query: str,
+        query_vector: np.ndarray,
+        hits: list[Hit],
+        history: Sequence[dict[str, str]] | None = None,
     ) -> Answer:
-        """Build a cited answer from ``hits``, or abstain.
+        """Build a cited answer from ``hits``, or abstain with a reason.
 
         Args:
             question: what the user asked (kept in the answer).
             query: the standalone retrieval query used for scoring.
             query_vector: its embedding.
             hits: retrieved chunks, best first.
+            history: earlier turns, for the follow-up novelty preference.
 
         Returns:
-            The answer; ``abstained`` is True and there are no citations when evidence is weak.
+            The answer; when ``abstained`` is True, ``reason`` says why.
         """
-        pairs = _candidates(hits)
-        scores = self.score(query, query_vector, [q for q, _ in pairs])
-        # A small preference for sentences from better-ranked hits breaks near-ties sensibly.
-        ranked = sorted(
-            (
-                (s - 0.01 * rank, Quote(**{**q.__dict__, "score": s}))
-                for (q, rank), s in zip(pairs, scores, strict=True)
-            ),
-            key=lambda x: -x[0],
-        )
-        if (
-            not ranked
-            or ranked[0][1].score < self.threshold
-            or self._off_topic(query, query_vector, ranked[0][1], hits)
-        ):
-            return Answer(question, ABSTAIN_TEXT, [], True, query, [], hits)
-        best = ranked[0][1].score
-        floor = max(self.threshold, 0.75 * best)
-        above = itertools.takewhile(lambda q: q.score >= floor, (q for _, q in ranked))
-        chosen = distinct(above, lambda q: q.text, _SIMILAR_SENTENCE, self.max_sentences)
-        for quote in list(chosen[:1]):
-            nxt = self._continuation(quote)
-            if (
-                nxt
-                and len(chosen) < self.max_sentences
-                and all((c.doc_id, c.start) != (nxt.doc_id, nxt.start) for c in chosen)
-            ):
-                chosen.append(nxt)
+        cands = candidates(hits)
+        if not cands:
+            return Answer(question, ABSTAIN_TEXT, [], True, query, [], hits, reason="no_evidence")
+        said = _said(history)
+        reading = self._read(question, query, query_vector, cands, hits, said)
+        why = reading.abstains(self.reader.thresholds, self.threshold)
+        if why:
+            return self._abstain(question, query, hits, cands, reading.probs)
+        parts = split_parts(question)
+        missing: list[str] = []
+        if len(parts) == 1:
+            chosen = self._with_continuation(self._select(cands, reading.probs, self.max_sentences))
+        else:
+            chosen, missing = self._by_part(parts, question, cands, hits, said)
+        if _repeats(chosen, history, question):
+            fresh = reading.probs.copy()
+            fresh[[_norm(c.quote.text) in said for c in cands]] = 0.0
+            # A new sentence must be at least as likely as the repeat factor lets it win.
+            if fresh.max() < _REPEAT_FACTOR * reading.probs.max():
+                return Answer(question, NOTHING_NEW_TEXT, [], True, query, [], hits,
+                              reason="nothing_new")  # fmt: skip
+            chosen = self._select(cands, fresh, self.max_sentences)
         # Read like an article: documents by their best sentence, sentences in article order.
         doc_rank = {q.doc_id: i for i, q in reversed(list(enumerate(chosen)))}
         chosen.sort(key=lambda q: (doc_rank[q.doc_id], q.start))
         text, citations, sentences = cite(chosen)
-        return Answer(question, text, citations, False, query, sentences, hits)
+        reason: Reason | None = None
+        if missing:
+            text += " The articles don't say " + "; nor ".join(missing) + "."
+            reason = "partial"
+        return Answer(question, text, citations, False, query, sentences, hits, reason=reason,
+                      missing=missing)  # fmt: skip
+
+    def _by_part(
+        self, parts: list[str], question: str, cands: list[Candidate], hits: list[Hit],
+        said: set[str],
+    ) -> tuple[list[Quote], list[str]]:  # fmt: skip
+        """Each part's best sentences; the parts the articles don't answer, as asked."""
+        share = max(1, self.max_sentences // len(parts))
+        chosen: list[Quote] = []
+        missing = []
+        for part in parts:
+            query = part_query(part, question)
+            reading = self._read(part, query, self._embedder.encode_query(query), cands, hits,
+                                 said)  # fmt: skip
+            if reading.abstains(self.reader.thresholds, self.threshold):
+                missing.append(part[0].lower() + part[1:])
+                continue
+            for q in self._select(cands, reading.probs, share):
+                if all((q.doc_id, q.start) != (c.doc_id, c.start) for c in chosen):
+                    chosen.append(q)
+        if not chosen:  # the whole question passed, no part alone did: answer it whole
+            reading = self._read(question, question, self._embedder.encode_query(question),
+                                 cands, hits, said)  # fmt: skip
+            return self._select(cands, reading.probs, self.max_sentences), []
+        return chosen[: self.max_sentences], missing
+
+    def _abstain(
+        self, question: str, query: str, hits: list[Hit], cands: list[Candidate],
+        probs: np.ndarray,
+    ) -> Answer:  # fmt: skip
+        """Abstain, naming what the articles do mention when they mention the subject."""
+        order = np.argsort(-probs, kind="stable")
+        # Whichever model abstained, the wording follows the evidence: when the passages name
+        # the question's subject, say so; the topic model alone cannot tell the two apart well
+        # (it leans on cosine, low for "How old is Blinken?" over an article about Blinken).
+        for i in order[:5]:
+            quote = cands[int(i)].quote
+            about = subject(query, quote.text)
+            if not about:
+                continue
+            asked = detail(question, " ".join(h.text for h in hits))
+            citation = Citation(1, quote.doc_id, quote.title, quote.source, quote.text,
+                                quote.start, quote.end, round(float(probs[i]), 4), quote.date,
+                                quote.url)  # fmt: skip
+            text = f"The articles mention {about} [1] but not {asked}."
+            return Answer(question, text, [citation], True, query,
+                          [AnswerSentence(text, (1,))], hits, reason="detail_missing",
+                          missing=[asked])  # fmt: skip
+        return Answer(question, ABSTAIN_TEXT, [], True, query, [], hits, reason="no_evidence")
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _scored(quote: Quote, score: float) -> Quote:
+    return Quote(**{**quote.__dict__, "score": score})

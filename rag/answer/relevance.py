@@ -53,12 +53,6 @@ def answer_pattern(question: str) -> re.Pattern[str] | None:
     return found
 
 
-def has_expected_answer(question: str, sentence: str) -> bool:
-    """False when the question asks for a number/time/amount and the sentence has none."""
-    pattern = answer_pattern(question)
-    return pattern is None or pattern.search(sentence) is not None
-
-
 def rare_term_coverage(query: str, evidence: Iterable[str], idf: IdfFn) -> float:
     """IDF-weighted share of the query's content terms found in the evidence texts, in [0, 1]."""
     wanted = set(terms(query))

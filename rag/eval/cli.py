@@ -15,7 +15,7 @@ from rag.eval.run import EvalOptions, EvalRun, evaluate
 from rag.server.console import DataDir, TopK, cli_errors, err, out, progress_bar
 
 # The metrics worth a glance in a terminal; the rest are in the reports.
-TABLE_METRICS = (*CHART_METRICS, "latency_p50")
+TABLE_METRICS = (*CHART_METRICS, "false_abstention", "latency_p50")
 SuiteFile = Annotated[Path, typer.Argument(help="Suite file (.jsonl or .yaml).")]
 Corpus = Annotated[
     list[Path] | None,

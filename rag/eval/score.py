@@ -26,9 +26,11 @@ QUESTION_METRICS = (
     "faithfulness",
     "cites_expected_source",
     "abstention_correct",
+    "exact_quotes",
 )
 # Metrics computed over the whole suite rather than averaged over questions.
-SUITE_METRICS = ("abstention_precision", "abstention_recall", "latency_p50", "latency_p95")
+ABSTENTION_METRICS = ("abstention_precision", "abstention_recall", "false_abstention")
+SUITE_METRICS = (*ABSTENTION_METRICS, "latency_p50", "latency_p95")
 ALL_METRICS = QUESTION_METRICS + SUITE_METRICS
 DIGITS = 6  # rounding keeps float noise out of reports, so same inputs give identical files
 
@@ -78,6 +80,7 @@ def score_case(case: Case, answer: Answer, latency: float, k: int, judge: Judge)
     s |= facts | _reference(case, plain, judge) | _citations(answer, judge)
     s["cites_expected_source"] = _expected_source(case, answer)
     s["abstention_correct"] = _abstention(case, answer)
+    s["exact_quotes"] = _exact_quotes(answer, judge)
     return _row(case, answer, latency, s, missing)
 
 
@@ -145,6 +148,14 @@ def _expected_source(case: Case, answer: Answer) -> m.Score:
         return m.ok(0.0, "abstained on an answerable question")
     hit = any(m.matched_sources(case.sources, c.doc_id, c.source) for c in answer.citations)
     return m.ok(1.0 if hit else 0.0, None if hit else "no expected source cited")
+
+
+def _exact_quotes(answer: Answer, judge: Judge) -> m.Score:
+    """Share of citations (abstentions' included) whose quote is the article's text there."""
+    if not answer.citations:
+        return m.unscorable("no citations")
+    exact = sum(judge.verified(c.doc_id, c.start, c.end, c.quote) for c in answer.citations)
+    return m.ok(exact / len(answer.citations))
 
 
 def _abstention(case: Case, answer: Answer) -> m.Score:

@@ -8,7 +8,7 @@ from functools import partial
 from typing import Any
 
 from rag.eval import metrics as m
-from rag.eval.score import DIGITS, QUESTION_METRICS
+from rag.eval.score import ABSTENTION_METRICS, DIGITS, QUESTION_METRICS
 
 Row = dict[str, Any]
 
@@ -68,11 +68,11 @@ def _abstention_metrics(rows: list[Row]) -> dict[str, dict[str, Any]]:
     """Abstention precision and recall over the whole suite."""
     out: dict[str, dict[str, Any]] = {}
     pairs = [(bool(r["abstained"]), bool(r["unanswerable"])) for r in rows]
-    for i, name in enumerate(("abstention_precision", "abstention_recall")):
+    for i, name in enumerate(ABSTENTION_METRICS):
         score = m.abstention_scores(pairs)[i]
         # Resample whole questions; resamples without abstentions/unanswerables are skipped.
         _, lo, hi = _aggregate(pairs, stat=partial(_abstention_stat, i))
-        denominator = sum(1 for a, u in pairs if (a if i == 0 else u))
+        denominator = sum(1 for a, u in pairs if (a, u, not u)[i])
         out[name] = {
             "value": None if score.value is None else round(score.value, DIGITS),
             "ci_low": lo if score.value is not None else None,

@@ -276,6 +276,6 @@ def unverified(answer: Answer, verifier: Verifier) -> Answer:
     if not content:
         text = answer.draft.strip() or ABSTAIN_TEXT
         return Answer(answer.question, text, [], True, answer.query, [], answer.hits, mode="llm",
-                      draft=answer.draft)  # fmt: skip
+                      draft=answer.draft, reason="llm_declined")  # fmt: skip
     checked = [verifier.check(c, answer.hits, prune=False, repair=False) for c in content]
     return assemble(answer.question, answer.query, answer.hits, checked, answer.draft)

@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from rag.assistant import Assistant
 from rag.errors import ConfigError
-from rag.records import Answer, Hit
+from rag.records import REASON_TEXT, Answer, Hit
 from rag.server.console import (
     AsJson,
     DataDir,
@@ -98,6 +98,10 @@ def _print_answer(answer: Answer) -> None:
         out.print(answer.text, highlight=False, markup=False)
     if answer.notice:
         out.print(f"[yellow]note:[/yellow] {escape(answer.notice)}", highlight=False)
+    if answer.reason:
+        label = "abstained" if answer.abstained else "partial"
+        out.print(f"[yellow]{label}:[/yellow] {escape(REASON_TEXT[answer.reason])} "
+                  f"({answer.reason})", highlight=False)  # fmt: skip
     for c in answer.citations:
         where = c.title or c.doc_id
         meta = ", ".join(x for x in (c.date, c.source) if x)

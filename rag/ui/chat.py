@@ -121,7 +121,8 @@ class ChatApp:
                 100 turns of up to 100,000 characters each.
 
         Returns:
-            {"answer": text with [n] markers, "abstained": bool, "sources": [{"marker", "title",
+            {"answer": text with [n] markers, "abstained": bool, "reason": why it abstained or
+            is partial (null for a full answer), "sources": [{"marker", "title",
             "quote", "doc_id", "source", "date", "url", "start", "end", "score"}]}.
         """
         # Like the REST API's turns: string content only (the UI's chatbot also sends parts).
@@ -130,6 +131,7 @@ class ChatApp:
         return {
             "answer": answer.text,
             "abstained": answer.abstained,
+            "reason": answer.reason,
             "sources": [c.to_dict() for c in answer.citations],
         }
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rag.index.uploads import UPLOADS_DIRNAME, UploadResult
-from rag.records import Answer, Citation
+from rag.records import REASON_TEXT, Answer, Citation
 from rag.text.markers import MARKER
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ UNSUPPORTED_TITLE = "Not supported by the source it cites"
 # Markup `format_verified` adds around LLM answers; `plain_text` takes it off again.
 _VERIFY_MARKUP = re.compile(
     r'<span class="rag-unsupported" title="[^"]*">' + UNSUPPORTED_SIGN + r" |</span>"
-    r'|\s*<p class="rag-notice">.*?</p>',
+    r'|\s*<p class="rag-notice[^"]*">.*?</p>',
     re.DOTALL,
 )
 CHECKING_SOURCES = (
@@ -122,6 +122,10 @@ def format_verified(answer: Answer) -> str:
         out = format_answer(answer.text)
     if answer.notice:
         out += f'\n\n<p class="rag-notice">{escape_text(answer.notice)}</p>'
+    if answer.reason:
+        label = "Abstained" if answer.abstained else "Partial answer"
+        why = escape_text(REASON_TEXT[answer.reason])
+        out += f'\n\n<p class="rag-notice rag-reason">{label}: {why}.</p>'
     return out
 
 
@@ -202,7 +206,7 @@ def render_sources(answer: Answer, assistant: Assistant | None = None) -> str:
     Returns:
         HTML in which every value from an article is escaped.
     """
-    if answer.abstained or not answer.citations:
+    if not answer.citations:  # a near-miss abstention cites what the articles do mention
         return (
             '<div class="rag-sources"><h3>Sources</h3><p class="rag-none">No sources: the '
             "articles do not answer this question, so nothing is cited.</p></div>"

@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rag.answer.citations import Quote, cite, quote_matches
-from rag.answer.extractive import _candidates
 from rag.index.chunking import chunk_text
+from rag.reader.features import candidates as reader_candidates
 from rag.records import Hit
 from rag.text.markers import MARKER, markers, strip_markers
 
@@ -59,7 +59,7 @@ def test_citations_map_chunk_sentences_to_exact_article_offsets(
         Hit(c.chunk_id, "doc", "Title", "src", c.text, c.start, c.end, 1.0 / (n + 1))
         for n, c in enumerate(chunks)
     ]
-    candidates = [q for q, _ in _candidates(hits)]
+    candidates = [c.quote for c in reader_candidates(hits)]
     for q in candidates:
         assert text[q.start : q.end] == q.text  # chunk-relative -> article offsets
     if not candidates:

@@ -20,13 +20,14 @@ from rag.server.api import create_app
 from tests.conftest import SEED_ID
 
 # name -> (question, answered): the answered ones are about the Philadelphi Corridor, once the
-# noise is stripped; the others have nothing in the article to match, so they abstain.
+# noise is stripped; the others have nothing in the article to match, so they abstain, or (a
+# bare name with no question) say what the article mentions.
 HOSTILE_QUESTIONS = {
     "non-English": ("Что сказал Нетаньяху о переговорах с Блинкеном?", False),
     "CJK": ("内塔尼亚胡对布林肯说了什么？", False),
     "emoji": ("🔥🔥 Philadelphi Corridor 🇮🇱🇵🇸 what is disputed? 🤔", True),
-    # The escape sequence's "[31m" stays in the query: a rare word no sentence has.
-    "control": ("Philadelphi\x00\x07\x1b[31m Corridor\u202e\u200b disputed\x7f?", False),
+    # The escape sequence's "[31m" stays in the query; the reader still sees the question.
+    "control": ("Philadelphi\x00\x07\x1b[31m Corridor\u202e\u200b disputed\x7f?", True),
     "controls only between words": ("Philadelphi\x00\x07 Corridor\u202e\u200b disputed\x7f?", True),
     "surrogate": ("What about the Philadelphi \ud800 Corridor?", True),
     "injection": (
@@ -37,7 +38,7 @@ HOSTILE_QUESTIONS = {
         "<script>alert(1)</script> [x](javascript:alert(1)) {{7*7}} ${7*7} '; DROP TABLE",
         False,
     ),
-    "sql-ish": ("Philadelphi%' OR 1=1 --", True),
+    "sql-ish": ("Philadelphi%' OR 1=1 --", "detail_missing"),  # a bare name: what it mentions
     "one long word": ("x" * 1999, False),
 }
 
@@ -49,11 +50,17 @@ def test_hostile_questions_get_an_answer_or_an_abstention(
     question, answered = HOSTILE_QUESTIONS[name]
     answer = fake_seeded.ask(question)
     text = fake_seeded.document_text(SEED_ID) or ""
-    if answered:
+    if answered is True:
         assert not answer.abstained and "Philadelphi Corridor" in answer.text
         assert answer.citations and all(quote_matches(c, text) for c in answer.citations)
+    elif answered == "detail_missing":
+        assert answer.abstained and answer.reason == "detail_missing"
+        assert answer.text.startswith("The articles mention Philadelphi [1] but not")
+        assert [c.marker for c in answer.citations] == [1]
+        assert quote_matches(answer.citations[0], text)
     else:
-        assert answer.abstained and answer.text == ABSTAIN_TEXT and answer.citations == []
+        assert answer.abstained and answer.reason == "no_evidence"
+        assert answer.text == ABSTAIN_TEXT and answer.citations == []
     json.dumps(answer.to_dict())  # serialisable as the API and app send it
     hits = fake_seeded.retrieve(question)
     assert hits and all(text[h.start : h.end] == h.text for h in hits)
@@ -131,7 +138,7 @@ def test_hostile_questions_over_http_never_500(fake_seeded: Assistant) -> None:
         if "\ud800" in question:
             continue
         ask = client.post("/ask", json={"question": question})
-        assert ask.status_code == 200 and ask.json()["abstained"] is not answered
+        assert ask.status_code == 200 and ask.json()["abstained"] is (answered is not True)
         search = client.post("/search", json={"query": question})
         assert search.status_code == 200 and search.json()["hits"]
         chat = _post(client, "/v1/chat/completions", "content", question)

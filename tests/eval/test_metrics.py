@@ -127,10 +127,14 @@ def test_faithfulness() -> None:
 
 def test_abstention_scores() -> None:
     # (abstained, unanswerable): TP, FP, FN, TN
-    p, r = m.abstention_scores([(True, True), (True, False), (False, True), (False, False)])
+    p, r, f = m.abstention_scores(
+        [(True, True), (True, False), (False, True), (False, False), (False, False)]
+    )
     assert p.value == 0.5 and r.value == 0.5
-    p, r = m.abstention_scores([(False, False)])
-    assert p.status == "unscorable" and r.status == "unscorable"
+    assert f.value == 1 / 3  # one of three answerable questions abstained on
+    p, r, f = m.abstention_scores([(False, False)])
+    assert p.status == "unscorable" and r.status == "unscorable" and f.value == 0.0
+    assert m.abstention_scores([(True, True)])[2].status == "unscorable"
 
 
 def test_percentile() -> None:

@@ -46,7 +46,21 @@ def test_search_and_ask(client):
     assert seed_text()[hits[0]["start"] : hits[0]["end"]] == hits[0]["text"]
     answer = client.post("/ask", json={"question": PHILADELPHI}).json()
     assert not answer["abstained"] and "[1]" in answer["text"]
+    assert answer["reason"] is None and answer["missing"] == []
     _exact(answer["citations"])
+
+
+@pytest.mark.real_model
+def test_ask_says_why_it_abstained(seeded):
+    client = TestClient(create_app(seeded), raise_server_exceptions=False)
+    answer = client.post("/ask", json={"question": "How old is Antony Blinken?"}).json()
+    assert answer["abstained"] and answer["reason"] == "detail_missing"
+    assert answer["missing"] and answer["text"].startswith("The articles mention Blinken [1]")
+    _exact(answer["citations"])  # what the articles do mention is an exact quote
+    question = "Who won the 1998 World Cup?"
+    body = {"model": "newsrag-extractive", "messages": [{"role": "user", "content": question}]}
+    chat = client.post("/v1/chat/completions", json=body).json()
+    assert chat["abstained"] and chat["reason"] == "no_evidence"
 
 
 def test_ask_follow_up_with_history(client):

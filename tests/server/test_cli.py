@@ -40,6 +40,15 @@ def test_ingest_ask_search_docs(tmp_path):
 
     plain = rag("ask", "How many hostages are still held?", "--data-dir", data)
     assert "111 hostages" in plain.stdout and "[1]" in plain.stdout
+    assert "abstained" not in plain.stdout
+
+    # An abstention says why, in words and as the reason code.
+    off = rag("ask", "How tall is the Eiffel Tower?", "--data-dir", data)
+    assert off.returncode == 0, off.stderr
+    assert "abstained: none of the retrieved passages is about this (no_evidence)" in off.stdout
+    near = json.loads(rag("ask", "How old is Antony Blinken?", "--data-dir", data, "--json").stdout)
+    assert near["abstained"] and near["reason"] == "detail_missing"
+    assert near["text"].startswith("The articles mention Blinken [1] but not")
 
     hits = json.loads(rag("search", "Philadelphi", "--data-dir", data, "--json", "-k", "2").stdout)
     assert len(hits) == 2 and "Philadelphi" in hits[0]["text"]

@@ -18,6 +18,7 @@ from rag.ui.chat import ChatApp, stream_prefixes
 from rag.ui.render import (
     escape_text,
     format_answer,
+    format_verified,
     plain_history,
     plain_text,
     quote_context,
@@ -125,6 +126,20 @@ def test_render_sources_escapes_metadata_and_refuses_script_urls() -> None:
 def test_render_sources_for_an_abstention_says_so_plainly() -> None:
     answer = Answer("q", "The articles do not say.", [], abstained=True, query="q")
     assert "do not answer" in render_sources(answer)
+
+
+def test_an_abstention_shows_its_reason_and_what_the_articles_mention() -> None:
+    text = "The articles mention Blinken [1] but not the age asked about."
+    answer = Answer("q", text, [_citation()], abstained=True, query="q", reason="detail_missing")
+    html = format_verified(answer)
+    assert "Abstained: the articles mention the subject but not what was asked." in html
+    assert plain_text(html) == text  # the reason line is markup, not part of the answer
+    assert 'id="rag-src-1"' in render_sources(answer)  # the quote it names is shown
+    partial = Answer("q", "a [1]", [_citation()], abstained=False, query="q", reason="partial")
+    assert "Partial answer: the articles answer only part of the question." in (
+        format_verified(partial)
+    )
+    assert "rag-reason" not in format_verified(Answer("q", "a [1]", [_citation()], False, "q"))
 
 
 @pytest.mark.parametrize(

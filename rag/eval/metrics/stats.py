@@ -10,12 +10,13 @@ import numpy as np
 from rag.eval.metrics.core import Score, ok, unscorable
 
 
-def abstention_scores(pairs: Sequence[tuple[bool, bool]]) -> tuple[Score, Score]:
-    """Abstention precision and recall over ``(abstained, unanswerable)`` per question.
+def abstention_scores(pairs: Sequence[tuple[bool, bool]]) -> tuple[Score, Score, Score]:
+    """Abstention precision, recall and false-abstention rate over ``(abstained, unanswerable)``.
 
     Returns:
-        ``(precision, recall)``: precision is unscorable without abstentions, recall without
-        unanswerable cases.
+        ``(precision, recall, false_abstention)``: precision is unscorable without abstentions,
+        recall without unanswerable cases, false abstention (share of answerable questions
+        abstained on) without answerable ones.
     """
     abstained = [u for a, u in pairs if a]
     unanswerable = [a for a, u in pairs if u]
@@ -25,7 +26,11 @@ def abstention_scores(pairs: Sequence[tuple[bool, bool]]) -> tuple[Score, Score]
         if unanswerable
         else unscorable("no unanswerable cases")
     )
-    return precision, recall
+    answerable = [a for a, u in pairs if not u]
+    false = (
+        ok(sum(answerable) / len(answerable)) if answerable else unscorable("no answerable cases")
+    )
+    return precision, recall, false
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:

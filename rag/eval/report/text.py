@@ -24,11 +24,13 @@ CHART_METRICS = (
     "mrr",
     "ndcg",
     "fact_recall",
+    "all_facts",
     "citation_precision",
     "citation_recall",
     "faithfulness",
     "abstention_precision",
     "abstention_recall",
+    "exact_quotes",
 )
 
 

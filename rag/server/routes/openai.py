@@ -67,7 +67,7 @@ def chat_completion(answer: Answer, model: str, stream: bool) -> dict[str, Any] 
             "choices": [{"index": 0, "finish_reason": "stop",
                          "message": {"role": "assistant", "content": answer.text}}],
             "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-            "citations": citations, "abstained": answer.abstained,
+            "citations": citations, "abstained": answer.abstained, "reason": answer.reason,
         }  # fmt: skip
 
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
@@ -85,7 +85,9 @@ def chat_completion(answer: Answer, model: str, stream: bool) -> dict[str, Any] 
         yield chunk({"role": "assistant", "content": ""})
         for piece in stream_pieces(answer.text):
             yield chunk({"content": piece})
-        yield chunk({}, "stop", citations=citations, abstained=answer.abstained)
+        yield chunk(
+            {}, "stop", citations=citations, abstained=answer.abstained, reason=answer.reason
+        )
         yield "data: [DONE]\n\n"
 
     return StreamingResponse(events(), media_type="text/event-stream")

@@ -1,0 +1,89 @@
+"""What a question asks: its parts ("how many X, and what Y?") and the detail it wants.
+
+Both feed the answer's wording: a multi-part question is answered part by part, and an
+abstention names what the articles mention and what they don't give.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.text.terms import STOPWORDS, proper_nouns, words
+
+# A new part starts at "and"/"but"/";"/"?" followed by a question word or an auxiliary: "how
+# many died, and what did the army say?" but not "Israel and Hamas" or "talks and a deal".
+_ASKS = (
+    r"what|which|who|whom|whose|when|where|why|how|did|does|do|is|was|were|are|has|have|had|"
+    r"can|could|will|would|should"
+)
+_SPLIT = re.compile(rf"(?:,?\s+(?:and|but|also)\s+|;\s*|\?\s+)(?=(?:{_ASKS})\b)", re.IGNORECASE)
+_MIN_PART_WORDS = 2  # "and why?" alone is too short to retrieve or judge on its own
+# Words that say how a question asks, not what about.
+_ASKING = frozenset("many much old long far big large often happen happened give gave".split())
+_NAME = re.compile(r"\b[A-Z][\w’'-]*\w(?:\s+[A-Z][\w’'-]*\w)*")
+
+# The detail a question asks for when its own words don't name it ("how old" -> age).
+_DETAILS = (
+    (re.compile(r"^\s*how old\b", re.I), "age"),
+    (re.compile(r"^\s*how (many|much)\b", re.I), "number"),
+    (re.compile(r"^\s*how (long|far|tall|big|large)\b", re.I), "size or duration"),
+    (re.compile(r"\bwhat (year|date|day|month|time)\b|^\s*when\b", re.I), "date"),
+    (re.compile(r"^\s*where\b", re.I), "place"),
+    (re.compile(r"^\s*why\b", re.I), "reason"),
+    (re.compile(r"^\s*who\b", re.I), "person"),
+)
+
+
+def split_parts(question: str) -> list[str]:
+    """The sub-questions of ``question``; a single-part question comes back alone."""
+    pieces = [p.strip(" ,;?") for p in _SPLIT.split(question) if p and p.strip(" ,;?")]
+    parts = [p for p in pieces if len(words(p)) >= _MIN_PART_WORDS]
+    return parts if len(parts) > 1 else [question.strip()]
+
+
+def part_query(part: str, question: str) -> str:
+    """``part`` with the question's names it lacks ("what is its high" + "SandRidge")."""
+    own = part.lower()
+    missing = [n for n in proper_nouns(question) if n.lower() not in own]
+    return f"{part} {' '.join(missing)}".strip()
+
+
+def subject(question: str, evidence: str) -> str:
+    """What of the question the evidence mentions: its names, else most of its words.
+
+    Empty when the question names someone or something the evidence never mentions, or when
+    fewer than half of its content words are there: the articles are about something else.
+    """
+    low = set(words(evidence))
+    # Runs of capitalised words ("Antony Blinken"), minus a leading question word; a run
+    # counts by the words of it the evidence has ("Blinken").
+    runs = [[w for w in m.split() if w.lower() not in STOPWORDS] for m in _NAME.findall(question)]
+    runs = [r for r in runs if r]
+    if runs:
+        named = [" ".join(w for w in r if set(words(w)) <= low) for r in runs]
+        return " and ".join(dict.fromkeys(n for n in named if n))
+    content = [w for w in words(question) if w not in STOPWORDS and w not in _ASKING and len(w) > 3]
+    found = [w for w in content if w in low]
+    return ", ".join(dict.fromkeys(found[:3])) if 2 * len(found) >= len(content) > 0 else ""
+
+
+def detail(question: str, evidence: str) -> str:
+    """What the question asks that the evidence lacks: its words not found there, or its kind."""
+    low = evidence.lower()
+    names = {w.lower() for n in proper_nouns(question) for w in words(n)}
+    absent = [
+        w
+        for w in words(question)
+        if w not in STOPWORDS
+        and w not in _ASKING
+        and w not in names
+        and len(w) > 2
+        and not w.isdigit()
+        and w not in low
+    ]
+    if absent:
+        return "the " + " ".join(dict.fromkeys(absent))
+    for pattern, name in _DETAILS:
+        if pattern.search(question):
+            return f"the {name} asked about"
+    return "what was asked"

@@ -1,0 +1,1 @@
+"""The learned reader: answer-sentence and answerability models, their training and data."""

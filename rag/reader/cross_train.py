@@ -1,0 +1,125 @@
+"""The cross-encoder the reader was compared with (issue 14): fine-tuned from the bundled MiniLM.
+
+sentence-transformers' `CrossEncoderTrainer` with binary cross-entropy on (query, candidate
+sentence) pairs from the reader's training examples; negatives are the other candidates of the
+same retrieval, the hard ones the reader meets at ask time. It is trained and scored by
+`make reader` for the comparison in the manifest; it does not ship: on dev it ranked the
+answer sentence first for far fewer questions than the tuned bi-encoder (see the manifest),
+since ~300 answerable training questions are too few to teach a new classification head.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import shutil
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from rag.index.embeddings import bundled_model_path
+from rag.index.hf import hub_env, quiet_transformers
+from rag.reader.dataset import Example
+
+logger = logging.getLogger(__name__)
+MAX_LENGTH = 128  # question + sentence tokens; news sentences average ~30 tokens, few pass 100
+
+
+def pairs(
+    examples: list[Example], negatives: int, seed: int
+) -> tuple[list[str], list[str], list[float]]:
+    """(query, sentence, label) training pairs: every positive and up to ``negatives`` others.
+
+    Half of the negatives are the most similar candidates by cosine (the confusable ones), the
+    rest drawn at random; unanswerable questions contribute negatives only, which teaches the
+    model that a sentence about the subject is not an answer to a question about its detail.
+    """
+    rng = random.Random(seed)
+    queries: list[str] = []
+    sentences: list[str] = []
+    labels: list[float] = []
+    for e in examples:
+        pos = [i for i, y in enumerate(e.labels) if y]
+        neg = [i for i, y in enumerate(e.labels) if not y]
+        hard = sorted(neg, key=lambda i: -e.cosines[i])[: negatives // 2]
+        rest = [i for i in neg if i not in hard]
+        chosen = hard + rng.sample(rest, min(len(rest), negatives - len(hard)))
+        for i in pos + chosen:
+            queries.append(e.query)
+            sentences.append(e.cands[i].quote.text)
+            labels.append(float(e.labels[i]))
+    return queries, sentences, labels
+
+
+def train(
+    examples: list[Example],
+    out_dir: Path,
+    seed: int = 13,
+    epochs: int = 3,
+    negatives: int = 12,
+    batch_size: int = 16,
+    learning_rate: float = 8e-5,
+    pos_weight: float | None = None,
+) -> Path:
+    """Fine-tune a cross-encoder on ``examples``; returns the saved Hugging Face folder."""
+    import torch
+    from datasets import Dataset
+    from sentence_transformers.cross_encoder import (
+        CrossEncoder,
+        CrossEncoderTrainer,
+        CrossEncoderTrainingArguments,
+    )
+    from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    q, s, y = pairs(examples, negatives, seed)
+    logger.info("cross-encoder: %d pairs, %d positive", len(y), int(sum(y)))
+    data = Dataset.from_dict({"query": q, "sentence": s, "label": y})
+    with hub_env(offline=True), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        quiet_transformers()
+        model = CrossEncoder(str(bundled_model_path()), num_labels=1, max_length=MAX_LENGTH)
+        args = CrossEncoderTrainingArguments(
+            output_dir=str(out_dir / "checkpoints"),
+            num_train_epochs=epochs,
+            per_device_train_batch_size=batch_size,
+            learning_rate=learning_rate,
+            warmup_ratio=0.1,
+            seed=seed,
+            data_seed=seed,
+            save_strategy="no",
+            logging_steps=50,
+            report_to="none",
+            use_cpu=True,
+            dataloader_num_workers=0,
+        )
+        # 4: measured to learn (the class ratio, ~11, left the loss at chance for 2 epochs).
+        weight = 4.0 if pos_weight is None else pos_weight
+        loss = BinaryCrossEntropyLoss(model, pos_weight=torch.tensor(weight))
+        CrossEncoderTrainer(model=model, args=args, train_dataset=data, loss=loss).train()
+    target = out_dir / "hf"
+    model.save_pretrained(str(target))
+    shutil.rmtree(out_dir / "checkpoints", ignore_errors=True)
+    return target
+
+
+def logits(hf_dir: Path, examples: list[Example]) -> dict[str, np.ndarray]:
+    """The trained cross-encoder's logit for every candidate, by question id."""
+    import torch
+    from sentence_transformers.cross_encoder import CrossEncoder
+
+    with hub_env(offline=True):
+        quiet_transformers()
+        model = CrossEncoder(str(hf_dir), max_length=MAX_LENGTH, device="cpu")
+    out = {}
+    for e in examples:
+        pairs = [(e.query, c.quote.text) for c in e.cands]
+        out[e.qid] = (
+            np.asarray(model.predict(pairs, batch_size=64, activation_fn=torch.nn.Identity()))
+            if pairs
+            else np.zeros(0)
+        )
+    return out

@@ -1,0 +1,154 @@
+"""Training and evaluation examples for the reader: retrieved candidates labelled by gold spans.
+
+Each labelled question (``evals/reader/*.jsonl``) is asked of a real index the way `ask` asks
+it (follow-ups condensed, hybrid retrieval); every candidate sentence of the top passages is
+labelled 1 when it overlaps a gold answer span, so negatives are the hard ones the reader
+really meets.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from rag.answer.citations import Quote
+from rag.answer.followup import condense
+from rag.reader.features import Candidate, candidates, sentence_features
+from rag.records import Hit
+
+if TYPE_CHECKING:
+    from rag.assistant import Assistant
+
+logger = logging.getLogger(__name__)
+_OVERLAP = 0.5  # a candidate counts as gold when half of it (or of the gold span) is covered
+
+
+@dataclass
+class Example:
+    """One question with its retrieved candidates, their labels and base features."""
+
+    qid: str
+    kind: str
+    question: str
+    query: str
+    answerable: bool
+    cands: list[Candidate]
+    hits: list[Hit]
+    labels: np.ndarray  # 1 per candidate that overlaps a gold span
+    cosines: np.ndarray
+    features: np.ndarray  # `SENTENCE_FEATURES`, the cross-encoder columns still 0
+    history: list[dict[str, str]] = field(default_factory=list)
+
+
+def _overlaps(c: Candidate, gold: Iterable[dict[str, Any]]) -> bool:
+    q = c.quote
+    for g in gold:
+        if g["doc_id"] != q.doc_id:
+            continue
+        shared = min(q.end, g["end"]) - max(q.start, g["start"])
+        if shared > 0 and shared >= _OVERLAP * min(q.end - q.start, g["end"] - g["start"]):
+            return True
+    return False
+
+
+def collect(assistant: Assistant, rows: list[dict[str, Any]], top_k: int = 8) -> list[Example]:
+    """Ask every row's question of ``assistant``'s index and label the candidates.
+
+    Args:
+        assistant: an assistant whose index holds the rows' articles.
+        rows: labelled questions (``question``, ``gold``, ``unanswerable``, ``tags``...).
+        top_k: passages retrieved per question, as `ask` retrieves them.
+
+    Returns:
+        One `Example` per row, in order.
+    """
+    idf = assistant.lexical.idf
+    lengths: dict[str, int] = {}
+
+    def doc_length(doc_id: str) -> int:
+        if doc_id not in lengths:
+            lengths[doc_id] = len(assistant.document_text(doc_id) or "")
+        return lengths[doc_id]
+
+    out = []
+    for row in rows:
+        history = row.get("history") or []
+        query = condense(row["question"], history)
+        hits = assistant.retrieve(query, top_k)
+        cands = candidates(hits)
+        vq = assistant.embed_query(query)
+        cos = assistant.embed([c.quote.text for c in cands]) @ vq if cands else np.zeros(0)
+        feats = sentence_features(row["question"], query, cands, cos, None, idf, doc_length)
+        labels = np.array([_overlaps(c, row.get("gold") or []) for c in cands], np.int8)
+        out.append(
+            Example(
+                row["id"], (row.get("tags") or ["other"])[0], row["question"], query,
+                not row.get("unanswerable", False), cands, hits, labels, cos, feats, history,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _quote_dict(q: Quote) -> dict[str, Any]:
+    return dict(q.__dict__)
+
+
+def save(examples: list[Example], path: Path) -> None:
+    """Write examples as JSON lines (a cache for `make reader`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as f:
+        for e in examples:
+            f.write(
+                json.dumps(
+                    {
+                        "qid": e.qid,
+                        "kind": e.kind,
+                        "question": e.question,
+                        "query": e.query,
+                        "answerable": e.answerable,
+                        "history": e.history,
+                        "cands": [
+                            {
+                                **_quote_dict(c.quote),
+                                "rank": c.rank,
+                                "hit_score": c.hit_score,
+                                "passage": c.passage,
+                            }
+                            for c in e.cands
+                        ],
+                        "hits": [h.to_dict() for h in e.hits],
+                        "labels": e.labels.tolist(),
+                        "cosines": e.cosines.tolist(),
+                        "features": e.features.tolist(),
+                    },
+                    ensure_ascii=False,
+                )  # fmt: skip
+                + "\n"
+            )
+
+
+def load(path: Path) -> list[Example]:
+    """Read examples written by `save`."""
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        d = json.loads(line)
+        cands = []
+        for c in d["cands"]:
+            rank, score, passage = c.pop("rank"), c.pop("hit_score"), c.pop("passage")
+            cands.append(Candidate(Quote(**c), rank, score, passage))
+        hits = [Hit(**h) for h in d["hits"]]
+        n = len(cands)
+        out.append(
+            Example(
+                d["qid"], d["kind"], d["question"], d["query"], d["answerable"], cands, hits,
+                np.array(d["labels"], np.int8), np.array(d["cosines"], float),
+                np.array(d["features"], np.float32).reshape(n, -1), d["history"],
+            )
+        )  # fmt: skip
+    return out

@@ -1,0 +1,183 @@
+"""What the reader knows about a candidate sentence: cheap signals computed per question.
+
+The same numbers feed the trained models at ask time and when `make reader` trains them, so
+the feature list below is part of the shipped model's contract (its manifest records it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.answer.citations import Quote
+from rag.answer.relevance import answer_pattern, rare_term_coverage
+from rag.records import Hit
+from rag.text.sentences import split_sentences
+from rag.text.terms import proper_nouns, terms, words
+
+IdfFn = Callable[[str], float]
+
+EVIDENCE_HITS = 8  # sentences are drawn from this many top hits (the answering sentence is
+# inside the top-8 passages for 27 of 28 questions in issue 14's probe)
+MIN_WORDS = 4  # bylines and section labels are not answers
+
+SENTENCE_FEATURES = (
+    "tuned",  # cosine by the reader's fine-tuned encoder (`rag.reader.encoder`)
+    "tuned_gap",  # its distance to the best candidate's
+    "cosine",
+    "cosine_gap",
+    "coverage",  # IDF-weighted share of the query's terms in the sentence
+    "coverage_gap",
+    "context_coverage",  # ... in the sentence, its passage and the title
+    "names_found",  # share of the question's proper nouns in the sentence
+    "asks_type",  # the question asks for a number, time or amount
+    "type_found",  # ... and the sentence has one
+    "has_number",
+    "hit_rank",
+    "hit_score",
+    "position",  # sentence start / article length
+    "log_words",
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a retrieved passage that might answer the question."""
+
+    quote: Quote
+    rank: int  # rank of the hit it comes from
+    hit_score: float
+    passage: str  # the hit's text, for context features
+
+
+def candidates(hits: Sequence[Hit], limit: int = EVIDENCE_HITS) -> list[Candidate]:
+    """Every distinct sentence of the top ``limit`` hits, with the rank of its hit."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for rank, hit in enumerate(hits[:limit]):
+        for a, b in split_sentences(hit.text):
+            start, end = hit.start + a, hit.start + b
+            text = hit.text[a:b]
+            key = (hit.doc_id, start, end)
+            if key in seen or len(words(text)) < MIN_WORDS or text.strip() == hit.title.strip():
+                continue
+            seen.add(key)
+            quote = Quote(hit.doc_id, hit.title, hit.source, text, start, end, 0.0, hit.date,
+                          hit.url)  # fmt: skip
+            out.append(Candidate(quote, rank, hit.score, hit.text))
+    return out
+
+
+def _share(wanted: list[str], text: str) -> float:
+    if not wanted:
+        return 1.0
+    low = text.lower()
+    return sum(w.lower() in low for w in wanted) / len(wanted)
+
+
+def sentence_features(
+    question: str,
+    query: str,
+    cands: Sequence[Candidate],
+    cosines: np.ndarray,
+    tuned: np.ndarray | None,
+    idf: IdfFn,
+    doc_length: Callable[[str], int],
+) -> np.ndarray:
+    """One row of `SENTENCE_FEATURES` per candidate.
+
+    Args:
+        question: what the user asked (its wording decides the answer type).
+        query: the standalone retrieval query (carries names for follow-ups).
+        cands: candidate sentences.
+        cosines: embedding cosine of each candidate with the query.
+        tuned: cosine of each candidate by the reader encoder, or None (zeros).
+        idf: term weights of the index.
+        doc_length: article length by doc_id (for the position feature).
+
+    Returns:
+        A float32 array of shape ``(len(cands), len(SENTENCE_FEATURES))``.
+    """
+    n = len(cands)
+    if not n:
+        return np.zeros((0, len(SENTENCE_FEATURES)), np.float32)
+    pattern = answer_pattern(question)
+    names = proper_nouns(query)
+    tuned_v = np.zeros(n) if tuned is None else np.asarray(tuned, float)
+    cov = np.array([rare_term_coverage(query, [c.quote.text], idf) for c in cands])
+    rows = []
+    for i, c in enumerate(cands):
+        text = c.quote.text
+        rows.append(
+            [
+                tuned_v[i],
+                tuned_v.max() - tuned_v[i],
+                cosines[i],
+                cosines.max() - cosines[i],
+                cov[i],
+                cov.max() - cov[i],
+                rare_term_coverage(query, [text, c.passage, c.quote.title], idf),
+                _share(names, text),
+                float(pattern is not None),
+                float(pattern is not None and pattern.search(text) is not None),
+                float(any(ch.isdigit() for ch in text)),
+                float(c.rank),
+                c.hit_score,
+                c.quote.start / max(doc_length(c.quote.doc_id), 1),
+                math.log1p(len(words(text))),
+            ]
+        )
+    return np.asarray(rows, np.float32)
+
+
+QUESTION_FEATURES = (
+    "best",  # the sentence model's best probability
+    "second",
+    "top3_mean",
+    "best_cosine",
+    "best_tuned",  # the reader encoder's best cosine
+    "best_context_coverage",
+    "names_in_hits",  # share of the question's proper nouns anywhere in the top passages
+    "terms_in_hits",  # share of its content terms anywhere in the top passages
+    "asks_type",
+    "best_type_found",
+    "top_hit_score",
+)
+
+
+def question_features(
+    query: str,
+    cands: Sequence[Candidate],
+    sentence_x: np.ndarray,
+    probs: np.ndarray,
+    hits: Sequence[Hit],
+) -> np.ndarray:
+    """One row of `QUESTION_FEATURES`: does the evidence answer the question at all?"""
+    top = " ".join(h.text + " " + h.title for h in hits[:EVIDENCE_HITS]).lower()
+    names = proper_nouns(query)
+    wanted = set(terms(query))
+    found = wanted & set(terms(top)) if wanted else set()
+    col = SENTENCE_FEATURES.index
+    if len(cands):
+        order = np.argsort(-probs)
+        best = int(order[0])
+        p = probs[order]
+        row = [
+            p[0],
+            p[1] if len(p) > 1 else 0.0,
+            float(p[:3].mean()),
+            float(sentence_x[:, col("cosine")].max()),
+            float(sentence_x[:, col("tuned")].max()),
+            float(sentence_x[:, col("context_coverage")].max()),
+            _share(names, top),
+            len(found) / len(wanted) if wanted else 1.0,
+            float(sentence_x[best, col("asks_type")]),
+            float(sentence_x[best, col("type_found")]),
+            hits[0].score if hits else 0.0,
+        ]
+    else:
+        row = [0.0] * len(QUESTION_FEATURES)
+    return np.asarray([row], np.float32)

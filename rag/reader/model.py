@@ -1,0 +1,164 @@
+"""The learned reader at ask time: which sentences answer, and does anything answer at all.
+
+Small logistic models (weights in ``reader.json``, trained by `make reader`) sit on top of the
+features of `rag.reader.features`, one of which is the cosine by the reader's fine-tuned
+encoder (`rag.reader.encoder`):
+- the sentence model gives each candidate a probability of being an answer sentence;
+- two answerability models decide from the best candidates whether the articles answer: one
+  tells answerable questions from off-topic ones (nothing in the articles is about it), one
+  from near misses (the subject is there, the asked detail is not). Two models, because the
+  evidence differs: names missing from every passage vs. no sentence that answers.
+Their thresholds were chosen on the dev split and are recorded in the manifest.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.errors import ModelError
+from rag.reader.encoder import ReaderEncoder, load_encoder
+from rag.reader.features import (
+    QUESTION_FEATURES,
+    SENTENCE_FEATURES,
+    Candidate,
+    IdfFn,
+    question_features,
+    sentence_features,
+)
+from rag.records import Hit
+
+logger = logging.getLogger(__name__)
+
+
+def shipped_folder() -> Path:
+    """The folder of the reader model that ships inside the package."""
+    return Path(str(resources.files("rag.reader") / "model"))
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """A standardised logistic regression: ``sigmoid(((x - mean) / scale) @ coef + bias)``."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    bias: float
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Logistic:
+        return cls(tuple(d["features"]), np.array(d["mean"]), np.array(d["scale"]),
+                   np.array(d["coef"]), float(d["bias"]))  # fmt: skip
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+            "coef": self.coef.tolist(),
+            "bias": self.bias,
+        }
+
+    def proba(self, x: np.ndarray, names: Sequence[str]) -> np.ndarray:
+        """Probabilities for rows of ``x`` whose columns are ``names``."""
+        cols = [list(names).index(f) for f in self.features]
+        z = ((x[:, cols] - self.mean) / self.scale) @ self.coef + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision points chosen on the dev split (see the manifest's ``chosen_on``)."""
+
+    topic: float  # on-topic probability below which the reader abstains (no evidence)
+    detail: float  # has-the-detail probability below which it abstains (detail missing)
+    sentence: float  # sentence probability a second or later sentence needs
+    relative: float  # ... and this share of the best sentence's probability
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The reader's view of one question's candidates."""
+
+    probs: np.ndarray  # per candidate: probability it answers
+    topic: float  # probability that the passages are about the question at all
+    detail: float  # probability that they give what it asks, not just its subject
+    features: np.ndarray
+
+    def abstains(self, t: Thresholds, override: float | None = None) -> str | None:
+        """Why the reader abstains (``no_evidence``, ``detail_missing``), or None to answer."""
+        if self.topic < (t.topic if override is None else override):
+            return "no_evidence"
+        if self.detail < (t.detail if override is None else override):
+            return "detail_missing"
+        return None
+
+
+class Reader:
+    """Scores candidate sentences and answerability with the trained models."""
+
+    def __init__(self, folder: Path | None = None, encoder: ReaderEncoder | None = None) -> None:
+        self.folder = folder or shipped_folder()
+        try:
+            spec = json.loads((self.folder / "reader.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot read the reader model in {self.folder}: {exc}") from exc
+        self.sentence_model = Logistic.from_dict(spec["sentence"])
+        self.topic_model = Logistic.from_dict(spec["topic"])
+        self.detail_model = Logistic.from_dict(spec["detail"])
+        self.thresholds = Thresholds(**spec["thresholds"])
+        self.uses_encoder = bool(spec.get("encoder", True))
+        self._encoder = encoder
+        self._load = threading.Lock()
+
+    @property
+    def encoder(self) -> ReaderEncoder:
+        """The fine-tuned encoder, loaded on first use (once, even for concurrent questions)."""
+        if self._encoder is None:
+            with self._load:
+                if self._encoder is None:
+                    self._encoder = load_encoder(self.folder.resolve())
+        return self._encoder
+
+    def read(
+        self,
+        question: str,
+        query: str,
+        cands: Sequence[Candidate],
+        cosines: np.ndarray,
+        hits: Sequence[Hit],
+        idf: IdfFn,
+        doc_length: Callable[[str], int],
+    ) -> Reading:
+        """Probabilities for each candidate and for the question being answerable.
+
+        Args:
+            question: what the user asked.
+            query: the standalone retrieval query.
+            cands: candidate sentences of the top passages.
+            cosines: their embedding cosine with the query.
+            hits: the retrieved passages, best first.
+            idf: term weights of the index.
+            doc_length: article length by doc_id.
+
+        Returns:
+            A `Reading`.
+        """
+        tuned = None
+        if self.uses_encoder and cands:
+            tuned = self.encoder.similarities(query, [c.quote.text for c in cands])
+        x = sentence_features(question, query, cands, cosines, tuned, idf, doc_length)
+        probs = self.sentence_model.proba(x, SENTENCE_FEATURES) if len(cands) else np.zeros(0)
+        q = question_features(query, cands, x, probs, hits)
+        topic = float(self.topic_model.proba(q, QUESTION_FEATURES)[0])
+        detail = float(self.detail_model.proba(q, QUESTION_FEATURES)[0])
+        return Reading(probs, topic, detail, x)

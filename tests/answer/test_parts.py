@@ -1,0 +1,45 @@
+import pytest
+
+from rag.answer.parts import detail, part_query, split_parts, subject
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "By how much did SandRidge fall on Monday, and what is its 52-week high?",
+            ["By how much did SandRidge fall on Monday", "what is its 52-week high"],
+        ),
+        ("How many hostages are held and who negotiates?",
+         ["How many hostages are held", "who negotiates"]),
+        ("Why did it fall? What did analysts say?", ["Why did it fall", "What did analysts say"]),
+        # "and" between names or nouns is not a second question.
+        ("What did Israel and Hamas agree?", ["What did Israel and Hamas agree?"]),
+        ("What are the talks and the deal about?", ["What are the talks and the deal about?"]),
+    ],
+)  # fmt: skip
+def test_split_parts(question, parts):
+    assert split_parts(question) == parts
+
+
+def test_part_query_carries_the_names_a_part_lacks():
+    question = "How far did SandRidge fall, and what is its 52-week high?"
+    assert part_query("what is its 52-week high", question) == "what is its 52-week high SandRidge"
+    assert part_query("How far did SandRidge fall", question) == "How far did SandRidge fall"
+
+
+def test_subject_is_what_the_evidence_mentions():
+    evidence = "Secretary of State Blinken met Netanyahu for three hours."
+    assert subject("How old is Antony Blinken?", evidence) == "Blinken"
+    # A name the evidence never mentions: the articles are about something else.
+    assert subject("What are the moons of Neptune?", evidence) == ""
+    assert subject("How long did the meeting with Netanyahu last?", evidence) == "Netanyahu"
+
+
+def test_detail_names_what_is_missing():
+    evidence = "The Lakers played the Celtics on Sunday night."
+    assert (
+        detail("What was the final score of the Lakers game?", evidence) == "the final score game"
+    )
+    assert detail("How old is Antony Blinken?", "Blinken met Netanyahu.") == "the age asked about"
+    assert detail("Why did the Lakers play?", evidence) == "the reason asked about"

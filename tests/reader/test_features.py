@@ -1,0 +1,82 @@
+"""Reader features and labels on hand-made hits (no model)."""
+
+import numpy as np
+
+from rag.reader.dataset import Example, _overlaps, load, save
+from rag.reader.features import (
+    QUESTION_FEATURES,
+    SENTENCE_FEATURES,
+    candidates,
+    question_features,
+    sentence_features,
+)
+from rag.records import Hit
+
+ARTICLE = (
+    "Blinken met Netanyahu on Monday. The meeting lasted three hours. "
+    "Israel says 111 hostages are still held in Gaza. By CNN staff"
+)
+
+
+def _hits():
+    first = ARTICLE.index("Israel")
+    return [
+        Hit("c1", "doc", "Talks", "src", ARTICLE[:first].strip(), 0, first - 1, 0.9),
+        Hit("c2", "doc", "Talks", "src", ARTICLE[first:], first, len(ARTICLE), 0.5),
+    ]
+
+
+def test_candidates_are_exact_sentences_with_their_hit_rank():
+    cands = candidates(_hits())
+    texts = [c.quote.text for c in cands]
+    # "By CNN staff" is a byline (under four words), not an answer.
+    assert texts == [
+        "Blinken met Netanyahu on Monday.",
+        "The meeting lasted three hours.",
+        "Israel says 111 hostages are still held in Gaza.",
+    ]
+    assert [c.rank for c in cands] == [0, 0, 1]
+    for c in cands:
+        assert ARTICLE[c.quote.start : c.quote.end] == c.quote.text
+
+
+def test_sentence_features_see_the_answer_type_and_the_names():
+    cands = candidates(_hits())
+    cos = np.array([0.5, 0.4, 0.3])
+    q = "How many hostages does Israel say are held?"
+    x = sentence_features(q, q, cands, cos, None, lambda _t: 1.0, lambda _d: len(ARTICLE))
+    col = SENTENCE_FEATURES.index
+    assert x.shape == (3, len(SENTENCE_FEATURES))
+    assert (x[:, col("asks_type")] == 1).all()
+    assert x[:, col("type_found")].tolist() == [0, 1, 1]  # "three" and "111" are numbers
+    assert x[:, col("names_found")].tolist() == [0, 0, 1]
+    assert x[:, col("cosine_gap")].tolist() == [0, np.float32(0.1), np.float32(0.2)]
+    assert x[2, col("coverage")] > x[0, col("coverage")]
+    assert x[:, col("tuned")].tolist() == [0, 0, 0]  # no encoder given
+    q = question_features("How many hostages?", cands, x, np.array([0.1, 0.2, 0.9]), _hits())
+    assert q.shape == (1, len(QUESTION_FEATURES))
+    assert q[0, QUESTION_FEATURES.index("best")] == np.float32(0.9)
+    assert q[0, QUESTION_FEATURES.index("best_type_found")] == 1
+
+
+def test_no_candidates_gives_empty_features():
+    x = sentence_features("q", "q", [], np.zeros(0), None, lambda _t: 1.0, lambda _d: 1)
+    assert x.shape == (0, len(SENTENCE_FEATURES))
+    assert question_features("q", [], x, np.zeros(0), []).tolist() == [
+        [0.0] * len(QUESTION_FEATURES)
+    ]
+
+
+def test_labels_need_half_a_sentence_of_overlap_with_gold(tmp_path):
+    cands = candidates(_hits())
+    start = ARTICLE.index("Israel")
+    gold = [{"doc_id": "doc", "start": start, "end": start + 20}]  # part of the sentence
+    assert [_overlaps(c, gold) for c in cands] == [False, False, True]
+    assert not any(_overlaps(c, [{**gold[0], "doc_id": "other"}]) for c in cands)
+    # Examples survive the cache round trip.
+    x = np.zeros((3, len(SENTENCE_FEATURES)), np.float32)
+    e = Example("q1", "number", "How many?", "How many?", True, cands, _hits(),
+                np.array([0, 0, 1], np.int8), np.array([0.1, 0.2, 0.3]), x)  # fmt: skip
+    save([e], tmp_path / "x.jsonl")
+    (back,) = load(tmp_path / "x.jsonl")
+    assert back.cands == cands and back.labels.tolist() == [0, 0, 1] and back.hits == _hits()
