@@ -55,12 +55,14 @@ def figures(rows: list[Row], overall: bool) -> dict[str, str]:
 
 def main(argv: list[str]) -> None:
     columns: dict[str, list[Row]] = {}
+    owner: dict[str, str] = {}  # a compared pipeline (vanilla) is shown from its first run only
     for arg in argv:
         label, _, path = arg.partition("=")
         lines = (Path(path) / "results.jsonl").read_text(encoding="utf-8").splitlines()
         for row in map(json.loads, lines):
             name = label if row["pipeline"] == "ours" else row["pipeline"]
-            columns.setdefault(name, []).append(row)
+            if owner.setdefault(name, label) == label:
+                columns.setdefault(name, []).append(row)
     kinds: dict[str, dict[str, list[Row]]] = defaultdict(dict)
     for name, rows in columns.items():
         kinds["all"][name] = rows
