@@ -29,8 +29,11 @@ ABSTAIN_TEXT = "The articles don't say. None of the retrieved passages answers t
 NOTHING_NEW_TEXT = "The articles add nothing about this beyond the previous answer."
 _SIMILAR_SENTENCE = 0.7  # word-set Jaccard above which two sentences say the same thing
 _CONTINUATION_SHARED = 2  # content terms a next sentence shares with the best one
-# A sentence the conversation already quoted keeps this share of its probability: a new
-# sentence wins unless the repeated one is clearly the better answer.
+# A sentence the conversation already quoted, with fewer than half of the follow-up's own
+# content words, keeps this share of its probability: the condensed query carries the earlier
+# question's words, which would otherwise pull the earlier answer back. And when the answer
+# would still repeat the previous one word for word, a new sentence replaces it only if at
+# least this share as likely.
 _REPEAT_FACTOR = 0.5
 
 
@@ -86,14 +89,10 @@ class ExtractiveAnswerer:
 
     def _read(
         self, question: str, query: str, vector: np.ndarray, cands: list[Candidate],
-        hits: list[Hit], said: set[str],
+        hits: list[Hit],
     ) -> Reading:  # fmt: skip
         cos = self._vectors.get([c.quote.text for c in cands]) @ vector
-        reading = self.reader.read(question, query, cands, cos, hits, self._idf, self._doc_length)
-        if said:
-            repeated = np.array([" ".join(c.quote.text.split()) in said for c in cands])
-            reading.probs[repeated] *= _REPEAT_FACTOR
-        return reading
+        return self.reader.read(question, query, cands, cos, hits, self._idf, self._doc_length)
 
     def _continuation(self, quote: Quote) -> Quote | None:
         """The next sentence of the same paragraph when it carries the thought on.
@@ -120,22 +119,33 @@ class ExtractiveAnswerer:
         return Quote(quote.doc_id, quote.title, quote.source, following, start, end,
                      quote.score, quote.date, quote.url)  # fmt: skip
 
-    def _with_continuation(self, chosen: list[Quote]) -> list[Quote]:
+    def _with_continuation(self, chosen: list[Quote], said: set[str]) -> list[Quote]:
         nxt = self._continuation(chosen[0]) if chosen else None
         if (
             nxt
+            and _norm(nxt.text) not in said
             and len(chosen) < self.max_sentences
             and all((c.doc_id, c.start) != (nxt.doc_id, nxt.start) for c in chosen)
         ):
             return [*chosen, nxt]
         return chosen
 
-    def _select(self, cands: list[Candidate], probs: np.ndarray, limit: int) -> list[Quote]:
-        """The best sentence, then others the sentence model rates nearly as well."""
+    def _select(
+        self, cands: list[Candidate], probs: np.ndarray, limit: int, said: set[str]
+    ) -> list[Quote]:
+        """The best sentence, then others the sentence model rates nearly as well.
+
+        The best one may have been quoted before (the follow-up asks about it); the others
+        must add to what the conversation already said.
+        """
         t = self.reader.thresholds
         order = np.argsort(-probs, kind="stable")
         floor = max(t.sentence, t.relative * float(probs[order[0]]))
-        above = [int(order[0])] + [int(i) for i in order[1:] if probs[i] >= floor]
+        above = [int(order[0])] + [
+            int(i)
+            for i in order[1:]
+            if probs[i] >= floor and _norm(cands[i].quote.text) not in said
+        ]
         quotes = [_scored(cands[i].quote, float(probs[i])) for i in above]
         return distinct(quotes, lambda q: q.text, _SIMILAR_SENTENCE, limit)
 
@@ -163,14 +173,23 @@ class ExtractiveAnswerer:
         if not cands:
             return Answer(question, ABSTAIN_TEXT, [], True, query, [], hits, reason="no_evidence")
         said = _said(history)
-        reading = self._read(question, query, query_vector, cands, hits, said)
+        reading = self._read(question, query, query_vector, cands, hits)
+        if said:
+            own = set(terms(question)) or {""}
+            stale = [
+                _norm(c.quote.text) in said and 2 * len(own & set(terms(c.quote.text))) < len(own)
+                for c in cands
+            ]
+            reading.probs[np.array(stale)] *= _REPEAT_FACTOR
         why = reading.abstains(self.reader.thresholds, self.threshold)
         if why:
             return self._abstain(question, query, hits, cands, reading.probs)
         parts = split_parts(question)
         missing: list[str] = []
         if len(parts) == 1:
-            chosen = self._with_continuation(self._select(cands, reading.probs, self.max_sentences))
+            chosen = self._with_continuation(
+                self._select(cands, reading.probs, self.max_sentences, said), said
+            )
         else:
             chosen, missing = self._by_part(parts, question, cands, hits, said)
         if _repeats(chosen, history, question):
@@ -180,7 +199,7 @@ class ExtractiveAnswerer:
             if fresh.max() < _REPEAT_FACTOR * reading.probs.max():
                 return Answer(question, NOTHING_NEW_TEXT, [], True, query, [], hits,
                               reason="nothing_new")  # fmt: skip
-            chosen = self._select(cands, fresh, self.max_sentences)
+            chosen = self._select(cands, fresh, self.max_sentences, said)
         # Read like an article: documents by their best sentence, sentences in article order.
         doc_rank = {q.doc_id: i for i, q in reversed(list(enumerate(chosen)))}
         chosen.sort(key=lambda q: (doc_rank[q.doc_id], q.start))
@@ -202,18 +221,17 @@ class ExtractiveAnswerer:
         missing = []
         for part in parts:
             query = part_query(part, question)
-            reading = self._read(part, query, self._embedder.encode_query(query), cands, hits,
-                                 said)  # fmt: skip
+            reading = self._read(part, query, self._embedder.encode_query(query), cands, hits)
             if reading.abstains(self.reader.thresholds, self.threshold):
                 missing.append(part[0].lower() + part[1:])
                 continue
-            for q in self._select(cands, reading.probs, share):
+            for q in self._select(cands, reading.probs, share, said):
                 if all((q.doc_id, q.start) != (c.doc_id, c.start) for c in chosen):
                     chosen.append(q)
         if not chosen:  # the whole question passed, no part alone did: answer it whole
-            reading = self._read(question, question, self._embedder.encode_query(question),
-                                 cands, hits, said)  # fmt: skip
-            return self._select(cands, reading.probs, self.max_sentences), []
+            vector = self._embedder.encode_query(question)
+            reading = self._read(question, question, vector, cands, hits)
+            return self._select(cands, reading.probs, self.max_sentences, said), []
         return chosen[: self.max_sentences], missing
 
     def _abstain(

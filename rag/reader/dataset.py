@@ -57,13 +57,15 @@ def _overlaps(c: Candidate, gold: Iterable[dict[str, Any]]) -> bool:
     return False
 
 
-def collect(assistant: Assistant, rows: list[dict[str, Any]], top_k: int = 8) -> list[Example]:
+def collect(
+    assistant: Assistant, rows: list[dict[str, Any]], top_k: int | None = None
+) -> list[Example]:
     """Ask every row's question of ``assistant``'s index and label the candidates.
 
     Args:
         assistant: an assistant whose index holds the rows' articles.
         rows: labelled questions (``question``, ``gold``, ``unanswerable``, ``tags``...).
-        top_k: passages retrieved per question, as `ask` retrieves them.
+        top_k: passages retrieved per question (default: the assistant's, as `ask` does).
 
     Returns:
         One `Example` per row, in order.

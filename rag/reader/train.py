@@ -52,8 +52,12 @@ def _rows(split: str) -> list[dict[str, Any]]:
 def examples(work: Path, shared: Path) -> dict[str, list[Example]]:
     """Labelled candidates per split, cached in ``work`` by the data's hash."""
     from rag.assistant import Assistant
+    from rag.config import Settings
 
-    key = hashlib.sha256(json.dumps(data_sha256(), sort_keys=True).encode()).hexdigest()[:12]
+    # The candidates depend on the data and on how many passages `ask` reads (RAG_TOP_K).
+    top_k = Settings().top_k
+    stamp = json.dumps([data_sha256(), top_k], sort_keys=True)
+    key = hashlib.sha256(stamp.encode()).hexdigest()[:12]
     cache = {s: work / f"examples-{key}-{s}.jsonl" for s in SPLITS}
     if all(p.exists() for p in cache.values()):
         return {s: load(p) for s, p in cache.items()}
@@ -62,7 +66,7 @@ def examples(work: Path, shared: Path) -> dict[str, list[Example]]:
         logger.info("reader index: %d chunks", report_.chunks)
         out = {}
         for s in SPLITS:
-            out[s] = collect(assistant, _rows(s))
+            out[s] = collect(assistant, _rows(s), top_k)
             save(out[s], cache[s])
     return out
 
