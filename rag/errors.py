@@ -12,7 +12,8 @@ The tree (catch `RagError` for all of them)::
     ├── IngestCancelledError            an ingest was told to stop (client gone, shutdown)
     ├── ModelError                      the embedding model could not be loaded
     ├── EvalError                       a bad suite, baseline or eval option
-    └── LLMError                        an LLM backend failed
+    ├── LLMError                        an LLM backend failed
+    └── FetchError                      a URL could not be fetched (the reason, per URL)
 """
 
 from __future__ import annotations
@@ -68,3 +69,7 @@ class EvalError(RagError):
 
 class LLMError(RagError):
     """An LLM backend could not be loaded, reached or used; the message says why."""
+
+
+class FetchError(RagError):
+    """A URL was refused or could not be fetched; the message says why (one URL, not a run)."""

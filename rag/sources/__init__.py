@@ -1,0 +1,1 @@
+"""Live sources: fetching article pages and feeds from the web, politely and safely."""
