@@ -37,13 +37,18 @@ _CONTINUATION_SHARED = 2  # content terms a next sentence shares with the best o
 _REPEAT_FACTOR = 0.5
 
 
+def _sentences(answer: str) -> set[str]:
+    """The sentences of an earlier answer, markers removed, whitespace normalised."""
+    text = strip_markers(answer)
+    return {_norm(text[a:b]) for a, b in split_sentences(text)}
+
+
 def _said(history: Sequence[dict[str, str]] | None) -> set[str]:
-    """Sentences of earlier assistant turns, markers removed, for the novelty preference."""
+    """Sentences of earlier assistant turns, for the novelty preference."""
     out: set[str] = set()
     for turn in history or []:
         if turn.get("role") == "assistant":
-            text = strip_markers(turn.get("content", ""))
-            out.update(" ".join(text[a:b].split()) for a, b in split_sentences(text))
+            out |= _sentences(turn.get("content", ""))
     return out
 
 
@@ -58,7 +63,7 @@ def _repeats(chosen: list[Quote], history: Sequence[dict[str, str]] | None, ques
     previous = _last_turn(history, "assistant")
     if previous is None or (_last_turn(history, "user") or "").strip() == question.strip():
         return False
-    return _said([{"role": "assistant", "content": previous}]) == {_norm(q.text) for q in chosen}
+    return _sentences(previous) == {_norm(q.text) for q in chosen}
 
 
 class ExtractiveAnswerer:

@@ -21,6 +21,7 @@ import numpy as np
 from rag.index.embeddings import bundled_model_path
 from rag.index.hf import hub_env, quiet_transformers
 from rag.reader.dataset import Example
+from rag.reader.tune import seed_everything, trainer_args
 
 logger = logging.getLogger(__name__)
 MAX_LENGTH = 128  # question + sentence tokens; news sentences average ~30 tokens, few pass 100
@@ -72,9 +73,7 @@ def train(
     )
     from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
 
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
+    seed_everything(seed)
     q, s, y = pairs(examples, negatives, seed)
     logger.info("cross-encoder: %d pairs, %d positive", len(y), int(sum(y)))
     data = Dataset.from_dict({"query": q, "sentence": s, "label": y})
@@ -83,17 +82,8 @@ def train(
         quiet_transformers()
         model = CrossEncoder(str(bundled_model_path()), num_labels=1, max_length=MAX_LENGTH)
         args = CrossEncoderTrainingArguments(
-            output_dir=str(out_dir / "checkpoints"),
-            num_train_epochs=epochs,
-            per_device_train_batch_size=batch_size,
-            learning_rate=learning_rate,
-            warmup_ratio=0.1,
-            seed=seed,
-            data_seed=seed,
-            save_strategy="no",
+            **trainer_args(out_dir, seed, epochs, batch_size, learning_rate),
             logging_steps=50,
-            report_to="none",
-            use_cpu=True,
             dataloader_num_workers=0,
         )
         # 4: measured to learn (the class ratio, ~11, left the loss at chance for 2 epochs).

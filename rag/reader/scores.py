@@ -44,15 +44,20 @@ def compare(models: dict[str, Scorer], exs: list[Example]) -> dict[str, dict[str
     return {name: _ranking(scorer, exs) for name, scorer in models.items()}
 
 
-def _question_probs(
-    exs: list[Example], sentence: Logistic, topic: Logistic, detail: Logistic
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per question: the on-topic and has-the-detail probabilities."""
+def question_rows(exs: list[Example], sentence: Logistic) -> np.ndarray:
+    """`QUESTION_FEATURES` of every example, its candidates scored by ``sentence``."""
     rows = []
     for e in exs:
         probs = sentence.proba(e.features, SENTENCE_FEATURES) if len(e.cands) else np.zeros(0)
         rows.append(question_features(e.query, e.cands, e.features, probs, e.hits)[0])
-    q = np.asarray(rows, np.float32)
+    return np.asarray(rows, np.float32)
+
+
+def _question_probs(
+    exs: list[Example], sentence: Logistic, topic: Logistic, detail: Logistic
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per question: the on-topic and has-the-detail probabilities."""
+    q = question_rows(exs, sentence)
     return topic.proba(q, QUESTION_FEATURES), detail.proba(q, QUESTION_FEATURES)
 
 
@@ -87,19 +92,21 @@ def choose_thresholds(
         ((float(t), float(d)) for t in grid for d in grid),
         key=lambda c: (round(_balanced(pt, pd, kinds, *c), 6), -c[0] - c[1]),
     )
+    gradable = [
+        (sentence.proba(e.features, SENTENCE_FEATURES), e.labels)
+        for e in dev
+        if e.answerable and e.labels.any()
+    ]
     f1s: dict[tuple[float, float], float] = {}
     for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
         for r in (0.3, 0.5, 0.7, 0.9):
             tp = fp = fn = 0
-            for e in dev:
-                if not (e.answerable and e.labels.any()):
-                    continue
-                p = sentence.proba(e.features, SENTENCE_FEATURES)
+            for p, labels in gradable:
                 top = int(p.argmax())
                 chosen = (p >= max(t, r * p[top])) | (np.arange(len(p)) == top)
-                tp += int((chosen & (e.labels > 0)).sum())
-                fp += int((chosen & (e.labels == 0)).sum())
-                fn += int((~chosen & (e.labels > 0)).sum())
+                tp += int((chosen & (labels > 0)).sum())
+                fp += int((chosen & (labels == 0)).sum())
+                fn += int((~chosen & (labels > 0)).sum())
             f1s[(t, r)] = 2 * tp / max(2 * tp + fp + fn, 1)
     (t, r), _ = max(f1s.items(), key=lambda kv: (kv[1], kv[0]))
     return asdict(Thresholds(topic=cuts[0], detail=cuts[1], sentence=t, relative=r))

@@ -27,14 +27,9 @@ import numpy as np
 from rag.reader import cross_train, tune
 from rag.reader.dataset import Example, collect, load, save
 from rag.reader.encoder import ONNX_FILE, TOKENIZER_FILES, ReaderEncoder
-from rag.reader.features import (
-    EVIDENCE_HITS,
-    QUESTION_FEATURES,
-    SENTENCE_FEATURES,
-    question_features,
-)
+from rag.reader.features import EVIDENCE_HITS, QUESTION_FEATURES, SENTENCE_FEATURES
 from rag.reader.model import Logistic, shipped_folder
-from rag.reader.scores import choose_thresholds, compare, heuristic_scores, report
+from rag.reader.scores import choose_thresholds, compare, heuristic_scores, question_rows, report
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,14 +123,6 @@ def _sentence_xy(exs: list[Example]) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(xs), np.concatenate(ys)
 
 
-def _question_x(exs: list[Example], model: Logistic) -> np.ndarray:
-    rows = []
-    for e in exs:
-        probs = model.proba(e.features, SENTENCE_FEATURES) if len(e.cands) else np.zeros(0)
-        rows.append(question_features(e.query, e.cands, e.features, probs, e.hits)[0])
-    return np.asarray(rows, np.float32)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Train, choose on dev, report dev and test, write the model folder."""
     p = argparse.ArgumentParser(prog="python -m rag.reader.train", description=__doc__)
@@ -199,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         key=lambda m: tuple(compare({"m": lambda e: m.proba(e.features, SENTENCE_FEATURES)},
                                     dev)["m"][k] for k in ("p_at_1", "mrr")),
     )  # fmt: skip
-    qx = _question_x(train, sentence)
+    qx = question_rows(train, sentence)
     qy = np.array([e.answerable for e in train], np.int8)
     kinds = np.array([e.kind for e in train])
     # Each answerability model learns answerable questions against one unanswerable kind.

@@ -12,6 +12,7 @@ import random
 import shutil
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +37,33 @@ def triplets(examples: list[Example], negatives: int) -> dict[str, list[str]]:
     return out
 
 
+def seed_everything(seed: int) -> None:
+    """Python, numpy and torch seeded alike, so a retrain gives the same model."""
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def trainer_args(
+    out_dir: Path, seed: int, epochs: int, batch_size: int, learning_rate: float
+) -> dict[str, Any]:
+    """The training arguments both of `make reader`'s trainers share: CPU, seeded, no saves."""
+    return {
+        "output_dir": str(out_dir / "checkpoints"),
+        "num_train_epochs": epochs,
+        "per_device_train_batch_size": batch_size,
+        "learning_rate": learning_rate,
+        "warmup_ratio": 0.1,
+        "seed": seed,
+        "data_seed": seed,
+        "save_strategy": "no",
+        "report_to": "none",
+        "use_cpu": True,
+    }
+
+
 def train(
     examples: list[Example],
     out_dir: Path,
@@ -53,7 +81,6 @@ def train(
     import hashlib
     import json
 
-    import torch
     from datasets import Dataset
     from sentence_transformers import (
         SentenceTransformer,
@@ -68,26 +95,15 @@ def train(
     target = out_dir / "st"
     if (target / "stamp").exists() and (target / "stamp").read_text() == stamp:
         return target
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
+    seed_everything(seed)
     data = Dataset.from_dict(data_dict)
     with hub_env(offline=True), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         quiet_transformers()
         model = SentenceTransformer(str(bundled_model_path()), device="cpu")
         args = SentenceTransformerTrainingArguments(
-            output_dir=str(out_dir / "checkpoints"),
-            num_train_epochs=epochs,
-            per_device_train_batch_size=batch_size,
-            learning_rate=learning_rate,
-            warmup_ratio=0.1,
-            seed=seed,
-            data_seed=seed,
-            save_strategy="no",
+            **trainer_args(out_dir, seed, epochs, batch_size, learning_rate),
             logging_steps=20,
-            report_to="none",
-            use_cpu=True,
             batch_sampler="no_duplicates",  # a repeated sentence in a batch is no negative
         )
         loss = MultipleNegativesRankingLoss(model)
