@@ -17,7 +17,9 @@ from rag.index.uploads import ON_CONFLICT, UPLOADS_DIRNAME, OnConflict, UploadRe
 from rag.llm.generate import unverified
 from rag.pipeline import Pipeline
 from rag.records import Answer, Hit, IngestReport
+from rag.search.copies import answer_with_copies, hits_with_copies
 from rag.search.filters import Filters
+from rag.sources.service import SourcesMixin
 from rag.text.stream import stream_pieces
 
 if TYPE_CHECKING:
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
-class Assistant(Pipeline):
+class Assistant(SourcesMixin, Pipeline):
     """Ingest news articles and answer questions about them with exact-quote citations.
 
     Args:
@@ -139,7 +141,8 @@ class Assistant(Pipeline):
         """
         text = self._check_text(query, "query")
         filters = Filters.make(sources, date_from, date_to)
-        return self.retriever.search(text, top_k or self.settings.top_k, filters)
+        hits = self.retriever.search(text, top_k or self.settings.top_k, filters)
+        return hits_with_copies(self.catalog, hits)
 
     def ask(
         self,
@@ -210,9 +213,10 @@ class Assistant(Pipeline):
         # Too little evidence to answer from: abstain without asking the model to try.
         if not use_llm or extractive.abstained:
             yield from stream_pieces(extractive.text)
-            yield extractive
+            yield answer_with_copies(self.catalog, extractive)
             return
-        yield from self.generator.stream(text, query, hits, extractive)
+        for item in self.generator.stream(text, query, hits, extractive):
+            yield answer_with_copies(self.catalog, item) if isinstance(item, Answer) else item
 
     def documents(self) -> list[dict[str, Any]]:
         """Metadata of every ingested article (no text)."""

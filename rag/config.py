@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -75,6 +76,29 @@ def parse_backend(spec: str) -> Backend:
     return Backend(kind, rest)
 
 
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|m|h|d)?")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MIN_EVERY = 60.0  # a feed polled more often than once a minute is not polite to its host
+
+
+def parse_every(text: str | float, minimum: float = MIN_EVERY) -> float:
+    """Seconds of an interval like ``30m``, ``2h``, ``90s``, ``1d`` or a number of seconds.
+
+    Raises:
+        ConfigError: not a duration, or shorter than ``minimum`` seconds.
+    """
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        seconds = float(text)
+    else:
+        match = _DURATION.fullmatch(str(text).strip().lower())
+        if not match:
+            raise ConfigError(f"an interval looks like 30m, 2h, 90s or 1d, not {str(text)[:40]!r}")
+        seconds = float(match[1]) * _UNIT_SECONDS[match[2] or "s"]
+    if seconds < minimum:
+        raise ConfigError(f"an interval must be at least {minimum:g} s, not {seconds:g} s")
+    return seconds
+
+
 def check_choice(name: str, value: str, valid: tuple[str, ...]) -> str:
     """``value`` when it is one of ``valid``; else `ConfigError` naming the valid ones."""
     if value not in valid:
@@ -142,6 +166,33 @@ class Settings(BaseSettings):
         "flag", description="What to do with LLM sentences their sources don't support: "
         f"{' or '.join(UNSUPPORTED_ACTIONS)}.",
     )  # fmt: skip
+
+    sync_every: str | None = Field(
+        None,
+        description="Sync due feeds in the background of `rag serve` and the app this often "
+        "(e.g. 5m); unset: only `rag sync` and POST /sync fetch.",
+    )
+    feed_every: str = Field("30m", description="How often a new feed is due by default.")
+    fetch_delay: float = Field(
+        1.0, ge=0.0, le=60.0, description="Seconds between two requests to one host."
+    )
+    fetch_timeout: float = Field(10.0, gt=0, le=300, description="Seconds per HTTP request.")
+    fetch_allow_private: bool = Field(
+        False,
+        description="Allow fetching private, loopback and link-local addresses (tests; "
+        "never on a server others can reach).",
+    )
+
+    @field_validator("sync_every", "feed_every")
+    @classmethod
+    def _check_every(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        try:
+            parse_every(value, minimum=1.0)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("llm")
     @classmethod

@@ -13,7 +13,8 @@ The tree (catch `RagError` for all of them)::
     ├── ModelError                      the embedding model could not be loaded
     ├── EvalError                       a bad suite, baseline or eval option
     ├── LLMError                        an LLM backend failed
-    └── FetchError                      a URL could not be fetched (the reason, per URL)
+    ├── FetchError                      a URL could not be fetched (the reason, per URL)
+    └── FeedError                       a feed is unknown, or its body is not a feed
 """
 
 from __future__ import annotations
@@ -72,4 +73,12 @@ class LLMError(RagError):
 
 
 class FetchError(RagError):
-    """A URL was refused or could not be fetched; the message says why (one URL, not a run)."""
+    """A URL could not be fetched; ``status`` is the HTTP status when the server answered."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class FeedError(RagError):
+    """A feed is not known, already added, or its body is not RSS, Atom or RDF."""

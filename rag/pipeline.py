@@ -19,13 +19,13 @@ from rag.config import EMBED_BACKENDS, Settings, load_settings
 from rag.errors import QueryError, RagError
 from rag.index.catalog import Catalog
 from rag.index.embeddings import Embedder, TextEmbedder
-from rag.index.ingest import indexed_identity, ingest
+from rag.index.ingest import LOCK_SECONDS, indexed_identity, ingest, ingest_articles
 from rag.index.lexical import LexicalIndex
 from rag.index.library import Library
 from rag.index.vectorstore import VectorStore
 from rag.llm.generate import LLMAnswerer
 from rag.reader.model import Reader
-from rag.records import IngestReport
+from rag.records import Article, IngestReport
 from rag.search.retriever import Retriever
 
 if TYPE_CHECKING:
@@ -139,6 +139,16 @@ class Pipeline:
             embedder=self.embedder, lock_path=lock_path, max_bytes=s.max_file_bytes,
             chunk_chars=s.chunk_chars, chunk_overlap=s.chunk_overlap,
             should_stop=lambda: self._stopping.is_set() or bool(stop and stop()), **options,
+        )  # fmt: skip
+
+    def _index_articles(self, articles: list[Article]) -> IngestReport:
+        """Index fetched web articles under the ingest lock (see `ingest_articles`)."""
+        s = self.settings
+        return ingest_articles(
+            articles, catalog=self.catalog, store=self.store, lexical=self.lexical,
+            embedder=self.embedder, lock_path=self.data_dir / "ingest.lock",
+            chunk_chars=s.chunk_chars, chunk_overlap=s.chunk_overlap, lock_timeout=LOCK_SECONDS,
+            should_stop=self._stopping.is_set,
         )  # fmt: skip
 
     def interrupt(self) -> None:

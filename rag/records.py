@@ -30,6 +30,9 @@ class Article:
     url: str | None = None
     author: str | None = None
     publisher: str | None = None
+    # When a web article was fetched (ISO 8601 UTC); not in the hash: a re-fetch of the same
+    # text is not a change.
+    fetched: str | None = None
 
     @property
     def content_hash(self) -> str:
@@ -39,6 +42,20 @@ class Article:
             h.update((part or "").encode("utf-8"))
             h.update(b"\x00")
         return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """Another article of the same syndicated story: who else carried it, and where."""
+
+    doc_id: str
+    publisher: str | None = None
+    url: str | None = None
+    title: str | None = None
+    date: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "url": web_url(self.url)}
 
 
 @dataclass(frozen=True)
@@ -68,9 +85,14 @@ class Hit:
     url: str | None = None
     dense_score: float | None = None
     bm25_score: float | None = None
+    also_reported_by: tuple[Outlet, ...] = ()  # the story's other copies (not retrieved)
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "url": web_url(self.url)}
+        return {
+            **asdict(self),
+            "url": web_url(self.url),
+            "also_reported_by": [o.to_dict() for o in self.also_reported_by],
+        }
 
 
 @dataclass(frozen=True)
@@ -87,9 +109,14 @@ class Citation:
     score: float
     date: str | None = None
     url: str | None = None
+    also_reported_by: tuple[Outlet, ...] = ()  # the same story from other outlets
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "url": web_url(self.url)}
+        return {
+            **asdict(self),
+            "url": web_url(self.url),
+            "also_reported_by": [o.to_dict() for o in self.also_reported_by],
+        }
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS files (doc_id TEXT PRIMARY KEY, path TEXT, digest TEX
 CREATE INDEX IF NOT EXISTS files_path ON files(path);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS deleted (text_hash TEXT PRIMARY KEY, doc_id TEXT, at REAL);
+CREATE TABLE IF NOT EXISTS stories (doc_id TEXT PRIMARY KEY, story TEXT NOT NULL, sig BLOB);
+CREATE INDEX IF NOT EXISTS stories_story ON stories(story);
 INSERT OR IGNORE INTO meta VALUES ('generation', '0');
 """
 
@@ -41,7 +43,10 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-DOC_FIELDS = ("doc_id", "root", "source", "title", "date", "url", "author", "publisher", "hash")
+DOC_FIELDS = (
+    "doc_id", "root", "source", "title", "date", "url", "author", "publisher", "hash", "fetched",
+)  # fmt: skip
+_DOC_COLUMNS = (*DOC_FIELDS, "text", "n_chunks")
 
 
 class Catalog:
@@ -58,6 +63,9 @@ class Catalog:
         columns = {r[1] for r in self._db.execute("PRAGMA table_info(chunks)")}
         if "gen" not in columns:  # catalogs written before BM25 became incremental
             self._db.execute("ALTER TABLE chunks ADD COLUMN gen INTEGER NOT NULL DEFAULT 0")
+        if "fetched" not in {r[1] for r in self._db.execute("PRAGMA table_info(documents)")}:
+            # catalogs written before web sources
+            self._db.execute("ALTER TABLE documents ADD COLUMN fetched TEXT")
 
     def close(self) -> None:
         with self._lock:
@@ -136,7 +144,8 @@ class Catalog:
         marks = ",".join("?" * len(ids))
         sql = (
             'SELECT c.chunk_id, c.doc_id, c.start, c."end", c.text, d.title, d.source, d.date, '
-            f"d.url FROM chunks c JOIN documents d USING (doc_id) WHERE c.chunk_id IN ({marks})"
+            "d.url, COALESCE(s.story, c.doc_id) AS story FROM chunks c JOIN documents d "
+            f"USING (doc_id) LEFT JOIN stories s USING (doc_id) WHERE c.chunk_id IN ({marks})"
         )
         return {r["chunk_id"]: dict(r) for r in self._rows(sql, ids)}
 
@@ -166,11 +175,16 @@ class Catalog:
             args.append(date_to)
         return [r[0] for r in self._rows(sql, args)]
 
-    def put(self, items: list[tuple[Article, str, list[Chunk], list[str]]]) -> None:
+    def put(
+        self,
+        items: list[tuple[Article, str, list[Chunk], list[str]]],
+        stories: dict[str, tuple[str, bytes]] | None = None,
+    ) -> None:
         """Replace articles and their chunks in one transaction.
 
         Args:
             items: ``(article, root folder, chunks, space-joined BM25 terms per chunk)``.
+            stories: ``doc_id -> (story id, MinHash signature bytes)`` of these articles.
         """
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
@@ -181,11 +195,12 @@ class Catalog:
                 for article, root, chunks, chunk_terms in items:
                     self._db.execute("DELETE FROM chunks WHERE doc_id=?", (article.doc_id,))
                     self._db.execute(
-                        "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                        f"INSERT OR REPLACE INTO documents ({', '.join(_DOC_COLUMNS)}) "
+                        f"VALUES ({','.join('?' * len(_DOC_COLUMNS))})",
                         (
                             article.doc_id, root, article.source, article.title, article.date,
                             article.url, article.author, article.publisher,
-                            article.content_hash, article.text, len(chunks),
+                            article.content_hash, article.fetched, article.text, len(chunks),
                         ),
                     )  # fmt: skip
                     self._db.executemany(
@@ -195,6 +210,10 @@ class Catalog:
                             for c, t in zip(chunks, chunk_terms, strict=True)
                         ],
                     )
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO stories VALUES (?,?,?)",
+                    [(d, story, sig) for d, (story, sig) in (stories or {}).items()],
+                )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -228,11 +247,57 @@ class Catalog:
                     self._db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
                     self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
                     self._db.execute("DELETE FROM files WHERE doc_id=?", (doc_id,))
+                    self._db.execute("DELETE FROM stories WHERE doc_id=?", (doc_id,))
                 self._bump()
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+
+    def story_rows(self) -> list[tuple[str, str, bytes]]:
+        """``(doc_id, story, MinHash signature bytes)`` of every article (see rag.index.stories)."""
+        sql = "SELECT doc_id, story, sig FROM stories WHERE sig IS NOT NULL"
+        return [(r[0], r[1], bytes(r[2])) for r in self._rows(sql)]
+
+    def set_stories(self, rows: dict[str, tuple[str, bytes]]) -> None:
+        """Record ``doc_id -> (story, signature bytes)`` (articles indexed before stories)."""
+        with self._lock:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO stories VALUES (?,?,?)",
+                [(d, story, sig) for d, (story, sig) in rows.items()],
+            )
+
+    def unstoried(self) -> list[str]:
+        """Articles without a story row (indexed before syndicated copies were grouped)."""
+        sql = "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM stories)"
+        return [r[0] for r in self._rows(sql)]
+
+    def stories_of(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """``doc_id -> story`` of these articles (an article never grouped is its own story)."""
+        ids = list(set(doc_ids))
+        marks = ",".join("?" * len(ids))
+        sql = f"SELECT doc_id, story FROM stories WHERE doc_id IN ({marks})"
+        found = {r[0]: r[1] for r in self._rows(sql, ids)} if ids else {}
+        return {d: found.get(d, d) for d in ids}
+
+    def copies(self, doc_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        """``doc_id -> the other articles of its story`` (doc_id, title, url, publisher, date)."""
+        stories = self.stories_of(doc_ids)
+        wanted = sorted(set(stories.values()))
+        if not wanted:
+            return {}
+        sql = (
+            "SELECT s.story, d.doc_id, d.title, d.url, d.publisher, d.date FROM stories s "
+            f"JOIN documents d USING (doc_id) WHERE s.story IN ({','.join('?' * len(wanted))}) "
+            "ORDER BY d.publisher, d.doc_id"
+        )
+        members: dict[str, list[dict[str, Any]]] = {}
+        for r in self._rows(sql, wanted):
+            member = dict(r)
+            members.setdefault(member.pop("story"), []).append(member)
+        return {
+            d: [m for m in members.get(s, []) if m["doc_id"] != d] for d, s in stories.items()
+        }
 
     def deleted_texts(self) -> set[str]:
         """Hashes (`text_hash`) of article texts that users deleted."""

@@ -21,7 +21,7 @@ from rag.index.embeddings import TextEmbedder
 from rag.index.ingest_run import IngestRun
 from rag.index.lexical import LexicalIndex
 from rag.index.vectorstore import VectorStore
-from rag.records import IngestReport
+from rag.records import Article, IngestReport
 
 Progress = Callable[[int, int, str], None]  # (files done, files total, current path)
 
@@ -131,3 +131,40 @@ def ingest(
         return run.execute(paths)
     with ingest_lock(lock_path, lock_timeout):
         return run.execute(paths)
+
+
+# The root web articles are kept under: not a folder, so no folder ingest ever removes them.
+WEB_ROOT = "web:"
+
+
+def ingest_articles(
+    articles: list[Article],
+    *,
+    catalog: Catalog,
+    store: VectorStore,
+    lexical: LexicalIndex,
+    embedder: TextEmbedder,
+    lock_path: Path,
+    chunk_chars: int,
+    chunk_overlap: int,
+    lock_timeout: float = LOCK_SECONDS,
+    should_stop: Callable[[], bool] | None = None,
+) -> IngestReport:
+    """Index articles fetched from the web (new, changed or unchanged); nothing is removed.
+
+    Args:
+        articles: the articles, each under its canonical URL as doc_id.
+        catalog, store, lexical, embedder: the pipeline's components.
+        lock_path: the data directory's ingest lock.
+        chunk_chars, chunk_overlap: chunking settings.
+        lock_timeout: seconds to wait for another ingest before giving up.
+        should_stop: polled between articles.
+
+    Returns:
+        What was added, updated, unchanged or skipped.
+    """
+    options = IngestOptions(0, chunk_chars, chunk_overlap, True, None, False, None, should_stop)
+    signature = index_signature(embedder.identity, chunk_chars, chunk_overlap)
+    run = IngestRun(catalog, store, lexical, embedder, options, signature)
+    with ingest_lock(lock_path, lock_timeout):
+        return run.execute_articles(articles, WEB_ROOT)

@@ -21,6 +21,7 @@ from rag.index.lexical import LexicalIndex
 from rag.index.loaders import iter_files, load_file
 from rag.index.metadata import Loaded
 from rag.index.scan import read_ahead
+from rag.index.stories import Stories, signature, to_bytes
 from rag.index.vectorstore import VectorStore, chunk_node
 from rag.records import Article, Chunk, IngestReport
 from rag.text.terms import terms
@@ -40,6 +41,7 @@ class _Pending:
     root: str
     chunks: list[Chunk]
     updated: bool
+    story: tuple[str, bytes]  # (story id, MinHash signature bytes)
 
 
 def _reconcile(catalog: Catalog, store: VectorStore) -> None:
@@ -87,7 +89,8 @@ def _write(
             (p.article, p.root, p.chunks,
              [" ".join(terms(p.article.title) + terms(c.text)) for c in p.chunks])
             for p in batch
-        ]
+        ],
+        {p.article.doc_id: p.story for p in batch},
     )  # fmt: skip
     _add_time(report, "write", began)
     report.chunks += len(texts)
@@ -127,19 +130,57 @@ class IngestRun:
         self.by_hash: dict[str, str] = {}
         self.deleted: set[str] = set()
         self.revived: set[str] = set()
+        self._stories: Stories | None = None
+
+    @property
+    def stories(self) -> Stories:
+        """The syndicated-story index, loaded on the first new or changed article."""
+        if self._stories is None:
+            self._stories = Stories.load(self.catalog.story_rows())
+            self._backfill(self._stories)
+        return self._stories
+
+    def _backfill(self, stories: Stories) -> None:
+        """Place articles indexed before stories were grouped (once per data directory)."""
+        missing = self.catalog.unstoried()
+        texts = self.catalog.texts(missing)
+        rows = {}
+        for doc_id in sorted(texts):
+            mh = signature(texts[doc_id])
+            rows[doc_id] = (stories.place(doc_id, mh), to_bytes(mh))
+        if rows:
+            self.catalog.set_stories(rows)
+
+    def execute_articles(self, articles: list[Article], root: str) -> IngestReport:
+        """Index articles read elsewhere (fetched from the web) under ``root``; none removed.
+
+        Args:
+            articles: the articles; one whose text and metadata are unchanged costs nothing.
+            root: the name they are kept under (never a folder, so no folder sync removes them).
+
+        Returns:
+            The report, as `execute`'s.
+        """
+        run_began = time.perf_counter()
+        self._begin()
+        try:
+            for article in articles:
+                self._check_stop()
+                self._classify(article, root)
+                if self.pending_chunks >= _EMBED_BATCH_CHUNKS:
+                    self._flush()
+            self._flush()
+        except IngestCancelledError as exc:
+            self._finish(run_began)
+            exc.report = self.report
+            raise
+        return self._finish(run_began)
 
     def execute(self, paths: list[Path]) -> IngestReport:
         """Bring the index in line with the files under ``paths`` (see `ingest`)."""
         run_began = time.perf_counter()
-        catalog, opt, signature = self.catalog, self.opt, self.signature
-        if catalog.get_meta("signature") not in (None, signature):
-            # Another model or chunking: every article must be re-chunked and re-embedded.
-            catalog.mark_all_stale()
-        catalog.set_meta("signature", signature)
-        _reconcile(catalog, self.store)
-        self.hashes = catalog.hashes()
-        self.by_hash = {h: d for d, h in self.hashes.items()}
-        self.deleted = catalog.deleted_texts()
+        catalog, opt = self.catalog, self.opt
+        self._begin()
         roots, files = self._files(paths)
         digests: dict[str, tuple[str, str]] = {}  # doc_id -> (file, digest) of clean files
         try:
@@ -153,6 +194,18 @@ class IngestRun:
         if not opt.keep_missing:
             self._remove_missing(roots)
         return self._finish(run_began)
+
+    def _begin(self) -> None:
+        """Check the index signature, reconcile Chroma, and load what the catalog knows."""
+        catalog = self.catalog
+        if catalog.get_meta("signature") not in (None, self.signature):
+            # Another model or chunking: every article must be re-chunked and re-embedded.
+            catalog.mark_all_stale()
+        catalog.set_meta("signature", self.signature)
+        _reconcile(catalog, self.store)
+        self.hashes = catalog.hashes()
+        self.by_hash = {h: d for d, h in self.hashes.items()}
+        self.deleted = catalog.deleted_texts()
 
     def _files(self, paths: list[Path]) -> tuple[dict[str, set[str]], list[tuple[Path, Path]]]:
         roots: dict[str, set[str]] = {}  # folder -> doc ids seen under it (for removals)
@@ -272,5 +325,7 @@ class IngestRun:
         chunks = chunk_text(doc_id, article.text, opt.chunk_chars, opt.chunk_overlap)
         updated = doc_id in self.hashes
         (report.updated if updated else report.added).append(doc_id)
-        self.pending.append(_Pending(article, root_key, chunks, updated))
+        mh = signature(article.text)
+        story = (self.stories.place(doc_id, mh), to_bytes(mh))
+        self.pending.append(_Pending(article, root_key, chunks, updated, story))
         self.pending_chunks += len(chunks)

@@ -121,12 +121,19 @@ class Retriever:
         dense: dict[str, float],
         lexical: dict[str, float],
     ) -> Iterator[Hit]:
-        """`Hit` records for ranked chunk ids, in order, built lazily from the catalog rows."""
+        """`Hit` records for ranked chunk ids, in order, built lazily from the catalog rows.
+
+        One copy of a syndicated story is kept (its best-ranked article): the copies' passages
+        are the same text under other URLs, and their outlets are listed on the kept one.
+        """
         rows = self.catalog.chunks(ranked)
+        copy_of_story: dict[str, str] = {}
         for cid in ranked:
             if cid not in rows:  # a vector whose article was just removed is skipped
                 continue
             row = rows[cid]
+            if copy_of_story.setdefault(row["story"], row["doc_id"]) != row["doc_id"]:
+                continue
             yield Hit(
                 chunk_id=cid,
                 doc_id=row["doc_id"],

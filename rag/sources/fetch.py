@@ -129,10 +129,12 @@ def _read(url: str, r: httpx.Response, p: FetchPolicy) -> Fetched:
     if r.status_code == 304:
         return Fetched(url, 304, b"", "", etag, modified, not_modified=True)
     if r.status_code != 200:
-        raise FetchError(f"{url[:200]}: HTTP {r.status_code}")
+        raise FetchError(f"{url[:200]}: HTTP {r.status_code}", r.status_code)
     kind = r.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind not in CONTENT_TYPES:
-        raise FetchError(f"{url[:200]}: content type {kind or 'missing'} is not a page or feed")
+        raise FetchError(
+            f"{url[:200]}: content type {kind or 'missing'} is not a page or feed", r.status_code
+        )
     declared = r.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > p.max_bytes:
         raise FetchError(f"{url[:200]}: {int(declared):,} bytes, the limit is {p.max_bytes:,}")

@@ -1,0 +1,112 @@
+"""A fetching session that is polite to publishers: robots.txt honoured, a delay per host.
+
+`fetch` does one safe request; `Client` adds what a crawler owes the sites it reads, and
+counts requests (a sync reports them, and the benchmark measures an unchanged re-sync).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import urllib.robotparser
+from urllib.parse import urlsplit
+
+import httpx
+
+from rag.errors import FetchError
+from rag.sources.fetch import Fetched, FetchPolicy, fetch
+
+logger = logging.getLogger(__name__)
+
+# robots.txt is re-read after this long (Google's crawler caches it for up to 24 h; an hour
+# keeps a publisher's change from waiting a day).
+ROBOTS_SECONDS = 3600.0
+# A Crawl-delay longer than this is capped: one sync must not stall for minutes on one host.
+MAX_CRAWL_DELAY = 30.0
+
+
+class Client:
+    """Fetch URLs with one connection pool, robots.txt checks and a per-host delay.
+
+    Args:
+        policy: limits of each request.
+        delay: seconds between two requests to the same host (a robots.txt Crawl-delay,
+            when longer, wins).
+        robots: honour robots.txt (disallowed URLs raise `FetchError`).
+    """
+
+    def __init__(self, policy: FetchPolicy | None = None, delay: float = 1.0, robots: bool = True):
+        self.policy = policy or FetchPolicy()
+        self.delay, self.robots = delay, robots
+        self.requests = 0  # HTTP requests made, robots.txt included
+        self._http = httpx.Client(timeout=self.policy.timeout, follow_redirects=False)
+        self._rules: dict[str, tuple[urllib.robotparser.RobotFileParser, float]] = {}
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+        """GET ``url`` politely (conditional when validators are given); see `fetch`.
+
+        Raises:
+            FetchError: refused (robots.txt, address, scheme) or failed, with the reason.
+        """
+        host = _origin(url)
+        if self.robots and not self._allowed(url, host):
+            raise FetchError(f"{url[:200]}: disallowed by {host}/robots.txt")
+        return self._get(url, host, etag, last_modified)
+
+    def _get(self, url: str, host: str, etag: str | None, modified: str | None) -> Fetched:
+        self._wait(host)
+        self.requests += 1
+        try:
+            return fetch(url, self.policy, etag, modified, client=self._http)
+        finally:
+            self._last[host] = time.monotonic()
+
+    def _wait(self, host: str) -> None:
+        with self._lock:
+            gap = self.delay
+            rules = self._rules.get(host)
+            if rules is not None:
+                crawl = rules[0].crawl_delay(self.policy.user_agent)
+                gap = max(gap, min(float(crawl or 0), MAX_CRAWL_DELAY))
+            wait = self._last.get(host, -1e9) + gap - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+
+    def _allowed(self, url: str, host: str) -> bool:
+        cached = self._rules.get(host)
+        if cached is None or cached[1] < time.monotonic():
+            cached = (self._read_robots(host), time.monotonic() + ROBOTS_SECONDS)
+            self._rules[host] = cached
+        return cached[0].can_fetch(self.policy.user_agent, url)
+
+    def _read_robots(self, host: str) -> urllib.robotparser.RobotFileParser:
+        """The host's rules; as RFC 9309 says: a 4xx allows all, an unreachable site or 5xx
+        disallows all (until the next read). A file served as another type has no rules."""
+        rules = urllib.robotparser.RobotFileParser(f"{host}/robots.txt")
+        try:
+            got = self._get(f"{host}/robots.txt", host, None, None)
+            rules.parse(got.content.decode("utf-8", "replace").splitlines())
+        except FetchError as exc:
+            if exc.status is not None and (exc.status == 200 or 400 <= exc.status < 500):
+                rules.parse(["User-agent: *", "Disallow:"])
+            else:
+                logger.info("robots.txt of %s unavailable (%s): not fetching from it", host, exc)
+                rules.parse(["User-agent: *", "Disallow: /"])
+        return rules
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -1,0 +1,182 @@
+"""Live sources on the `Assistant`: feeds, syncs, article URLs, and the background sync.
+
+A mixin, so the facade keeps one public surface (``assistant.add_feed()``, ``sync()``...)
+while this stage lives in its own package.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from filelock import FileLock, Timeout
+
+from rag.config import Settings, parse_every
+from rag.errors import ConfigError, IngestLockedError, RagError
+from rag.index.metadata import web_url
+from rag.records import Article, IngestReport
+from rag.sources.fetch import FetchPolicy
+from rag.sources.polite import Client
+from rag.sources.store import SourceStore
+from rag.sources.sync import Syncer, SyncReport
+
+logger = logging.getLogger(__name__)
+
+MAX_URLS = 500  # article URLs per `ingest_urls` call (one request's worth)
+
+
+class SourcesMixin:
+    """Feeds and article URLs for a `Pipeline` (``settings``, ``data_dir``, its index)."""
+
+    settings: Settings
+    data_dir: Path
+    _index_articles: Callable[[list[Article]], IngestReport]  # Pipeline's
+
+    @cached_property
+    def sources(self) -> SourceStore:
+        """The feeds and fetched pages of this data directory."""
+        return SourceStore(self.data_dir / "sources.sqlite")
+
+    def add_feed(self, url: str, name: str | None = None, every: str | float | None = None) -> dict:
+        """Follow an RSS, Atom or RDF feed; it is due at once (run `sync` to fetch it).
+
+        Args:
+            url: the feed's http(s) URL.
+            name: a label (default: the feed's host).
+            every: how often it is due, like ``30m`` or seconds (default ``RAG_FEED_EVERY``).
+
+        Returns:
+            The feed as `feeds` lists it.
+
+        Raises:
+            ConfigError: the URL or interval is not valid. FeedError: already a feed.
+        """
+        clean = _check_url(url)
+        seconds = parse_every(every if every is not None else self.settings.feed_every)
+        label = (name or "").strip()[:100] or (urlsplit(clean).hostname or clean)
+        return self.sources.add_feed(clean, label, seconds).to_dict(articles=0)
+
+    def feeds(self) -> list[dict[str, Any]]:
+        """Every feed with its sync state (last sync, last error, next due) and article count."""
+        counts = self.sources.article_counts()
+        return [f.to_dict(articles=counts.get(f.id, 0)) for f in self.sources.feeds()]
+
+    def remove_feed(self, feed_id: int) -> dict[str, Any]:
+        """Stop following a feed; its articles stay indexed. `FeedError` if there is none."""
+        return self.sources.remove_feed(int(feed_id)).to_dict()
+
+    def sync(self, feed_ids: list[int] | None = None, force: bool = False) -> SyncReport:
+        """Fetch due feeds (or the given ones) once and index their new and changed articles.
+
+        Args:
+            feed_ids: sync these feeds whether due or not (default: every due feed).
+            force: sync every feed, due or not.
+
+        Returns:
+            A `SyncReport`: per feed what happened, the index report, requests made.
+
+        Raises:
+            IngestLockedError: another sync of this data directory is running.
+            FeedError: an unknown feed id.
+        """
+        store = self.sources
+        if feed_ids is not None:
+            chosen = [store.feed(int(i)) for i in feed_ids]
+        else:
+            now = time.time()
+            chosen = [f for f in store.feeds() if force or f.next_due <= now]
+        with self._sync_lock(), self._client() as client:
+            return Syncer(store, client, self._index_articles).sync(chosen)
+
+    def ingest_urls(self, urls: list[str]) -> IngestReport:
+        """Fetch article pages and index them under their canonical URLs.
+
+        Args:
+            urls: http(s) URLs of article pages (fetched conditionally when seen before).
+
+        Returns:
+            An `IngestReport`; ``failed`` holds ``(url, reason)`` for pages that did not go in.
+        """
+        if len(urls) > MAX_URLS:
+            raise ConfigError(f"{len(urls)} URLs; at most {MAX_URLS} per call")
+        good, bad = [], []
+        for url in urls:
+            try:
+                good.append(_check_url(url))
+            except ConfigError as exc:
+                bad.append((url[:200], str(exc)))
+        with self._client() as client:
+            report, failed = Syncer(self.sources, client, self._index_articles).pages(good)
+        report.failed[:0] = bad + failed
+        return report
+
+    def _client(self) -> Client:
+        s = self.settings
+        policy = FetchPolicy(timeout=s.fetch_timeout, max_bytes=s.max_file_bytes,
+                             allow_private=s.fetch_allow_private)  # fmt: skip
+        return Client(policy, delay=s.fetch_delay)
+
+    @contextmanager
+    def _sync_lock(self) -> Iterator[None]:
+        """One sync per data directory at a time (a background sync and `rag sync`)."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.data_dir / "sync.lock"))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise IngestLockedError("a sync of this data directory is already running") from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+
+def _check_url(url: Any) -> str:
+    clean = web_url(url)
+    if clean is None:
+        raise ConfigError(f"not an http(s) URL: {str(url)[:200]!r}")
+    return clean
+
+
+class BackgroundSync:
+    """Sync due feeds every ``every`` seconds in a daemon thread until `stop`.
+
+    Args:
+        assistant: what to sync (anything with ``sync()``).
+        every: seconds between two syncs.
+    """
+
+    def __init__(self, assistant: SourcesMixin, every: float) -> None:
+        self.assistant, self.every = assistant, every
+        self.last: SyncReport | None = None
+        self.last_error: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rag-sync", daemon=True)
+
+    def start(self) -> BackgroundSync:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.last = self.assistant.sync()
+                self.last_error = None
+            except RagError as exc:
+                # A busy lock or a stopped run: the next round tries again.
+                self.last_error = str(exc)
+                logger.warning("background sync: %s", exc)
+            except Exception:  # a bug must not kill the thread silently, nor the server
+                logger.exception("background sync failed")
+            self._stop.wait(self.every)

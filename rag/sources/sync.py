@@ -1,0 +1,224 @@
+"""One sync: every due feed fetched (conditionally), its new or changed pages read, indexed.
+
+A feed that fails (timeout, HTTP error, not a feed, redirect loop, huge body) is reported with
+its reason and retried later with backoff; its articles indexed before stay; other feeds go on.
+A feed's validators are kept only when every item of it went in, so a failed page is fetched
+again on the next sync instead of hiding behind the feed's 304.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from rag.errors import FeedError, FetchError, LoaderError
+from rag.records import Article, IngestReport
+from rag.sources.feeds import Entry, parse_feed
+from rag.sources.pages import page_article
+from rag.sources.polite import Client
+from rag.sources.store import Feed, Page, SourceStore
+
+IndexArticles = Callable[[list[Article]], IngestReport]
+FeedStatus = Literal["updated", "not_modified", "failed"]
+
+# Backoff after a failure: the first retry comes after min(feed interval, 5 min), each further
+# failure doubles the wait, never beyond 6 h (a dead feed is still looked at a few times a day).
+RETRY_FIRST = 300.0
+RETRY_MAX = 6 * 3600.0
+
+
+def retry_delay(every: float, failures: int) -> float:
+    """Seconds before retrying a feed that failed ``failures`` times in a row."""
+    return min(min(every, RETRY_FIRST) * 2 ** max(failures - 1, 0), RETRY_MAX)
+
+
+@dataclass
+class FeedResult:
+    """What one feed's sync did."""
+
+    feed_id: int
+    url: str
+    name: str
+    status: FeedStatus
+    error: str | None = None
+    items: int = 0  # items in the feed document
+    fetched: int = 0  # pages downloaded (200)
+    not_modified: int = 0  # pages answered 304
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (page URL, reason)
+    next_due: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        return {**out, "failed": [{"url": u, "reason": r} for u, r in self.failed]}
+
+
+@dataclass
+class SyncReport:
+    """A sync's feeds, what the index did with their articles, and the requests it cost."""
+
+    feeds: list[FeedResult] = field(default_factory=list)
+    ingest: IngestReport = field(default_factory=IngestReport)
+    requests: int = 0
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[tuple[str, str]]:
+        """``(feed or page URL, reason)`` of everything that did not go in."""
+        out = [(f.url, f.error or "") for f in self.feeds if f.status == "failed"]
+        return out + [p for f in self.feeds for p in f.failed] + list(self.ingest.failed)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "feeds": [f.to_dict() for f in self.feeds],
+            "ingest": self.ingest.to_dict(),
+            "failed": [{"url": u, "reason": r} for u, r in self.failed],
+            "requests": self.requests,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class _Collected:
+    """Pages read in this sync, waiting for the index, and each feed's new validators."""
+
+    articles: list[tuple[Article, Page]] = field(default_factory=list)
+    validators: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
+
+
+class Syncer:
+    """Fetch feeds and pages with one polite client and index what they hold.
+
+    Args:
+        store: feeds and pages known so far.
+        client: the fetching session.
+        index: indexes fetched articles (the pipeline's, under the ingest lock).
+    """
+
+    def __init__(self, store: SourceStore, client: Client, index: IndexArticles) -> None:
+        self.store, self.client, self.index = store, client, index
+
+    def sync(self, feeds: list[Feed]) -> SyncReport:
+        """Sync these feeds once and index their new and changed articles together."""
+        began, requests = time.perf_counter(), self.client.requests
+        report, got = SyncReport(), _Collected()
+        for feed in feeds:
+            report.feeds.append(self._feed(feed, got))
+        report.ingest = self._commit(got.articles)
+        indexed = _indexed(report.ingest)
+        for result in report.feeds:
+            mine = [a for a, p in got.articles if p.feed_id == result.feed_id]
+            whole = not result.failed and all(a.doc_id in indexed for a in mine)
+            if result.feed_id in got.validators and whole:
+                etag, modified = got.validators[result.feed_id]
+                self.store.update_feed(result.feed_id, etag=etag, last_modified=modified)
+        report.requests = self.client.requests - requests
+        report.seconds = time.perf_counter() - began
+        return report
+
+    def pages(self, urls: list[str]) -> tuple[IngestReport, list[tuple[str, str]]]:
+        """Fetch article pages by URL (conditionally when fetched before) and index them.
+
+        Returns:
+            The index report, and ``(url, reason)`` of pages that could not be read.
+        """
+        known = self.store.pages(urls)
+        failed: list[tuple[str, str]] = []
+        got: list[tuple[Article, Page]] = []
+        unchanged: list[str] = []
+        for url in dict.fromkeys(urls):
+            before, failures = known.get(url), len(failed)
+            item = self._page(Entry(url), before, None, None, failed)
+            if item is not None:
+                got.append(item)
+            elif before is not None and before.doc_id and len(failed) == failures:
+                unchanged.append(before.doc_id)  # 304: indexed as it was
+        report = self._commit(got)
+        report.unchanged.extend(unchanged)
+        return report, failed
+
+    def _commit(self, got: list[tuple[Article, Page]]) -> IngestReport:
+        if not got:
+            return IngestReport()
+        report = self.index([a for a, _ in got])
+        indexed = _indexed(report)
+        self.store.put_pages([p for a, p in got if a.doc_id in indexed])
+        return report
+
+    def _feed(self, feed: Feed, got: _Collected) -> FeedResult:
+        result = FeedResult(feed.id, feed.url, feed.name, "updated")
+        now = time.time()
+        try:
+            fetched = self.client.get(feed.url, feed.etag, feed.last_modified)
+            parsed = None if fetched.not_modified else parse_feed(fetched.content, fetched.url)
+        except (FetchError, FeedError) as exc:
+            return self._failed(feed, result, str(exc), now)
+        result.next_due = now + feed.every
+        state: dict[str, Any] = {"last_sync": now, "last_ok": now, "failures": 0,
+                                 "next_due": result.next_due}  # fmt: skip
+        if parsed is None:
+            result.status = "not_modified"
+            self.store.update_feed(feed.id, last_error=None, **state)
+            return result
+        result.items = len(parsed.entries)
+        known = self.store.pages(e.url for e in parsed.entries)
+        for entry in parsed.entries:
+            before = known.get(entry.url)
+            if before is not None and before.entry_key == entry.key and not _checkable(before):
+                continue  # unchanged in the feed, and the server gave no validator to ask with
+            failures = len(result.failed)
+            item = self._page(entry, before, feed, parsed.title, result.failed)
+            if item is None:
+                result.not_modified += len(result.failed) == failures
+                continue
+            result.fetched += 1
+            got.articles.append(item)
+        got.validators[feed.id] = (fetched.etag, fetched.last_modified)
+        error = None
+        if result.failed:
+            why = result.failed[0][1]
+            error = f"{len(result.failed)} of {result.items} items failed; first: {why}"
+        self.store.update_feed(feed.id, title=parsed.title, last_error=error, **state)
+        return result
+
+    def _page(
+        self,
+        entry: Entry,
+        before: Page | None,
+        feed: Feed | None,
+        feed_title: str | None,
+        failed: list[tuple[str, str]],
+    ) -> tuple[Article, Page] | None:
+        """The page's article and its record; None when unchanged (304) or failed."""
+        try:
+            fetched = self.client.get(
+                entry.url, before.etag if before else None, before.last_modified if before else None
+            )
+            if fetched.not_modified:
+                return None
+            article = page_article(fetched, entry, feed_title)
+        except (FetchError, LoaderError) as exc:
+            failed.append((entry.url, str(exc)))
+            return None
+        page = Page(entry.url, article.doc_id, feed.id if feed else None, fetched.etag,
+                    fetched.last_modified, entry.key)  # fmt: skip
+        return article, page
+
+    def _failed(self, feed: Feed, result: FeedResult, error: str, now: float) -> FeedResult:
+        failures = feed.failures + 1
+        result.status, result.error = "failed", error
+        result.next_due = now + retry_delay(feed.every, failures)
+        self.store.update_feed(feed.id, last_sync=now, last_error=error, failures=failures,
+                               next_due=result.next_due)  # fmt: skip
+        return result
+
+
+def _checkable(page: Page) -> bool:
+    return bool(page.etag or page.last_modified)
+
+
+def _indexed(report: IngestReport) -> set[str]:
+    """Doc ids the index now holds as read (or deliberately keeps out) after a run."""
+    done = {*report.added, *report.updated, *report.unchanged}
+    return done | {d for d, _ in report.duplicates} | {d for d, _ in report.skipped}
