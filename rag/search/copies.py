@@ -1,4 +1,4 @@
-""""Also reported by": the other outlets of a syndicated story, on hits and citations.
+""" "Also reported by": the other outlets of a syndicated story, on hits and citations.
 
 Retrieval keeps one copy per story (rag.search.retriever); this names the copies it left out.
 """

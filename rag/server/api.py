@@ -1,4 +1,4 @@
-"""REST API: search, ask (JSON and server-sent events), ingest, documents, OpenAI-compatible chat.
+"""REST API: search, ask (JSON and SSE), ingest, documents, feeds, OpenAI-compatible chat.
 
 The edge for HTTP clients: library errors become 4xx JSON bodies ``{"error": {"type",
 "message"}}``; nothing answers with a traceback. With an API key every path but ``/health``
@@ -15,7 +15,7 @@ from rag.assistant import Assistant
 from rag.errors import ConfigError
 from rag.server.errors import add_error_handlers
 from rag.server.middleware import ApiKeyGate, BodyDeadline, BodyLimit, bearer_auth
-from rag.server.routes import ask, documents, ingest, openai, search
+from rag.server.routes import ask, documents, feeds, ingest, openai, search
 
 JSON_BODY_LIMIT = 1024 * 1024
 # Seconds from a request's headers until its body must be complete (else 408): the largest
@@ -56,6 +56,6 @@ def create_app(
     add_error_handlers(app)
     guarded = [Depends(bearer_auth(api_key))]
     app.include_router(documents.public_router(assistant))
-    for routes in (search, ask, ingest, documents, openai):
+    for routes in (search, ask, ingest, documents, feeds, openai):
         app.include_router(routes.router(assistant), dependencies=guarded)
     return app

@@ -5,6 +5,7 @@ The edge of the library: it turns `RagError` into a message and an exit code, ne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,8 +14,9 @@ import typer
 from rich.markup import escape
 
 from rag.assistant import Assistant
+from rag.config import parse_every
 from rag.errors import ConfigError
-from rag.records import REASON_TEXT, Answer, Hit
+from rag.records import REASON_TEXT, Answer, Hit, IngestReport
 from rag.server.console import (
     AsJson,
     DataDir,
@@ -27,10 +29,12 @@ from rag.server.console import (
     cli_errors,
     err,
     out,
+    print_ingest,
     print_json,
     progress_bar,
 )
 from rag.server.hosts import is_loopback
+from rag.sources.service import BackgroundSync
 
 app = typer.Typer(
     help="Ask questions about news articles; every answer sentence cites an exact quote.",
@@ -46,8 +50,9 @@ def _assistant(data_dir: Path | None, **overrides: Any) -> Assistant:
 
 @app.command()
 def ingest(
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="Files or folders [default: corpus/].")
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files, folders or article URLs (http/https) [default: corpus/]."),
     ] = None,
     data_dir: DataDir = None,
     keep_missing: Annotated[
@@ -55,34 +60,44 @@ def ingest(
     ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Add, update and remove articles so the index matches PATHS."""
+    """Add, update and remove articles so the index matches PATHS; fetch URLs as articles.
+
+    A URL is fetched politely (robots.txt, timeouts, size cap) and indexed under its canonical
+    URL; fetched again later, an unchanged page costs a 304.
+    """
+    urls = [t for t in targets or [] if _URL.match(t)]
+    paths = [Path(t) for t in targets or [] if t not in urls]
     with cli_errors():
         assistant = _assistant(data_dir)
-        with progress_bar("[bold]ingest", err) as bar:
-            task = bar.add_task("", total=None)
+        report = IngestReport()
+        if paths or not urls:
+            with progress_bar("[bold]ingest", err) as bar:
+                task = bar.add_task("", total=None)
 
-            def progress(done: int, total: int, path: str) -> None:
-                bar.update(task, completed=done, total=total, description=Path(path).name[:40])
+                def progress(done: int, total: int, path: str) -> None:
+                    bar.update(task, completed=done, total=total, description=Path(path).name[:40])
 
-            report = assistant.ingest(paths or None, keep_missing=keep_missing, progress=progress)
-    if as_json:
-        print_json(report.to_dict())
-    else:
-        c = report.to_dict()["counts"]
-        out.print(
-            f"added {c['added']}, updated {c['updated']}, unchanged {c['unchanged']}, "
-            f"removed {c['removed']}, failed {c['failed']}, chunks written {report.chunks} "
-            f"in {report.seconds:.1f}s",
-            highlight=False,
-        )
-        for doc_id, twin in report.duplicates:
-            out.print(f"[yellow]duplicate[/yellow] {doc_id}: same text as {twin}", highlight=False)
-        for doc_id, why in report.skipped:
-            out.print(f"[yellow]skipped[/yellow] {doc_id}: {why}", highlight=False)
-        for path, reason in report.failed:
-            err.print(f"[red]failed[/red] {path}: {reason}", highlight=False)
+                report = assistant.ingest(paths or None, keep_missing=keep_missing,
+                                          progress=progress)  # fmt: skip
+        if urls:
+            report = _merged(report, assistant.ingest_urls(urls))
+    print_json(report.to_dict()) if as_json else print_ingest(report)
     if report.failed:
         raise typer.Exit(1)
+
+
+_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")  # any scheme: ftp:// is refused as a URL
+
+
+def _merged(a: IngestReport, b: IngestReport) -> IngestReport:
+    """Two reports of one command as one."""
+    merged = IngestReport()
+    for name in ("added", "updated", "unchanged", "removed", "failed", "duplicates", "skipped"):
+        setattr(merged, name, getattr(a, name) + getattr(b, name))
+    merged.chunks, merged.seconds = a.chunks + b.chunks, a.seconds + b.seconds
+    for stage, seconds in [*a.stage_seconds.items(), *b.stage_seconds.items()]:
+        merged.stage_seconds[stage] = merged.stage_seconds.get(stage, 0.0) + seconds
+    return merged
 
 
 def _print_answer(answer: Answer) -> None:
@@ -108,6 +123,9 @@ def _print_answer(answer: Answer) -> None:
         out.print(f"\n[bold][{c.marker}][/bold] {where} ({meta}) chars {c.start}-{c.end}",
                   highlight=False, markup=True)  # fmt: skip
         out.print(f"    “{c.quote}”", highlight=False, markup=False)
+        if c.also_reported_by:
+            names = ", ".join(o.publisher or o.url or o.doc_id for o in c.also_reported_by)
+            out.print(f"    also reported by: {names}", highlight=False, markup=False)
 
 
 @app.command()
@@ -214,7 +232,8 @@ def serve(
 ) -> None:
     """Serve the REST API (and an OpenAI-compatible /v1/chat/completions); docs at /docs.
 
-    With RAG_API_KEY set, every path but /health (the docs too) needs the key.
+    With RAG_API_KEY set, every path but /health (the docs too) needs the key. With
+    RAG_SYNC_EVERY set (e.g. 5m), due feeds are synced in the background.
     """
     with cli_errors():
         assistant = _assistant(data_dir)
@@ -231,14 +250,23 @@ def serve(
 
         assistant.warm_up()
         api = create_app(assistant, key.get_secret_value() if key else None)
+        every = assistant.settings.sync_every
+        background = BackgroundSync(assistant, parse_every(every, 1.0)) if every else None
     config = uvicorn.Config(api, host=host, port=port, log_level="info",
                             timeout_keep_alive=KEEP_ALIVE_SECONDS,
                             timeout_graceful_shutdown=GRACEFUL_SECONDS)  # fmt: skip
-    StoppingServer(config, assistant).run()
+    if background is not None:
+        err.print(f"syncing due feeds every {every} (RAG_SYNC_EVERY)", highlight=False)
+        background.start()
+    try:
+        StoppingServer(config, assistant).run()
+    finally:
+        if background is not None:
+            background.stop()
 
 
 # Commands of other stages (eval, serve, bench) register themselves below this line.
-COMMAND_MODULES: list[str] = ["rag.eval.cli"]
+COMMAND_MODULES: list[str] = ["rag.eval.cli", "rag.sources.cli"]
 
 
 def _register(modules: list[str]) -> None:

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from rag.errors import RagError
+from rag.records import IngestReport
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -83,3 +84,20 @@ def progress_bar(label: str, console: Console = err) -> Progress:
 def print_json(data: Any) -> None:
     """Write ``data`` to stdout as indented JSON (non-ASCII kept as is)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def print_ingest(report: IngestReport) -> None:
+    """The one-line summary of an ingest, then duplicates, skips and failures."""
+    c = report.to_dict()["counts"]
+    out.print(
+        f"added {c['added']}, updated {c['updated']}, unchanged {c['unchanged']}, "
+        f"removed {c['removed']}, failed {c['failed']}, chunks written {report.chunks} "
+        f"in {report.seconds:.1f}s",
+        highlight=False,
+    )
+    for doc_id, twin in report.duplicates:
+        out.print(f"[yellow]duplicate[/yellow] {doc_id}: same text as {twin}", highlight=False)
+    for doc_id, why in report.skipped:
+        out.print(f"[yellow]skipped[/yellow] {doc_id}: {why}", highlight=False)
+    for path, reason in report.failed:
+        err.print(f"[red]failed[/red] {path}: {reason}", highlight=False)

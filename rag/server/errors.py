@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rag.errors import (
     ConfigError,
+    FeedError,
     IngestCancelledError,
     IngestLockedError,
     QueryError,
@@ -23,6 +24,7 @@ from rag.errors import (
 _STATUS = {
     QueryError: 400,
     ConfigError: 400,
+    FeedError: 400,
     IngestLockedError: 409,
     StoreError: 503,
     IngestCancelledError: 503,  # the server is shutting down (or the client left)

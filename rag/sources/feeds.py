@@ -54,15 +54,17 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
     import feedparser
 
     parsed = feedparser.parse(content, response_headers={"content-location": url})
-    if not parsed.version and not parsed.entries:
-        why = parsed.get("bozo_exception")
-        raise FeedError(f"{url[:200]}: not an RSS, Atom or RDF feed" + (f" ({why})" if why else ""))
     entries, seen = [], set()
     for item in parsed.entries[:MAX_ENTRIES]:
         entry = _entry(item)
         if entry is not None and entry.url not in seen:
             seen.add(entry.url)
             entries.append(entry)
+    # feedparser reads what it can of broken XML; with items recovered the feed is used,
+    # without any a malformed document is an error rather than an empty feed.
+    if not entries and (parsed.bozo or not parsed.version):
+        why = parsed.get("bozo_exception")
+        raise FeedError(f"{url[:200]}: not an RSS, Atom or RDF feed" + (f" ({why})" if why else ""))
     meta = parsed.feed
     return ParsedFeed(
         bounded_text(meta.get("title"), 300),
@@ -76,8 +78,10 @@ def _entry(item: Any) -> Entry | None:
     url = web_url(item.get("link"))
     if url is None:
         return None
-    published = _iso(item.get("published_parsed"))
-    updated = _iso(item.get("updated_parsed"))
+    # Read from the dict itself: feedparser's .get("updated_parsed") falls back to the
+    # published date (with a deprecation warning), which would hide "no update date".
+    published = _iso(dict.get(item, "published_parsed"))
+    updated = _iso(dict.get(item, "updated_parsed"))
     return Entry(
         url=url.split("#", 1)[0],
         title=bounded_text(item.get("title"), 300),

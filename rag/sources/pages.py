@@ -27,9 +27,7 @@ def clean_url(url: str) -> str:
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if not k.lower().startswith(_TRACKING)]  # fmt: skip
-    return urlunsplit(
-        (parts.scheme, parts.netloc.lower(), parts.path or "/", urlencode(query), "")
-    )
+    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
 
 
 def canonical_url(fetched_url: str, declared: str | None) -> str:

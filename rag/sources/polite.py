@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from rag.errors import FetchError
-from rag.sources.fetch import Fetched, FetchPolicy, fetch
+from rag.sources.fetch import Fetched, FetchPolicy, check_url, fetch
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ class Client:
         Raises:
             FetchError: refused (robots.txt, address, scheme) or failed, with the reason.
         """
+        check_url(url, self.policy.allow_private)  # the real reason, before robots.txt's
         host = _origin(url)
         if self.robots and not self._allowed(url, host):
             raise FetchError(f"{url[:200]}: disallowed by {host}/robots.txt")

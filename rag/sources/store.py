@@ -105,6 +105,8 @@ class SourceStore:
 
     def feed(self, feed_id: int) -> Feed:
         """The feed with this id; `FeedError` when there is none."""
+        if not 0 < feed_id < 2**63:  # beyond SQLite's integers: no such feed
+            raise FeedError(f"no feed with id {feed_id}")
         rows = self._run("SELECT * FROM feeds WHERE id=?", [feed_id])
         if not rows:
             raise FeedError(f"no feed with id {feed_id}")

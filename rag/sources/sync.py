@@ -153,7 +153,7 @@ class Syncer:
             fetched = self.client.get(feed.url, feed.etag, feed.last_modified)
             parsed = None if fetched.not_modified else parse_feed(fetched.content, fetched.url)
         except (FetchError, FeedError) as exc:
-            return self._failed(feed, result, str(exc), now)
+            return self._failed(feed, result, _reason(exc, feed.url), now)
         result.next_due = now + feed.every
         state: dict[str, Any] = {"last_sync": now, "last_ok": now, "failures": 0,
                                  "next_due": result.next_due}  # fmt: skip
@@ -199,7 +199,7 @@ class Syncer:
                 return None
             article = page_article(fetched, entry, feed_title)
         except (FetchError, LoaderError) as exc:
-            failed.append((entry.url, str(exc)))
+            failed.append((entry.url, _reason(exc, entry.url)))
             return None
         page = Page(entry.url, article.doc_id, feed.id if feed else None, fetched.etag,
                     fetched.last_modified, entry.key)  # fmt: skip
@@ -212,6 +212,11 @@ class Syncer:
         self.store.update_feed(feed.id, last_sync=now, last_error=error, failures=failures,
                                next_due=result.next_due)  # fmt: skip
         return result
+
+
+def _reason(exc: Exception, url: str) -> str:
+    """The error's message without the URL it is reported under."""
+    return str(exc).removeprefix(f"{url[:200]}: ")
 
 
 def _checkable(page: Page) -> bool:

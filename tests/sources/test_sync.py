@@ -1,0 +1,273 @@
+"""Feeds synced from a real HTTP server on 127.0.0.1: adds, 304s, updates, failures, copies."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rag import Assistant
+from rag.errors import FeedError, IngestLockedError
+from tests.fakes import quick_assistant
+from tests.sources.pages import TOPICS, page, story
+from tests.sources.site import Item, Site, serve
+
+NOW = time.time()
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    news = Site()
+    for n, (topic, _) in enumerate(TOPICS):
+        news.pages[f"/news/{topic}.html"] = page(f"The {topic} story", story(topic),
+                                                 date="2024-03-0" + str(n + 1))  # fmt: skip
+    with serve(news):
+        yield news
+
+
+@pytest.fixture
+def asst(tmp_path: Path) -> Iterator[Assistant]:
+    with quick_assistant(tmp_path / "data", fetch_allow_private=True, fetch_delay=0) as a:
+        yield a
+
+
+def _items(topics: list[str], published: float | None = NOW) -> list[Item]:
+    return [Item(f"/news/{t}.html", f"The {t} story", published) for t in topics]
+
+
+def test_first_sync_adds_every_item_of_rss_atom_and_rdf(site, asst):
+    topics = [t for t, _ in TOPICS]
+    site.feeds["/rss.xml"] = ("rss", _items(topics[:2]))
+    site.feeds["/atom.xml"] = ("atom", _items(topics[2:4]))
+    site.feeds["/rdf.xml"] = ("rdf", _items(topics[4:], published=None))
+    for path in site.feeds:
+        asst.add_feed(site.base + path, name=path)
+    report = asst.sync()
+    assert sorted(report.ingest.added) == sorted(f"{site.base}/news/{t}.html" for t in topics)
+    assert not report.failed and all(f.status == "updated" for f in report.feeds)
+    assert {f["name"]: f["articles"] for f in asst.feeds()} == {
+        "/rss.xml": 2, "/atom.xml": 2, "/rdf.xml": 2
+    }  # fmt: skip
+    docs = {d["doc_id"]: d for d in asst.documents()}
+    harbour = docs[f"{site.base}/news/harbour.html"]
+    assert harbour["url"] == harbour["doc_id"] and harbour["publisher"] == "Daily Example"
+    assert harbour["fetched"].startswith(time.strftime("%Y-%m-%d", time.gmtime()))
+    # The feed's date wins; with none in the feed (RDF here) the page's own date is kept.
+    assert harbour["date"] == time.strftime("%Y-%m-%d", time.gmtime(NOW))
+    assert docs[f"{site.base}/news/glacier.html"]["date"] == "2024-03-05"
+    hits = asst.retrieve("How far did the glacier retreat this summer?", top_k=1)
+    assert hits[0].doc_id == f"{site.base}/news/glacier.html"
+
+
+def test_unchanged_resync_is_answered_by_304s(site, asst):
+    site.feeds["/rss.xml"] = ("rss", _items(["harbour", "orchard"]))
+    site.feeds["/atom.xml"] = ("atom", _items(["tramway"]))
+    for path in site.feeds:
+        asst.add_feed(site.base + path)
+    asst.sync()
+    before = len(site.log)
+    again = asst.sync(force=True)
+    assert again.ingest.added == again.ingest.updated == [] and not again.failed
+    assert [f.status for f in again.feeds] == ["not_modified", "not_modified"]
+    # robots.txt once per sync, then one 304 per feed: no page is fetched.
+    assert again.requests == 3
+    assert sorted(site.statuses(before)) == [200, 304, 304]
+
+
+def test_changed_page_is_updated_and_new_item_added(site, asst):
+    items = _items(["harbour", "orchard"])
+    site.feeds["/rss.xml"] = ("rss", items)
+    asst.add_feed(site.base + "/rss.xml")
+    asst.sync()
+    url = f"{site.base}/news/harbour.html"
+    site.pages["/news/harbour.html"] = page(
+        "The harbour story", [*story("harbour"), "Late on Friday the wall was finished early."]
+    )
+    items.append(Item("/news/library.html", "The library story", NOW))
+    before = len(site.log)
+    report = asst.sync(force=True)
+    assert report.ingest.updated == [url]
+    assert report.ingest.added == [f"{site.base}/news/library.html"]
+    # The unchanged page was asked about once and answered 304.
+    assert site.statuses(before).count(304) == 1
+    hit = asst.retrieve("When was the wall finished?", top_k=1)[0]
+    assert hit.doc_id == url and "finished early" in asst.document_text(url)
+
+
+def test_an_item_that_drops_off_the_feed_stays_indexed(site, asst):
+    items = _items(["harbour", "orchard"])
+    site.feeds["/rss.xml"] = ("rss", items)
+    asst.add_feed(site.base + "/rss.xml")
+    asst.sync()
+    del items[0]
+    items.append(Item("/news/vaccine.html", "The vaccine story", NOW))
+    asst.sync(force=True)
+    ids = {d["doc_id"] for d in asst.documents()}
+    assert f"{site.base}/news/harbour.html" in ids and len(ids) == 3
+
+
+def test_every_failure_is_reported_and_nothing_is_lost(site, asst):
+    site.feeds["/good.xml"] = ("rss", _items(["harbour", "orchard"]))
+    site.raw["/error.xml"] = (500, "text/html", b"boom")
+    site.raw["/broken.xml"] = (200, "application/rss+xml", b"<rss><channel><item><title>x")
+    site.raw["/html.xml"] = (200, "text/html", b"<html><body><p>Not a feed.</p></body></html>")
+    site.raw["/huge.xml"] = (200, "application/rss+xml", b"<rss>" + b" " * 6_000_000)
+    site.redirects["/loop.xml"] = "/loop.xml"
+    site.feeds["/slow.xml"] = ("rss", _items(["tramway"]))
+    site.slow["/slow.xml"] = 3.0
+    names = ["/good.xml", "/error.xml", "/broken.xml", "/html.xml", "/huge.xml", "/loop.xml",
+             "/slow.xml"]  # fmt: skip
+    for name in names:
+        asst.add_feed(site.base + name, name=name)
+    asst.settings.fetch_timeout = 1.0
+    report = asst.sync()
+    reasons = {f.name: f.error for f in report.feeds}
+    assert reasons["/good.xml"] is None and len(report.ingest.added) == 2
+    assert "HTTP 500" in reasons["/error.xml"]
+    assert "not an RSS, Atom or RDF feed" in reasons["/broken.xml"]
+    assert "not an RSS, Atom or RDF feed" in reasons["/html.xml"]
+    assert "bytes" in reasons["/huge.xml"] and "more than 5 redirects" in reasons["/loop.xml"]
+    assert "timed out" in reasons["/slow.xml"]
+    state = {f["name"]: f for f in asst.feeds()}
+    assert state["/error.xml"]["failures"] == 1 and "HTTP 500" in state["/error.xml"]["last_error"]
+    first_wait = state["/error.xml"]["next_due"] - state["/error.xml"]["last_sync"]
+    assert 0 < first_wait <= 300  # retried soon, not after the feed's 30 minutes
+    # A feed that worked and then fails keeps its articles; the backoff doubles.
+    site.raw["/good.xml"] = (503, "text/html", b"down")
+    again = asst.sync(force=True)
+    assert {f.name for f in again.feeds if f.status == "failed"} == set(names)
+    assert len(asst.documents()) == 2
+    state = {f["name"]: f for f in asst.feeds()}
+    assert state["/error.xml"]["failures"] == 2
+    assert state["/error.xml"]["next_due"] - state["/error.xml"]["last_sync"] == 2 * first_wait
+
+
+def test_a_failed_page_is_retried_on_the_next_sync(site, asst):
+    items = _items(["harbour", "orchard"]) + [Item("/news/missing.html", "Gone", NOW)]
+    items.append(Item("/private/secret.html", "Kept out by robots.txt", NOW))
+    site.pages["/private/secret.html"] = page("Secret", story("library"))
+    site.feeds["/rss.xml"] = ("rss", items)
+    asst.add_feed(site.base + "/rss.xml")
+    first = asst.sync()
+    failed = dict(first.failed)
+    assert failed[f"{site.base}/news/missing.html"] == "HTTP 404"
+    assert "disallowed by" in failed[f"{site.base}/private/secret.html"]
+    assert len(first.ingest.added) == 2
+    assert "2 of 4 items failed" in asst.feeds()[0]["last_error"]
+    # The feed's validators were not kept: the next sync reads the feed again (not a 304)
+    # and fetches the page that failed, now there.
+    site.pages["/news/missing.html"] = page("Found", story("vaccine"))
+    before = len(site.log)
+    second = asst.sync(force=True)
+    assert second.ingest.added == [f"{site.base}/news/missing.html"]
+    assert (("/rss.xml", 200)) in site.log[before:]
+
+
+def test_private_addresses_are_refused_by_default(site, tmp_path):
+    with quick_assistant(tmp_path / "strict", fetch_delay=0) as strict:
+        site.feeds["/rss.xml"] = ("rss", _items(["harbour"]))
+        strict.add_feed(site.base + "/rss.xml")
+        report = strict.sync()
+    assert "private, loopback or reserved address" in (report.feeds[0].error or "")
+    assert site.log == [] and strict.documents() == []
+
+
+def test_syndicated_copies_group_into_one_story(site, asst):
+    text = story("orchard", sentences=14)
+    site.pages["/wire/orchard.html"] = page("Frost hits valley orchards", text, outlet="Wire")
+    site.pages["/herald/apples.html"] = page(
+        "Smallest apple harvest in a decade", ["(Wire) -", *text[:-1], "Reporting by Wire."],
+        outlet="The Herald", boilerplate=6,
+    )  # fmt: skip
+    site.feeds["/rss.xml"] = ("rss", [Item("/wire/orchard.html", "a", NOW),
+                                      Item("/herald/apples.html", "b", NOW),
+                                      *_items(["harbour"])])  # fmt: skip
+    asst.add_feed(site.base + "/rss.xml")
+    asst.sync()
+    assert len(asst.documents()) == 3  # both copies are kept, as articles
+    hits = asst.retrieve("Why was the apple harvest so small?", top_k=5)
+    copies = [h for h in hits if "/wire/" in h.doc_id or "/herald/" in h.doc_id]
+    assert len({h.doc_id for h in copies}) == 1  # retrieval keeps one copy of the story
+    other = copies[0].also_reported_by
+    assert [o.publisher for o in other] == (
+        ["The Herald"] if "/wire/" in copies[0].doc_id else ["Wire"]
+    )
+    answer = asst.ask("Why was the apple harvest so small?")
+    assert answer.citations and answer.citations[0].also_reported_by
+    assert answer.to_dict()["citations"][0]["also_reported_by"][0]["url"].startswith(site.base)
+
+
+def test_canonical_url_is_the_doc_id_on_the_same_site_only(site, asst):
+    site.pages["/a.html?utm_source=rss"] = page(
+        "Moved", story("tramway"), canonical=f"{site.base}/canonical/tramway"
+    )
+    site.pages["/b.html"] = page("Syndicated", story("library"), canonical="https://other.example/x")
+    site.pages["/c.html"] = page("No canonical", story("glacier"))
+    report = asst.ingest_urls(
+        [f"{site.base}/a.html?utm_source=rss", f"{site.base}/b.html", f"{site.base}/c.html#top"]
+    )
+    assert sorted(report.added) == sorted(
+        [f"{site.base}/canonical/tramway", f"{site.base}/b.html", f"{site.base}/c.html"]
+    )
+
+
+def test_ingest_urls_reports_bad_ones_and_re_fetches_conditionally(site, asst):
+    good = f"{site.base}/news/harbour.html"
+    report = asst.ingest_urls([good, f"{site.base}/nope.html", "ftp://example.com/x", "nonsense"])
+    assert report.added == [good]
+    failed = dict(report.failed)
+    assert failed[f"{site.base}/nope.html"] == "HTTP 404"
+    assert "not an http(s) URL" in failed["ftp://example.com/x"] and "nonsense" in failed
+    before = len(site.log)
+    again = asst.ingest_urls([good])
+    assert again.unchanged == [good] and again.added == [] and site.statuses(before)[-1] == 304
+
+
+def test_a_deleted_article_does_not_come_back_with_a_sync(site, asst):
+    items = _items(["harbour", "orchard"])
+    site.feeds["/rss.xml"] = ("rss", items)
+    asst.add_feed(site.base + "/rss.xml")
+    asst.sync()
+    url = f"{site.base}/news/harbour.html"
+    assert asst.delete_document(url)
+    items.append(Item("/news/library.html", "new", NOW))
+    site.pages["/news/harbour.html"] += b" "  # re-sent in full, same text
+    report = asst.sync(force=True)
+    assert url not in {d["doc_id"] for d in asst.documents()}
+    assert [d for d, _ in report.ingest.skipped] == [url]
+
+
+def test_feeds_are_added_listed_and_removed(site, asst):
+    feed = asst.add_feed(site.base + "/rss.xml", every="2h")
+    assert feed["every"] == 7200 and feed["name"] == "127.0.0.1" and feed["next_due"] == 0
+    with pytest.raises(FeedError, match="already a feed"):
+        asst.add_feed(site.base + "/rss.xml")
+    with pytest.raises(Exception, match="interval"):
+        asst.add_feed(site.base + "/other.xml", every="soon")
+    with pytest.raises(Exception, match="http"):
+        asst.add_feed("file:///etc/passwd")
+    site.feeds["/rss.xml"] = ("rss", _items(["harbour"]))
+    asst.sync()
+    assert asst.remove_feed(feed["id"])["url"] == site.base + "/rss.xml"
+    assert asst.feeds() == [] and len(asst.documents()) == 1  # its article stays
+    with pytest.raises(FeedError, match="no feed with id"):
+        asst.remove_feed(feed["id"])
+    with pytest.raises(FeedError):
+        asst.sync([10**30])
+
+
+def test_only_one_sync_runs_at_a_time(site, asst):
+    site.feeds["/slow.xml"] = ("rss", _items(["harbour"]))
+    site.slow["/slow.xml"] = 1.0
+    asst.add_feed(site.base + "/slow.xml")
+    import threading
+
+    worker = threading.Thread(target=asst.sync)
+    worker.start()
+    time.sleep(0.3)
+    with pytest.raises(IngestLockedError, match="already running"):
+        asst.sync(force=True)
+    worker.join()
+    assert len(asst.documents()) == 1
