@@ -295,9 +295,7 @@ class Catalog:
         for r in self._rows(sql, wanted):
             member = dict(r)
             members.setdefault(member.pop("story"), []).append(member)
-        return {
-            d: [m for m in members.get(s, []) if m["doc_id"] != d] for d, s in stories.items()
-        }
+        return {d: [m for m in members.get(s, []) if m["doc_id"] != d] for d, s in stories.items()}
 
     def deleted_texts(self) -> set[str]:
         """Hashes (`text_hash`) of article texts that users deleted."""

@@ -11,6 +11,7 @@ from rag.errors import QueryError
 from rag.index.catalog import Catalog
 from rag.index.embeddings import TextEmbedder
 from rag.index.lexical import LexicalIndex
+from rag.index.stories import shingles
 from rag.index.vectorstore import VectorStore
 from rag.records import Hit
 from rag.search.filters import Filters
@@ -34,6 +35,33 @@ def collapse_duplicates(
         The kept hits, best first.
     """
     return distinct(hits, lambda h: h.text, threshold, limit)
+
+
+# A passage counts as already shown when this share of its word pairs occur in the copy kept:
+# copies cut their chunks at other places, so a repeated passage is spread over the kept
+# article (containment ~0.9-1.0 after edits), while a paragraph one outlet added shares only
+# stock pairs ("of the", "said on"), well under half.
+_REPEATED_PAIRS = 0.5
+
+
+class _KeptCopies:
+    """Per query: which article stands for each story, and its word pairs (read once)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.doc_of_story: dict[str, str] = {}
+        self._pairs: dict[str, set[bytes]] = {}
+
+    def repeats(self, story: str, doc_id: str, text: str) -> bool:
+        """True when ``text`` (of ``doc_id``) repeats the story's kept copy."""
+        first = self.doc_of_story.setdefault(story, doc_id)
+        if first == doc_id:
+            return False
+        if first not in self._pairs:
+            self._pairs[first] = shingles(self.catalog.texts([first]).get(first, ""), 2)
+        mine = shingles(text, 2)
+        shared = len(mine & self._pairs[first]) / max(len(mine), 1)
+        return shared >= _REPEATED_PAIRS
 
 
 class Retriever:
@@ -123,16 +151,17 @@ class Retriever:
     ) -> Iterator[Hit]:
         """`Hit` records for ranked chunk ids, in order, built lazily from the catalog rows.
 
-        One copy of a syndicated story is kept (its best-ranked article): the copies' passages
-        are the same text under other URLs, and their outlets are listed on the kept one.
+        Passages of a syndicated story are kept from one copy (its best-ranked article; the
+        others are named on its hits): a passage of another copy is left out when the kept
+        copy holds it too, so a paragraph only one outlet added is still found.
         """
         rows = self.catalog.chunks(ranked)
-        copy_of_story: dict[str, str] = {}
+        kept = _KeptCopies(self.catalog)
         for cid in ranked:
             if cid not in rows:  # a vector whose article was just removed is skipped
                 continue
             row = rows[cid]
-            if copy_of_story.setdefault(row["story"], row["doc_id"]) != row["doc_id"]:
+            if kept.repeats(row["story"], row["doc_id"], row["text"]):
                 continue
             yield Hit(
                 chunk_id=cid,

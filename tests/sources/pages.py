@@ -20,13 +20,19 @@ TOPICS = [
      "children during the first week."),
 ]  # fmt: skip
 
-_ADJ = ("quiet narrow busy modern wooden green heavy early bright costly northern rural "
-        "famous empty public private coastal historic frozen crowded").split()
-_NOUN = ("bridge council farmer teacher engine museum village ferry market river doctor "
-         "festival stadium bakery mayor painter tunnel garden airport factory hospital "
-         "island court choir bakery pilot theatre canal forest clinic").split()
-_VERB = ("visited inspected funded delayed praised rebuilt closed opened measured questioned "
-         "welcomed expanded repaired photographed described").split()
+_ADJ = (
+    "quiet narrow busy modern wooden green heavy early bright costly northern rural "
+    "famous empty public private coastal historic frozen crowded"
+).split()
+_NOUN = (
+    "bridge council farmer teacher engine museum village ferry market river doctor "
+    "festival stadium bakery mayor painter tunnel garden airport factory hospital "
+    "island court choir bakery pilot theatre canal forest clinic"
+).split()
+_VERB = (
+    "visited inspected funded delayed praised rebuilt closed opened measured questioned "
+    "welcomed expanded repaired photographed described"
+).split()
 
 
 def story(topic: str, seed: int = 0, sentences: int = 10) -> list[str]:

@@ -95,7 +95,11 @@ def render_feed(fmt: FeedFormat, items: list[Item], base: str, title: str = "Tes
     return body.encode("utf-8")
 
 
-_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "rdf": "application/rdf+xml"}
+_TYPES = {
+    "rss": "application/rss+xml",
+    "atom": "application/atom+xml",
+    "rdf": "application/rdf+xml",
+}
 
 
 def _handler(site: Site) -> type[BaseHTTPRequestHandler]:

@@ -10,6 +10,7 @@ import pytest
 
 from rag import Assistant
 from rag.errors import FeedError, IngestLockedError
+from rag.search.retriever import _KeptCopies
 from tests.fakes import quick_assistant
 from tests.sources.pages import TOPICS, page, story
 from tests.sources.site import Item, Site, serve
@@ -178,7 +179,8 @@ def test_syndicated_copies_group_into_one_story(site, asst):
     text = story("orchard", sentences=14)
     site.pages["/wire/orchard.html"] = page("Frost hits valley orchards", text, outlet="Wire")
     site.pages["/herald/apples.html"] = page(
-        "Smallest apple harvest in a decade", ["(Wire) -", *text[:-1], "Reporting by Wire."],
+        "Smallest apple harvest in a decade",
+        ["(Wire) -", *text[:-1], "The Herald learned that the old cider press closes in May."],
         outlet="The Herald", boilerplate=6,
     )  # fmt: skip
     site.feeds["/rss.xml"] = ("rss", [Item("/wire/orchard.html", "a", NOW),
@@ -194,6 +196,15 @@ def test_syndicated_copies_group_into_one_story(site, asst):
     assert [o.publisher for o in other] == (
         ["The Herald"] if "/wire/" in copies[0].doc_id else ["Wire"]
     )
+    # A passage of the other copy is left out only when the kept copy holds it too: a
+    # paragraph one outlet added is still found.
+    wire, herald = f"{site.base}/wire/orchard.html", f"{site.base}/herald/apples.html"
+    story_id = asst.catalog.stories_of([wire])[wire]
+    assert asst.catalog.stories_of([herald])[herald] == story_id
+    kept = _KeptCopies(asst.catalog)
+    assert not kept.repeats(story_id, wire, text[0])
+    assert kept.repeats(story_id, herald, " ".join(text[1:4]))
+    assert not kept.repeats(story_id, herald, "The Herald learned that the old cider press closes.")
     answer = asst.ask("Why was the apple harvest so small?")
     assert answer.citations and answer.citations[0].also_reported_by
     assert answer.to_dict()["citations"][0]["also_reported_by"][0]["url"].startswith(site.base)
@@ -203,7 +214,9 @@ def test_canonical_url_is_the_doc_id_on_the_same_site_only(site, asst):
     site.pages["/a.html?utm_source=rss"] = page(
         "Moved", story("tramway"), canonical=f"{site.base}/canonical/tramway"
     )
-    site.pages["/b.html"] = page("Syndicated", story("library"), canonical="https://other.example/x")
+    site.pages["/b.html"] = page(
+        "Syndicated", story("library"), canonical="https://other.example/x"
+    )
     site.pages["/c.html"] = page("No canonical", story("glacier"))
     report = asst.ingest_urls(
         [f"{site.base}/a.html?utm_source=rss", f"{site.base}/b.html", f"{site.base}/c.html#top"]
