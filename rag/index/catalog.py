@@ -267,6 +267,11 @@ class Catalog:
                 [(d, story, sig) for d, (story, sig) in rows.items()],
             )
 
+    def clear_stories(self) -> None:
+        """Forget every story (signatures of another shingling must be computed again)."""
+        with self._lock:
+            self._db.execute("DELETE FROM stories")
+
     def unstoried(self) -> list[str]:
         """Articles without a story row (indexed before syndicated copies were grouped)."""
         sql = "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM stories)"

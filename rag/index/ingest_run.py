@@ -21,7 +21,7 @@ from rag.index.lexical import LexicalIndex
 from rag.index.loaders import iter_files, load_file
 from rag.index.metadata import Loaded
 from rag.index.scan import read_ahead
-from rag.index.stories import Stories, signature, to_bytes
+from rag.index.stories import SIGNATURE_KIND, Stories, signature, to_bytes
 from rag.index.vectorstore import VectorStore, chunk_node
 from rag.records import Article, Chunk, IngestReport
 from rag.text.terms import terms
@@ -136,6 +136,9 @@ class IngestRun:
     def stories(self) -> Stories:
         """The syndicated-story index, loaded on the first new or changed article."""
         if self._stories is None:
+            if self.catalog.get_meta("stories") != SIGNATURE_KIND:
+                self.catalog.clear_stories()  # another shingling: every article is placed anew
+                self.catalog.set_meta("stories", SIGNATURE_KIND)
             self._stories = Stories.load(self.catalog.story_rows())
             self._backfill(self._stories)
         return self._stories

@@ -29,6 +29,9 @@ _SEED = 1
 _SCHEME = "affine32"
 _DTYPE = np.uint32  # affine32 hash values
 
+# What stored signatures depend on: a change makes the index compute them again.
+SIGNATURE_KIND = f"{SHINGLE_WORDS}|{NUM_PERM}|{_SEED}|{_SCHEME}"
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

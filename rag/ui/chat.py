@@ -19,6 +19,7 @@ from rag.errors import RagError
 from rag.index.uploads import UPLOADS_DIRNAME
 from rag.records import Answer
 from rag.text.stream import stream_prefixes
+from rag.ui.feeds import wire_feeds
 from rag.ui.layout import EXAMPLES, build_page
 from rag.ui.limits import checked_date, checked_history, checked_top_k, optional_text
 from rag.ui.render import (
@@ -248,5 +249,6 @@ def build_app(assistant: Assistant, stream_delay: float = STREAM_DELAY) -> gr.Bl
         page.files.upload(
             app.upload, page.files, [page.files, page.upload_status], api_visibility="private"
         )
+        wire_feeds(page.feeds, assistant, demo)
         gr.api(app.api_chat, api_name="chat")
     return demo

@@ -10,6 +10,7 @@ from gradio.helpers import Examples
 
 from rag.config import Settings
 from rag.index.uploads import ALLOWED_TYPES
+from rag.ui.feeds import FeedsPanel, build_feeds_panel
 from rag.ui.render import EMPTY_SOURCES
 
 EXAMPLES = [
@@ -39,6 +40,7 @@ class Page:
     files: gr.File
     upload_status: gr.HTML
     sources: gr.HTML
+    feeds: FeedsPanel
 
     @property
     def settings_inputs(self) -> list[Any]:
@@ -71,9 +73,10 @@ def build_page(settings: Settings, llm_configured: bool) -> Page:
                     type="filepath", elem_id="rag-files",
                 )  # fmt: skip
                 upload_status = gr.HTML(elem_id="rag-upload-status")
+            feeds = build_feeds_panel()
         with gr.Column(scale=2):
             sources = gr.HTML(EMPTY_SOURCES, elem_id="rag-sources")
-    return Page(*chat, *choices, files, upload_status, sources)
+    return Page(*chat, *choices, files, upload_status, sources, feeds)
 
 
 def _chat_column() -> tuple[gr.Chatbot, gr.Textbox, gr.Button, gr.Button, Examples]:

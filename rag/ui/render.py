@@ -12,9 +12,10 @@ import html
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from rag.index.uploads import UPLOADS_DIRNAME, UploadResult
-from rag.records import REASON_TEXT, Answer, Citation
+from rag.records import REASON_TEXT, Answer, Citation, Outlet
 from rag.text.markers import MARKER
 
 if TYPE_CHECKING:
@@ -59,6 +60,13 @@ CSS = """
 .rag-upload-bad { color: #b91c1c; }
 .rag-unsupported { text-decoration: underline wavy #b91c1c; }
 .rag-notice { font-size: .85em; opacity: .8; }
+.rag-also { font-size: .85em; margin: 0 0 .4em 0; }
+.rag-feeds-table { width: 100%; font-size: .9em; border-collapse: collapse; }
+.rag-feeds-table th, .rag-feeds-table td { text-align: left; padding: .25em .5em;
+  border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
+.rag-feed-url { word-break: break-all; }
+.rag-feed-ok { color: #15803d; }
+.rag-feed-bad { color: #b91c1c; }
 """
 
 
@@ -164,10 +172,35 @@ def plain_history(history: Sequence[dict[str, Any]] | None) -> list[dict[str, st
     return turns
 
 
-def _safe_url(url: str | None) -> str | None:
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) URL (safe as a link target), else None."""
     if url and re.match(r"https?://[^\s]+$", url.strip(), re.IGNORECASE):
         return url.strip()
     return None
+
+
+def safe_link(url: str | None, text: str | None = None) -> str:
+    """An escaped link to ``url`` opening in a new tab; just the escaped text when ``url`` is
+    not an http(s) URL. ``text`` defaults to the URL."""
+    label = escape_text(text if text is not None else url or "")
+    good = safe_url(url)
+    if good is None:
+        return label
+    return (f'<a href="{html.escape(good, quote=True)}" target="_blank" '
+            f'rel="noopener noreferrer nofollow">{label}</a>')  # fmt: skip
+
+
+def render_also(outlets: Sequence[Outlet]) -> str:
+    """``Also reported by: <publisher or host>, …`` for a syndicated story (each outlet linked
+    when it has a web URL); empty for none."""
+    names = []
+    for o in outlets:
+        url = safe_url(o.url)
+        label = o.publisher or (urlsplit(url).hostname if url else None) or o.doc_id
+        names.append(safe_link(url, label))
+    if not names:
+        return ""
+    return f'<div class="rag-also">Also reported by: {", ".join(names)}</div>'
 
 
 def quote_context(text: str | None, c: Citation, width: int = CONTEXT_CHARS) -> str:
@@ -216,18 +249,15 @@ def render_sources(answer: Answer, assistant: Assistant | None = None) -> str:
         text = assistant.document_text(c.doc_id) if assistant else None
         doc = _document(assistant, c.doc_id)
         meta = [escape_text(x) for x in (c.date or doc.get("date"), doc.get("publisher")) if x]
-        url = _safe_url(c.url or doc.get("url"))
+        url = safe_url(c.url or doc.get("url"))
         if url:
-            meta.append(
-                f'<a href="{html.escape(url, quote=True)}" target="_blank" '
-                f'rel="noopener noreferrer nofollow">{escape_text(url)}</a>'
-            )
+            meta.append(safe_link(url))
         meta.append(f"<code>{escape_text(c.doc_id)}</code>")
         title = escape_text(c.title or doc.get("title") or c.doc_id)
         cards.append(
             f'<div class="rag-source" id="rag-src-{c.marker}" data-marker="{c.marker}">'
             f'<div class="rag-source-head">[{c.marker}] {title}</div>'
-            f'<div class="rag-meta">{" · ".join(meta)}</div>'
+            f'<div class="rag-meta">{" · ".join(meta)}</div>{render_also(c.also_reported_by)}'
             f'<blockquote class="rag-context">{quote_context(text, c)}</blockquote></div>'
         )
     return f'<div class="rag-sources"><h3>Sources</h3>{"".join(cards)}</div>'
