@@ -2,7 +2,8 @@
 
 Environment: ``GRADIO_SERVER_NAME`` (default 127.0.0.1), ``GRADIO_SERVER_PORT`` (default 7860),
 ``RAG_DATA_DIR`` (default .rag), ``RAG_AUTH=user:password`` (required unless bound to localhost),
-and the other ``RAG_*`` settings of `rag.config.Settings`.
+``RAG_SYNC_EVERY`` (e.g. 5m: sync due feeds in the background while the app runs), and the
+other ``RAG_*`` settings of `rag.config.Settings`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from rag.ui.login import LoginGuard, parse_auth  # noqa: E402
 
 if TYPE_CHECKING:
     from rag import Assistant
+    from rag.sources.service import BackgroundSync
 
 ROOT = Path(__file__).resolve().parent
 
@@ -80,6 +82,24 @@ def sync_index(assistant: Assistant) -> None:
         print(f"  skipped {doc_id}: {reason}", file=sys.stderr)
 
 
+def start_background_sync(assistant: Assistant) -> BackgroundSync | None:
+    """Sync due feeds in a daemon thread every ``RAG_SYNC_EVERY`` (None when it is unset).
+
+    Raises:
+        ConfigError: the interval is not a duration.
+    """
+    from rag.config import parse_every
+    from rag.sources.service import BackgroundSync
+
+    every = assistant.settings.sync_every
+    if not every:
+        return None
+    seconds = parse_every(every, minimum=1.0)
+    print(f"syncing due feeds every {seconds:g} s in the background (RAG_SYNC_EVERY={every})",
+          file=sys.stderr, flush=True)  # fmt: skip
+    return BackgroundSync(assistant, seconds).start()
+
+
 def main() -> int:
     """Check the environment, sync the index with corpus/ and uploads, then serve the app."""
     try:
@@ -95,6 +115,9 @@ def main() -> int:
     try:
         assistant = Assistant()
         sync_index(assistant)
+        # After the index sync: the feeds' articles go into the same in-process index the
+        # chat searches, so they are answerable as soon as a sync has indexed them.
+        syncer = start_background_sync(assistant)
     except RagError as exc:
         return fail(str(exc))
     demo = build_app(assistant)
@@ -113,6 +136,9 @@ def main() -> int:
         )
     except OSError as exc:  # port taken or address not available
         return fail(f"cannot serve on {host}:{port}: {exc}")
+    finally:
+        if syncer is not None:
+            syncer.stop()
     return 0
 
 

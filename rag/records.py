@@ -87,6 +87,12 @@ class Hit:
     bm25_score: float | None = None
     also_reported_by: tuple[Outlet, ...] = ()  # the story's other copies (not retrieved)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Hit:
+        """The hit `to_dict` wrote."""
+        outlets = tuple(Outlet(**o) for o in data.get("also_reported_by") or ())
+        return cls(**{**data, "also_reported_by": outlets})
+
     def to_dict(self) -> dict[str, Any]:
         return {
             **asdict(self),

@@ -144,7 +144,7 @@ def load(path: Path) -> list[Example]:
         for c in d["cands"]:
             rank, score, passage = c.pop("rank"), c.pop("hit_score"), c.pop("passage")
             cands.append(Candidate(Quote(**c), rank, score, passage))
-        hits = [Hit(**h) for h in d["hits"]]
+        hits = [Hit.from_dict(h) for h in d["hits"]]
         n = len(cands)
         out.append(
             Example(
