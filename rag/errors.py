@@ -73,11 +73,20 @@ class LLMError(RagError):
 
 
 class FetchError(RagError):
-    """A URL could not be fetched; ``status`` is the HTTP status when the server answered."""
+    """A URL could not be fetched; ``status`` is the HTTP status when the server answered.
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    ``permanent`` says whether trying again soon is pointless (a 404, a refused address, a
+    robots.txt rule, a body that is not a page) rather than worth a retry (a timeout, a 5xx).
+    """
+
+    def __init__(self, message: str, status: int | None = None, permanent: bool = False) -> None:
         super().__init__(message)
         self.status = status
+        # 408 and 429 say "later", like a 5xx, and a feed often links a page a moment before
+        # it is published (404); other 4xx say "not this URL".
+        self.permanent = permanent or (
+            status is not None and 400 <= status < 500 and status not in (404, 408, 429)
+        )
 
 
 class FeedError(RagError):

@@ -65,7 +65,7 @@ def check_url(url: str, allow_private: bool = False) -> str:
     """``url`` when it is http(s) on a public address; else raise `FetchError` with why."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError(f"{url[:200]}: only http and https URLs can be fetched")
+        raise FetchError(f"{url[:200]}: only http and https URLs can be fetched", permanent=True)
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError) as exc:
@@ -75,7 +75,8 @@ def check_url(url: str, allow_private: bool = False) -> str:
         if not allow_private and not address.is_global:
             raise FetchError(
                 f"{url[:200]}: {parts.hostname} is a private, loopback or reserved address "
-                f"({address}), refused by default"
+                f"({address}), refused by default",
+                permanent=True,
             )
     return url
 
@@ -133,7 +134,9 @@ def _read(url: str, r: httpx.Response, p: FetchPolicy) -> Fetched:
     kind = r.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind not in CONTENT_TYPES:
         raise FetchError(
-            f"{url[:200]}: content type {kind or 'missing'} is not a page or feed", r.status_code
+            f"{url[:200]}: content type {kind or 'missing'} is not a page or feed",
+            r.status_code,
+            permanent=True,
         )
     declared = r.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > p.max_bytes:

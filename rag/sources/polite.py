@@ -41,7 +41,8 @@ class Client:
         self.delay, self.robots = delay, robots
         self.requests = 0  # HTTP requests made, robots.txt included
         self._http = httpx.Client(timeout=self.policy.timeout, follow_redirects=False)
-        self._rules: dict[str, tuple[urllib.robotparser.RobotFileParser, float]] = {}
+        # host -> (rules, or None while robots.txt is unreachable; when to read it again)
+        self._rules: dict[str, tuple[urllib.robotparser.RobotFileParser | None, float]] = {}
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -63,7 +64,7 @@ class Client:
         check_url(url, self.policy.allow_private)  # the real reason, before robots.txt's
         host = _origin(url)
         if self.robots and not self._allowed(url, host):
-            raise FetchError(f"{url[:200]}: disallowed by {host}/robots.txt")
+            raise FetchError(f"{url[:200]}: disallowed by {host}/robots.txt", permanent=True)
         return self._get(url, host, etag, last_modified)
 
     def _get(self, url: str, host: str, etag: str | None, modified: str | None) -> Fetched:
@@ -78,7 +79,7 @@ class Client:
         with self._lock:
             gap = self.delay
             rules = self._rules.get(host)
-            if rules is not None:
+            if rules is not None and rules[0] is not None:
                 crawl = rules[0].crawl_delay(self.policy.user_agent)
                 gap = max(gap, min(float(crawl or 0), MAX_CRAWL_DELAY))
             wait = self._last.get(host, -1e9) + gap - time.monotonic()
@@ -90,11 +91,14 @@ class Client:
         if cached is None or cached[1] < time.monotonic():
             cached = (self._read_robots(host), time.monotonic() + ROBOTS_SECONDS)
             self._rules[host] = cached
+        if cached[0] is None:
+            raise FetchError(f"{url[:200]}: {host}/robots.txt is unreachable; trying later")
         return cached[0].can_fetch(self.policy.user_agent, url)
 
-    def _read_robots(self, host: str) -> urllib.robotparser.RobotFileParser:
+    def _read_robots(self, host: str) -> urllib.robotparser.RobotFileParser | None:
         """The host's rules; as RFC 9309 says: a 4xx allows all, an unreachable site or 5xx
-        disallows all (until the next read). A file served as another type has no rules."""
+        disallows all (None, until the next read). A file served as another type has no
+        rules."""
         rules = urllib.robotparser.RobotFileParser(f"{host}/robots.txt")
         try:
             got = self._get(f"{host}/robots.txt", host, None, None)
@@ -104,7 +108,7 @@ class Client:
                 rules.parse(["User-agent: *", "Disallow:"])
             else:
                 logger.info("robots.txt of %s unavailable (%s): not fetching from it", host, exc)
-                rules.parse(["User-agent: *", "Disallow: /"])
+                return None
         return rules
 
 

@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS feeds (
 );
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY, doc_id TEXT, feed_id INTEGER, etag TEXT, last_modified TEXT,
-    entry_key TEXT, fetched REAL, error TEXT
+    entry_key TEXT, fetched REAL, error TEXT, attempts INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS pages_feed ON pages(feed_id);
 """
@@ -56,9 +56,13 @@ class Feed:
         return {**out, "articles": articles}
 
 
+# Failed attempts at a page before a sync stops asking for it (until its feed item changes).
+PAGE_ATTEMPTS = 3
+
+
 @dataclass(frozen=True)
 class Page:
-    """A page fetched before: its validators and the article it became."""
+    """A page fetched before: its validators and the article it became (or why it failed)."""
 
     url: str
     doc_id: str | None
@@ -66,6 +70,12 @@ class Page:
     etag: str | None
     last_modified: str | None
     entry_key: str | None
+    error: str | None = None
+    attempts: int = 0  # failed attempts in a row
+
+    @property
+    def given_up(self) -> bool:
+        return self.doc_id is None and self.attempts >= PAGE_ATTEMPTS
 
 
 class SourceStore:
@@ -145,15 +155,16 @@ class SourceStore:
             sql = f"SELECT * FROM pages WHERE url IN ({','.join('?' * len(batch))})"
             for r in self._run(sql, batch):
                 out[r["url"]] = Page(r["url"], r["doc_id"], r["feed_id"], r["etag"],
-                                     r["last_modified"], r["entry_key"])  # fmt: skip
+                                     r["last_modified"], r["entry_key"], r["error"],
+                                     r["attempts"])  # fmt: skip
         return out
 
     def put_pages(self, pages: list[Page]) -> None:
-        """Record pages whose articles are indexed (or known unchanged)."""
+        """Record pages whose articles are indexed, or that failed (with why and how often)."""
         now = time.time()
         with self._lock:
             self._db.executemany(
-                "INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?,?,NULL)",
-                [(p.url, p.doc_id, p.feed_id, p.etag, p.last_modified, p.entry_key, now)
-                 for p in pages],
+                "INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?,?,?,?)",
+                [(p.url, p.doc_id, p.feed_id, p.etag, p.last_modified, p.entry_key, now,
+                  p.error, p.attempts) for p in pages],
             )  # fmt: skip

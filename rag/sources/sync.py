@@ -18,7 +18,7 @@ from rag.records import Article, IngestReport
 from rag.sources.feeds import Entry, parse_feed
 from rag.sources.pages import page_article
 from rag.sources.polite import Client
-from rag.sources.store import Feed, Page, SourceStore
+from rag.sources.store import PAGE_ATTEMPTS, Feed, Page, SourceStore
 
 IndexArticles = Callable[[list[Article]], IngestReport]
 FeedStatus = Literal["updated", "not_modified", "failed"]
@@ -109,8 +109,8 @@ class Syncer:
         indexed = _indexed(report.ingest)
         for result in report.feeds:
             mine = [a for a, p in got.articles if p.feed_id == result.feed_id]
-            whole = not result.failed and all(a.doc_id in indexed for a in mine)
-            if result.feed_id in got.validators and whole:
+            # Validators were collected only when no page failed in a way worth retrying.
+            if result.feed_id in got.validators and all(a.doc_id in indexed for a in mine):
                 etag, modified = got.validators[result.feed_id]
                 self.store.update_feed(result.feed_id, etag=etag, last_modified=modified)
         report.requests = self.client.requests - requests
@@ -128,11 +128,13 @@ class Syncer:
         got: list[tuple[Article, Page]] = []
         unchanged: list[str] = []
         for url in dict.fromkeys(urls):
-            before, failures = known.get(url), len(failed)
-            item = self._page(Entry(url), before, None, None, failed)
-            if item is not None:
-                got.append(item)
-            elif before is not None and before.doc_id and len(failed) == failures:
+            before = known.get(url)
+            outcome = self._page(Entry(url), before, None, None)
+            if isinstance(outcome, Page):
+                failed.append((url, outcome.error or ""))
+            elif outcome is not None:
+                got.append(outcome)
+            elif before is not None and before.doc_id:
                 unchanged.append(before.doc_id)  # 304: indexed as it was
         report = self._commit(got)
         report.unchanged.extend(unchanged)
@@ -163,18 +165,22 @@ class Syncer:
             return result
         result.items = len(parsed.entries)
         known = self.store.pages(e.url for e in parsed.entries)
+        retry = False  # a page failed in a way worth trying again: keep the feed's validators
         for entry in parsed.entries:
             before = known.get(entry.url)
-            if before is not None and before.entry_key == entry.key and not _checkable(before):
-                continue  # unchanged in the feed, and the server gave no validator to ask with
-            failures = len(result.failed)
-            item = self._page(entry, before, feed, parsed.title, result.failed)
-            if item is None:
-                result.not_modified += len(result.failed) == failures
+            if before is not None and before.entry_key == entry.key and _settled(before):
                 continue
-            result.fetched += 1
-            got.articles.append(item)
-        got.validators[feed.id] = (fetched.etag, fetched.last_modified)
+            outcome = self._page(entry, before, feed, parsed.title)
+            if isinstance(outcome, Page):  # failed: recorded with its reason
+                result.failed.append((entry.url, outcome.error or ""))
+                retry = retry or not outcome.given_up
+            elif outcome is None:
+                result.not_modified += 1
+            else:
+                result.fetched += 1
+                got.articles.append(outcome)
+        if not retry:
+            got.validators[feed.id] = (fetched.etag, fetched.last_modified)
         error = None
         if result.failed:
             why = result.failed[0][1]
@@ -183,25 +189,31 @@ class Syncer:
         return result
 
     def _page(
-        self,
-        entry: Entry,
-        before: Page | None,
-        feed: Feed | None,
-        feed_title: str | None,
-        failed: list[tuple[str, str]],
-    ) -> tuple[Article, Page] | None:
-        """The page's article and its record; None when unchanged (304) or failed."""
+        self, entry: Entry, before: Page | None, feed: Feed | None, feed_title: str | None
+    ) -> tuple[Article, Page] | Page | None:
+        """The page's article and its record; None when unchanged (304); a failed page's
+        record (stored at once) when it could not be read."""
+        etag, modified = (before.etag, before.last_modified) if before else (None, None)
+        feed_id = feed.id if feed else None
+        fetched = None
         try:
-            fetched = self.client.get(
-                entry.url, before.etag if before else None, before.last_modified if before else None
-            )
+            fetched = self.client.get(entry.url, etag, modified)
             if fetched.not_modified:
                 return None
             article = page_article(fetched, entry, feed_title)
         except (FetchError, LoaderError) as exc:
-            failed.append((entry.url, _reason(exc, entry.url)))
-            return None
-        page = Page(entry.url, article.doc_id, feed.id if feed else None, fetched.etag,
+            # Not an article (or refused for good): stop asking until the item changes.
+            # Otherwise try again on the next syncs, a few times.
+            attempts = (before.attempts if before and before.doc_id is None else 0) + 1
+            if not isinstance(exc, FetchError) or exc.permanent:
+                attempts = max(attempts, PAGE_ATTEMPTS)
+            keep = fetched if fetched is not None and not isinstance(exc, FetchError) else None
+            failed = Page(entry.url, None, feed_id, keep.etag if keep else None,
+                          keep.last_modified if keep else None, entry.key,
+                          _reason(exc, entry.url), attempts)  # fmt: skip
+            self.store.put_pages([failed])
+            return failed
+        page = Page(entry.url, article.doc_id, feed_id, fetched.etag,
                     fetched.last_modified, entry.key)  # fmt: skip
         return article, page
 
@@ -219,8 +231,12 @@ def _reason(exc: Exception, url: str) -> str:
     return str(exc).removeprefix(f"{url[:200]}: ")
 
 
-def _checkable(page: Page) -> bool:
-    return bool(page.etag or page.last_modified)
+def _settled(page: Page) -> bool:
+    """A page the feed lists unchanged that needs no request: one given up on, or one
+    indexed whose server gave no validator to ask with (the item's key would change)."""
+    if page.doc_id is None:
+        return page.given_up and not (page.etag or page.last_modified)
+    return not (page.etag or page.last_modified)
 
 
 def _indexed(report: IngestReport) -> set[str]:

@@ -157,13 +157,37 @@ def test_a_failed_page_is_retried_on_the_next_sync(site, asst):
     assert "disallowed by" in failed[f"{site.base}/private/secret.html"]
     assert len(first.ingest.added) == 2
     assert "2 of 4 items failed" in asst.feeds()[0]["last_error"]
-    # The feed's validators were not kept: the next sync reads the feed again (not a 304)
-    # and fetches the page that failed, now there.
-    site.pages["/news/missing.html"] = page("Found", story("vaccine"))
+    # A 404 may be a page not published yet: the feed's validators were not kept, so the
+    # next sync reads the feed again (not a 304) and asks for that page again. The page
+    # robots.txt keeps out is not asked for again.
     before = len(site.log)
     second = asst.sync(force=True)
-    assert second.ingest.added == [f"{site.base}/news/missing.html"]
-    assert (("/rss.xml", 200)) in site.log[before:]
+    assert dict(second.failed) == {f"{site.base}/news/missing.html": "HTTP 404"}
+    assert ("/rss.xml", 200) in site.log[before:] and ("/private/secret.html", 200) not in site.log
+    site.pages["/news/missing.html"] = page("Found", story("vaccine"))
+    third = asst.sync(force=True)
+    assert third.ingest.added == [f"{site.base}/news/missing.html"] and not third.failed
+    # Every item is in or settled: now an unchanged feed costs one 304.
+    before = len(site.log)
+    assert asst.sync(force=True).feeds[0].status == "not_modified"
+    assert site.statuses(before) == [200, 304]  # robots.txt, the feed
+
+
+def test_a_page_failing_for_good_is_dropped_after_a_few_tries(site, asst):
+    site.pages["/news/empty.html"] = b"<html><body><nav>Menu</nav></body></html>"
+    site.raw["/news/down.html"] = (503, "text/html", b"later")
+    items = _items(["harbour"]) + [
+        Item("/news/empty.html", "e", NOW),
+        Item("/news/down.html", "d", NOW),
+    ]
+    site.feeds["/rss.xml"] = ("rss", items)
+    asst.add_feed(site.base + "/rss.xml")
+    reasons = [dict(asst.sync(force=True).failed) for _ in range(4)]
+    empty, down = f"{site.base}/news/empty.html", f"{site.base}/news/down.html"
+    assert "no article text" in reasons[0][empty] and empty not in reasons[1]  # 304 after
+    assert [down in r for r in reasons] == [True, True, True, False]  # three tries
+    assert reasons[2][down] == "HTTP 503"
+    assert len(asst.documents()) == 1
 
 
 def test_private_addresses_are_refused_by_default(site, tmp_path):

@@ -1,0 +1,113 @@
+"""Sync of a feed of the shared newspaper pages vs `rag ingest` of the same files.
+
+Serves ../shared/corpora/newspaper/html on 127.0.0.1 with an RSS feed of every page, then:
+1. a first sync into an empty index (fetch, extract, embed), timed by stage;
+2. `Assistant.ingest` of the same HTML folder into another empty index;
+3. the same articles? (texts compared page by page);
+4. an unchanged re-sync: time and requests;
+5. a re-sync after one new item: the other pages cost a 304 each.
+
+    .venv/bin/python benchmarks/bench_sync.py [--pages N] [--delay 0]
+
+Prints figures; asserts nothing about speed (the machine is noisy: compare the ratios).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rag import Assistant  # noqa: E402
+from tests.sources.site import Item, Site, serve  # noqa: E402
+
+HTML = ROOT.parent / "shared" / "corpora" / "newspaper" / "html"
+
+
+def _stages(report: object) -> str:
+    stages = getattr(report, "stage_seconds", {})
+    return ", ".join(f"{k} {v:.1f}s" for k, v in sorted(stages.items()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=0, help="first N pages (default: all)")
+    parser.add_argument("--delay", type=float, default=0.0, help="RAG_FETCH_DELAY for the sync")
+    args = parser.parse_args()
+    if not HTML.is_dir():
+        sys.exit(f"shared corpus not found at {HTML}")
+    files = sorted(HTML.glob("*.html"))[: args.pages or None]
+    site = Site(pages={f"/news/{p.name}": p.read_bytes() for p in files})
+    items = [Item(f"/news/{p.name}", p.stem) for p in files]  # no dates: the pages' own
+    site.feeds["/feed.xml"] = ("rss", items)
+    with tempfile.TemporaryDirectory() as tmp, serve(site):
+        sync_dir, ingest_dir, folder = Path(tmp, "sync"), Path(tmp, "ingest"), Path(tmp, "html")
+        folder.mkdir()
+        for p in files:
+            (folder / p.name).write_bytes(p.read_bytes())
+        synced = Assistant(data_dir=sync_dir, fetch_allow_private=True, fetch_delay=args.delay)
+        synced.embed(["warm up"])  # the model's load is not the sync's
+        synced.add_feed(site.base + "/feed.xml")
+        began = time.perf_counter()
+        first = synced.sync()
+        sync_s = time.perf_counter() - began
+        ingested = Assistant(data_dir=ingest_dir)
+        ingested.embed(["warm up"])
+        began = time.perf_counter()
+        files_report = ingested.ingest([folder])
+        ingest_s = time.perf_counter() - began
+
+        print(f"{len(files)} pages; feed sync with fetch delay {args.delay:g} s")
+        fetch_s = first.seconds - first.ingest.seconds
+        print(f"first sync   {sync_s:6.1f} s  {first.requests} requests, "
+              f"{len(first.ingest.added)} added, {len(first.failed)} failed, "
+              f"{len(first.ingest.duplicates)} duplicate; fetch+extract {fetch_s:.1f}s, "
+              f"{_stages(first.ingest)}")  # fmt: skip
+        print(f"rag ingest   {ingest_s:6.1f} s  {len(files_report.added)} added, "
+              f"{len(files_report.failed)} failed, {len(files_report.duplicates)} duplicate; "
+              f"{_stages(files_report)}")  # fmt: skip
+        print(f"sync / ingest time: {sync_s / ingest_s:.2f}")
+        by_name = {d["doc_id"].rsplit("/", 1)[-1]: d["doc_id"] for d in synced.documents()}
+        same = sum(
+            synced.document_text(by_name[d["doc_id"].rsplit("/", 1)[-1]])
+            == ingested.document_text(d["doc_id"])
+            for d in ingested.documents()
+            if d["doc_id"].rsplit("/", 1)[-1] in by_name
+        )
+        print(f"same text as the file ingest: {same} of {len(ingested.documents())} articles "
+              f"(sync has {len(synced.documents())})")  # fmt: skip
+        sync_failed = {u.rsplit("/", 1)[-1] for u, _ in first.failed}
+        file_failed = {Path(p).name for p, _ in files_report.failed}
+        print(f"failed in both: {len(sync_failed & file_failed)}; only in sync: "
+              f"{sorted(sync_failed - file_failed)}; only in ingest: "
+              f"{sorted(file_failed - sync_failed)}")  # fmt: skip
+        for url, why in first.failed[:8]:
+            print(f"  sync failed {url.rsplit('/', 1)[-1]}: {why}")
+
+        before = len(site.log)
+        began = time.perf_counter()
+        again = synced.sync(force=True)
+        statuses = site.statuses(before)
+        print(f"unchanged re-sync {time.perf_counter() - began:6.3f} s  {again.requests} requests "
+              f"({statuses.count(304)} answered 304, {statuses.count(200)} 200), "
+              f"{len(again.ingest.added) + len(again.ingest.updated)} changed")  # fmt: skip
+
+        fresh = HTML / files[0].name
+        site.pages["/news/new-item.html"] = fresh.read_bytes().replace(b"<body", b"<body id=n", 1)
+        items.append(Item("/news/new-item.html", "new"))
+        before = len(site.log)
+        began = time.perf_counter()
+        grown = synced.sync(force=True)
+        statuses = site.statuses(before)
+        print(f"one new item      {time.perf_counter() - began:6.3f} s  {grown.requests} requests "
+              f"({statuses.count(304)} answered 304, {statuses.count(200)} 200), "
+              f"{len(grown.ingest.added)} added")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
