@@ -130,11 +130,11 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Location", site.redirects[path])
                 self.send_header("Content-Length", "0")
                 return self.end_headers()
-            if path == "/robots.txt":
-                return self._send(200, site.robots, "text/plain")
             if path in site.raw:
                 status, ctype, body = site.raw[path]
                 return self._send(status, body, ctype)
+            if path == "/robots.txt":
+                return self._send(200, site.robots, "text/plain")
             if path in site.pages:
                 return self._send(200, site.pages[path])
             if path in site.feeds:
