@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from rag.index.story_table import StoryTable
 from rag.records import Article, Chunk
 
 _SCHEMA = """
@@ -49,7 +50,7 @@ DOC_FIELDS = (
 _DOC_COLUMNS = (*DOC_FIELDS, "text", "n_chunks")
 
 
-class Catalog:
+class Catalog(StoryTable):
     """SQLite file with one row per article and per chunk; safe to share between threads."""
 
     def __init__(self, path: Path) -> None:
@@ -253,54 +254,6 @@ class Catalog:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-
-    def story_rows(self) -> list[tuple[str, str, bytes]]:
-        """``(doc_id, story, MinHash signature bytes)`` of every article (see rag.index.stories)."""
-        sql = "SELECT doc_id, story, sig FROM stories WHERE sig IS NOT NULL"
-        return [(r[0], r[1], bytes(r[2])) for r in self._rows(sql)]
-
-    def set_stories(self, rows: dict[str, tuple[str, bytes]]) -> None:
-        """Record ``doc_id -> (story, signature bytes)`` (articles indexed before stories)."""
-        with self._lock:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO stories VALUES (?,?,?)",
-                [(d, story, sig) for d, (story, sig) in rows.items()],
-            )
-
-    def clear_stories(self) -> None:
-        """Forget every story (signatures of another shingling must be computed again)."""
-        with self._lock:
-            self._db.execute("DELETE FROM stories")
-
-    def unstoried(self) -> list[str]:
-        """Articles without a story row (indexed before syndicated copies were grouped)."""
-        sql = "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM stories)"
-        return [r[0] for r in self._rows(sql)]
-
-    def stories_of(self, doc_ids: Iterable[str]) -> dict[str, str]:
-        """``doc_id -> story`` of these articles (an article never grouped is its own story)."""
-        ids = list(set(doc_ids))
-        marks = ",".join("?" * len(ids))
-        sql = f"SELECT doc_id, story FROM stories WHERE doc_id IN ({marks})"
-        found = {r[0]: r[1] for r in self._rows(sql, ids)} if ids else {}
-        return {d: found.get(d, d) for d in ids}
-
-    def copies(self, doc_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
-        """``doc_id -> the other articles of its story`` (doc_id, title, url, publisher, date)."""
-        stories = self.stories_of(doc_ids)
-        wanted = sorted(set(stories.values()))
-        if not wanted:
-            return {}
-        sql = (
-            "SELECT s.story, d.doc_id, d.title, d.url, d.publisher, d.date FROM stories s "
-            f"JOIN documents d USING (doc_id) WHERE s.story IN ({','.join('?' * len(wanted))}) "
-            "ORDER BY d.publisher, d.doc_id"
-        )
-        members: dict[str, list[dict[str, Any]]] = {}
-        for r in self._rows(sql, wanted):
-            member = dict(r)
-            members.setdefault(member.pop("story"), []).append(member)
-        return {d: [m for m in members.get(s, []) if m["doc_id"] != d] for d, s in stories.items()}
 
     def deleted_texts(self) -> set[str]:
         """Hashes (`text_hash`) of article texts that users deleted."""

@@ -21,7 +21,7 @@ from rag.index.lexical import LexicalIndex
 from rag.index.loaders import iter_files, load_file
 from rag.index.metadata import Loaded
 from rag.index.scan import read_ahead
-from rag.index.stories import SIGNATURE_KIND, Stories, signature, to_bytes
+from rag.index.stories import StoryPlacer
 from rag.index.vectorstore import VectorStore, chunk_node
 from rag.records import Article, Chunk, IngestReport
 from rag.text.terms import terms
@@ -130,29 +130,7 @@ class IngestRun:
         self.by_hash: dict[str, str] = {}
         self.deleted: set[str] = set()
         self.revived: set[str] = set()
-        self._stories: Stories | None = None
-
-    @property
-    def stories(self) -> Stories:
-        """The syndicated-story index, loaded on the first new or changed article."""
-        if self._stories is None:
-            if self.catalog.get_meta("stories") != SIGNATURE_KIND:
-                self.catalog.clear_stories()  # another shingling: every article is placed anew
-                self.catalog.set_meta("stories", SIGNATURE_KIND)
-            self._stories = Stories.load(self.catalog.story_rows())
-            self._backfill(self._stories)
-        return self._stories
-
-    def _backfill(self, stories: Stories) -> None:
-        """Place articles indexed before stories were grouped (once per data directory)."""
-        missing = self.catalog.unstoried()
-        texts = self.catalog.texts(missing)
-        rows = {}
-        for doc_id in sorted(texts):
-            mh = signature(texts[doc_id])
-            rows[doc_id] = (stories.place(doc_id, mh), to_bytes(mh))
-        if rows:
-            self.catalog.set_stories(rows)
+        self.stories = StoryPlacer(catalog)
 
     def execute_articles(self, articles: list[Article], root: str) -> IngestReport:
         """Index articles read elsewhere (fetched from the web) under ``root``; none removed.
@@ -328,7 +306,6 @@ class IngestRun:
         chunks = chunk_text(doc_id, article.text, opt.chunk_chars, opt.chunk_overlap)
         updated = doc_id in self.hashes
         (report.updated if updated else report.added).append(doc_id)
-        mh = signature(article.text)
-        story = (self.stories.place(doc_id, mh), to_bytes(mh))
+        story = self.stories.place(doc_id, article.text)
         self.pending.append(_Pending(article, root_key, chunks, updated, story))
         self.pending_chunks += len(chunks)

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from rag.index.catalog import Catalog
 
 # 128 permutations: the Jaccard estimate's standard error is ~0.04 at J=0.5 (1/sqrt(128)
 # scaled), well inside the gap between copies and distinct stories on the labelled pairs.
@@ -120,3 +124,37 @@ class Stories:
         story = self.story[found[0][0]] if found else doc_id
         self._insert(doc_id, mh, story)
         return story
+
+
+class StoryPlacer:
+    """An ingest run's story index, loaded from the catalog on the first article it places.
+
+    Args:
+        catalog: where signatures are stored; those of another shingling (`SIGNATURE_KIND`)
+            are dropped, and articles without one are placed first (indexes from before).
+    """
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._stories: Stories | None = None
+
+    def place(self, doc_id: str, text: str) -> tuple[str, bytes]:
+        """``(story id, signature bytes)`` of a new or changed article, for the catalog."""
+        mh = signature(text)
+        return self._load().place(doc_id, mh), to_bytes(mh)
+
+    def _load(self) -> Stories:
+        if self._stories is None:
+            catalog = self.catalog
+            if catalog.get_meta("stories") != SIGNATURE_KIND:
+                catalog.clear_stories()  # another shingling: every article is placed anew
+                catalog.set_meta("stories", SIGNATURE_KIND)
+            self._stories = Stories.load(catalog.story_rows())
+            missing = catalog.texts(catalog.unstoried())
+            rows = {}
+            for doc_id in sorted(missing):
+                mh = signature(missing[doc_id])
+                rows[doc_id] = (self._stories.place(doc_id, mh), to_bytes(mh))
+            if rows:
+                catalog.set_stories(rows)
+        return self._stories
