@@ -7,9 +7,10 @@
 - gzip/deflate decoded by httpx; the content type must be one a page or feed has;
 - conditional GET: the caller passes the ETag / Last-Modified it kept, a 304 costs no body.
 
-Known gap: the address is checked before httpx connects, so a DNS answer that changes between
-the check and the connection (rebinding) is not caught; a proxy that enforces the same rule
-closes it.
+The address rule is enforced where the socket is opened (`GuardedBackend`): the name is
+resolved there, every address checked, and the connection made to the address checked, so a
+DNS answer that changes after an early check (rebinding) cannot reach an internal host.
+Environment proxies are not used (a proxy would connect on our behalf, unchecked).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from rag.errors import FetchError
@@ -67,18 +70,61 @@ def check_url(url: str, allow_private: bool = False) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"{url[:200]}: only http and https URLs can be fetched", permanent=True)
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
+        resolve(parts.hostname, parts.port or 80, allow_private)
+    except FetchError as exc:
+        raise FetchError(f"{url[:200]}: {exc}", exc.status, exc.permanent) from None
+    return url
+
+
+def resolve(host: str, port: int, allow_private: bool) -> str:
+    """The address to connect to for ``host``; `FetchError` when any of its addresses is
+    private, loopback, link-local or reserved (and those are not allowed)."""
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError) as exc:
-        raise FetchError(f"{url[:200]}: cannot resolve {parts.hostname}: {exc}") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
+        raise FetchError(f"cannot resolve {host}: {exc}") from exc
+    addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+    for address in addresses:
         if not allow_private and not address.is_global:
             raise FetchError(
-                f"{url[:200]}: {parts.hostname} is a private, loopback or reserved address "
-                f"({address}), refused by default",
+                f"{host} is a private, loopback or reserved address ({address}), refused by "
+                "default",
                 permanent=True,
             )
-    return url
+    if not addresses:
+        raise FetchError(f"cannot resolve {host}: no address")
+    return str(addresses[0])
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """httpcore's socket backend, resolving and checking the host where it connects."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+
+    def connect_tcp(self, host: str, port: int, *args: Any, **kwargs: Any) -> Any:
+        try:
+            address = resolve(host, port, self.allow_private)
+        except FetchError as exc:  # httpx reports it as a connection error, with this reason
+            raise httpcore.ConnectError(str(exc)) from None
+        # TLS still verifies the certificate for ``host``: httpcore passes the name apart.
+        return super().connect_tcp(address, port, *args, **kwargs)
+
+
+def guarded_client(policy: FetchPolicy) -> httpx.Client:
+    """An httpx client whose every connection passes `GuardedBackend`'s address check."""
+    transport = httpx.HTTPTransport()
+    # httpx has no parameter for httpcore's network backend: its pool is replaced by the same
+    # pool with the guarded backend (tests/sources/test_fetch.py checks a rebinding attempt).
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        max_keepalive_connections=20,
+        keepalive_expiry=5.0,
+        network_backend=GuardedBackend(policy.allow_private),
+    )
+    return httpx.Client(
+        transport=transport, timeout=policy.timeout, follow_redirects=False, trust_env=False
+    )
 
 
 def fetch(
@@ -106,7 +152,7 @@ def fetch(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     own = client is None
-    http = client or httpx.Client(timeout=p.timeout, follow_redirects=False)
+    http = client or guarded_client(p)
     try:
         for _hop in range(p.max_redirects + 1):
             check_url(url, p.allow_private)

@@ -12,10 +12,8 @@ import time
 import urllib.robotparser
 from urllib.parse import urlsplit
 
-import httpx
-
 from rag.errors import FetchError
-from rag.sources.fetch import Fetched, FetchPolicy, check_url, fetch
+from rag.sources.fetch import Fetched, FetchPolicy, check_url, fetch, guarded_client
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +38,7 @@ class Client:
         self.policy = policy or FetchPolicy()
         self.delay, self.robots = delay, robots
         self.requests = 0  # HTTP requests made, robots.txt included
-        self._http = httpx.Client(timeout=self.policy.timeout, follow_redirects=False)
+        self._http = guarded_client(self.policy)
         # host -> (rules, or None while robots.txt is unreachable; when to read it again)
         self._rules: dict[str, tuple[urllib.robotparser.RobotFileParser | None, float]] = {}
         self._last: dict[str, float] = {}

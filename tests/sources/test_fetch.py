@@ -110,3 +110,25 @@ def test_private_addresses_and_other_schemes_are_refused_by_default(server: str)
     for host in ("10.0.0.1", "169.254.169.254", "[::1]", "192.168.1.1"):
         with pytest.raises(FetchError, match="private, loopback or reserved"):
             check_url(f"http://{host}/")
+
+
+def test_an_address_that_changes_after_the_check_is_refused_at_connect(server, monkeypatch):
+    """DNS rebinding: the name resolves to a public address for the early check, then to
+    127.0.0.1; the connection is refused where the socket is opened."""
+    import socket
+
+    real = socket.getaddrinfo
+    answers = iter(["93.184.215.14"])
+
+    def rebinding(host, port, *args, **kwargs):
+        if host == "news.example":
+            ip = next(answers, "127.0.0.1")
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    port = server.rsplit(":", 1)[1]
+    Handler.hits.clear()
+    with pytest.raises(FetchError, match=r"news.example is a private, loopback .*\(127.0.0.1\)"):
+        fetch(f"http://news.example:{port}/page", FetchPolicy(timeout=2.0))
+    assert Handler.hits == []  # nothing reached the server
