@@ -18,6 +18,7 @@ import argparse
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=0, help="first N pages (default: all)")
     parser.add_argument("--delay", type=float, default=0.0, help="RAG_FETCH_DELAY for the sync")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--hosts", type=int, default=4, help="hosts of the politeness run")
     args = parser.parse_args()
     html = args.shared / "corpora" / "newspaper" / "html"
     if not html.is_dir():
@@ -108,6 +110,31 @@ def main() -> None:
         print(f"one new item      {time.perf_counter() - began:6.3f} s  {grown.requests} requests "
               f"({statuses.count(304)} answered 304, {statuses.count(200)} 200), "
               f"{len(grown.ingest.added)} added")  # fmt: skip
+    if args.hosts:
+        polite(files, hosts=args.hosts, per_host=min(10, len(files) // args.hosts))
+
+
+def polite(files: list[Path], hosts: int = 4, per_host: int = 10, delay: float = 0.5) -> None:
+    """Feeds of several hosts with the per-host delay: read in parallel, each host politely."""
+    sites = [Site() for _ in range(hosts)]
+    for n, site in enumerate(sites):
+        chosen = files[n * per_host : (n + 1) * per_host]
+        site.pages = {f"/news/{p.name}": p.read_bytes() for p in chosen}
+        site.feeds["/feed.xml"] = ("rss", [Item(f"/news/{p.name}", p.stem) for p in chosen])
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        for site in sites:
+            stack.enter_context(serve(site))
+        asst = Assistant(data_dir=Path(tmp), fetch_allow_private=True, fetch_delay=delay)
+        asst.embed(["warm up"])
+        for site in sites:
+            asst.add_feed(site.base + "/feed.xml")
+        began = time.perf_counter()
+        report = asst.sync()
+        took = time.perf_counter() - began
+    per_host_floor = (per_host + 1) * delay  # robots.txt, feed, pages: one gap each after
+    print(f"{hosts} hosts x {per_host} pages, delay {delay:g} s: sync {took:.1f} s, "
+          f"{len(report.ingest.added)} added; one host alone needs >= {per_host_floor:.1f} s, "
+          f"the hosts one after another >= {hosts * per_host_floor:.1f} s")  # fmt: skip
 
 
 if __name__ == "__main__":

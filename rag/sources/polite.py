@@ -42,6 +42,7 @@ class Client:
         # host -> (rules, or None while robots.txt is unreachable; when to read it again)
         self._rules: dict[str, tuple[urllib.robotparser.RobotFileParser | None, float]] = {}
         self._last: dict[str, float] = {}
+        self._hosts: dict[str, threading.RLock] = {}  # one request at a time per host
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -61,26 +62,33 @@ class Client:
         """
         check_url(url, self.policy.allow_private)  # the real reason, before robots.txt's
         host = _origin(url)
-        if self.robots and not self._allowed(url, host):
-            raise FetchError(f"{url[:200]}: disallowed by {host}/robots.txt", permanent=True)
-        return self._get(url, host, etag, last_modified)
+        # One request at a time per host, whatever the threads: hosts are fetched in
+        # parallel, each politely.
+        with self._host_lock(host):
+            if self.robots and not self._allowed(url, host):
+                raise FetchError(f"{url[:200]}: disallowed by {host}/robots.txt", permanent=True)
+            return self._get(url, host, etag, last_modified)
+
+    def _host_lock(self, host: str) -> threading.RLock:
+        with self._lock:
+            return self._hosts.setdefault(host, threading.RLock())
 
     def _get(self, url: str, host: str, etag: str | None, modified: str | None) -> Fetched:
         self._wait(host)
-        self.requests += 1
+        with self._lock:
+            self.requests += 1
         try:
             return fetch(url, self.policy, etag, modified, client=self._http)
         finally:
             self._last[host] = time.monotonic()
 
     def _wait(self, host: str) -> None:
-        with self._lock:
-            gap = self.delay
-            rules = self._rules.get(host)
-            if rules is not None and rules[0] is not None:
-                crawl = rules[0].crawl_delay(self.policy.user_agent)
-                gap = max(gap, min(float(crawl or 0), MAX_CRAWL_DELAY))
-            wait = self._last.get(host, -1e9) + gap - time.monotonic()
+        gap = self.delay
+        rules = self._rules.get(host)
+        if rules is not None and rules[0] is not None:
+            crawl = rules[0].crawl_delay(self.policy.user_agent)
+            gap = max(gap, min(float(crawl or 0), MAX_CRAWL_DELAY))
+        wait = self._last.get(host, -1e9) + gap - time.monotonic()
         if wait > 0:
             time.sleep(wait)
 

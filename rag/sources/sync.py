@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -26,6 +27,9 @@ FeedStatus = Literal["updated", "not_modified", "failed"]
 # Backoff after a failure: the first retry comes after min(feed interval, 5 min), each further
 # failure doubles the wait, never beyond 6 h (a dead feed is still looked at a few times a day).
 RETRY_FIRST = 300.0
+# Feeds fetched at once: a few hosts in parallel cover the per-host delays; extraction is
+# CPU work, so more threads than cores (2 here) would only queue behind the GIL.
+FEED_WORKERS = 4
 RETRY_MAX = 6 * 3600.0
 
 
@@ -81,10 +85,12 @@ class SyncReport:
 
 @dataclass
 class _Collected:
-    """Pages read in this sync, waiting for the index, and each feed's new validators."""
+    """One feed's pages read in this sync, waiting for the index, and its new validators
+    (None while a page it lists is worth fetching again)."""
 
+    result: FeedResult
     articles: list[tuple[Article, Page]] = field(default_factory=list)
-    validators: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
+    validators: tuple[str | None, str | None] | None = None
 
 
 class Syncer:
@@ -102,17 +108,18 @@ class Syncer:
     def sync(self, feeds: list[Feed]) -> SyncReport:
         """Sync these feeds once and index their new and changed articles together."""
         began, requests = time.perf_counter(), self.client.requests
-        report, got = SyncReport(), _Collected()
-        for feed in feeds:
-            report.feeds.append(self._feed(feed, got))
-        report.ingest = self._commit(got.articles)
+        report = SyncReport()
+        # Feeds are read in parallel (the client keeps each host to one request at a time
+        # with its delay), so a sync of feeds from many sites is not their delays summed.
+        with ThreadPoolExecutor(max_workers=FEED_WORKERS) as pool:
+            done = list(pool.map(self._feed, feeds))
+        report.feeds = [d.result for d in done]
+        report.ingest = self._commit([a for d in done for a in d.articles])  # in feed order
         indexed = _indexed(report.ingest)
-        for result in report.feeds:
-            mine = [a for a, p in got.articles if p.feed_id == result.feed_id]
-            # Validators were collected only when no page failed in a way worth retrying.
-            if result.feed_id in got.validators and all(a.doc_id in indexed for a in mine):
-                etag, modified = got.validators[result.feed_id]
-                self.store.update_feed(result.feed_id, etag=etag, last_modified=modified)
+        for d in done:
+            if d.validators is not None and all(a.doc_id in indexed for a, _ in d.articles):
+                etag, modified = d.validators
+                self.store.update_feed(d.result.feed_id, etag=etag, last_modified=modified)
         report.requests = self.client.requests - requests
         report.seconds = time.perf_counter() - began
         return report
@@ -148,21 +155,23 @@ class Syncer:
         self.store.put_pages([p for a, p in got if a.doc_id in indexed])
         return report
 
-    def _feed(self, feed: Feed, got: _Collected) -> FeedResult:
+    def _feed(self, feed: Feed) -> _Collected:
         result = FeedResult(feed.id, feed.url, feed.name, "updated")
+        got = _Collected(result)
         now = time.time()
         try:
             fetched = self.client.get(feed.url, feed.etag, feed.last_modified)
             parsed = None if fetched.not_modified else parse_feed(fetched.content, fetched.url)
         except (FetchError, FeedError) as exc:
-            return self._failed(feed, result, _reason(exc, feed.url), now)
+            self._failed(feed, result, _reason(exc, feed.url), now)
+            return got
         result.next_due = now + feed.every
         state: dict[str, Any] = {"last_sync": now, "last_ok": now, "failures": 0,
                                  "next_due": result.next_due}  # fmt: skip
         if parsed is None:
             result.status = "not_modified"
             self.store.update_feed(feed.id, last_error=None, **state)
-            return result
+            return got
         result.items = len(parsed.entries)
         known = self.store.pages(e.url for e in parsed.entries)
         retry = False  # a page failed in a way worth trying again: keep the feed's validators
@@ -180,13 +189,13 @@ class Syncer:
                 result.fetched += 1
                 got.articles.append(outcome)
         if not retry:
-            got.validators[feed.id] = (fetched.etag, fetched.last_modified)
+            got.validators = (fetched.etag, fetched.last_modified)
         error = None
         if result.failed:
             why = result.failed[0][1]
             error = f"{len(result.failed)} of {result.items} items failed; first: {why}"
         self.store.update_feed(feed.id, title=parsed.title, last_error=error, **state)
-        return result
+        return got
 
     def _page(
         self, entry: Entry, before: Page | None, feed: Feed | None, feed_title: str | None

@@ -42,6 +42,7 @@ class Site:
     slow: dict[str, float] = field(default_factory=dict)  # path -> seconds before answering
     robots: bytes = b"User-agent: *\nDisallow: /private/\n"
     log: list[tuple[str, int]] = field(default_factory=list)  # (path, status)
+    stamps: list[float] = field(default_factory=list)  # time.monotonic() of each request
     base: str = ""
 
     def statuses(self, since: int = 0) -> list[int]:
@@ -123,6 +124,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             path = self.path
+            site.stamps.append(time.monotonic())
             time.sleep(site.slow.get(path, 0))
             if path in site.redirects:
                 site.log.append((path, 302))

@@ -308,3 +308,20 @@ def test_only_one_sync_runs_at_a_time(site, asst):
         asst.sync(force=True)
     worker.join()
     assert len(asst.documents()) == 1
+
+
+def test_feeds_of_different_hosts_sync_in_parallel_each_host_politely(site, tmp_path):
+    other = Site(pages={k: v for k, v in site.pages.items() if "glacier" in k or "vaccine" in k})
+    site.feeds["/rss.xml"] = ("rss", _items(["harbour", "orchard", "tramway"]))
+    other.feeds["/rss.xml"] = ("rss", _items(["glacier", "vaccine"]))
+    with serve(other), quick_assistant(tmp_path / "polite", fetch_allow_private=True,
+                                       fetch_delay=0.3) as asst:  # fmt: skip
+        asst.add_feed(site.base + "/rss.xml")
+        asst.add_feed(other.base + "/rss.xml")
+        report = asst.sync()
+    assert len(report.ingest.added) == 5 and not report.failed
+    for host in (site, other):  # one request at a time per host, spaced by the delay
+        gaps = [b - a for a, b in zip(host.stamps, host.stamps[1:], strict=False)]
+        assert len(host.stamps) >= 4 and min(gaps) >= 0.29
+    # ... while the two hosts were read at the same time
+    assert other.stamps[0] < site.stamps[-1] and site.stamps[0] < other.stamps[-1]
