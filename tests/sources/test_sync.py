@@ -325,3 +325,19 @@ def test_feeds_of_different_hosts_sync_in_parallel_each_host_politely(site, tmp_
         assert len(host.stamps) >= 4 and min(gaps) >= 0.29
     # ... while the two hosts were read at the same time
     assert other.stamps[0] < site.stamps[-1] and site.stamps[0] < other.stamps[-1]
+
+
+def test_a_folder_ingest_keeps_the_web_articles(site, asst, tmp_path):
+    """The app ingests corpus/ at every start: that must not remove what feeds brought."""
+    site.feeds["/rss.xml"] = ("rss", _items(["harbour"]))
+    asst.add_feed(site.base + "/rss.xml")
+    asst.sync()
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "note.txt").write_text("A local note\n\n" + " ".join(story("library")))
+    report = asst.ingest([folder])
+    assert report.removed == [] and report.added == ["corpus/note.txt"]
+    assert {d["doc_id"] for d in asst.documents()} == {
+        f"{site.base}/news/harbour.html",
+        "corpus/note.txt",
+    }
