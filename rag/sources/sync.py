@@ -203,7 +203,7 @@ class Syncer:
         """The page's article and its record; None when unchanged (304); a failed page's
         record (stored at once) when it could not be read."""
         etag, modified = (before.etag, before.last_modified) if before else (None, None)
-        feed_id = feed.id if feed else None
+        feed_id = feed.id if feed else (before.feed_id if before else None)  # a URL ingest keeps it
         fetched = None
         try:
             fetched = self.client.get(entry.url, etag, modified)
