@@ -22,6 +22,7 @@ from rag.index.embeddings import Embedder, TextEmbedder
 from rag.index.ingest import LOCK_SECONDS, indexed_identity, ingest, ingest_articles
 from rag.index.lexical import LexicalIndex
 from rag.index.library import Library
+from rag.index.stories import StoryPlacer
 from rag.index.vectorstore import VectorStore
 from rag.llm.generate import LLMAnswerer
 from rag.reader.model import Reader
@@ -91,6 +92,10 @@ class Pipeline:
         return Catalog(self.data_dir / "catalog.sqlite")
 
     @cached_property
+    def _stories(self) -> StoryPlacer:
+        return StoryPlacer(self.catalog)
+
+    @cached_property
     def store(self) -> VectorStore:
         s = self.settings
         return VectorStore(self.data_dir, s.chroma_url, s.collection)
@@ -138,7 +143,8 @@ class Pipeline:
             targets, catalog=self.catalog, store=self.store, lexical=self.lexical,
             embedder=self.embedder, lock_path=lock_path, max_bytes=s.max_file_bytes,
             chunk_chars=s.chunk_chars, chunk_overlap=s.chunk_overlap,
-            should_stop=lambda: self._stopping.is_set() or bool(stop and stop()), **options,
+            should_stop=lambda: self._stopping.is_set() or bool(stop and stop()),
+            stories=self._stories, **options,
         )  # fmt: skip
 
     def _index_articles(self, articles: list[Article]) -> IngestReport:
@@ -148,7 +154,7 @@ class Pipeline:
             articles, catalog=self.catalog, store=self.store, lexical=self.lexical,
             embedder=self.embedder, lock_path=self.data_dir / "ingest.lock",
             chunk_chars=s.chunk_chars, chunk_overlap=s.chunk_overlap, lock_timeout=LOCK_SECONDS,
-            should_stop=self._stopping.is_set,
+            should_stop=self._stopping.is_set, stories=self._stories,
         )  # fmt: skip
 
     def interrupt(self) -> None:

@@ -20,6 +20,7 @@ from rag.index.catalog import Catalog
 from rag.index.embeddings import TextEmbedder
 from rag.index.ingest_run import IngestRun
 from rag.index.lexical import LexicalIndex
+from rag.index.stories import StoryPlacer
 from rag.index.vectorstore import VectorStore
 from rag.records import Article, IngestReport
 
@@ -96,6 +97,7 @@ def ingest(
     only: list[Path] | None = None,
     undelete: bool = False,
     should_stop: Callable[[], bool] | None = None,
+    stories: StoryPlacer | None = None,
 ) -> IngestReport:
     """Bring the index in line with the files under ``paths``.
 
@@ -112,6 +114,7 @@ def ingest(
         only: read just these files (inside the folders of ``paths``); implies keep_missing.
         undelete: articles read in this run may bring back texts a user deleted.
         should_stop: polled between articles; when it returns True the run stops.
+        stories: the process's story index, kept between runs (default: loaded for this one).
 
     Returns:
         What was added, updated, unchanged, removed, failed, and how many chunks were written.
@@ -126,7 +129,7 @@ def ingest(
         undelete, progress, should_stop,
     )  # fmt: skip
     signature = index_signature(embedder.identity, chunk_chars, chunk_overlap)
-    run = IngestRun(catalog, store, lexical, embedder, options, signature)
+    run = IngestRun(catalog, store, lexical, embedder, options, signature, stories)
     if lock_path is None:
         return run.execute(paths)
     with ingest_lock(lock_path, lock_timeout):
@@ -149,6 +152,7 @@ def ingest_articles(
     chunk_overlap: int,
     lock_timeout: float = LOCK_SECONDS,
     should_stop: Callable[[], bool] | None = None,
+    stories: StoryPlacer | None = None,
 ) -> IngestReport:
     """Index articles fetched from the web (new, changed or unchanged); nothing is removed.
 
@@ -159,12 +163,13 @@ def ingest_articles(
         chunk_chars, chunk_overlap: chunking settings.
         lock_timeout: seconds to wait for another ingest before giving up.
         should_stop: polled between articles.
+        stories: the process's story index, kept between runs.
 
     Returns:
         What was added, updated, unchanged or skipped.
     """
     options = IngestOptions(0, chunk_chars, chunk_overlap, True, None, False, None, should_stop)
     signature = index_signature(embedder.identity, chunk_chars, chunk_overlap)
-    run = IngestRun(catalog, store, lexical, embedder, options, signature)
+    run = IngestRun(catalog, store, lexical, embedder, options, signature, stories)
     with ingest_lock(lock_path, lock_timeout):
         return run.execute_articles(articles, WEB_ROOT)

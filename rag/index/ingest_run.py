@@ -109,6 +109,7 @@ class IngestRun:
         catalog, store, lexical, embedder: the pipeline's components.
         options: how to read files and what may change.
         signature: the `index_signature` of this run's embedder and chunking.
+        stories: the process's story index (default: one loaded for this run).
     """
 
     def __init__(
@@ -119,6 +120,7 @@ class IngestRun:
         embedder: TextEmbedder,
         options: IngestOptions,
         signature: str,
+        stories: StoryPlacer | None = None,
     ) -> None:
         self.catalog, self.store, self.lexical, self.embedder = catalog, store, lexical, embedder
         self.opt, self.signature = options, signature
@@ -130,7 +132,7 @@ class IngestRun:
         self.by_hash: dict[str, str] = {}
         self.deleted: set[str] = set()
         self.revived: set[str] = set()
-        self.stories = StoryPlacer(catalog)
+        self.stories = stories or StoryPlacer(catalog)
 
     def execute_articles(self, articles: list[Article], root: str) -> IngestReport:
         """Index articles read elsewhere (fetched from the web) under ``root``; none removed.
@@ -155,6 +157,7 @@ class IngestRun:
             self._finish(run_began)
             exc.report = self.report
             raise
+        self.stories.finish()
         return self._finish(run_began)
 
     def execute(self, paths: list[Path]) -> IngestReport:
@@ -174,10 +177,12 @@ class IngestRun:
         catalog.set_file_digests({d: v for d, v in digests.items() if catalog.document(d)})
         if not opt.keep_missing:
             self._remove_missing(roots)
+        self.stories.finish()
         return self._finish(run_began)
 
     def _begin(self) -> None:
         """Check the index signature, reconcile Chroma, and load what the catalog knows."""
+        self.stories.begin()
         catalog = self.catalog
         if catalog.get_meta("signature") not in (None, self.signature):
             # Another model or chunking: every article must be re-chunked and re-embedded.
@@ -264,6 +269,7 @@ class IngestRun:
                 if doc_id not in present:
                     self.store.delete_doc(doc_id)
                     self.catalog.remove(doc_id)
+                    self.stories.remove(doc_id)
                     self.report.removed.append(doc_id)
 
     def _finish(self, run_began: float) -> IngestReport:

@@ -39,3 +39,27 @@ def test_file_copies_group_and_old_signatures_are_recomputed(tmp_path):
         stories = asst.catalog.stories_of([*ids, "corpus/third.txt"])
         assert stories["corpus/third.txt"] == stories["corpus/wire.txt"]
         assert asst.catalog.get_meta("stories") != "3|128|1|legacy"
+
+
+def test_the_story_index_is_kept_between_runs_until_someone_else_writes(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    text = story("orchard", sentences=12)
+    _write(corpus, "a.txt", text)
+    with quick_assistant(tmp_path / "data") as asst:
+        loads = []
+        real = asst.catalog.story_rows
+        monkeypatch.setattr(asst.catalog, "story_rows", lambda: loads.append(1) or real())
+        asst.ingest([corpus])
+        _write(corpus, "b.txt", ["(Wire) -", *text])
+        asst.ingest([corpus])
+        assert len(loads) == 1  # the second run placed its copy in the index it kept
+        # Another writer (a second assistant on the same data directory) adds a copy: the next
+        # run sees the catalog changed and loads the index again, so it finds that copy.
+        with quick_assistant(tmp_path / "data") as other:
+            _write(corpus, "c.txt", [*text, "Reporting by a third outlet."])
+            other.ingest([corpus])
+        _write(corpus, "d.txt", ["Updated:", *text[1:], "Reporting by a fourth outlet."])
+        asst.ingest([corpus])
+        assert len(loads) == 2
+        ids = [f"corpus/{n}.txt" for n in "abcd"]
+        assert len(set(asst.catalog.stories_of(ids).values())) == 1
