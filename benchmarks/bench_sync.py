@@ -25,12 +25,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag import Assistant  # noqa: E402
+from rag.sources.sync import SyncReport  # noqa: E402
 from tests.sources.site import Item, Site, serve  # noqa: E402
 
 
 def _stages(report: object) -> str:
     stages = getattr(report, "stage_seconds", {})
     return ", ".join(f"{k} {v:.1f}s" for k, v in sorted(stages.items()))
+
+
+def _resync(label: str, assistant: Assistant, site: Site) -> SyncReport:
+    """Sync every feed again; print its time, requests and how the server answered them."""
+    before, began = len(site.log), time.perf_counter()
+    report = assistant.sync(force=True)
+    statuses = site.statuses(before)
+    print(f"{label:<17} {time.perf_counter() - began:6.3f} s  {report.requests} requests "
+          f"({statuses.count(304)} answered 304, {statuses.count(200)} 200)")  # fmt: skip
+    return report
 
 
 def main() -> None:
@@ -92,24 +103,14 @@ def main() -> None:
         for url, why in first.failed[:8]:
             print(f"  sync failed {url.rsplit('/', 1)[-1]}: {why}")
 
-        before = len(site.log)
-        began = time.perf_counter()
-        again = synced.sync(force=True)
-        statuses = site.statuses(before)
-        print(f"unchanged re-sync {time.perf_counter() - began:6.3f} s  {again.requests} requests "
-              f"({statuses.count(304)} answered 304, {statuses.count(200)} 200), "
-              f"{len(again.ingest.added) + len(again.ingest.updated)} changed")  # fmt: skip
+        again = _resync("unchanged re-sync", synced, site)
+        print(f"  {len(again.ingest.added) + len(again.ingest.updated)} changed")
 
         fresh = files[0]
         site.pages["/news/new-item.html"] = fresh.read_bytes().replace(b"<body", b"<body id=n", 1)
         items.append(Item("/news/new-item.html", "new"))
-        before = len(site.log)
-        began = time.perf_counter()
-        grown = synced.sync(force=True)
-        statuses = site.statuses(before)
-        print(f"one new item      {time.perf_counter() - began:6.3f} s  {grown.requests} requests "
-              f"({statuses.count(304)} answered 304, {statuses.count(200)} 200), "
-              f"{len(grown.ingest.added)} added")  # fmt: skip
+        grown = _resync("one new item", synced, site)
+        print(f"  {len(grown.ingest.added)} added")
     if args.hosts:
         polite(files, hosts=args.hosts, per_host=min(10, len(files) // args.hosts))
 

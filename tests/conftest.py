@@ -125,5 +125,13 @@ def fake_assistant(tmp_path: Path) -> Iterator[Assistant]:
 
 
 @pytest.fixture
+def web(tmp_path: Path) -> Iterator[Assistant]:
+    """An empty fake-embedder assistant that fetches from 127.0.0.1 without a per-host delay
+    (the test servers of tests/sources/site.py), its data dir under ``tmp_path / "data"``."""
+    with quick_assistant(tmp_path / "data", fetch_allow_private=True, fetch_delay=0) as assistant:
+        yield assistant
+
+
+@pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"

@@ -7,8 +7,6 @@ are in Chroma, so a crash between the two makes the next run redo that article.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
-import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -54,27 +52,13 @@ class Catalog(StoryTable):
     """SQLite file with one row per article and per chunk; safe to share between threads."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA busy_timeout=30000")
-        self._db.executescript(_SCHEMA)
+        super().__init__(path, _SCHEMA)
         columns = {r[1] for r in self._db.execute("PRAGMA table_info(chunks)")}
         if "gen" not in columns:  # catalogs written before BM25 became incremental
             self._db.execute("ALTER TABLE chunks ADD COLUMN gen INTEGER NOT NULL DEFAULT 0")
         if "fetched" not in {r[1] for r in self._db.execute("PRAGMA table_info(documents)")}:
             # catalogs written before web sources
             self._db.execute("ALTER TABLE documents ADD COLUMN fetched TEXT")
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._db.execute(sql, tuple(args)).fetchall()
 
     @property
     def generation(self) -> int:

@@ -1,24 +1,18 @@
 """The catalog's story table: which syndicated story each article belongs to.
 
-A mixin of `Catalog` (same SQLite connection and lock); rag.index.stories computes the stories.
+The base of `Catalog` (same SQLite connection and lock); rag.index.stories computes the stories.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections.abc import Iterable
 from typing import Any
 
+from rag.index.sqlite import SqliteFile
 
-class StoryTable:
+
+class StoryTable(SqliteFile):
     """Story rows ``(doc_id, story, MinHash signature)`` of the catalog's articles."""
-
-    _db: sqlite3.Connection
-    _lock: threading.RLock
-
-    def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        raise NotImplementedError  # Catalog's
 
     def story_rows(self) -> list[tuple[str, str, bytes]]:
         """``(doc_id, story, MinHash signature bytes)`` of every article (see rag.index.stories)."""

@@ -7,7 +7,6 @@ indexed, so a crash or a failure makes the next sync fetch again rather than ski
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import FeedError
+from rag.index.sqlite import SqliteFile
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feeds (
@@ -78,37 +78,23 @@ class Page:
         return self.doc_id is None and self.attempts >= PAGE_ATTEMPTS
 
 
-class SourceStore:
+class SourceStore(SqliteFile):
     """The feeds and pages of one data directory; safe to share between threads."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA busy_timeout=30000")
-        self._db.executescript(_SCHEMA)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    def _run(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._db.execute(sql, tuple(args)).fetchall()
+        super().__init__(path, _SCHEMA)
 
     def add_feed(self, url: str, name: str, every: float) -> Feed:
         """Record a new feed, due at once; `FeedError` when the URL is already a feed."""
         try:
-            self._run("INSERT INTO feeds (url, name, every, added) VALUES (?,?,?,?)",
+            self._rows("INSERT INTO feeds (url, name, every, added) VALUES (?,?,?,?)",
                       [url, name, every, time.time()])  # fmt: skip
         except sqlite3.IntegrityError:
             raise FeedError(f"{url[:200]} is already a feed (see `rag feeds list`)") from None
         return self.feed_by_url(url)
 
     def feed_by_url(self, url: str) -> Feed:
-        rows = self._run("SELECT * FROM feeds WHERE url=?", [url])
+        rows = self._rows("SELECT * FROM feeds WHERE url=?", [url])
         if not rows:
             raise FeedError(f"no feed with URL {url[:200]}")
         return Feed(**dict(rows[0]))
@@ -117,13 +103,13 @@ class SourceStore:
         """The feed with this id; `FeedError` when there is none."""
         if not 0 < feed_id < 2**63:  # beyond SQLite's integers: no such feed
             raise FeedError(f"no feed with id {feed_id}")
-        rows = self._run("SELECT * FROM feeds WHERE id=?", [feed_id])
+        rows = self._rows("SELECT * FROM feeds WHERE id=?", [feed_id])
         if not rows:
             raise FeedError(f"no feed with id {feed_id}")
         return Feed(**dict(rows[0]))
 
     def feeds(self) -> list[Feed]:
-        return [Feed(**dict(r)) for r in self._run("SELECT * FROM feeds ORDER BY id")]
+        return [Feed(**dict(r)) for r in self._rows("SELECT * FROM feeds ORDER BY id")]
 
     def remove_feed(self, feed_id: int) -> Feed:
         """Forget a feed (its articles stay indexed: feeds are windows, archives keep)."""
@@ -140,12 +126,12 @@ class SourceStore:
         if bad:
             raise ValueError(f"not feed state: {', '.join(sorted(bad))}")
         sets = ", ".join(f"{k}=?" for k in fields)
-        self._run(f"UPDATE feeds SET {sets} WHERE id=?", [*fields.values(), feed_id])
+        self._rows(f"UPDATE feeds SET {sets} WHERE id=?", [*fields.values(), feed_id])
 
     def article_counts(self) -> dict[int, int]:
         """``feed id -> articles indexed from it``."""
         sql = "SELECT feed_id, COUNT(DISTINCT doc_id) FROM pages WHERE doc_id IS NOT NULL "
-        return {r[0]: r[1] for r in self._run(sql + "GROUP BY feed_id") if r[0] is not None}
+        return {r[0]: r[1] for r in self._rows(sql + "GROUP BY feed_id") if r[0] is not None}
 
     def pages(self, urls: Iterable[str]) -> dict[str, Page]:
         ids = list(set(urls))
@@ -153,7 +139,7 @@ class SourceStore:
         for i in range(0, len(ids), 500):  # SQLite caps bound parameters
             batch = ids[i : i + 500]
             sql = f"SELECT * FROM pages WHERE url IN ({','.join('?' * len(batch))})"
-            for r in self._run(sql, batch):
+            for r in self._rows(sql, batch):
                 out[r["url"]] = Page(r["url"], r["doc_id"], r["feed_id"], r["etag"],
                                      r["last_modified"], r["entry_key"], r["error"],
                                      r["attempts"])  # fmt: skip

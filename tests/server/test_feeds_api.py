@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 
 from rag.server.api import create_app
 from tests.appserver import free_port, wait_http
-from tests.fakes import quick_assistant
 from tests.sources.pages import page, story
 from tests.sources.site import Item, Site, serve
 
@@ -30,9 +29,8 @@ def site():
 
 
 @pytest.fixture
-def client(tmp_path):
-    asst = quick_assistant(tmp_path / "data", fetch_allow_private=True, fetch_delay=0)
-    with TestClient(create_app(asst), raise_server_exceptions=False) as client:
+def client(web):
+    with TestClient(create_app(web), raise_server_exceptions=False) as client:
         yield client
 
 

@@ -60,14 +60,8 @@ def site() -> Iterator[Site]:
         yield news
 
 
-@pytest.fixture
-def local(tmp_path: Path) -> Iterator[Assistant]:
-    with quick_assistant(tmp_path / "data", fetch_allow_private=True, fetch_delay=0) as a:
-        yield a
-
-
-def test_add_syncs_the_feed_at_once_and_lists_it(local: Assistant, site: Site) -> None:
-    ui = FeedsApp(local)
+def test_add_syncs_the_feed_at_once_and_lists_it(web: Assistant, site: Site) -> None:
+    ui = FeedsApp(web)
     url_box, name_box, status, table, dropdown, choices = ui.add(site.base + "/rss.xml", "Quillan")
     assert (url_box, name_box) == ("", "")
     assert "Added Quillan" in status and "2 new and 0 updated articles" in status
@@ -77,7 +71,7 @@ def test_add_syncs_the_feed_at_once_and_lists_it(local: Assistant, site: Site) -
     assert "in 30 min" in table
     assert choices == [("Quillan (#1)", 1)] and dropdown["choices"] == choices
     # The articles are answerable at once: the panel indexes into the assistant's own index.
-    answer = local.ask("When did the Zorblat bridge reopen?")
+    answer = web.ask("When did the Zorblat bridge reopen?")
     assert not answer.abstained
     assert answer.citations[0].doc_id == f"{site.base}/news/zorblat.html"
 
@@ -87,9 +81,9 @@ def test_add_syncs_the_feed_at_once_and_lists_it(local: Assistant, site: Site) -
     [("/broken.xml", "HTTP 500"), ("/garbage.xml", "not an RSS, Atom or RDF feed")],
 )
 def test_a_failing_feed_shows_its_reason(
-    local: Assistant, site: Site, path: str, reason: str
+    web: Assistant, site: Site, path: str, reason: str
 ) -> None:
-    ui = FeedsApp(local)
+    ui = FeedsApp(web)
     *_, status, table, _, _ = ui.add(site.base + path, None)
     assert "Added 127.0.0.1" in status and reason in _plain(status) and "rag-feed-bad" in status
     assert '<td class="rag-feed-bad">' in table and reason in _plain(table)
@@ -97,8 +91,8 @@ def test_a_failing_feed_shows_its_reason(
     assert "in 5 min" in table  # the retry after a first failure
 
 
-def test_sync_now_syncs_every_feed_and_reports_failures(local: Assistant, site: Site) -> None:
-    ui = FeedsApp(local)
+def test_sync_now_syncs_every_feed_and_reports_failures(web: Assistant, site: Site) -> None:
+    ui = FeedsApp(web)
     ui.add(site.base + "/rss.xml", "Quillan")
     ui.add(site.base + "/broken.xml", "Broken")
     site.pages["/news/ferry.html"] = PAGE.format(
@@ -112,13 +106,13 @@ def test_sync_now_syncs_every_feed_and_reports_failures(local: Assistant, site: 
     assert 'class="rag-feed-count">3</td>' in table and "HTTP 500" in table
 
 
-def test_remove_stops_following_and_keeps_the_articles(local: Assistant, site: Site) -> None:
-    ui = FeedsApp(local)
+def test_remove_stops_following_and_keeps_the_articles(web: Assistant, site: Site) -> None:
+    ui = FeedsApp(web)
     ui.add(site.base + "/rss.xml", "Quillan")
     status, table, dropdown, choices = ui.remove(1)
     assert status == "Removed Quillan; its 2 articles stay searchable."
     assert table == NO_FEEDS and choices == [] and dropdown["choices"] == []
-    assert local.feeds() == [] and len(local.documents()) == 2
+    assert web.feeds() == [] and len(web.documents()) == 2
     with pytest.raises(gr.Error, match="Choose a feed"):
         ui.remove(None)
     with pytest.raises(gr.Error, match="no feed"):
@@ -130,25 +124,25 @@ def test_remove_stops_following_and_keeps_the_articles(local: Assistant, site: S
     [("ftp://example.com/rss", "not an http"), ("not a url", "not an http"),
      ("  ", "Type a feed URL")],
 )  # fmt: skip
-def test_a_bad_url_is_refused_with_a_clear_error(local: Assistant, url: str, message: str) -> None:
+def test_a_bad_url_is_refused_with_a_clear_error(web: Assistant, url: str, message: str) -> None:
     with pytest.raises(gr.Error, match=message):
-        FeedsApp(local).add(url, None)
-    assert local.feeds() == []
+        FeedsApp(web).add(url, None)
+    assert web.feeds() == []
 
 
-def test_a_feed_is_added_once(local: Assistant, site: Site) -> None:
-    ui = FeedsApp(local)
+def test_a_feed_is_added_once(web: Assistant, site: Site) -> None:
+    ui = FeedsApp(web)
     ui.add(site.base + "/rss.xml", None)
     with pytest.raises(gr.Error, match="already a feed"):
         ui.add(site.base + "/rss.xml", "Again")
 
 
-def test_a_running_sync_is_waited_for_then_reported(local: Assistant, site: Site) -> None:
-    local.add_feed(site.base + "/rss.xml")
+def test_a_running_sync_is_waited_for_then_reported(web: Assistant, site: Site) -> None:
+    web.add_feed(site.base + "/rss.xml")
     held, release = threading.Event(), threading.Event()
 
     def hold() -> None:
-        with local._sync_lock():
+        with web._sync_lock():
             held.set()
             release.wait(10)
 
@@ -156,21 +150,21 @@ def test_a_running_sync_is_waited_for_then_reported(local: Assistant, site: Site
     thread.start()
     held.wait(5)
     try:
-        status, *_ = FeedsApp(local, lock_wait=0.3).sync_all()
+        status, *_ = FeedsApp(web, lock_wait=0.3).sync_all()
         assert "another sync is running" in status
         threading.Timer(0.3, release.set).start()
-        status, table, *_ = FeedsApp(local, lock_wait=5).sync_all()
+        status, table, *_ = FeedsApp(web, lock_wait=5).sync_all()
         assert "2 new" in status and 'class="rag-feed-count">2</td>' in table
     finally:
         release.set()
         thread.join()
 
 
-def test_refresh_leaves_an_unchanged_dropdown_alone(local: Assistant, site: Site) -> None:
-    ui = FeedsApp(local)
+def test_refresh_leaves_an_unchanged_dropdown_alone(web: Assistant, site: Site) -> None:
+    ui = FeedsApp(web)
     table, dropdown, choices = ui.refresh([])
     assert table == NO_FEEDS and choices == [] and dropdown == gr.skip()
-    local.add_feed(site.base + "/rss.xml", name="Quillan")
+    web.add_feed(site.base + "/rss.xml", name="Quillan")
     table, dropdown, choices = ui.refresh([])
     assert "not synced yet" in table and "due now" in table and "never" in table
     assert dropdown["choices"] == choices == [("Quillan (#1)", 1)]
