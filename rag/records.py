@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
+from urllib.parse import urlsplit
 
 # Only web links reach clients: a loader may read any string as a URL (``javascript:``,
 # ``data:``, ``file:``), and REST/OpenAI clients may render it as a link.
@@ -54,8 +55,21 @@ class Outlet:
     title: str | None = None
     date: str | None = None
 
+    @property
+    def label(self) -> str:
+        """The outlet as shown: the name it claims with the site it came from, since a page's
+        own ``og:site_name`` can claim any name ("Wire (wire.example)")."""
+        url = web_url(self.url)
+        try:
+            host = urlsplit(url).hostname if url else None
+        except ValueError:  # a malformed IPv6 host: no site to name
+            host = None
+        if self.publisher and host and host.removeprefix("www.") not in self.publisher.lower():
+            return f"{self.publisher} ({host})"
+        return self.publisher or host or self.doc_id
+
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "url": web_url(self.url)}
+        return {**asdict(self), "url": web_url(self.url), "label": self.label}
 
 
 @dataclass(frozen=True)
@@ -90,7 +104,10 @@ class Hit:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Hit:
         """The hit `to_dict` wrote."""
-        outlets = tuple(Outlet(**o) for o in data.get("also_reported_by") or ())
+        outlets = tuple(
+            Outlet(**{k: v for k, v in o.items() if k != "label"})
+            for o in data.get("also_reported_by") or ()
+        )
         return cls(**{**data, "also_reported_by": outlets})
 
     def to_dict(self) -> dict[str, Any]:
@@ -201,6 +218,16 @@ class IngestReport:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    def extend(self, other: IngestReport) -> None:
+        """Add another run's outcomes to this report (a sync commits feed by feed)."""
+        for name in ("added", "updated", "unchanged", "removed", "failed", "duplicates",
+                     "skipped"):  # fmt: skip
+            getattr(self, name).extend(getattr(other, name))
+        self.chunks += other.chunks
+        self.seconds += other.seconds
+        for stage, seconds in other.stage_seconds.items():
+            self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + seconds
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -45,7 +45,7 @@ def text_hash(text: str) -> str:
 DOC_FIELDS = (
     "doc_id", "root", "source", "title", "date", "url", "author", "publisher", "hash", "fetched",
 )  # fmt: skip
-_DOC_COLUMNS = (*DOC_FIELDS, "text", "n_chunks")
+_DOC_COLUMNS = (*DOC_FIELDS, "text", "n_chunks", "text_hash")
 
 
 class Catalog(StoryTable):
@@ -56,9 +56,16 @@ class Catalog(StoryTable):
         columns = {r[1] for r in self._db.execute("PRAGMA table_info(chunks)")}
         if "gen" not in columns:  # catalogs written before BM25 became incremental
             self._db.execute("ALTER TABLE chunks ADD COLUMN gen INTEGER NOT NULL DEFAULT 0")
-        if "fetched" not in {r[1] for r in self._db.execute("PRAGMA table_info(documents)")}:
-            # catalogs written before web sources
+        doc_columns = {r[1] for r in self._db.execute("PRAGMA table_info(documents)")}
+        if "fetched" not in doc_columns:  # catalogs written before web sources
             self._db.execute("ALTER TABLE documents ADD COLUMN fetched TEXT")
+        if "text_hash" not in doc_columns:  # catalogs that found duplicates by content hash
+            self._db.execute("ALTER TABLE documents ADD COLUMN text_hash TEXT")
+            rows = self._db.execute("SELECT doc_id, text FROM documents").fetchall()
+            self._db.executemany(
+                "UPDATE documents SET text_hash=? WHERE doc_id=?",
+                [(text_hash(r[1]), r[0]) for r in rows],
+            )
 
     @property
     def generation(self) -> int:
@@ -67,6 +74,16 @@ class Catalog(StoryTable):
 
     def hashes(self) -> dict[str, str]:
         return {r["doc_id"]: r["hash"] for r in self._rows("SELECT doc_id, hash FROM documents")}
+
+    def text_hash(self, doc_id: str) -> str | None:
+        """The `text_hash` of the article indexed as ``doc_id``; None when there is none."""
+        rows = self._rows("SELECT text_hash FROM documents WHERE doc_id=?", [doc_id])
+        return rows[0][0] if rows else None
+
+    def text_hashes(self) -> dict[str, str]:
+        """``doc_id -> text_hash`` (the text alone): the same text under two ids is one."""
+        sql = "SELECT doc_id, text_hash FROM documents"
+        return {r[0]: r[1] for r in self._rows(sql)}
 
     def doc_ids_under(self, root: str) -> list[str]:
         return [r[0] for r in self._rows("SELECT doc_id FROM documents WHERE root=?", [root])]
@@ -186,6 +203,7 @@ class Catalog(StoryTable):
                             article.doc_id, root, article.source, article.title, article.date,
                             article.url, article.author, article.publisher,
                             article.content_hash, article.fetched, article.text, len(chunks),
+                            text_hash(article.text),
                         ),
                     )  # fmt: skip
                     self._db.executemany(
@@ -242,6 +260,11 @@ class Catalog(StoryTable):
     def deleted_texts(self) -> set[str]:
         """Hashes (`text_hash`) of article texts that users deleted."""
         return {r[0] for r in self._rows("SELECT text_hash FROM deleted")}
+
+    def deleted_ids(self) -> set[str]:
+        """Doc ids of articles that users deleted (a web article is its URL: a later edit of
+        the page must not bring it back)."""
+        return {r[0] for r in self._rows("SELECT doc_id FROM deleted WHERE doc_id IS NOT NULL")}
 
     def undelete_texts(self, hashes: Iterable[str]) -> None:
         """Forget deletions of these texts (the user explicitly added them again)."""

@@ -18,7 +18,7 @@ from filelock import FileLock, Timeout
 from rag.errors import IngestLockedError
 from rag.index.catalog import Catalog
 from rag.index.embeddings import TextEmbedder
-from rag.index.ingest_run import IngestRun
+from rag.index.ingest_run import WEB_ROOT, IngestRun
 from rag.index.lexical import LexicalIndex
 from rag.index.stories import StoryPlacer
 from rag.index.vectorstore import VectorStore
@@ -134,10 +134,6 @@ def ingest(
         return run.execute(paths)
     with ingest_lock(lock_path, lock_timeout):
         return run.execute(paths)
-
-
-# The root web articles are kept under: not a folder, so no folder ingest ever removes them.
-WEB_ROOT = "web:"
 
 
 def ingest_articles(

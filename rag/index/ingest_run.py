@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     # Only a type here: ingest.py imports this module to run it.
     from rag.index.ingest import IngestOptions
 
+# The root web articles are kept under: not a folder, so no folder ingest ever removes them.
+WEB_ROOT = "web:"
 _EMBED_BATCH_CHUNKS = 256  # chunks embedded together across articles, for throughput
 
 
@@ -129,8 +131,9 @@ class IngestRun:
         self.pending_chunks = 0  # kept as a count: summing per article was quadratic
         self.seen: set[str] = set()
         self.hashes: dict[str, str] = {}
-        self.by_hash: dict[str, str] = {}
+        self.by_text: dict[str, str] = {}
         self.deleted: set[str] = set()
+        self.deleted_ids: set[str] = set()
         self.revived: set[str] = set()
         self.stories = stories or StoryPlacer(catalog)
 
@@ -190,8 +193,11 @@ class IngestRun:
         catalog.set_meta("signature", self.signature)
         _reconcile(catalog, self.store)
         self.hashes = catalog.hashes()
-        self.by_hash = {h: d for d, h in self.hashes.items()}
+        # Duplicates are the same text under another id, whatever the metadata: a page
+        # re-linked with a new ``?v=N`` each fetch must not be indexed again each sync.
+        self.by_text = {h: d for d, h in catalog.text_hashes().items()}
         self.deleted = catalog.deleted_texts()
+        self.deleted_ids = catalog.deleted_ids()
 
     def _files(self, paths: list[Path]) -> tuple[dict[str, set[str]], list[tuple[Path, Path]]]:
         roots: dict[str, set[str]] = {}  # folder -> doc ids seen under it (for removals)
@@ -293,21 +299,24 @@ class IngestRun:
         if self.hashes.get(doc_id) == content_hash:
             report.unchanged.append(doc_id)
             return
-        if self.deleted:
-            digest = text_hash(article.text)
-            if digest in self.deleted:
-                if not self.opt.undelete:
-                    # A user deleted this text (under this or another name): a sync or a
-                    # copy of the file must not bring it back.
-                    report.skipped.append((doc_id, "its text was deleted by a user"))
-                    return
-                self.revived.add(digest)
-        twin = self.by_hash.get(content_hash)
+        digest = text_hash(article.text)
+        if root_key == WEB_ROOT and doc_id in self.deleted_ids and not self.opt.undelete:
+            # A web article is its URL: an edit of a page the user deleted is still deleted.
+            report.skipped.append((doc_id, "it was deleted by a user"))
+            return
+        if digest in self.deleted:
+            if not self.opt.undelete:
+                # A user deleted this text (under this or another name): a sync or a
+                # copy of the file must not bring it back.
+                report.skipped.append((doc_id, "its text was deleted by a user"))
+                return
+            self.revived.add(digest)
+        twin = self.by_text.get(digest)
         if twin is not None and twin != doc_id:
             # Same text under another name: indexing it twice would only duplicate hits.
             report.duplicates.append((doc_id, twin))
             return
-        self.by_hash[content_hash] = doc_id
+        self.by_text[digest] = doc_id
         opt = self.opt
         chunks = chunk_text(doc_id, article.text, opt.chunk_chars, opt.chunk_overlap)
         updated = doc_id in self.hashes

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rag.errors import LoaderError
 from rag.index import limits
+from rag.index.formats.charset import declared_encoding
 from rag.index.formats.html import parse_html
 from rag.index.formats.json_records import parse_json
 from rag.index.formats.pdf import parse_pdf
@@ -93,11 +94,25 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-def decode_text(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM), falling back to Windows-1252; reject binary data."""
-    if b"\x00" in data[:65536]:
+def decode_text(data: bytes, declared: str | None = None, html: bool = False) -> str:
+    """Decode text in its declared charset, else UTF-8 (with or without BOM), else
+    Windows-1252; reject binary data.
+
+    Args:
+        data: the bytes.
+        declared: the charset an HTTP header gave, if any.
+        html: an HTML page, whose ``<meta>`` may declare its charset.
+
+    Returns:
+        The text with ``\\n`` line ends.
+
+    Raises:
+        LoaderError: binary content, or bytes that no candidate encoding reads.
+    """
+    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LoaderError("binary content, not text")
-    for encoding in ("utf-8-sig", "cp1252"):
+    named = declared_encoding(data, declared, html)
+    for encoding in dict.fromkeys(e for e in (named, "utf-8-sig", "cp1252") if e):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
@@ -108,7 +123,8 @@ def decode_text(data: bytes) -> str:
         if len(_CONTROLS.findall(head)) > max(8, len(head) // 100):
             raise LoaderError("binary content, not text")
         return text.replace("\r\n", "\n").replace("\r", "\n")
-    raise LoaderError("undecodable: neither UTF-8 nor Windows-1252 text")
+    tried = f"{named} (declared), UTF-8" if named else "UTF-8"
+    raise LoaderError(f"undecodable: neither {tried} nor Windows-1252 text")
 
 
 def load_file(path: Path, doc_id: str, max_bytes: int, data: bytes | None = None) -> Loaded:
@@ -154,7 +170,7 @@ def _parse(path: Path, ext: str, doc_id: str, data: bytes) -> Loaded:
         if not data.startswith(b"%PDF"):
             raise LoaderError("not a PDF file")
         return Loaded([parse_pdf(doc_id, source, data)])
-    text = decode_text(data)
+    text = decode_text(data, html=ext in HTML_TYPES)
     if ext in HTML_TYPES:
         return Loaded([parse_html(doc_id, source, text)])
     if ext in JSON_TYPES:

@@ -64,19 +64,32 @@ def bounded_text(value: Any, limit: int) -> str | None:
     return clip(text, limit) if text else None
 
 
-def web_url(value: Any) -> str | None:
-    """An http(s) URL of sane length, else None: other schemes (``javascript:``, ``data:``,
-    ``file:``) would reach users as clickable citations."""
-    if not isinstance(value, str):
-        return None
+def url_problem(value: Any) -> str:
+    """Why ``value`` is not a usable web link ("" when it is one)."""
+    if not isinstance(value, str) or not value.strip():
+        return "not an http(s) URL"
     url = value.strip()
-    if not url or len(url) > limits.MAX_URL_CHARS or any(c.isspace() for c in url):
-        return None
+    if len(url) > limits.MAX_URL_CHARS:
+        return f"URL longer than {limits.MAX_URL_CHARS} characters"
+    if any(c.isspace() for c in url):
+        return "URL with spaces"
     try:
         parts = urlsplit(url)
-    except ValueError:  # e.g. a malformed IPv6 host: not a link to show
-        return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+        # Reading them validates them: a port out of range or not a number, a malformed
+        # IPv6 host raise ValueError here rather than later, in whoever opens the link.
+        host, _port = parts.hostname, parts.port
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return "not an http(s) URL"
+    return ""
+
+
+def web_url(value: Any) -> str | None:
+    """An http(s) URL of sane length, else None: other schemes (``javascript:``, ``data:``,
+    ``file:``) would reach users as clickable citations, and a bad port or host would fail
+    whoever opens it."""
+    return value.strip() if not url_problem(value) else None
 
 
 def first_line(text: str) -> str:

@@ -11,11 +11,11 @@ from rag.errors import QueryError
 from rag.index.catalog import Catalog
 from rag.index.embeddings import TextEmbedder
 from rag.index.lexical import LexicalIndex
-from rag.index.stories import shingles
 from rag.index.vectorstore import VectorStore
 from rag.records import Hit
 from rag.search.filters import Filters
 from rag.search.fusion import rrf, weighted
+from rag.text.facts import holds
 from rag.text.similarity import distinct
 
 _DUPLICATE_JACCARD = 0.85
@@ -37,31 +37,29 @@ def collapse_duplicates(
     return distinct(hits, lambda h: h.text, threshold, limit)
 
 
-# A passage counts as already shown when this share of its word pairs occur in the copy kept:
-# copies cut their chunks at other places, so a repeated passage is spread over the kept
-# article (containment ~0.9-1.0 after edits), while a paragraph one outlet added shares only
-# stock pairs ("of the", "said on"), well under half.
-_REPEATED_PAIRS = 0.5
-
-
 class _KeptCopies:
-    """Per query: which article stands for each story, and its word pairs (read once)."""
+    """Per query: which articles of each story have passages shown, and their texts."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.doc_of_story: dict[str, str] = {}
-        self._pairs: dict[str, set[bytes]] = {}
+        self.shown: dict[str, list[str]] = {}  # story -> its articles shown so far
+        self._texts: dict[str, str] = {}
 
-    def repeats(self, story: str, doc_id: str, text: str) -> bool:
-        """True when ``text`` (of ``doc_id``) repeats the story's kept copy."""
-        first = self.doc_of_story.setdefault(story, doc_id)
-        if first == doc_id:
-            return False
-        if first not in self._pairs:
-            self._pairs[first] = shingles(self.catalog.texts([first]).get(first, ""), 2)
-        mine = shingles(text, 2)
-        shared = len(mine & self._pairs[first]) / max(len(mine), 1)
-        return shared >= _REPEATED_PAIRS
+    def repeats(self, story: str, doc_id: str, text: str, title: str = "") -> bool:
+        """True when another copy of the story already shown holds every sentence of
+        ``text`` (of ``doc_id``) word for word: a copy's passage with another figure, date or
+        name, or a sentence the shown copies lack, is still shown. The article's own headline
+        at the passage's start is left out of the comparison: outlets retitle wire stories."""
+        shown = self.shown.setdefault(story, [])
+        others = [d for d in shown if d != doc_id]
+        missing = [d for d in others if d not in self._texts]
+        if missing:
+            self._texts.update(self.catalog.texts(missing))
+        if any(holds(self._texts.get(d, ""), text, title) for d in others):
+            return True
+        if doc_id not in shown:
+            shown.append(doc_id)
+        return False
 
 
 class Retriever:
@@ -152,8 +150,9 @@ class Retriever:
         """`Hit` records for ranked chunk ids, in order, built lazily from the catalog rows.
 
         Passages of a syndicated story are kept from one copy (its best-ranked article; the
-        others are named on its hits): a passage of another copy is left out when the kept
-        copy holds it too, so a paragraph only one outlet added is still found.
+        others are named on its hits): a passage of another copy is left out only when the
+        kept copy holds it word for word, so a paragraph only one outlet added, or a figure
+        one outlet changed, is still found.
         """
         rows = self.catalog.chunks(ranked)
         kept = _KeptCopies(self.catalog)
@@ -161,7 +160,8 @@ class Retriever:
             if cid not in rows:  # a vector whose article was just removed is skipped
                 continue
             row = rows[cid]
-            if kept.repeats(row["story"], row["doc_id"], row["text"]):
+            headline = (row["title"] or "") if row["start"] == 0 else ""
+            if kept.repeats(row["story"], row["doc_id"], row["text"], headline):
                 continue
             yield Hit(
                 chunk_id=cid,

@@ -34,6 +34,7 @@ from rag.server.console import (
     progress_bar,
 )
 from rag.server.hosts import is_loopback
+from rag.server.logs import configure_logging
 from rag.sources.service import BackgroundSync
 
 app = typer.Typer(
@@ -124,7 +125,7 @@ def _print_answer(answer: Answer) -> None:
                   highlight=False, markup=True)  # fmt: skip
         out.print(f"    “{c.quote}”", highlight=False, markup=False)
         if c.also_reported_by:
-            names = ", ".join(o.publisher or o.url or o.doc_id for o in c.also_reported_by)
+            names = ", ".join(o.label for o in c.also_reported_by)
             out.print(f"    also reported by: {names}", highlight=False, markup=False)
 
 
@@ -279,5 +280,6 @@ def _register(modules: list[str]) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    configure_logging()
     _register(COMMAND_MODULES)
     app()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rag.errors import FeedError
-from rag.index.metadata import bounded_text, web_url
+from rag.index.metadata import bounded_text, url_problem, web_url
 
 # A feed is a window on recent stories; one longer than this is read up to the cap (a sync of
 # a runaway feed must stay bounded; large real feeds carry 20-300 items).
@@ -36,6 +36,7 @@ class ParsedFeed:
     link: str | None
     version: str
     entries: list[Entry]
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (item link, why not read)
 
 
 def parse_feed(content: bytes, url: str) -> ParsedFeed:
@@ -46,7 +47,8 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
         url: where it came from, to resolve relative links.
 
     Returns:
-        The parsed feed; items without an http(s) link are left out.
+        The parsed feed; items without a link are left out, items whose link is not a
+        usable http(s) URL are listed in ``rejected`` with the reason.
 
     Raises:
         FeedError: the body is not a feed (HTML, malformed XML with no items, empty).
@@ -54,10 +56,12 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
     import feedparser
 
     parsed = feedparser.parse(content, response_headers={"content-location": url})
-    entries, seen = [], set()
+    entries, seen, rejected = [], set(), []
     for item in parsed.entries[:MAX_ENTRIES]:
         entry = _entry(item)
-        if entry is not None and entry.url not in seen:
+        if isinstance(entry, tuple):
+            rejected.append(entry)
+        elif entry is not None and entry.url not in seen:
             seen.add(entry.url)
             entries.append(entry)
     # feedparser reads what it can of broken XML; with items recovered the feed is used,
@@ -71,13 +75,19 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
         web_url(meta.get("link")),
         parsed.version or "unknown",
         entries,
+        rejected,
     )
 
 
-def _entry(item: Any) -> Entry | None:
-    url = web_url(item.get("link"))
-    if url is None:
+def _entry(item: Any) -> Entry | tuple[str, str] | None:
+    """The item's `Entry`; ``(link, reason)`` when its link is not a usable URL; None
+    without a link."""
+    link = item.get("link")
+    if not link:
         return None
+    url = web_url(link)
+    if url is None:
+        return str(link)[:200], url_problem(str(link))
     # Read from the dict itself: feedparser's .get("updated_parsed") falls back to the
     # published date (with a deprecation warning), which would hide "no update date".
     published = _iso(dict.get(item, "published_parsed"))

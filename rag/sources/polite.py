@@ -13,6 +13,7 @@ import urllib.robotparser
 from urllib.parse import urlsplit
 
 from rag.errors import FetchError
+from rag.sources.address import host_key
 from rag.sources.fetch import Fetched, FetchPolicy, check_url, fetch, guarded_client
 
 logger = logging.getLogger(__name__)
@@ -61,12 +62,14 @@ class Client:
             FetchError: refused (robots.txt, address, scheme) or failed, with the reason.
         """
         check_url(url, self.policy.allow_private)  # the real reason, before robots.txt's
-        host = _origin(url)
         # One request at a time per host, whatever the threads: hosts are fetched in
-        # parallel, each politely.
+        # parallel, each politely. The host is keyed by its address's one spelling, so
+        # "127.1" and "2130706433" share 127.0.0.1's delay.
+        host = host_key(url)
         with self._host_lock(host):
             if self.robots and not self._allowed(url, host):
-                raise FetchError(f"{url[:200]}: disallowed by {host}/robots.txt", permanent=True)
+                origin = _origin(url)
+                raise FetchError(f"{url[:200]}: disallowed by {origin}/robots.txt", permanent=True)
             return self._get(url, host, etag, last_modified)
 
     def _host_lock(self, host: str) -> threading.RLock:
@@ -94,20 +97,21 @@ class Client:
 
     def _allowed(self, url: str, host: str) -> bool:
         cached = self._rules.get(host)
+        origin = _origin(url)
         if cached is None or cached[1] < time.monotonic():
-            cached = (self._read_robots(host), time.monotonic() + ROBOTS_SECONDS)
+            cached = (self._read_robots(origin, host), time.monotonic() + ROBOTS_SECONDS)
             self._rules[host] = cached
         if cached[0] is None:
-            raise FetchError(f"{url[:200]}: {host}/robots.txt is unreachable; trying later")
+            raise FetchError(f"{url[:200]}: {origin}/robots.txt is unreachable; trying later")
         return cached[0].can_fetch(self.policy.user_agent, url)
 
-    def _read_robots(self, host: str) -> urllib.robotparser.RobotFileParser | None:
+    def _read_robots(self, origin: str, host: str) -> urllib.robotparser.RobotFileParser | None:
         """The host's rules; as RFC 9309 says: a 4xx allows all, an unreachable site or 5xx
         disallows all (None, until the next read). A file served as another type has no
         rules."""
-        rules = urllib.robotparser.RobotFileParser(f"{host}/robots.txt")
+        rules = urllib.robotparser.RobotFileParser(f"{origin}/robots.txt")
         try:
-            got = self._get(f"{host}/robots.txt", host, None, None)
+            got = self._get(f"{origin}/robots.txt", host, None, None)
             rules.parse(got.content.decode("utf-8", "replace").splitlines())
         except FetchError as exc:
             if exc.status is not None and (exc.status == 200 or 400 <= exc.status < 500):

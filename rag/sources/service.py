@@ -20,7 +20,8 @@ from filelock import FileLock, Timeout
 
 from rag.config import Settings, parse_every
 from rag.errors import ConfigError, IngestLockedError, RagError
-from rag.index.metadata import web_url
+from rag.index.catalog import Catalog
+from rag.index.metadata import url_problem
 from rag.records import Article, IngestReport
 from rag.sources.fetch import FetchPolicy
 from rag.sources.polite import Client
@@ -37,6 +38,7 @@ class SourcesMixin:
 
     settings: Settings
     data_dir: Path
+    catalog: Catalog
     _index_articles: Callable[[list[Article]], IngestReport]  # Pipeline's
 
     @cached_property
@@ -60,6 +62,9 @@ class SourcesMixin:
         """
         clean = _check_url(url)
         seconds = parse_every(every if every is not None else self.settings.feed_every)
+        limit = self.settings.max_feeds
+        if len(self.sources.feeds()) >= limit:
+            raise ConfigError(f"already {limit} feeds, the limit (RAG_MAX_FEEDS)")
         label = (name or "").strip()[:100] or (urlsplit(clean).hostname or clean)
         return self.sources.add_feed(clean, label, seconds).to_dict(articles=0)
 
@@ -93,7 +98,7 @@ class SourcesMixin:
             now = time.time()
             chosen = [f for f in store.feeds() if force or f.next_due <= now]
         with self._sync_lock(), self._client() as client:
-            return Syncer(store, client, self._index_articles).sync(chosen)
+            return Syncer(store, client, self._index_articles, self._indexed_text).sync(chosen)
 
     def ingest_urls(self, urls: list[str]) -> IngestReport:
         """Fetch article pages and index them under their canonical URLs.
@@ -113,13 +118,19 @@ class SourcesMixin:
             except ConfigError as exc:
                 bad.append((url[:200], str(exc)))
         with self._client() as client:
-            report, failed = Syncer(self.sources, client, self._index_articles).pages(good)
+            syncer = Syncer(self.sources, client, self._index_articles, self._indexed_text)
+            report, failed = syncer.pages(good)
         report.failed[:0] = bad + failed
         return report
 
+    def _indexed_text(self, doc_id: str) -> str | None:
+        # Opened only when a page declares a canonical URL.
+        return self.catalog.text_hash(doc_id)
+
     def _client(self) -> Client:
         s = self.settings
-        policy = FetchPolicy(timeout=s.fetch_timeout, max_bytes=s.max_file_bytes,
+        policy = FetchPolicy(timeout=s.fetch_timeout, deadline=s.fetch_deadline,
+                             max_bytes=s.max_file_bytes,
                              allow_private=s.fetch_allow_private)  # fmt: skip
         return Client(policy, delay=s.fetch_delay)
 
@@ -139,10 +150,10 @@ class SourcesMixin:
 
 
 def _check_url(url: Any) -> str:
-    clean = web_url(url)
-    if clean is None:
-        raise ConfigError(f"not an http(s) URL: {str(url)[:200]!r}")
-    return clean
+    problem = url_problem(url)
+    if problem:
+        raise ConfigError(f"{problem}: {str(url)[:200]!r}")
+    return str(url).strip()
 
 
 class BackgroundSync:

@@ -1,25 +1,30 @@
 """One sync: every due feed fetched (conditionally), its new or changed pages read, indexed.
 
-A feed that fails (timeout, HTTP error, not a feed, redirect loop, huge body) is reported with
-its reason and retried later with backoff; its articles indexed before stay; other feeds go on.
-A feed's validators are kept only when every item of it went in, so a failed page is fetched
-again on the next sync instead of hiding behind the feed's 304.
+A feed that fails (timeout, HTTP error, not a feed, redirect loop, huge body, a bad URL) is
+reported with its reason and retried later with backoff; its articles indexed before stay;
+other feeds go on. Each feed's articles are indexed as soon as that feed is read, so a slow
+feed never holds back the others. A feed's validators are kept only when every item of it went
+in, so a failed page is fetched again on the next sync instead of hiding behind the feed's 304.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from rag.errors import FeedError, FetchError, LoaderError
+from rag.errors import FeedError, FetchError, LoaderError, RagError
 from rag.records import Article, IngestReport
 from rag.sources.feeds import Entry, parse_feed
-from rag.sources.pages import page_article
+from rag.sources.pages import CanonicalClaims, page_article
 from rag.sources.polite import Client
 from rag.sources.store import PAGE_ATTEMPTS, Feed, Page, SourceStore
+
+logger = logging.getLogger(__name__)
 
 IndexArticles = Callable[[list[Article]], IngestReport]
 FeedStatus = Literal["updated", "not_modified", "failed"]
@@ -91,6 +96,7 @@ class _Collected:
     result: FeedResult
     articles: list[tuple[Article, Page]] = field(default_factory=list)
     validators: tuple[str | None, str | None] | None = None
+    ingest: IngestReport = field(default_factory=IngestReport)
 
 
 class Syncer:
@@ -100,29 +106,58 @@ class Syncer:
         store: feeds and pages known so far.
         client: the fetching session.
         index: indexes fetched articles (the pipeline's, under the ingest lock).
+        indexed_text: ``doc_id -> text_hash`` of the article indexed under it (None: none),
+            so that a page's canonical URL never replaces a different article.
     """
 
-    def __init__(self, store: SourceStore, client: Client, index: IndexArticles) -> None:
+    def __init__(
+        self,
+        store: SourceStore,
+        client: Client,
+        index: IndexArticles,
+        indexed_text: Callable[[str], str | None],
+    ) -> None:
         self.store, self.client, self.index = store, client, index
+        self.claims = CanonicalClaims(indexed_text, self._produced)
+        self._commit_lock = threading.Lock()  # feeds of this sync index one after another
+
+    def _produced(self, page_url: str) -> str | None:
+        page = self.store.pages([page_url]).get(page_url)
+        return page.doc_id if page else None
 
     def sync(self, feeds: list[Feed]) -> SyncReport:
-        """Sync these feeds once and index their new and changed articles together."""
+        """Sync these feeds once; each feed's new and changed articles are indexed when that
+        feed is read."""
         began, requests = time.perf_counter(), self.client.requests
         report = SyncReport()
         # Feeds are read in parallel (the client keeps each host to one request at a time
         # with its delay), so a sync of feeds from many sites is not their delays summed.
         with ThreadPoolExecutor(max_workers=FEED_WORKERS) as pool:
-            done = list(pool.map(self._feed, feeds))
-        report.feeds = [d.result for d in done]
-        report.ingest = self._commit([a for d in done for a in d.articles])  # in feed order
-        indexed = _indexed(report.ingest)
-        for d in done:
-            if d.validators is not None and all(a.doc_id in indexed for a, _ in d.articles):
-                etag, modified = d.validators
-                self.store.update_feed(d.result.feed_id, etag=etag, last_modified=modified)
+            done = list(pool.map(self._feed_and_commit, feeds))
+        for d in done:  # in feed order
+            report.feeds.append(d.result)
+            report.ingest.extend(d.ingest)
         report.requests = self.client.requests - requests
         report.seconds = time.perf_counter() - began
         return report
+
+    def _feed_and_commit(self, feed: Feed) -> _Collected:
+        """One feed read and its articles indexed; whatever goes wrong stays this feed's."""
+        try:
+            got = self._feed(feed)
+            got.ingest = self._commit(got.articles)
+        except Exception as exc:  # a bug must cost one feed, never the sync
+            if not isinstance(exc, RagError):
+                logger.exception("syncing feed %s failed", feed.url)
+            why = str(exc) if isinstance(exc, RagError) else f"{type(exc).__name__}: {exc}"
+            got = _Collected(FeedResult(feed.id, feed.url, feed.name, "failed"))
+            self._failed(feed, got.result, f"not indexed: {why}", time.time())
+            return got
+        indexed = _indexed(got.ingest)
+        if got.validators is not None and all(a.doc_id in indexed for a, _ in got.articles):
+            etag, modified = got.validators
+            self.store.update_feed(feed.id, etag=etag, last_modified=modified)
+        return got
 
     def pages(self, urls: list[str]) -> tuple[IngestReport, list[tuple[str, str]]]:
         """Fetch article pages by URL (conditionally when fetched before) and index them.
@@ -150,9 +185,13 @@ class Syncer:
     def _commit(self, got: list[tuple[Article, Page]]) -> IngestReport:
         if not got:
             return IngestReport()
-        report = self.index([a for a, _ in got])
+        with self._commit_lock:
+            report = self.index([a for a, _ in got])
         indexed = _indexed(report)
-        self.store.put_pages([p for a, p in got if a.doc_id in indexed])
+        # A duplicate's page points at the article that holds its text.
+        twins = dict(report.duplicates)
+        self.store.put_pages([replace(p, doc_id=twins.get(a.doc_id, a.doc_id))
+                              for a, p in got if a.doc_id in indexed])  # fmt: skip
         return report
 
     def _feed(self, feed: Feed) -> _Collected:
@@ -172,7 +211,8 @@ class Syncer:
             result.status = "not_modified"
             self.store.update_feed(feed.id, last_error=None, **state)
             return got
-        result.items = len(parsed.entries)
+        result.items = len(parsed.entries) + len(parsed.rejected)
+        result.failed.extend(parsed.rejected)  # links no fetch can follow: nothing to retry
         known = self.store.pages(e.url for e in parsed.entries)
         retry = False  # a page failed in a way worth trying again: keep the feed's validators
         for entry in parsed.entries:
@@ -209,8 +249,11 @@ class Syncer:
             fetched = self.client.get(entry.url, etag, modified)
             if fetched.not_modified:
                 return None
-            article = page_article(fetched, entry, feed_title)
-        except (FetchError, LoaderError) as exc:
+            article = page_article(fetched, entry, feed_title, self.claims)
+        except Exception as exc:
+            if not isinstance(exc, FetchError | LoaderError):  # a bug: this page fails alone
+                logger.exception("reading page %s failed", entry.url)
+                exc = LoaderError(f"{type(exc).__name__}: {exc}")
             # Not an article (or refused for good): stop asking until the item changes.
             # Otherwise try again on the next syncs, a few times.
             attempts = (before.attempts if before and before.doc_id is None else 0) + 1

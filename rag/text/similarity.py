@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Set
 from typing import TypeVar
 
+from rag.text.facts import fact_tokens
 from rag.text.terms import words
 
 T = TypeVar("T")
@@ -24,7 +25,9 @@ def similar_to_any(words: Set[str], others: Iterable[Set[str]], threshold: float
 def distinct(
     items: Iterable[T], text: Callable[[T], str], threshold: float, limit: int | None = None
 ) -> list[T]:
-    """``items`` in order, without those whose words nearly equal an earlier kept item's.
+    """``items`` in order, without those whose words nearly equal an earlier kept item's
+    and whose figures, dates and names are the same (rag.text.facts): two notes that differ
+    only in a number are both kept.
 
     Args:
         items: best first; read lazily, so later items are never tokenised once ``limit`` is hit.
@@ -36,13 +39,14 @@ def distinct(
         The kept items, in their order.
     """
     kept: list[T] = []
-    kept_words: list[set[str]] = []
+    kept_words: list[tuple[set[str], frozenset[str]]] = []
     for item in items:
         if limit is not None and len(kept) >= limit:
             break
-        w = set(words(text(item)))
-        if similar_to_any(w, kept_words, threshold):
+        body = text(item)
+        w, facts = set(words(body)), fact_tokens(body)
+        if any(f == facts and jaccard(w, other) >= threshold for other, f in kept_words):
             continue
         kept.append(item)
-        kept_words.append(w)
+        kept_words.append((w, facts))
     return kept

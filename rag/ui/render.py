@@ -12,7 +12,6 @@ import html
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from rag.index.uploads import UPLOADS_DIRNAME, UploadResult
 from rag.records import REASON_TEXT, Answer, Citation, Outlet
@@ -191,13 +190,12 @@ def safe_link(url: str | None, text: str | None = None) -> str:
 
 
 def render_also(outlets: Sequence[Outlet]) -> str:
-    """``Also reported by: <publisher or host>, …`` for a syndicated story (each outlet linked
+    """``Also reported by: <publisher (host)>, …`` for a syndicated story (each outlet linked
     when it has a web URL); empty for none."""
     names = []
     for o in outlets:
         url = safe_url(o.url)
-        label = o.publisher or (urlsplit(url).hostname if url else None) or o.doc_id
-        names.append(safe_link(url, label))
+        names.append(safe_link(url, o.label))
     if not names:
         return ""
     return f'<div class="rag-also">Also reported by: {", ".join(names)}</div>'

@@ -197,10 +197,10 @@ def test_private_addresses_are_refused_by_default(site, tmp_path):
 
 def test_syndicated_copies_group_into_one_story(site, web):
     text = story("orchard", sentences=14)
+    added = "The Herald learned that the old cider press closes in May."
     site.pages["/wire/orchard.html"] = page("Frost hits valley orchards", text, outlet="Wire")
     site.pages["/herald/apples.html"] = page(
-        "Smallest apple harvest in a decade",
-        ["(Wire) -", *text[:-1], "The Herald learned that the old cider press closes in May."],
+        "Smallest apple harvest in a decade", ["(Wire) -", *text, added],
         outlet="The Herald", boilerplate=6,
     )  # fmt: skip
     site.feeds["/rss.xml"] = ("rss", [Item("/wire/orchard.html", "a", NOW),
@@ -209,22 +209,25 @@ def test_syndicated_copies_group_into_one_story(site, web):
     web.add_feed(site.base + "/rss.xml")
     web.sync()
     assert len(web.documents()) == 3  # both copies are kept, as articles
-    hits = web.retrieve("Why was the apple harvest so small?", top_k=5)
-    copies = [h for h in hits if "/wire/" in h.doc_id or "/herald/" in h.doc_id]
-    assert len({h.doc_id for h in copies}) == 1  # retrieval keeps one copy of the story
-    other = copies[0].also_reported_by
-    assert [o.publisher for o in other] == (
-        ["The Herald"] if "/wire/" in copies[0].doc_id else ["Wire"]
-    )
-    # A passage of the other copy is left out only when the kept copy holds it too: a
-    # paragraph one outlet added is still found.
     wire, herald = f"{site.base}/wire/orchard.html", f"{site.base}/herald/apples.html"
-    story_id = web.catalog.stories_of([wire])[wire]
-    assert web.catalog.stories_of([herald])[herald] == story_id
+    assert web.catalog.stories_of([wire])[wire] == web.catalog.stories_of([herald])[herald]
+    hits = web.retrieve("Why was the apple harvest so small?", top_k=5)
+    leads = [h for h in hits if text[0] in h.text]
+    assert len(leads) == 1  # the lead passage is shown from one copy only
+    other = leads[0].also_reported_by
+    assert [o.label for o in other] == (
+        ["The Herald (127.0.0.1)"] if leads[0].doc_id == wire else ["Wire (127.0.0.1)"]
+    )
+    # A passage of the other copy is left out only when a copy shown holds it word for word:
+    # the paragraph one outlet added is still found.
     kept = _KeptCopies(web.catalog)
-    assert not kept.repeats(story_id, wire, text[0])
+    story_id = web.catalog.stories_of([wire])[wire]
+    assert not kept.repeats(story_id, wire, text[0])  # the first copy shown
+    assert kept.repeats(story_id, herald, f"(Wire) - {text[0]}")  # its dateline aside
     assert kept.repeats(story_id, herald, " ".join(text[1:4]))
-    assert not kept.repeats(story_id, herald, "The Herald learned that the old cider press closes.")
+    assert not kept.repeats(story_id, herald, text[-1] + " " + added)
+    found = web.retrieve("What is closing at the old cider press?", top_k=3)
+    assert any(added in h.text and h.doc_id == herald for h in found)
     answer = web.ask("Why was the apple harvest so small?")
     assert answer.citations and answer.citations[0].also_reported_by
     assert answer.to_dict()["citations"][0]["also_reported_by"][0]["url"].startswith(site.base)
