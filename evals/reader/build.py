@@ -1,10 +1,17 @@
-"""Merge the reader question parts into train/dev/test files and report what they hold.
+"""Merge the reader question parts into train/dev/test/test2 files and report what they hold.
 
-    .venv/bin/python evals/reader/build.py          # writes evals/reader/{train,dev,test}.jsonl
+    .venv/bin/python evals/reader/build.py          # writes evals/reader/{train,dev,test,test2}.jsonl
     .venv/bin/python evals/reader/build.py --stats  # only prints the figures
 
-The test split is frozen: once written, build.py refuses to change it (its sha256 is recorded in
-evals/README.md and checked by tests/eval/test_reader_data.py).
+A part's split is the first word of its file name (``train-nt3.jsonl`` is train). The test
+splits are frozen: once written, build.py refuses to change them (their sha256 are recorded in
+evals/README.md and checked by tests/eval/test_reader_data.py). ``test`` is round 1's (newspaper
+articles), ``test2`` round 2's (news-train articles).
+
+Round-1 questions had no short-answer spans; build.py derives them from their ``facts`` (the
+first match of each fact's regex in a gold sentence): merged into train and dev, and written
+beside the frozen test as ``test.short.jsonl`` (``id``, ``short``, ``answer_type``), so that
+``test.jsonl`` stays byte for byte as it was frozen.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -24,7 +32,8 @@ from gold import check  # noqa: E402
 
 from rag.text.terms import terms  # noqa: E402
 
-SPLITS = ("train", "dev", "test")
+SPLITS = ("train", "dev", "test", "test2")
+FROZEN = ("test", "test2")
 
 
 def rows(path: Path) -> list[dict]:
@@ -60,6 +69,36 @@ def stats(split: str, data: list[dict]) -> dict:
     }  # fmt: skip
 
 
+def derived_short(row: dict) -> tuple[list[dict], str]:
+    """Short-answer spans of a round-1 question from its facts, and the answer type."""
+    spans = []
+    for fact in row.get("facts", []):
+        for g in row.get("gold", []):
+            match = re.search(fact, g["text"], re.IGNORECASE)
+            if match and match.end() > match.start():
+                start = g["start"] + match.start()
+                spans.append({"doc_id": g["doc_id"], "start": start,
+                              "end": g["start"] + match.end(), "text": match.group(0)})  # fmt: skip
+                break
+    kind = row["tags"][0]
+    text = " ".join(s["text"] for s in spans)
+    if kind == "number" or any(c.isdigit() for c in text):
+        answer_type = "number"
+    elif text[:1].isupper():
+        answer_type = "name"
+    else:
+        answer_type = "other"
+    return spans, answer_type
+
+
+def with_short(row: dict) -> dict:
+    """``row`` with derived ``short`` and ``answer_type`` when it has none (round 1)."""
+    if "short" in row or row.get("unanswerable"):
+        return row
+    spans, answer_type = derived_short(row)
+    return {**row, "short": spans, "answer_type": answer_type}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--stats", action="store_true")
@@ -85,13 +124,22 @@ def main() -> int:
         return 0
     for split, data in merged.items():
         out = HERE / f"{split}.jsonl"
-        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in data)
-        if split == "test" and out.exists() and out.read_text(encoding="utf-8") != text:
-            print("test.jsonl is frozen; refusing to change it")
+        rows_out = data if split == "test" else [with_short(r) for r in data]
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows_out)
+        if split in FROZEN and out.exists() and out.read_text(encoding="utf-8") != text:
+            print(f"{out.name} is frozen; refusing to change it")
             return 1
         out.write_text(text, encoding="utf-8")
-    digest = hashlib.sha256((HERE / "test.jsonl").read_bytes()).hexdigest()
-    print(f"test.jsonl sha256 {digest}")
+    shorts = [{"id": r["id"], "short": w["short"], "answer_type": w["answer_type"]}
+              for r in merged["test"] if "short" in (w := with_short(r))]  # fmt: skip
+    side = HERE / "test.short.jsonl"
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in shorts)
+    if side.exists() and side.read_text(encoding="utf-8") != text:
+        print(f"{side.name} is frozen; refusing to change it")
+        return 1
+    side.write_text(text, encoding="utf-8")
+    for name in ("test.jsonl", "test2.jsonl", "test.short.jsonl"):
+        print(f"{name} sha256 {hashlib.sha256((HERE / name).read_bytes()).hexdigest()}")
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,9 @@ from rag.errors import EvalError
 
 _FIELDS = {
     "id", "question", "history", "answer", "facts", "sources", "unanswerable", "tags", "gold",
+    "short", "answer_type", "decoy", "missing",
 }  # fmt: skip
+ANSWER_TYPES = ("name", "number", "date", "place", "other")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,12 @@ class Case:
     tags: list[str] = field(default_factory=list)
     # The sentences that answer it: {"doc_id", "start", "end", "text"} spans of the article text.
     gold: list[dict[str, Any]] = field(default_factory=list)
+    # The exact answer phrase(s) inside the gold sentences (one per asked part), and its type.
+    short: list[dict[str, Any]] = field(default_factory=list)
+    answer_type: str | None = None
+    # Near misses: the sentence(s) holding a same-type value for a neighbouring attribute.
+    decoy: list[dict[str, Any]] = field(default_factory=list)
+    missing: str | None = None  # a two-part question's part the articles don't give
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -94,11 +102,21 @@ def parse_case(row: Any, where: str, default_id: str) -> Case:
         unanswerable=unanswerable,
         tags=_strings(row.get("tags"), "tags", where),
         gold=_gold(row.get("gold"), where),
+        short=_gold(row.get("short"), where, "short"),
+        answer_type=_answer_type(row.get("answer_type"), where),
+        decoy=_gold(row.get("decoy"), where, "decoy"),
+        missing=row.get("missing") if isinstance(row.get("missing"), str) else None,
     )
 
 
-def _gold(value: Any, where: str) -> list[dict[str, Any]]:
-    """Gold answer spans: a list of ``{"doc_id": str, "start": int, "end": int, "text": str}``."""
+def _answer_type(value: Any, where: str) -> str | None:
+    if value is None or value in ANSWER_TYPES:
+        return value
+    raise EvalError(f"{where}: 'answer_type' must be one of {', '.join(ANSWER_TYPES)}")
+
+
+def _gold(value: Any, where: str, name: str = "gold") -> list[dict[str, Any]]:
+    """Spans: a list of ``{"doc_id": str, "start": int, "end": int, "text": str}``."""
     spans = value or []
     ok = isinstance(spans, list) and all(
         isinstance(g, dict) and isinstance(g.get("doc_id"), str)
@@ -107,8 +125,26 @@ def _gold(value: Any, where: str) -> list[dict[str, Any]]:
         for g in spans
     )  # fmt: skip
     if not ok:
-        raise EvalError(f"{where}: 'gold' must be a list of {{doc_id, start, end, text}} spans")
+        raise EvalError(f"{where}: '{name}' must be a list of {{doc_id, start, end, text}} spans")
     return [dict(g) for g in spans]
+
+
+def _with_short_answers(path: Path, cases: list[Case]) -> list[Case]:
+    """Cases with the short-answer spans of ``<suite>.short.jsonl`` beside the suite, if any:
+    annotations added to a frozen suite without changing its bytes (evals/reader/test)."""
+    side = path.with_name(path.stem + ".short.jsonl")
+    if not side.is_file():
+        return cases
+    extra: dict[str, dict[str, Any]] = {}
+    for n, line in enumerate(side.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            row = json.loads(line)
+            where = f"{side}:{n}"
+            extra[str(row.get("id"))] = {
+                "short": _gold(row.get("short"), where, "short"),
+                "answer_type": _answer_type(row.get("answer_type"), where),
+            }
+    return [replace(c, **extra[c.id]) if c.id in extra and not c.short else c for c in cases]
 
 
 def load_suite(path: str | Path) -> list[Case]:
@@ -148,6 +184,7 @@ def load_suite(path: str | Path) -> list[Case]:
             except json.JSONDecodeError as exc:
                 raise EvalError(f"{p}:{n}: invalid JSON: {exc.msg}") from None
     cases = [parse_case(row, where, f"q{n}") for n, (row, where) in enumerate(rows, 1)]
+    cases = _with_short_answers(p, cases)
     if not cases:
         raise EvalError(f"suite {p} has no cases")
     seen: set[str] = set()

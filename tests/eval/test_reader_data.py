@@ -13,7 +13,7 @@ from rag.eval.suite import load_suite
 from tests.conftest import NEWSPAPER, ROOT
 
 READER = ROOT / "evals" / "reader"
-SPLITS = ("train", "dev", "test")
+SPLITS = ("train", "dev", "test", "test2")
 
 
 def _rows(split: str) -> list[dict]:
@@ -21,12 +21,12 @@ def _rows(split: str) -> list[dict]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-def test_test_split_is_frozen_at_the_recorded_sha256() -> None:
-    recorded = re.search(
-        r"test\.jsonl.*sha256 `([0-9a-f]{64})`", (ROOT / "evals/README.md").read_text()
-    )
-    assert recorded, "evals/README.md must record the test split's sha256"
-    assert hashlib.sha256((READER / "test.jsonl").read_bytes()).hexdigest() == recorded.group(1)
+@pytest.mark.parametrize("name", ["test.jsonl", "test2.jsonl", "test.short.jsonl"])
+def test_test_splits_are_frozen_at_the_recorded_sha256(name: str) -> None:
+    pattern = rf"`{re.escape(name)}`[^`]*sha256\s+`([0-9a-f]{{64}})`"
+    recorded = re.search(pattern, (ROOT / "evals/README.md").read_text())
+    assert recorded, f"evals/README.md must record the sha256 of {name}"
+    assert hashlib.sha256((READER / name).read_bytes()).hexdigest() == recorded.group(1)
 
 
 def test_splits_load_as_suites_and_are_disjoint_by_article() -> None:
@@ -46,7 +46,23 @@ def test_size_and_share_of_unanswerable_questions() -> None:
     rows = [r for split in SPLITS for r in _rows(split)]
     articles = {s for r in rows for s in r.get("sources", [])}
     unanswerable = sum(bool(r.get("unanswerable")) for r in rows) / len(rows)
-    assert len(rows) >= 500 and len(articles) >= 95 and unanswerable >= 0.25
+    assert len(rows) >= 3000 and len(articles) >= 200 and unanswerable >= 0.25
+    near = [r for r in rows if r["tags"][0] == "near-miss"]
+    assert len(near) >= 0.2 * len(rows)
+    assert sum("hard" in r["tags"] for r in near) >= len(near) / 2
+
+
+def test_short_answer_spans_lie_in_their_gold_sentences() -> None:
+    rows = [r for split in ("train", "dev", "test2") for r in _rows(split)]
+    rows += _rows("test.short")
+    frozen_gold = {r["id"]: r["gold"] for r in _rows("test")}
+    spans = 0
+    for row in rows:
+        gold = row.get("gold") or frozen_gold.get(row["id"], [])
+        for s in row.get("short", []):
+            spans += 1
+            assert any(g["start"] <= s["start"] < s["end"] <= g["end"] for g in gold), row["id"]
+    assert spans >= 2000
 
 
 def test_gold_spans_are_exact_sentences_of_the_indexed_text() -> None:
