@@ -61,11 +61,13 @@ bench: install
 	$(BIN)/python benchmarks/bench_backbone.py --shared $(SHARED)
 	$(BIN)/python benchmarks/bench_scale.py --shared $(SHARED)
 	$(BIN)/python benchmarks/bench_sync.py --shared $(SHARED)
+	$(BIN)/python benchmarks/bench_probe.py
 
 bench-smoke: install
 	$(BIN)/python benchmarks/bench_backbone.py --smoke --repeat 1
 	$(BIN)/python benchmarks/bench_scale.py --smoke --shared $(SHARED)
 	$(BIN)/python benchmarks/bench_sync.py --pages 10 --shared $(SHARED)
+	$(BIN)/python benchmarks/bench_probe.py --mb 20
 
 # Retrain the reader (issue 14) from the bundled MiniLM on evals/reader/train.jsonl, choose on dev,
 # score the frozen test split; writes rag/reader/model/ (ONNX int8 + manifest). ~40 min on 2 cores.

@@ -69,6 +69,8 @@ def url_problem(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         return "not an http(s) URL"
     url = value.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        return "not an http(s) URL"
     if len(url) > limits.MAX_URL_CHARS:
         return f"URL longer than {limits.MAX_URL_CHARS} characters"
     if any(c.isspace() for c in url):

@@ -110,7 +110,7 @@ def host_key(url: str) -> str:
     try:
         name = str(ipaddress.ip_address(name))
     except ValueError:
-        with contextlib.suppress(OSError):  # OSError: a name, not a numeric address
+        with contextlib.suppress(OSError, ValueError):  # a name, not a numeric address
             name = socket.inet_ntoa(socket.inet_aton(name))
     return f"{parts.scheme}://{name}:{port}"
 

@@ -193,9 +193,11 @@ class _Inflater:
         self.limit, self.raw_bytes = limit, 0
         self.body = bytearray()
         # gzip has its header; "deflate" is zlib-wrapped by the standard, raw by some servers.
-        wbits = 16 + zlib.MAX_WBITS if coding in ("gzip", "x-gzip") else zlib.MAX_WBITS
+        self._gzip = coding in ("gzip", "x-gzip")
+        wbits = 16 + zlib.MAX_WBITS if self._gzip else zlib.MAX_WBITS
         self._zlib = zlib.decompressobj(wbits) if coding else None
         self._raw_fallback = coding == "deflate"
+        self._next_member = self._trailer = False
 
     def feed(self, data: bytes) -> None:
         self.raw_bytes += len(data)
@@ -203,18 +205,32 @@ class _Inflater:
             raise FetchError(f"more than {self.limit:,} bytes")
         if self._zlib is None:
             self._append(data)
-            return
-        try:
-            out = self._zlib.decompress(data, self.limit - len(self.body) + 1)
-        except zlib.error as exc:
-            if not (self._raw_fallback and self.raw_bytes == len(data)):
-                raise FetchError(f"the compressed body is corrupt ({exc})") from None
-            self._zlib, self._raw_fallback = zlib.decompressobj(-zlib.MAX_WBITS), False
-            out = self._zlib.decompress(data, self.limit - len(self.body) + 1)
-        self._raw_fallback = False
-        self._append(out)
-        if self._zlib.unconsumed_tail:  # more output waits than the cap allows
-            raise FetchError(f"more than {self.limit:,} bytes once decompressed")
+        elif not self._trailer:
+            self._inflate(data)
+
+    def _inflate(self, data: bytes) -> None:
+        assert self._zlib is not None
+        while data:
+            try:
+                out = self._zlib.decompress(data, self.limit - len(self.body) + 1)
+            except zlib.error as exc:
+                if self._next_member:  # bytes after the last member: ignored, as browsers do
+                    self._trailer = True
+                    return
+                if not (self._raw_fallback and not self.body):
+                    raise FetchError(f"the compressed body is corrupt ({exc})") from None
+                self._zlib, self._raw_fallback = zlib.decompressobj(-zlib.MAX_WBITS), False
+                continue  # the same bytes again, as raw deflate
+            self._raw_fallback = self._next_member = False
+            # Past the cap now, or more output waiting than the cap allows.
+            if len(self.body) + len(out) > self.limit or self._zlib.unconsumed_tail:
+                raise FetchError(f"more than {self.limit:,} bytes once decompressed")
+            self.body += out
+            data = b""
+            if self._gzip and self._zlib.eof and self._zlib.unused_data:
+                # Concatenated gzip members are one body (RFC 1952): decode the next one.
+                data, self._zlib = self._zlib.unused_data, zlib.decompressobj(16 + zlib.MAX_WBITS)
+                self._next_member = True
 
     def _append(self, data: bytes) -> None:
         self.body += data
@@ -222,6 +238,6 @@ class _Inflater:
             raise FetchError(f"more than {self.limit:,} bytes")
 
     def finish(self) -> bytes:
-        if self._zlib is not None:
+        if self._zlib is not None and not self._trailer:
             self._append(self._zlib.flush())
         return bytes(self.body)

@@ -54,6 +54,8 @@ def test_feeds_are_added_synced_listed_and_removed(site, client):
     ("method", "path", "body", "status", "words"),
     [
         ("post", "/feeds", {"url": "file:///etc/passwd"}, 400, "http"),
+        ("post", "/feeds", {"url": "http://example.com:99999/rss"}, 400, "not a valid url"),
+        ("post", "/feeds", {"url": "http://example.com:port/rss"}, 400, "not a valid url"),
         ("post", "/feeds", {"url": "http://example.com/rss", "every": "soon"}, 400, "interval"),
         ("post", "/feeds", {"url": "http://example.com/rss", "extra": 1}, 422, "extra"),
         ("delete", "/feeds/12345", None, 404, "no feed"),
@@ -80,6 +82,26 @@ def test_a_failing_feed_is_reported_not_raised(site, client):
     assert report["feeds"][0]["status"] == "failed"
     assert report["failed"] == [{"url": site.base + "/bad.xml", "reason": "HTTP 500"}]
     assert client.get("/feeds").json()["feeds"][0]["last_error"] == "HTTP 500"
+
+
+def test_a_bad_item_link_is_reported_and_the_rest_goes_in(site, client):
+    """POST /sync answered 500 when one link had a port out of range (issue 20)."""
+    site.feeds["/rss.xml"][1].append(Item(":99999/news/glacier.html", "bad"))
+    client.post("/feeds", json={"url": site.base + "/rss.xml"})
+    response = client.post("/sync")
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert sorted(report["ingest"]["added"]) == [f"{site.base}/news/harbour.html",
+                                                 f"{site.base}/news/orchard.html"]  # fmt: skip
+    (bad,) = report["failed"]
+    assert "99999" in bad["url"] and "not a valid URL" in bad["reason"]
+
+
+def test_feeds_beyond_the_cap_are_refused(client, web):
+    web.settings.max_feeds = 1
+    assert client.post("/feeds", json={"url": "http://one.example/rss"}).status_code == 201
+    refused = client.post("/feeds", json={"url": "http://two.example/rss"})
+    assert refused.status_code == 400 and "RAG_MAX_FEEDS" in refused.json()["error"]["message"]
 
 
 @pytest.mark.server

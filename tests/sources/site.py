@@ -40,6 +40,8 @@ class Site:
     raw: dict[str, tuple[int, str, bytes]] = field(default_factory=dict)  # path -> response
     redirects: dict[str, str] = field(default_factory=dict)
     slow: dict[str, float] = field(default_factory=dict)  # path -> seconds before answering
+    drip: dict[str, float] = field(default_factory=dict)  # path -> seconds between body bytes
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> extra headers
     robots: bytes = b"User-agent: *\nDisallow: /private/\n"
     log: list[tuple[str, int]] = field(default_factory=list)  # (path, status)
     stamps: list[float] = field(default_factory=list)  # time.monotonic() of each request
@@ -116,11 +118,24 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             if status in (200, 304):
                 self.send_header("ETag", tag)
-            if status != 304:
+            extra = site.headers.get(self.path, {})
+            if status != 304 and "Content-Type" not in extra:
                 self.send_header("Content-Type", f"{ctype}; charset=utf-8")
+            for name, value in extra.items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            gap = site.drip.get(self.path)
+            if gap is None:
+                self.wfile.write(body)
+                return
+            for byte in body:  # a byte at a time, each inside any read timeout
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:  # the client gave up
+                    return
+                time.sleep(gap)
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             path = self.path

@@ -132,3 +132,40 @@ def test_an_address_that_changes_after_the_check_is_refused_at_connect(server, m
     with pytest.raises(FetchError, match=r"news.example is a private, loopback .*\(127.0.0.1\)"):
         fetch(f"http://news.example:{port}/page", FetchPolicy(timeout=2.0))
     assert Handler.hits == []  # nothing reached the server
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "[64:ff9b::7f00:1]",  # NAT64 of 127.0.0.1
+        "[64:ff9b::a9fe:a9fe]",  # NAT64 of the metadata address 169.254.169.254
+        "[64:ff9b:1::a00:1]",  # local-use NAT64 of 10.0.0.1
+        "[2002:7f00:1::]",  # 6to4 of 127.0.0.1
+        "[2002:a9fe:a9fe::]",  # 6to4 of 169.254.169.254
+        "[::127.0.0.1]",  # IPv4-compatible
+        "[::ffff:169.254.169.254]",  # IPv4-mapped
+    ],
+)
+def test_ipv6_forms_of_private_ipv4_addresses_are_refused(host: str) -> None:
+    with pytest.raises(FetchError, match="private, loopback or reserved"):
+        check_url(f"http://{host}/")
+
+
+def test_ipv6_forms_of_public_ipv4_addresses_are_allowed() -> None:
+    from ipaddress import ip_address
+
+    from rag.sources.address import embedded_ipv4, is_public
+
+    assert str(embedded_ipv4(ip_address("64:ff9b::5db8:d70e"))) == "93.184.215.14"
+    assert is_public(ip_address("64:ff9b::5db8:d70e"))
+    assert is_public(ip_address("2606:4700::1111")) and embedded_ipv4(ip_address("2606::1")) is None
+
+
+def test_one_host_key_for_every_spelling_of_an_address() -> None:
+    from rag.sources.address import host_key
+
+    keys = {host_key(f"http://{h}:8080/x") for h in
+            ("127.0.0.1", "127.1", "2130706433", "0x7f000001", "0177.0.0.1")}  # fmt: skip
+    assert keys == {"http://127.0.0.1:8080"}
+    assert host_key("http://[0:0::1]/") == host_key("http://[::1]:80/") == "http://::1:80"
+    assert host_key("https://News.Example./a") == "https://news.example:443"

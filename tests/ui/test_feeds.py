@@ -196,7 +196,10 @@ def test_sources_show_who_else_reported_a_story() -> None:
     markup = render_sources(Answer("q", "q [1]", [cite], abstained=False, query="q"))
     also = markup[markup.index('<div class="rag-also">') :].split("</div>")[0]
     text = html.unescape(re.sub(r"<[^>]+>", "", also))
-    assert text == "Also reported by: AP News, www.bbc.co.uk, <b>Evil</b>, uploads/d5.txt"
+    # The name a page claims, with the site it came from (issue 20: a copy borrowed a name).
+    assert text == (
+        "Also reported by: AP News (apnews.com), www.bbc.co.uk, <b>Evil</b>, uploads/d5.txt"
+    )
     assert '<a href="https://apnews.com/article/x" target="_blank"' in also
     assert '<a href="https://www.bbc.co.uk/news/y"' in also and "www&#46;bbc" in also
     assert also.count("<a ") == 2 and "<b>" not in also and "javascript" not in also

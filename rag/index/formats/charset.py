@@ -38,7 +38,7 @@ def codec_name(label: str | None) -> str | None:
     label = _ALIASES.get(label, label)
     try:
         name = codecs.lookup(label).name
-    except LookupError:
+    except (LookupError, ValueError):  # unknown, or not even a name (a NUL in it)
         return None
     # A page cannot be UTF-16 by its own <meta> (the tag itself would be unreadable), and
     # codecs like base64 or rot13 are not character encodings.
