@@ -57,23 +57,23 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         asst = Assistant(data_dir=tmp)
-        asst.embedder.encode(["warm up the model"])  # model load is not ingest work
+        asst.index.embedder.encode(["warm up the model"])  # model load is not ingest work
         t = time.perf_counter()
         report = asst.ingest(paths)
         ingest_s = time.perf_counter() - t
 
         texts = [
             r[0]
-            for r in asst.catalog._rows("SELECT text FROM chunks ORDER BY doc_id, start")  # noqa: SLF001
+            for r in asst.index.catalog._rows("SELECT text FROM chunks ORDER BY doc_id, start")  # noqa: SLF001
         ]
         # The yardstick: raw sentence-transformers (torch) encode of the same texts.
-        asst.embedder.model.encode(["warm up torch"])
+        asst.index.embedder.model.encode(["warm up torch"])
         t = time.perf_counter()
-        asst.embedder.model.encode(texts, batch_size=asst.settings.embed_batch_size)
+        asst.index.embedder.model.encode(texts, batch_size=asst.settings.embed_batch_size)
         encode_s = time.perf_counter() - t
         # And the configured backend's own encode, to show what the rest of ingest costs.
         t = time.perf_counter()
-        asst.embedder.encode(texts)
+        asst.index.embedder.encode(texts)
         backend_s = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -93,7 +93,7 @@ def main() -> None:
 
     n = len(texts)
     rows = {
-        "embed backend": asst.embedder.identity,
+        "embed backend": asst.index.embedder.identity,
         "articles": len(report.added),
         "failed files": len(report.failed),
         "duplicates": len(report.duplicates),
@@ -104,8 +104,10 @@ def main() -> None:
         "raw torch encode s": round(encode_s, 2),
         "raw torch encode chunks/s": round(n / encode_s, 1),
         "ingest / raw torch encode throughput": round(encode_s / ingest_s, 3),
-        f"raw {asst.embedder.backend} encode s": round(backend_s, 2),
-        f"ingest / raw {asst.embedder.backend} encode throughput": round(backend_s / ingest_s, 3),
+        f"raw {asst.index.embedder.backend} encode s": round(backend_s, 2),
+        f"ingest / raw {asst.index.embedder.backend} encode throughput": round(
+            backend_s / ingest_s, 3
+        ),
         "re-ingest unchanged s": round(reingest_s, 3),
         "re-ingest / first ingest": round(reingest_s / ingest_s, 4),
         "warm retrieve p50 ms": round(p50(retrieve_t), 1),

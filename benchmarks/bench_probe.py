@@ -103,7 +103,7 @@ def three_feeds() -> None:
         two.feeds["/healthy.xml"] = ("rss", [Item("/c.html", "c")])
         web = Assistant(data_dir=Path(tmp), fetch_allow_private=True, fetch_delay=0,
                         fetch_timeout=5, fetch_deadline=10)  # fmt: skip
-        web.embedder.encode_query("warm up")
+        web.index.embedder.encode_query("warm up")
         for site, path in ((one, "/bad-link.xml"), (one, "/drip.xml"), (two, "/healthy.xml")):
             web.add_feed(site.base + path, name=path)
         seen: dict[str, float] = {}

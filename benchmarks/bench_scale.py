@@ -158,14 +158,14 @@ def build(size: int, backend: str, pool: list[list[str]], cache: Path) -> dict[s
     s = asst.settings
     if not corpus.is_dir():
         make_corpus(pool, size, corpus, s.chunk_chars, s.chunk_overlap)
-    table = sentence_table(asst.embedder, pool, cache)
-    composed = ComposedEmbedder(asst.embedder, table)
-    asst.__dict__["embedder"] = composed  # the ingest writes composed vectors
+    table = sentence_table(asst.index.embedder, pool, cache)
+    composed = ComposedEmbedder(asst.index.embedder, table)
+    asst.index.__dict__["embedder"] = composed  # the ingest writes composed vectors
     began = time.perf_counter()
     report = asst.ingest([corpus])
     first = time.perf_counter() - began
     # How close the composed vectors are to exact chunk embeddings.
-    sample = [r[0] for r in asst.catalog._rows("SELECT text FROM chunks LIMIT 200")]  # noqa: SLF001
+    sample = [r[0] for r in asst.index.catalog._rows("SELECT text FROM chunks LIMIT 200")]  # noqa: SLF001
     cos = np.sum(composed.encode(sample) * composed.base.encode(sample), axis=1)
     # One changed article: one article's work, BM25 included.
     victim = sorted(corpus.glob("*.txt"))[size % 97]
@@ -180,7 +180,7 @@ def build(size: int, backend: str, pool: list[list[str]], cache: Path) -> dict[s
     asst.ingest([corpus])
     unchanged = time.perf_counter() - began
     figures = {
-        "chunks": asst.catalog.chunk_count(),
+        "chunks": asst.index.catalog.chunk_count(),
         "articles": len(report.added),
         "build_s": round(first, 1),
         "build_stages": {k: round(v, 1) for k, v in report.stage_seconds.items()},
@@ -203,7 +203,7 @@ def serve(data_dir: str, backend: str, n_queries: int) -> dict[str, Any]:
     asst.warm_up()
     open_s = time.perf_counter() - began
     vanilla = VanillaPipeline(asst)
-    clear = asst.embedder.encode_query.cache_clear
+    clear = asst.index.embedder.encode_query.cache_clear
     for q in ("warm up the pipelines", "What happened next?"):
         asst.ask(q), vanilla.ask(q)
     timings: dict[str, list[float]] = {"retrieve": [], "vanilla_retrieve": [], "ask": [],
@@ -271,6 +271,11 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=ROOT / ".bench-cache")
     parser.add_argument("--queries", type=int, default=200, help="questions per index")
     parser.add_argument("--smoke", action="store_true", help="tiny run for CI (no timing checks)")
+    parser.add_argument(
+        "--baseline-ref",
+        help="also serve each index with the code of this git revision (a worktree in the "
+        "cache), in the same run: ask p50 is reported as a ratio to it",
+    )
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -283,18 +288,40 @@ def main() -> None:
         args.cache = args.cache / "smoke"
     # One ONNX export for every index the benchmark builds.
     os.environ.setdefault("RAG_MODEL_CACHE", str(args.cache / "models"))
+    baseline = worktree(args.baseline_ref, args.cache) if args.baseline_ref else None
     rows = []
     for backend in args.backends.split(","):
         for size in (int(s) for s in args.sizes.split(",")):
             built = build(size, backend, pool, args.cache)
-            cmd = [sys.executable, __file__, "--serve", built["data_dir"], "--backend", backend,
-                   "--queries", str(args.queries)]  # fmt: skip
-            served = json.loads(subprocess.run(cmd, check=True, capture_output=True,
-                                               text=True).stdout.splitlines()[-1])  # fmt: skip
-            rows.append({"backend": backend, "target": size, **built, **served})
+            served = serve_in(ROOT, built["data_dir"], backend, args.queries)
+            row = {"backend": backend, "target": size, **built, **served}
+            if baseline is not None:
+                # The same index and questions, served by the older code right after.
+                old = serve_in(baseline, built["data_dir"], backend, args.queries)
+                row["baseline_ask_p50"], row["baseline_ask_p95"] = old["ask_p50"], old["ask_p95"]
+                row["ask_vs_baseline"] = round(served["ask_p50"] / old["ask_p50"], 2)
+            rows.append(row)
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
         rows[-1].update(cold_start(args.cache, backend))
     print_table(rows)
+
+
+def worktree(ref: str, cache: Path) -> Path:
+    """A checkout of ``ref`` (its code and its shipped reader model) under the cache."""
+    target = cache / f"worktree-{ref}"
+    if not target.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(target), ref], cwd=ROOT,
+                       check=True, capture_output=True)  # fmt: skip
+    return target
+
+
+def serve_in(code: Path, data_dir: str, backend: str, queries: int) -> dict[str, Any]:
+    """`serve` in a fresh process running the code of the checkout at ``code``."""
+    cmd = [sys.executable, str(code / "benchmarks" / "bench_scale.py"), "--serve", data_dir,
+           "--backend", backend, "--queries", str(queries)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    run = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env, cwd=code)
+    return dict(json.loads(run.stdout.splitlines()[-1]))
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
@@ -306,7 +333,8 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         ("vanilla_retrieve_p50", "vanilla p50"), ("vanilla_retrieve_p95", "p95"),
         ("ask_p50", "ask p50"), ("ask_p95", "p95"), ("vanilla_ask_p50", "vanilla ask p50"),
         ("open_s", "open s"), ("peak_rss_mb", "peak RSS MB"), ("cold_start_s", "app cold start s"),
-        ("composed_cos_mean", "cos mean"),
+        ("composed_cos_mean", "cos mean"), ("baseline_ask_p50", "baseline ask p50"),
+        ("ask_vs_baseline", "ask / baseline"),
     ]  # fmt: skip
     print("| " + " | ".join(h for _, h in cols) + " | retrieve / vanilla |")
     print("|" + " --- |" * (len(cols) + 1))

@@ -126,7 +126,7 @@ def polite(files: list[Path], hosts: int = 4, per_host: int = 10, delay: float =
         for site in sites:
             stack.enter_context(serve(site))
         asst = Assistant(data_dir=Path(tmp), fetch_allow_private=True, fetch_delay=delay)
-        asst.embed(["warm up"])
+        asst.index.embedder.encode(["warm up"])
         for site in sites:
             asst.add_feed(site.base + "/feed.xml")
         began = time.perf_counter()

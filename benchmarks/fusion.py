@@ -44,7 +44,8 @@ def main() -> None:
     print(f"{len(suite)} answerable cases with expected sources")
     print(f"{'method':<16}{'hit@5':>8}{'MRR@10':>8}")
     for method, weight in METHODS:
-        r = Retriever(asst.catalog, asst.store, asst.lexical, asst.embedder, method,
+        ix = asst.index
+        r = Retriever(ix.catalog, ix.store, ix.lexical, ix.embedder, method,
                       dense_weight=weight)  # fmt: skip
         hits5 = rr = 0.0
         for case in suite:

@@ -1,36 +1,37 @@
-"""`Assistant`: the Python API that the CLI, the app, the eval harness and other apps use."""
+"""`Assistant`: the Python API that the CLI, the app, the eval harness and other apps use.
+
+It composes an `Index` (the stores and the one write path), `Answering` (retrieval, the
+reader, the LLM answerer) and `Sources` (feeds and URLs), and delegates to them; tooling that
+needs the stores themselves uses ``assistant.index``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
-from llama_index.core.vector_stores.types import BasePydanticVectorStore
+from typing import TYPE_CHECKING, Any, Self
 
 from rag.answer.followup import check_history, condense
-from rag.config import ANSWER_MODES, check_choice
+from rag.answering import Answering
+from rag.config import ANSWER_MODES, Settings, check_choice, load_settings
 from rag.errors import ConfigError
-from rag.index.ingest import LOCK_SECONDS, Progress, ingest_lock
-from rag.index.uploads import ON_CONFLICT, UPLOADS_DIRNAME, OnConflict, UploadResult
-from rag.llm.generate import unverified
-from rag.pipeline import Pipeline
+from rag.index.index import Index
+from rag.index.ingest_run import Progress
+from rag.index.uploads import ON_CONFLICT, OnConflict, UploadResult
 from rag.records import Answer, Hit, IngestReport
-from rag.search.copies import answer_with_copies, hits_with_copies
 from rag.search.filters import Filters
-from rag.sources.service import SourcesMixin
-from rag.text.stream import stream_pieces
+from rag.sources.service import Sources
+from rag.sources.sync import SyncReport
 
 if TYPE_CHECKING:
     from llama_index.core.base.base_retriever import BaseRetriever
-
-    from rag.adapters.llama_index import LlamaIndexEmbedding
+    from llama_index.core.llms import LLM
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
-class Assistant(SourcesMixin, Pipeline):
+class Assistant:
     """Ingest news articles and answer questions about them with exact-quote citations.
 
     Args:
@@ -42,6 +43,34 @@ class Assistant(SourcesMixin, Pipeline):
             answer with as is.
         **overrides: any `Settings` field, e.g. ``top_k=8`` or ``chroma_url="http://..."``.
     """
+
+    def __init__(
+        self,
+        data_dir: str | Path | None = None,
+        settings: Settings | None = None,
+        *,
+        embedder: Any = None,
+        llm: str | LLM | None = None,
+        **overrides: Any,
+    ) -> None:
+        given = {"data_dir": data_dir, "llm": llm if isinstance(llm, str) else None, **overrides}
+        base = settings.model_dump() if settings else {}
+        # None means "not given": it must not hide a value of ``settings``.
+        self.settings = load_settings(
+            **{**base, **{k: v for k, v in given.items() if v is not None}}
+        )
+        self.data_dir = Path(self.settings.data_dir)
+        self.index = Index(self.settings, embedder)
+        self._answering = Answering(self.index, None if isinstance(llm, str) else llm)
+
+    @cached_property
+    def _sources(self) -> Sources:
+        return Sources(self.index)
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when an LLM was given or ``settings.llm`` names one (answers default to "llm")."""
+        return self._answering.llm_configured
 
     def answer_mode(self, mode: str | None = None) -> str:
         """The mode an answer will use: ``mode`` checked, or the default for the settings.
@@ -80,10 +109,8 @@ class Assistant(SourcesMixin, Pipeline):
         """
         default = Path("corpus") if Path("corpus").resolve() == DEFAULT_CORPUS else DEFAULT_CORPUS
         targets = [Path(p) for p in (paths or [default])]
-        # The lock comes before the stores open: two processes creating an embedded Chroma at
-        # once raced ("table collections already exists").
-        with ingest_lock(self.data_dir / "ingest.lock", LOCK_SECONDS):
-            return self._ingest(targets, None, keep_missing=keep_missing, progress=progress)
+        options = self.index.options(keep_missing=keep_missing, progress=progress)
+        return self.index.write(targets, options=options)
 
     def add_uploads(
         self,
@@ -111,14 +138,7 @@ class Assistant(SourcesMixin, Pipeline):
             IngestCancelledError: the run stopped; nothing of this batch was kept.
         """
         check_choice("on_conflict", on_conflict, ON_CONFLICT)
-
-        def index(paths: list[Path]) -> IngestReport:
-            return self._ingest([self.data_dir / UPLOADS_DIRNAME], None, only=paths,
-                                undelete=True, should_stop=should_stop)  # fmt: skip
-
-        return self._library.add_uploads(
-            list(files), self.settings.max_file_bytes, on_conflict, index
-        )
+        return self.index.add_uploads(list(files), on_conflict, should_stop)
 
     def retrieve(
         self,
@@ -139,10 +159,9 @@ class Assistant(SourcesMixin, Pipeline):
         Returns:
             Hits with exact offsets into their article, best first.
         """
-        text = self._check_text(query, "query")
+        text = self._answering.check_text(query, "query")
         filters = Filters.make(sources, date_from, date_to)
-        hits = self.retriever.search(text, top_k or self.settings.top_k, filters)
-        return hits_with_copies(self.catalog, hits)
+        return self._answering.search(text, top_k or self.settings.top_k, filters)
 
     def ask(
         self,
@@ -196,39 +215,25 @@ class Assistant(SourcesMixin, Pipeline):
             An iterator of text deltas (str) whose last item is the `Answer`.
         """
         use_llm = self.answer_mode(mode) == "llm"
-        text = self._check_text(question, "question")
+        answering = self._answering
+        text = answering.check_text(question, "question")
         turns = check_history(history)
         filters = Filters.make(sources, date_from, date_to)
-        query = self.generator.condense(text, turns) if use_llm else condense(text, turns)
-        return self._answer_stream(text, query, turns, filters, top_k, use_llm)
-
-    def _answer_stream(
-        self, text: str, query: str, turns: list[dict[str, str]], filters: Filters,
-        top_k: int | None, use_llm: bool,
-    ) -> Iterator[str | Answer]:  # fmt: skip
-        vector = self.embedder.encode_query(query)
+        query = answering.generator.condense(text, turns) if use_llm else condense(text, turns)
         k = max(top_k or self.settings.top_k, 1)
-        hits = self.retriever.search(query, k, filters, query_vector=vector)
-        extractive = self.answerer.answer(text, query, vector, hits, turns)
-        # Too little evidence to answer from: abstain without asking the model to try.
-        if not use_llm or extractive.abstained:
-            yield from stream_pieces(extractive.text)
-            yield answer_with_copies(self.catalog, extractive)
-            return
-        for item in self.generator.stream(text, query, hits, extractive):
-            yield answer_with_copies(self.catalog, item) if isinstance(item, Answer) else item
+        return answering.stream(text, query, turns, filters, k, use_llm)
 
     def documents(self) -> list[dict[str, Any]]:
         """Metadata of every ingested article (no text)."""
-        return self.catalog.documents()
+        return self.index.documents()
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         """Metadata and text of one ingested article, or None."""
-        return self.catalog.document(doc_id)
+        return self.index.document(doc_id)
 
     def document_text(self, doc_id: str) -> str | None:
         """The full text of an ingested article, the string citation offsets point into."""
-        return self.catalog.texts([doc_id]).get(doc_id)
+        return self.index.text(doc_id)
 
     def delete_document(self, doc_id: str) -> bool:
         """Remove an article from every index, for good; False when it was not there.
@@ -237,7 +242,7 @@ class Assistant(SourcesMixin, Pipeline):
         under another name; an upload that held only this article is removed too. A record of
         a multi-article file (``feed.jsonl#a1``) is removed alone: the file stays.
         """
-        return self._library.delete(doc_id)
+        return self.index.delete(doc_id)
 
     def as_retriever(self, top_k: int | None = None) -> BaseRetriever:
         """This assistant's hybrid retrieval as a llama-index retriever."""
@@ -251,44 +256,43 @@ class Assistant(SourcesMixin, Pipeline):
 
         return as_langchain_retriever(self, top_k)
 
-    @property
-    def embedding_identity(self) -> str:
-        """``model:backend`` of the embeddings (backend resolved, never ``auto``)."""
-        return self.embedder.identity
+    # Live sources (rag.sources): feeds and article URLs, written through the index.
+    def add_feed(self, url: str, name: str | None = None, every: str | float | None = None) -> dict:
+        """Follow an RSS, Atom or RDF feed (see `Sources.add_feed`)."""
+        return self._sources.add_feed(url, name, every)
 
-    def embed(self, texts: list[str]) -> np.ndarray:
-        """Unit-length float32 vectors of ``texts`` from the assistant's model, one row each.
+    def feeds(self) -> list[dict[str, Any]]:
+        """Every feed with its sync state (last sync, last error, next due) and article count."""
+        return self._sources.feeds()
 
-        Args:
-            texts: passages or sentences (queries go through `retrieve`).
+    def remove_feed(self, feed_id: int) -> dict[str, Any]:
+        """Stop following a feed; its articles stay indexed. `FeedError` if there is none."""
+        return self._sources.remove_feed(feed_id)
 
-        Returns:
-            An array of shape ``(len(texts), dim)``.
-        """
-        return self.embedder.encode(texts)
+    def sync(self, feed_ids: list[int] | None = None, force: bool = False) -> SyncReport:
+        """Fetch due feeds (or the given ones) once and index their new and changed articles
+        (see `Sources.sync`)."""
+        return self._sources.sync(feed_ids, force)
 
-    def embed_query(self, text: str) -> np.ndarray:
-        """The unit-length query vector of ``text``, as `ask` and `retrieve` embed questions."""
-        return self.embedder.encode_query(text)
+    def ingest_urls(self, urls: list[str]) -> IngestReport:
+        """Fetch article pages and index them under their canonical URLs (see
+        `Sources.ingest_urls`)."""
+        return self._sources.ingest_urls(urls)
 
-    def llama_vector_store(self) -> BasePydanticVectorStore:
-        """The indexed chunks as a llama-index vector store (e.g. for ``VectorStoreIndex``)."""
-        return self.store.llama
+    def warm_up(self) -> None:
+        """Load the model and open every store now, so the first request is not the slow one."""
+        self._answering.warm_up()
 
-    def unverified_answer(self, answer: Answer) -> Answer:
-        """An LLM answer's draft with every marker trusted, as RAG tools without checks show it.
+    def interrupt(self) -> None:
+        """Stop running and future ingests of this assistant (a server shutting down)."""
+        self.index.interrupt()
 
-        Args:
-            answer: an answer of `ask` in ``"llm"`` mode.
+    def close(self) -> None:
+        """Release the index's file handles."""
+        self.index.close()
 
-        Returns:
-            Every generated sentence citing the quotes its markers point at, unchecked;
-            ``answer`` itself when no LLM ran.
-        """
-        return unverified(answer, self.verifier)
+    def __enter__(self) -> Self:
+        return self
 
-    def llama_embed_model(self) -> LlamaIndexEmbedding:
-        """The embedding model as a llama-index ``embed_model`` (same weights, loaded once)."""
-        from rag.adapters.llama_index import LlamaIndexEmbedding
-
-        return LlamaIndexEmbedding(self.embedder)
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -167,6 +167,21 @@ REASON_TEXT: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class ShortAnswer:
+    """The exact phrase that answers (a name, number, date or place) inside a cited quote:
+    ``article_text[start:end] == text``, and citation ``marker`` holds it."""
+
+    text: str
+    doc_id: str
+    start: int
+    end: int
+    marker: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Answer:
     """An answer whose every sentence ends with [n] markers resolving to `citations`."""
 
@@ -182,11 +197,13 @@ class Answer:
     draft: str | None = None  # the LLM's raw text before verification (None: no LLM ran)
     reason: Reason | None = None  # why it abstained or is partial (None: a full answer)
     missing: list[str] = field(default_factory=list)  # parts/details the articles don't give
+    short: ShortAnswer | None = None  # the asked name, number, date or place, when read
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "text": self.text,
+            "short": self.short.to_dict() if self.short else None,
             "abstained": self.abstained,
             "query": self.query,
             "mode": self.mode,

@@ -26,18 +26,20 @@ def figures(name: str, **values: Any) -> None:
 
 def index_state(assistant: Assistant) -> dict[str, Any]:
     """Everything a clean ingest determines, and the raw id lists to check for duplicates."""
-    got = assistant.store.collection.get(include=["metadatas", "documents"])
-    assistant.lexical.refresh()
-    catalog_ids = assistant.catalog.chunk_ids()
+    got = assistant.index.store.collection.get(include=["metadatas", "documents"])
+    assistant.index.lexical.refresh()
+    catalog_ids = assistant.index.catalog.chunk_ids()
     return {
         "vectors": sorted(
             (i, m["doc_id"], m["start"], m["end"], d)
             for i, m, d in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
         ),
         "catalog": sorted(catalog_ids),
-        "bm25": sorted(assistant.lexical.ids()),
+        "bm25": sorted(assistant.index.lexical.ids()),
         "docs": {d["doc_id"]: (d["hash"], d["n_chunks"]) for d in assistant.documents()},
-        "files": sorted(d for _, ids in assistant.catalog.file_digests().values() for d in ids),
+        "files": sorted(
+            d for _, ids in assistant.index.catalog.file_digests().values() for d in ids
+        ),
     }
 
 

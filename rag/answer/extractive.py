@@ -3,7 +3,10 @@
 The reader (`rag.reader`) scores every sentence of the top passages and decides whether they
 answer at all; this module turns its reading into an answer that fits the question:
 - a multi-part question is read part by part, and a part the articles don't give is named;
-- an abstention says what the articles do mention ("The articles mention X [1] but not Y.");
+- an abstention says what the articles do mention ("The articles mention X [1] but not Y."),
+  Y being the question's own phrase for what it asks (`rag.answer.asks`);
+- a question that asks for a name, number, date or place gets the phrase the span model read
+  first ("Letitia James [1].", `Answer.short`), then the quoted sentence;
 - a follow-up prefers sentences the conversation has not already quoted, and never repeats
   the previous answer word for word for a different question.
 """
@@ -14,18 +17,23 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from rag.answer.asks import asked, asked_type
 from rag.answer.citations import Quote, cite
-from rag.answer.parts import detail, part_query, split_parts, subject
+from rag.answer.parts import part_query, split_parts, subject
 from rag.index.embeddings import TextEmbedder, VectorCache
+from rag.index.sentences import SentenceKey, unpack
 from rag.reader.features import MIN_WORDS, Candidate, IdfFn, candidates
 from rag.reader.model import Reader, Reading
-from rag.records import Answer, AnswerSentence, Citation, Hit, Reason
+from rag.records import Answer, AnswerSentence, Citation, Hit, Reason, ShortAnswer
 from rag.text.markers import strip_markers
 from rag.text.sentences import split_sentences
 from rag.text.similarity import distinct
 from rag.text.terms import terms, words
 
 ABSTAIN_TEXT = "The articles don't say. None of the retrieved passages answers this question."
+# A short answer is a name, figure, date or place: a longer "span" is a clause, shown as the
+# quoted sentence alone (the longest gold short answers of the labelled data are 10 words).
+_SHORT_WORDS = 12
 NOTHING_NEW_TEXT = "The articles add nothing about this beyond the previous answer."
 _SIMILAR_SENTENCE = 0.7  # word-set Jaccard above which two sentences say the same thing
 _CONTINUATION_SHARED = 2  # content terms a next sentence shares with the best one
@@ -77,6 +85,7 @@ class ExtractiveAnswerer:
         reader: Reader | None = None,
         threshold: float | None = None,
         max_sentences: int = 4,
+        stored: Callable[[list[SentenceKey]], dict[SentenceKey, bytes]] | None = None,
     ) -> None:
         self.reader = reader or Reader()
         self.threshold = threshold  # None: the model's own cuts
@@ -84,6 +93,9 @@ class ExtractiveAnswerer:
         self._embedder = embedder
         self._article_text = article_text
         self._idf: IdfFn = idf or (lambda _term: 1.0)
+        # Sentence vectors stored at ingest; those missing (an index written before they were
+        # kept, a passage cut otherwise) are embedded here, once.
+        self._stored = stored or (lambda _keys: {})
         self._vectors = VectorCache(embedder)
         self._lengths: dict[str, int] = {}
 
@@ -96,8 +108,16 @@ class ExtractiveAnswerer:
         self, question: str, query: str, vector: np.ndarray, cands: list[Candidate],
         hits: list[Hit],
     ) -> Reading:  # fmt: skip
-        cos = self._vectors.get([c.quote.text for c in cands]) @ vector
-        return self.reader.read(question, query, cands, cos, hits, self._idf, self._doc_length)
+        return self.reader.read(question, query, cands, self._cosines(cands, vector), hits,
+                                self._idf, self._doc_length)  # fmt: skip
+
+    def _cosines(self, cands: list[Candidate], vector: np.ndarray) -> np.ndarray:
+        keys = [(c.quote.doc_id, c.quote.start, c.quote.end) for c in cands]
+        stored = self._stored(keys)
+        missing = [c.quote.text for c, k in zip(cands, keys, strict=True) if k not in stored]
+        fresh = iter(self._vectors.get(missing)) if missing else iter(())
+        rows = [unpack(stored[k]) if k in stored else next(fresh) for k in keys]
+        return np.asarray(np.stack(rows) @ vector, np.float32) if rows else np.zeros(0)
 
     def _continuation(self, quote: Quote) -> Quote | None:
         """The next sentence of the same paragraph when it carries the thought on.
@@ -205,16 +225,45 @@ class ExtractiveAnswerer:
                 return Answer(question, NOTHING_NEW_TEXT, [], True, query, [], hits,
                               reason="nothing_new")  # fmt: skip
             chosen = self._select(cands, fresh, self.max_sentences, said)
+        best = chosen[0] if chosen else None
         # Read like an article: documents by their best sentence, sentences in article order.
         doc_rank = {q.doc_id: i for i, q in reversed(list(enumerate(chosen)))}
         chosen.sort(key=lambda q: (doc_rank[q.doc_id], q.start))
         text, citations, sentences = cite(chosen)
+        short = None
+        if best is not None and len(parts) == 1:
+            short = self._short(question, best, cands, reading, citations)
+        if short is not None:
+            lead = AnswerSentence(short.text, (short.marker,))
+            text, sentences = f"{short.text} [{short.marker}]. {text}", [lead, *sentences]
         reason: Reason | None = None
         if missing:
-            text += " The articles don't say " + "; nor ".join(missing) + "."
+            text += "".join(" " + _not_given(part) for part in missing)
             reason = "partial"
         return Answer(question, text, citations, False, query, sentences, hits, reason=reason,
-                      missing=missing)  # fmt: skip
+                      missing=missing, short=short)  # fmt: skip
+
+    def _short(
+        self, question: str, best: Quote, cands: list[Candidate], reading: Reading,
+        citations: list[Citation],
+    ) -> ShortAnswer | None:  # fmt: skip
+        """The phrase of the best sentence that answers a question asking for a name,
+        number, date or place, when the span model read it with enough confidence."""
+        if asked_type(question) is None:
+            return None
+        where = next((i for i, c in enumerate(cands) if (c.quote.doc_id, c.quote.start) ==
+                      (best.doc_id, best.start)), None)  # fmt: skip
+        span = reading.spans.get(where) if where is not None else None
+        if span is None or span.score < self.reader.thresholds.short:
+            return None
+        phrase = best.text[span.start : span.end].strip(" ,;:.")
+        if not phrase or len(words(phrase)) > _SHORT_WORDS or phrase == best.text.strip(" ."):
+            return None
+        offset = best.text.index(phrase, span.start)
+        marker = next(c.marker for c in citations
+                      if (c.doc_id, c.start) == (best.doc_id, best.start))  # fmt: skip
+        start = best.start + offset
+        return ShortAnswer(phrase, best.doc_id, start, start + len(phrase), marker)
 
     def _by_part(
         self, parts: list[str], question: str, cands: list[Candidate], hits: list[Hit],
@@ -228,7 +277,7 @@ class ExtractiveAnswerer:
             query = part_query(part, question)
             reading = self._read(part, query, self._embedder.encode_query(query), cands, hits)
             if reading.abstains(self.reader.thresholds, self.threshold):
-                missing.append(part[0].lower() + part[1:])
+                missing.append(part)
                 continue
             for q in self._select(cands, reading.probs, share, said):
                 if all((q.doc_id, q.start) != (c.doc_id, c.start) for c in chosen):
@@ -253,15 +302,36 @@ class ExtractiveAnswerer:
             about = subject(query, quote.text)
             if not about:
                 continue
-            asked = detail(question, " ".join(h.text for h in hits))
             citation = Citation(1, quote.doc_id, quote.title, quote.source, quote.text,
                                 quote.start, quote.end, round(float(probs[i]), 4), quote.date,
                                 quote.url)  # fmt: skip
-            text = f"The articles mention {about} [1] but not {asked}."
+            text = f"The articles mention {about} [1] {_but_not(question, about)}."
             return Answer(question, text, [citation], True, query,
                           [AnswerSentence(text, (1,))], hits, reason="detail_missing",
-                          missing=[asked])  # fmt: skip
+                          missing=[asked(question).phrase or question])  # fmt: skip
         return Answer(question, ABSTAIN_TEXT, [], True, query, [], hits, reason="no_evidence")
+
+
+def _but_not(question: str, about: str) -> str:
+    """ "but not <what the question asks>", in the question's own phrase when it has one."""
+    what = asked(question)
+    said = set(words(about))
+    # "What is the Philadelphi Corridor?" over an article about it: the phrase is the subject.
+    if what.kind == "noun" and not set(words(what.phrase)) <= said | {"the", "a", "an"}:
+        return f"but not {what.phrase}"
+    if what.kind == "wh":
+        return f"but not {what.phrase}"
+    return "but don't answer this question"
+
+
+def _not_given(part: str) -> str:
+    """A sentence naming a part of a question the articles don't answer."""
+    what = asked(part)
+    if what.kind == "noun":
+        return f"The articles don't give {what.phrase}."
+    if what.kind == "wh":
+        return f"The articles don't say {what.phrase}."
+    return f"The articles don't answer “{part.rstrip('?')}?”"
 
 
 def _norm(text: str) -> str:

@@ -1,7 +1,7 @@
-"""What a question asks: its parts ("how many X, and what Y?") and the detail it wants.
+"""A question's parts ("how many X, and what Y?") and the subject the articles mention.
 
 Both feed the answer's wording: a multi-part question is answered part by part, and an
-abstention names what the articles mention and what they don't give.
+abstention names what the articles mention (what they don't give: `rag.answer.asks`).
 """
 
 from __future__ import annotations
@@ -21,17 +21,6 @@ _MIN_PART_WORDS = 2  # "and why?" alone is too short to retrieve or judge on its
 # Words that say how a question asks, not what about.
 _ASKING = frozenset("many much old long far big large often happen happened give gave".split())
 _NAME = re.compile(r"\b[A-Z][\w’'-]*\w(?:\s+[A-Z][\w’'-]*\w)*")
-
-# The detail a question asks for when its own words don't name it ("how old" -> age).
-_DETAILS = (
-    (re.compile(r"^\s*how old\b", re.I), "age"),
-    (re.compile(r"^\s*how (many|much)\b", re.I), "number"),
-    (re.compile(r"^\s*how (long|far|tall|big|large)\b", re.I), "size or duration"),
-    (re.compile(r"\bwhat (year|date|day|month|time)\b|^\s*when\b", re.I), "date"),
-    (re.compile(r"^\s*where\b", re.I), "place"),
-    (re.compile(r"^\s*why\b", re.I), "reason"),
-    (re.compile(r"^\s*who\b", re.I), "person"),
-)
 
 
 def split_parts(question: str) -> list[str]:
@@ -65,25 +54,3 @@ def subject(question: str, evidence: str) -> str:
     content = [w for w in words(question) if w not in STOPWORDS and w not in _ASKING and len(w) > 3]
     found = [w for w in content if w in low]
     return ", ".join(dict.fromkeys(found[:3])) if 2 * len(found) >= len(content) > 0 else ""
-
-
-def detail(question: str, evidence: str) -> str:
-    """What the question asks that the evidence lacks: its words not found there, or its kind."""
-    low = evidence.lower()
-    names = {w.lower() for n in proper_nouns(question) for w in words(n)}
-    absent = [
-        w
-        for w in words(question)
-        if w not in STOPWORDS
-        and w not in _ASKING
-        and w not in names
-        and len(w) > 2
-        and not w.isdigit()
-        and w not in low
-    ]
-    if absent:
-        return "the " + " ".join(dict.fromkeys(absent))
-    for pattern, name in _DETAILS:
-        if pattern.search(question):
-            return f"the {name} asked about"
-    return "what was asked"

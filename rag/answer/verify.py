@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from rag.answer.support import SupportScorer
+from rag.index.embeddings import TextEmbedder
 from rag.records import Answer, AnswerSentence, Citation, Hit
 from rag.text.markers import LEADING_MARKERS, markers, strip_markers
 from rag.text.sentences import split_sentences
@@ -98,6 +99,13 @@ def split_claims(text: str) -> list[Claim]:
 def is_refusal(text: str) -> bool:
     """True when a sentence says the sources don't answer."""
     return bool(REFUSAL.search(text))
+
+
+def verifier_for(embedder: TextEmbedder, model: str) -> Verifier:
+    """The verifier of an index whose embedder is ``embedder`` (settings ``embed_model``)."""
+    # The support threshold is calibrated on the bundled model (torch; onnx-int8 scores the
+    # labelled pairs as well: tests/answer/test_support.py), so share the loaded embedder.
+    return Verifier(SupportScorer(embedder) if model == "bundled" else SupportScorer())
 
 
 class Verifier:

@@ -10,6 +10,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rag.answer.verify import verifier_for
+from rag.llm.generate import unverified
 from rag.records import Answer
 
 if TYPE_CHECKING:
@@ -67,7 +69,9 @@ class UnverifiedPipeline:
         key = _key(question, history, top_k)
         if key not in self.kept:  # asked out of order: generate now
             ModePipeline(self.assistant, "llm", self.kept).ask(question, history, top_k)
-        return self.assistant.unverified_answer(self.kept[key])
+        index = self.assistant.index
+        verifier = verifier_for(index.embedder, index.settings.embed_model)
+        return unverified(self.kept[key], verifier)
 
 
 def eval_pipelines(assistant: Assistant, mode: str) -> dict[str, ModePipeline | UnverifiedPipeline]:

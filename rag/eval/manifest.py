@@ -92,7 +92,7 @@ def manifest(assistant: Assistant, suite: Path, cases: list[Case]) -> dict[str, 
             "name": assistant.settings.embed_model,
             "path": resolve_model(assistant.settings.embed_model),
             # The identity is "model:backend"; the backend is resolved, never "auto".
-            "backend": assistant.embedding_identity.rpartition(":")[2],
+            "backend": assistant.index.embedder.identity.rpartition(":")[2],
         },
         "support_threshold": THRESHOLD,
         "corpus": {"documents": len(docs), "sha256": corpus.hexdigest()},

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from llama_index.core import VectorStoreIndex
 
+from rag.adapters.llama_index import LlamaIndexEmbedding
 from rag.answer.citations import Quote, cite
 from rag.records import Answer, Hit
 from rag.text.sentences import split_sentences
@@ -54,7 +55,7 @@ class VanillaPipeline:
         self.assistant = assistant
         self.top_k = top_k or assistant.settings.top_k
         index = VectorStoreIndex.from_vector_store(
-            assistant.llama_vector_store(), embed_model=assistant.llama_embed_model()
+            assistant.index.store.llama, embed_model=LlamaIndexEmbedding(assistant.index.embedder)
         )
         self.retriever = index.as_retriever(similarity_top_k=self.top_k)
 
@@ -94,7 +95,7 @@ class VanillaPipeline:
         ]
         if not quotes:
             return Answer(question, "", [], True, question, [], hits, mode="vanilla")
-        vectors = self.assistant.embed([question] + [q.text for q in quotes])
+        vectors = self.assistant.index.embedder.encode([question] + [q.text for q in quotes])
         sims = vectors[1:] @ vectors[0]
         best = int(np.argmax(sims))
         chosen = quotes[best]

@@ -32,6 +32,10 @@ CREATE INDEX IF NOT EXISTS files_path ON files(path);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS deleted (text_hash TEXT PRIMARY KEY, doc_id TEXT, at REAL);
 CREATE TABLE IF NOT EXISTS stories (doc_id TEXT PRIMARY KEY, story TEXT NOT NULL, sig BLOB);
+CREATE TABLE IF NOT EXISTS sentences (
+    doc_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, vec BLOB NOT NULL,
+    PRIMARY KEY (doc_id, start, "end")
+);
 CREATE INDEX IF NOT EXISTS stories_story ON stories(story);
 INSERT OR IGNORE INTO meta VALUES ('generation', '0');
 """
@@ -138,6 +142,11 @@ class Catalog(StoryTable):
         """``chunk_id -> generation that wrote it``: what changed since an index was built."""
         return {r[0]: r[1] for r in self._rows("SELECT chunk_id, gen FROM chunks")}
 
+    def chunk_texts(self, doc_id: str) -> list[tuple[str, str, int, int]]:
+        """``(chunk_id, text, start, end)`` of an article's chunks, in article order."""
+        sql = 'SELECT chunk_id, text, start, "end" FROM chunks WHERE doc_id=? ORDER BY start'
+        return [(r[0], r[1], r[2], r[3]) for r in self._rows(sql, [doc_id])]
+
     def chunks(self, chunk_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Chunk rows joined with their article's metadata, keyed by chunk id."""
         ids = list(chunk_ids)
@@ -181,12 +190,14 @@ class Catalog(StoryTable):
         self,
         items: list[tuple[Article, str, list[Chunk], list[str]]],
         stories: dict[str, tuple[str, bytes]] | None = None,
+        sentences: dict[str, list[tuple[int, int, bytes]]] | None = None,
     ) -> None:
         """Replace articles and their chunks in one transaction.
 
         Args:
             items: ``(article, root folder, chunks, space-joined BM25 terms per chunk)``.
             stories: ``doc_id -> (story id, MinHash signature bytes)`` of these articles.
+            sentences: ``doc_id -> (start, end, vector bytes)`` of their sentences.
         """
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
@@ -217,6 +228,7 @@ class Catalog(StoryTable):
                     "INSERT OR REPLACE INTO stories VALUES (?,?,?)",
                     [(d, story, sig) for d, (story, sig) in (stories or {}).items()],
                 )
+                self._put_sentences(sentences or {})
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -251,11 +263,47 @@ class Catalog(StoryTable):
                     self._db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
                     self._db.execute("DELETE FROM files WHERE doc_id=?", (doc_id,))
                     self._db.execute("DELETE FROM stories WHERE doc_id=?", (doc_id,))
+                    self._db.execute("DELETE FROM sentences WHERE doc_id=?", (doc_id,))
                 self._bump()
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+
+    def _put_sentences(self, rows: dict[str, list[tuple[int, int, bytes]]]) -> None:
+        for doc_id, sentences in rows.items():
+            self._db.execute("DELETE FROM sentences WHERE doc_id=?", (doc_id,))
+            self._db.executemany(
+                "INSERT OR REPLACE INTO sentences VALUES (?,?,?,?)",
+                [(doc_id, a, b, vec) for a, b, vec in sentences],
+            )
+
+    def set_sentences(self, rows: dict[str, list[tuple[int, int, bytes]]]) -> None:
+        """Store sentence vectors of articles indexed before they were kept."""
+        with self._lock:
+            self._put_sentences(rows)
+
+    def sentence_vectors(
+        self, keys: Iterable[tuple[str, int, int]]
+    ) -> dict[tuple[str, int, int], bytes]:
+        """Stored vectors (`rag.index.sentences.pack` bytes) of these ``(doc_id, start, end)``."""
+        wanted = set(keys)
+        by_doc: dict[str, list[tuple[int, int]]] = {}
+        for d, a, b in wanted:
+            by_doc.setdefault(d, []).append((a, b))
+        out: dict[tuple[str, int, int], bytes] = {}
+        for doc_id in by_doc:
+            for r in self._rows('SELECT start, "end", vec FROM sentences WHERE doc_id=?', [doc_id]):
+                key = (doc_id, r[0], r[1])
+                if key in wanted:
+                    out[key] = bytes(r[2])
+        return out
+
+    def without_sentences(self, limit: int = 1000) -> list[str]:
+        """Articles that have no stored sentence vectors (indexed before they were kept)."""
+        sql = ("SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT DISTINCT doc_id "
+               "FROM sentences) LIMIT ?")  # fmt: skip
+        return [r[0] for r in self._rows(sql, [limit])]
 
     def deleted_texts(self) -> set[str]:
         """Hashes (`text_hash`) of article texts that users deleted."""

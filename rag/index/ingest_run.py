@@ -1,16 +1,20 @@
 """One ingest run: read the files, classify each article, embed and commit in batches.
 
-`rag.index.ingest.ingest` is the way in; this module holds the run's state and its steps.
+Incremental and crash-safe: an article is committed to the catalog only after its vectors are
+written, and every run first reconciles Chroma with the catalog, so re-running after a crash
+converges to the store a clean ingest builds. `rag.index.index.Index.write` is the way in (it
+holds the write lock); this module holds a run's options, state and steps.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import numpy as np
 from llama_index.core.schema import TextNode
 
 from rag.errors import IngestCancelledError, LoaderError
@@ -21,14 +25,41 @@ from rag.index.lexical import LexicalIndex
 from rag.index.loaders import iter_files, load_file
 from rag.index.metadata import Loaded
 from rag.index.scan import read_ahead
+from rag.index.sentences import article_sentences, pack
 from rag.index.stories import StoryPlacer
 from rag.index.vectorstore import VectorStore, chunk_node
 from rag.records import Article, Chunk, IngestReport
 from rag.text.terms import terms
 
-if TYPE_CHECKING:
-    # Only a type here: ingest.py imports this module to run it.
-    from rag.index.ingest import IngestOptions
+Progress = Callable[[int, int, str], None]  # (files done, files total, current path)
+
+
+@dataclass
+class IngestOptions:
+    """How one write reads its input and what it may change (the index fills the limits)."""
+
+    max_bytes: int = 0
+    chunk_chars: int = 700
+    chunk_overlap: int = 1
+    keep_missing: bool = False
+    # Absolute paths: read only these files under the given folders (no removals).
+    only: frozenset[str] | None = None
+    # The files were added explicitly (an upload): their texts lift earlier user deletions.
+    undelete: bool = False
+    progress: Progress | None = None
+    should_stop: Callable[[], bool] | None = None
+
+
+def index_signature(identity: str, chunk_chars: int, chunk_overlap: int) -> str:
+    """What the stored vectors and chunks depend on; a change re-chunks and re-embeds."""
+    return f"{identity}|{chunk_chars}|{chunk_overlap}"
+
+
+def indexed_identity(catalog: Catalog) -> str | None:
+    """The `Embedder.identity` (``<model>:<backend>``) an index was built with, if any."""
+    signature = catalog.get_meta("signature")
+    return signature.rsplit("|", 2)[0] if signature and not catalog.is_empty() else None
+
 
 # The root web articles are kept under: not a folder, so no folder ingest ever removes them.
 WEB_ROOT = "web:"
@@ -68,8 +99,11 @@ def _write(
 ) -> None:
     """Embed a batch of articles' chunks, write vectors, then commit each article."""
     texts = [c.text for p in batch for c in p.chunks]
+    # The reader's candidate sentences are embedded now, with the chunks, so that ask
+    # embeds only the question (rag.index.sentences).
+    sentences = [article_sentences(p.chunks) for p in batch]
     began = time.perf_counter()
-    vectors = embedder.encode(texts)
+    vectors = embedder.encode(texts + [t for ss in sentences for _, _, t in ss])
     _add_time(report, "embed", began)
     began = time.perf_counter()
     nodes: list[TextNode] = []
@@ -82,6 +116,10 @@ def _write(
             # a new article has none, so no per-article store lookup is needed.
             new_ids = {c.chunk_id for c in p.chunks}
             stale += [i for i in catalog.chunk_ids(p.article.doc_id) if i not in new_ids]
+    sentence_rows = {
+        p.article.doc_id: [(a, b, pack(next(rows))) for a, b, _ in ss]
+        for p, ss in zip(batch, sentences, strict=True)
+    }
     # New vectors first, then drop the old: readers never see an article vanish. The
     # catalog commit comes last, so a crash before it makes the next run redo these articles.
     store.upsert(nodes)
@@ -93,9 +131,27 @@ def _write(
             for p in batch
         ],
         {p.article.doc_id: p.story for p in batch},
+        sentence_rows,
     )  # fmt: skip
     _add_time(report, "write", began)
     report.chunks += len(texts)
+
+
+def _backfill_sentences(catalog: Catalog, embedder: TextEmbedder) -> None:
+    """Sentence vectors for articles indexed before they were stored (an older index)."""
+    while doc_ids := catalog.without_sentences(200):
+        rows = {}
+        for doc_id in doc_ids:
+            chunks = [
+                Chunk(cid, doc_id, text, start, end)
+                for cid, text, start, end in catalog.chunk_texts(doc_id)
+            ]
+            ss = article_sentences(chunks)
+            vectors = embedder.encode([t for _, _, t in ss]) if ss else np.zeros((0, 0))
+            rows[doc_id] = [(a, b, pack(v)) for (a, b, _), v in zip(ss, vectors, strict=True)]
+        catalog.set_sentences(rows)
+        if not any(rows.values()):
+            break  # articles without sentences (no text): nothing more to do
 
 
 def _add_time(report: IngestReport, stage: str, began: float) -> None:
@@ -192,6 +248,7 @@ class IngestRun:
             catalog.mark_all_stale()
         catalog.set_meta("signature", self.signature)
         _reconcile(catalog, self.store)
+        _backfill_sentences(catalog, self.embedder)
         self.hashes = catalog.hashes()
         # Duplicates are the same text under another id, whatever the metadata: a page
         # re-linked with a new ``?v=N`` each fetch must not be indexed again each sync.

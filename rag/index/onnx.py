@@ -139,7 +139,7 @@ def _export(model_dir: Path, target: Path, final: Path, quantize: bool) -> Path:
     if not fp32.exists():
         _export_fp32(model_dir, fp32)
     if quantize:
-        _quantize(fp32, final)
+        quantize_int8(fp32, final)
     return final
 
 
@@ -182,7 +182,7 @@ def _export_fp32(model_dir: Path, fp32: Path) -> None:
     tmp.replace(fp32)  # atomic: a crash never leaves a half-written model in use
 
 
-def _quantize(fp32: Path, final: Path) -> None:
+def quantize_int8(fp32: Path, final: Path) -> None:
     """Dynamic int8 quantization of the weights of ``fp32`` into ``final``."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 

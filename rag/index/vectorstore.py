@@ -49,6 +49,33 @@ def _store_errors(what: str, secret: str | None = None) -> Iterator[None]:
         raise StoreError(message) from None
 
 
+# Embedded stores read again from disk in this process, by folder: every `VectorStore` on the
+# folder reconnects when the count passes the one it connected at.
+_RELOADS: dict[str, int] = {}
+_RELOADS_LOCK = threading.Lock()
+
+
+def _reload_embedded(path: Path) -> None:
+    """Make the next embedded client of ``path`` read the store from disk again.
+
+    An embedded Chroma keeps its HNSW graph in memory and never sees vectors another process
+    wrote (measured: count() saw them, query() did not); a new client of the same folder in
+    the same process gets the cached system back. chromadb has no public call to drop one
+    cached system (``clear_system_cache`` stops every client of the process), so the cached
+    entry of this folder alone is dropped; tests/index/test_vectorstore_reload.py fails if a
+    chromadb upgrade changes this.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    key = str(path)
+    with _RELOADS_LOCK:
+        system = SharedSystemClient._identifier_to_system.pop(key, None)
+        SharedSystemClient._identifier_to_refcount.pop(key, None)
+        _RELOADS[key] = _RELOADS.get(key, 0) + 1
+    if system is not None:
+        system.stop()
+
+
 def open_client(data_dir: Path, chroma_url: str | None) -> Any:
     """An embedded PersistentClient under ``data_dir/chroma``, or an HttpClient for a URL."""
     from chromadb.config import Settings as ChromaSettings
@@ -171,7 +198,19 @@ class VectorStore:
         self._stale = False
         self._connect()
 
+    def _reloads(self) -> int:
+        return 0 if self._url else _RELOADS.get(str(self._data_dir / "chroma"), 0)
+
+    def reload(self) -> None:
+        """Read an embedded store again from disk (another process wrote to it)."""
+        if self._url:
+            return  # a server is shared: it sees every writer already
+        with self._reconnect_lock:
+            _reload_embedded(self._data_dir / "chroma")
+            self._connect()
+
     def _connect(self) -> None:
+        self._connected_at = self._reloads()
         client = open_client(self._data_dir, self._url)
         with _store_errors(f"opening collection {self._name!r} at {self.where}", self._secret):
             # `configuration` is chromadb 1.x's form; the `hnsw:*` metadata keys are its legacy
@@ -193,9 +232,9 @@ class VectorStore:
         cannot duplicate anything.
         """
         for attempt in (1, 2):
-            if self._stale:
+            if self._stale or self._connected_at != self._reloads():
                 with self._reconnect_lock:
-                    if self._stale:
+                    if self._stale or self._connected_at != self._reloads():
                         self._connect()  # StoreError while the server is still down
                         self._stale = False
             try:

@@ -19,7 +19,7 @@ import numpy as np
 
 from rag.answer.citations import Quote
 from rag.answer.followup import condense
-from rag.reader.features import Candidate, candidates, sentence_features
+from rag.reader.features import Candidate, candidates, sentence_features, span_features
 from rag.records import Hit
 
 if TYPE_CHECKING:
@@ -42,8 +42,31 @@ class Example:
     hits: list[Hit]
     labels: np.ndarray  # 1 per candidate that overlaps a gold span
     cosines: np.ndarray
-    features: np.ndarray  # `SENTENCE_FEATURES`, the cross-encoder columns still 0
+    features: np.ndarray  # `SENTENCE_FEATURES`
     history: list[dict[str, str]] = field(default_factory=list)
+    # Per candidate: the short answer's (start, end) inside its text, else (-1, -1).
+    shorts: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int32))
+    decoys: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))  # same-type traps
+    answer_type: str | None = None
+    short_texts: list[str] = field(default_factory=list)  # every gold short answer
+    tags: list[str] = field(default_factory=list)
+    # Filled by `make reader`: the candidates the span model read, their margins and spans.
+    read: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    margins: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    span_chars: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int32))
+
+    def final_features(self) -> np.ndarray:
+        """`FINAL_FEATURES`: the first-stage features plus the span model's."""
+        return np.hstack([self.features, span_features(self.margins, self.read, len(self.cands))])
+
+
+def _short_in(c: Candidate, shorts: Iterable[dict[str, Any]]) -> tuple[int, int]:
+    """The first short-answer span lying inside the candidate, relative to its text."""
+    q = c.quote
+    for s in shorts:
+        if s["doc_id"] == q.doc_id and q.start <= s["start"] and s["end"] <= q.end:
+            return s["start"] - q.start, s["end"] - q.start
+    return -1, -1
 
 
 def _overlaps(c: Candidate, gold: Iterable[dict[str, Any]]) -> bool:
@@ -70,7 +93,7 @@ def collect(
     Returns:
         One `Example` per row, in order.
     """
-    idf = assistant.lexical.idf
+    idf = assistant.index.lexical.idf
     lengths: dict[str, int] = {}
 
     def doc_length(doc_id: str) -> int:
@@ -84,14 +107,19 @@ def collect(
         query = condense(row["question"], history)
         hits = assistant.retrieve(query, top_k)
         cands = candidates(hits)
-        vq = assistant.embed_query(query)
-        cos = assistant.embed([c.quote.text for c in cands]) @ vq if cands else np.zeros(0)
-        feats = sentence_features(row["question"], query, cands, cos, None, idf, doc_length)
+        embedder = assistant.index.embedder
+        vq = embedder.encode_query(query)
+        cos = embedder.encode([c.quote.text for c in cands]) @ vq if cands else np.zeros(0)
+        feats = sentence_features(row["question"], query, cands, cos, idf, doc_length)
         labels = np.array([_overlaps(c, row.get("gold") or []) for c in cands], np.int8)
+        shorts = row.get("short") or []
         out.append(
             Example(
                 row["id"], (row.get("tags") or ["other"])[0], row["question"], query,
                 not row.get("unanswerable", False), cands, hits, labels, cos, feats, history,
+                np.array([_short_in(c, shorts) for c in cands], np.int32).reshape(-1, 2),
+                np.array([_overlaps(c, row.get("decoy") or []) for c in cands], np.int8),
+                row.get("answer_type"), [s["text"] for s in shorts], list(row.get("tags") or []),
             )
         )  # fmt: skip
     return out
@@ -128,6 +156,11 @@ def save(examples: list[Example], path: Path) -> None:
                         "labels": e.labels.tolist(),
                         "cosines": e.cosines.tolist(),
                         "features": e.features.tolist(),
+                        "shorts": e.shorts.tolist(),
+                        "decoys": e.decoys.tolist(),
+                        "answer_type": e.answer_type,
+                        "short_texts": e.short_texts,
+                        "tags": e.tags,
                     },
                     ensure_ascii=False,
                 )  # fmt: skip
@@ -151,6 +184,8 @@ def load(path: Path) -> list[Example]:
                 d["qid"], d["kind"], d["question"], d["query"], d["answerable"], cands, hits,
                 np.array(d["labels"], np.int8), np.array(d["cosines"], float),
                 np.array(d["features"], np.float32).reshape(n, -1), d["history"],
+                np.array(d["shorts"], np.int32).reshape(n, 2), np.array(d["decoys"], np.int8),
+                d["answer_type"], d["short_texts"], d["tags"],
             )
         )  # fmt: skip
     return out

@@ -1,7 +1,9 @@
 """What the reader knows about a candidate sentence: cheap signals computed per question.
 
 The same numbers feed the trained models at ask time and when `make reader` trains them, so
-the feature list below is part of the shipped model's contract (its manifest records it).
+the feature lists below are part of the shipped model's contract (its manifest records them).
+`SENTENCE_FEATURES` are cheap (the first stage ranks every candidate with them);
+`SPAN_FEATURES` come from the span model, run on the first stage's best few only.
 """
 
 from __future__ import annotations
@@ -25,9 +27,7 @@ EVIDENCE_HITS = 8  # sentences are drawn from this many top hits (the answering 
 MIN_WORDS = 4  # bylines and section labels are not answers
 
 SENTENCE_FEATURES = (
-    "tuned",  # cosine by the reader's fine-tuned encoder (`rag.reader.encoder`)
-    "tuned_gap",  # its distance to the best candidate's
-    "cosine",
+    "cosine",  # cosine by the retrieval embedder (sentence vectors stored at ingest)
     "cosine_gap",
     "coverage",  # IDF-weighted share of the query's terms in the sentence
     "coverage_gap",
@@ -41,6 +41,12 @@ SENTENCE_FEATURES = (
     "position",  # sentence start / article length
     "log_words",
 )
+SPAN_FEATURES = (
+    "span",  # the span model's best answer score minus its no-answer score
+    "span_gap",  # its distance to the best candidate's
+    "span_rank",  # rank by it among the candidates the span model read
+)
+FINAL_FEATURES = SENTENCE_FEATURES + SPAN_FEATURES
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,6 @@ def sentence_features(
     query: str,
     cands: Sequence[Candidate],
     cosines: np.ndarray,
-    tuned: np.ndarray | None,
     idf: IdfFn,
     doc_length: Callable[[str], int],
 ) -> np.ndarray:
@@ -94,7 +99,6 @@ def sentence_features(
         query: the standalone retrieval query (carries names for follow-ups).
         cands: candidate sentences.
         cosines: embedding cosine of each candidate with the query.
-        tuned: cosine of each candidate by the reader encoder, or None (zeros).
         idf: term weights of the index.
         doc_length: article length by doc_id (for the position feature).
 
@@ -106,15 +110,12 @@ def sentence_features(
         return np.zeros((0, len(SENTENCE_FEATURES)), np.float32)
     pattern = answer_pattern(question)
     names = proper_nouns(query)
-    tuned_v = np.zeros(n) if tuned is None else np.asarray(tuned, float)
     cov = np.array([rare_term_coverage(query, [c.quote.text], idf) for c in cands])
     rows = []
     for i, c in enumerate(cands):
         text = c.quote.text
         rows.append(
             [
-                tuned_v[i],
-                tuned_v.max() - tuned_v[i],
                 cosines[i],
                 cosines.max() - cosines[i],
                 cov[i],
@@ -133,12 +134,31 @@ def sentence_features(
     return np.asarray(rows, np.float32)
 
 
+def span_features(spans: np.ndarray, read: np.ndarray, n: int) -> np.ndarray:
+    """`SPAN_FEATURES` for ``n`` candidates, of which those at ``read`` got span ``spans``.
+
+    Candidates the span model did not read get the lowest score it gave (and the last rank):
+    the first stage judged them less likely than every one it read.
+    """
+    out = np.zeros((n, len(SPAN_FEATURES)), np.float32)
+    if not len(read):
+        return out
+    floor = float(spans.min())
+    score = np.full(n, floor, np.float32)
+    score[read] = spans
+    rank = np.full(n, float(len(read)), np.float32)
+    rank[read[np.argsort(-spans, kind="stable")]] = np.arange(len(read), dtype=np.float32)
+    out[:, 0], out[:, 1], out[:, 2] = score, score.max() - score, rank
+    return out
+
+
 QUESTION_FEATURES = (
-    "best",  # the sentence model's best probability
+    "best",  # the final sentence model's best probability
     "second",
     "top3_mean",
     "best_cosine",
-    "best_tuned",  # the reader encoder's best cosine
+    "best_span",  # the span model's best answer-over-no-answer score
+    "second_span",
     "best_context_coverage",
     "names_in_hits",  # share of the question's proper nouns anywhere in the top passages
     "terms_in_hits",  # share of its content terms anywhere in the top passages
@@ -155,22 +175,27 @@ def question_features(
     probs: np.ndarray,
     hits: Sequence[Hit],
 ) -> np.ndarray:
-    """One row of `QUESTION_FEATURES`: does the evidence answer the question at all?"""
+    """One row of `QUESTION_FEATURES`: does the evidence answer the question at all?
+
+    ``sentence_x`` holds `FINAL_FEATURES` and ``probs`` the final sentence model's output.
+    """
     top = " ".join(h.text + " " + h.title for h in hits[:EVIDENCE_HITS]).lower()
     names = proper_nouns(query)
     wanted = set(terms(query))
     found = wanted & set(terms(top)) if wanted else set()
-    col = SENTENCE_FEATURES.index
+    col = FINAL_FEATURES.index
     if len(cands):
         order = np.argsort(-probs)
         best = int(order[0])
         p = probs[order]
+        spans = np.sort(sentence_x[:, col("span")])[::-1]
         row = [
             p[0],
             p[1] if len(p) > 1 else 0.0,
             float(p[:3].mean()),
             float(sentence_x[:, col("cosine")].max()),
-            float(sentence_x[:, col("tuned")].max()),
+            float(spans[0]),
+            float(spans[1]) if len(spans) > 1 else float(spans[0]),
             float(sentence_x[:, col("context_coverage")].max()),
             _share(names, top),
             len(found) / len(wanted) if wanted else 1.0,

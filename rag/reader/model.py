@@ -1,14 +1,16 @@
-"""The learned reader at ask time: which sentences answer, and does anything answer at all.
+"""The learned reader at ask time: which sentences answer, with which phrase, or none at all.
 
-Small logistic models (weights in ``reader.json``, trained by `make reader`) sit on top of the
-features of `rag.reader.features`, one of which is the cosine by the reader's fine-tuned
-encoder (`rag.reader.encoder`):
-- the sentence model gives each candidate a probability of being an answer sentence;
+Two stages, so that ask stays fast (the span model is the only network run per question):
+- the first stage, a logistic model over cheap features (`rag.reader.features`, the cosine
+  coming from sentence vectors stored at ingest), ranks every candidate sentence;
+- the span model (`rag.reader.span`) reads the first stage's best ``span_k`` sentences with
+  the question and scores the phrase that would answer against "no answer here";
+- the final sentence model combines both into each candidate's probability of answering;
 - two answerability models decide from the best candidates whether the articles answer: one
   tells answerable questions from off-topic ones (nothing in the articles is about it), one
-  from near misses (the subject is there, the asked detail is not). Two models, because the
-  evidence differs: names missing from every passage vs. no sentence that answers.
-Their thresholds were chosen on the dev split and are recorded in the manifest.
+  from near misses (the subject is there, the asked detail is not).
+Weights are in ``reader.json`` (trained by `make reader`); thresholds were chosen on the dev
+split and are recorded in the manifest.
 """
 
 from __future__ import annotations
@@ -25,15 +27,17 @@ from typing import Any
 import numpy as np
 
 from rag.errors import ModelError
-from rag.reader.encoder import ReaderEncoder, load_encoder
 from rag.reader.features import (
+    FINAL_FEATURES,
     QUESTION_FEATURES,
     SENTENCE_FEATURES,
     Candidate,
     IdfFn,
     question_features,
     sentence_features,
+    span_features,
 )
+from rag.reader.span import Span, SpanModel, load_span_model
 from rag.records import Hit
 
 logger = logging.getLogger(__name__)
@@ -83,6 +87,7 @@ class Thresholds:
     detail: float  # has-the-detail probability below which it abstains (detail missing)
     sentence: float  # sentence probability a second or later sentence needs
     relative: float  # ... and this share of the best sentence's probability
+    short: float  # span score a short answer needs (the phrase that leads the answer)
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,8 @@ class Reading:
     probs: np.ndarray  # per candidate: probability it answers
     topic: float  # probability that the passages are about the question at all
     detail: float  # probability that they give what it asks, not just its subject
-    features: np.ndarray
+    features: np.ndarray  # `FINAL_FEATURES` per candidate
+    spans: dict[int, Span]  # the span model's reading of the candidates it read, by index
 
     def abstains(self, t: Thresholds, override: float | None = None) -> str | None:
         """Why the reader abstains (``no_evidence``, ``detail_missing``), or None to answer."""
@@ -104,30 +110,34 @@ class Reading:
 
 
 class Reader:
-    """Scores candidate sentences and answerability with the trained models."""
+    """Scores candidate sentences, their answer spans and answerability with the models."""
 
-    def __init__(self, folder: Path | None = None, encoder: ReaderEncoder | None = None) -> None:
+    def __init__(self, folder: Path | None = None, span_model: SpanModel | None = None) -> None:
         self.folder = folder or shipped_folder()
         try:
             spec = json.loads((self.folder / "reader.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"cannot read the reader model in {self.folder}: {exc}") from exc
-        self.sentence_model = Logistic.from_dict(spec["sentence"])
-        self.topic_model = Logistic.from_dict(spec["topic"])
-        self.detail_model = Logistic.from_dict(spec["detail"])
-        self.thresholds = Thresholds(**spec["thresholds"])
-        self.uses_encoder = bool(spec.get("encoder", True))
-        self._encoder = encoder
+            self.first_model = Logistic.from_dict(spec["first"])
+            self.sentence_model = Logistic.from_dict(spec["sentence"])
+            self.topic_model = Logistic.from_dict(spec["topic"])
+            self.detail_model = Logistic.from_dict(spec["detail"])
+            self.thresholds = Thresholds(**spec["thresholds"])
+            self.span_k = int(spec["span_k"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(
+                f"cannot read the reader model in {self.folder} (retrain with `make reader`): "
+                f"{exc!r}"
+            ) from exc
+        self._span = span_model
         self._load = threading.Lock()
 
     @property
-    def encoder(self) -> ReaderEncoder:
-        """The fine-tuned encoder, loaded on first use (once, even for concurrent questions)."""
-        if self._encoder is None:
+    def span_model(self) -> SpanModel:
+        """The span model, loaded on first use (once, even for concurrent questions)."""
+        if self._span is None:
             with self._load:
-                if self._encoder is None:
-                    self._encoder = load_encoder(self.folder.resolve())
-        return self._encoder
+                if self._span is None:
+                    self._span = load_span_model(self.folder.resolve())
+        return self._span
 
     def read(
         self,
@@ -153,12 +163,20 @@ class Reader:
         Returns:
             A `Reading`.
         """
-        tuned = None
-        if self.uses_encoder and cands:
-            tuned = self.encoder.similarities(query, [c.quote.text for c in cands])
-        x = sentence_features(question, query, cands, cosines, tuned, idf, doc_length)
-        probs = self.sentence_model.proba(x, SENTENCE_FEATURES) if len(cands) else np.zeros(0)
-        q = question_features(query, cands, x, probs, hits)
+        x = sentence_features(question, query, cands, cosines, idf, doc_length)
+        n = len(cands)
+        first = self.first_model.proba(x, SENTENCE_FEATURES) if n else np.zeros(0)
+        read = np.argsort(-first, kind="stable")[: self.span_k]
+        spans = self.span_model.read(query, [cands[int(i)].quote.text for i in read])
+        margins = np.array([s.score for s in spans], np.float32)
+        fx = (
+            np.hstack([x, span_features(margins, read, n)])
+            if n
+            else np.zeros((0, len(FINAL_FEATURES)), np.float32)
+        )
+        probs = self.sentence_model.proba(fx, FINAL_FEATURES) if n else np.zeros(0)
+        q = question_features(query, cands, fx, probs, hits)
         topic = float(self.topic_model.proba(q, QUESTION_FEATURES)[0])
         detail = float(self.detail_model.proba(q, QUESTION_FEATURES)[0])
-        return Reading(probs, topic, detail, x)
+        by_index = {int(i): s for i, s in zip(read, spans, strict=True)}
+        return Reading(probs, topic, detail, fx, by_index)

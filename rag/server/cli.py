@@ -93,11 +93,8 @@ _URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")  # any scheme: ftp:// is refuse
 def _merged(a: IngestReport, b: IngestReport) -> IngestReport:
     """Two reports of one command as one."""
     merged = IngestReport()
-    for name in ("added", "updated", "unchanged", "removed", "failed", "duplicates", "skipped"):
-        setattr(merged, name, getattr(a, name) + getattr(b, name))
-    merged.chunks, merged.seconds = a.chunks + b.chunks, a.seconds + b.seconds
-    for stage, seconds in [*a.stage_seconds.items(), *b.stage_seconds.items()]:
-        merged.stage_seconds[stage] = merged.stage_seconds.get(stage, 0.0) + seconds
+    merged.extend(a)
+    merged.extend(b)
     return merged
 
 
@@ -112,6 +109,10 @@ def _print_answer(answer: Answer) -> None:
                 out.print(f"[red]⚠ unsupported:[/red] {escape(line)}", highlight=False)
     else:
         out.print(answer.text, highlight=False, markup=False)
+    if answer.short:
+        short = answer.short
+        out.print(f"[bold]short answer:[/bold] {escape(short.text)} \\[{short.marker}] "
+                  f"(chars {short.start}-{short.end})", highlight=False)  # fmt: skip
     if answer.notice:
         out.print(f"[yellow]note:[/yellow] {escape(answer.notice)}", highlight=False)
     if answer.reason:

@@ -1,7 +1,7 @@
-"""Live sources on the `Assistant`: feeds, syncs, article URLs, and the background sync.
+"""Live sources of an index: feeds, syncs, article URLs, and the background sync.
 
-A mixin, so the facade keeps one public surface (``assistant.add_feed()``, ``sync()``...)
-while this stage lives in its own package.
+`Sources` is composed by the `Assistant` (which delegates ``add_feed()``, ``sync()``...); it
+writes through the index's one write path.
 """
 
 from __future__ import annotations
@@ -9,18 +9,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from filelock import FileLock, Timeout
 
-from rag.config import Settings, parse_every
+from rag.config import parse_every
 from rag.errors import ConfigError, IngestLockedError, RagError
-from rag.index.catalog import Catalog
+from rag.index.index import Index
 from rag.index.metadata import url_problem
 from rag.records import Article, IngestReport
 from rag.sources.fetch import FetchPolicy
@@ -33,18 +32,27 @@ logger = logging.getLogger(__name__)
 MAX_URLS = 500  # article URLs per `ingest_urls` call (one request's worth)
 
 
-class SourcesMixin:
-    """Feeds and article URLs for a `Pipeline` (``settings``, ``data_dir``, its index)."""
+class Sources:
+    """Feeds and article URLs of an index.
 
-    settings: Settings
-    data_dir: Path
-    catalog: Catalog
-    _index_articles: Callable[[list[Article]], IngestReport]  # Pipeline's
+    Args:
+        index: where fetched articles are written (its settings rule the fetcher).
+    """
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+
+    @property
+    def settings(self) -> Any:
+        return self.index.settings  # read at call time: tests and the app change them
 
     @cached_property
     def sources(self) -> SourceStore:
         """The feeds and fetched pages of this data directory."""
-        return SourceStore(self.data_dir / "sources.sqlite")
+        return SourceStore(self.index.layout.sources)
+
+    def _index_articles(self, articles: list[Article]) -> IngestReport:
+        return self.index.write(articles=articles, options=self.index.options(keep_missing=True))
 
     def add_feed(self, url: str, name: str | None = None, every: str | float | None = None) -> dict:
         """Follow an RSS, Atom or RDF feed; it is due at once (run `sync` to fetch it).
@@ -125,7 +133,7 @@ class SourcesMixin:
 
     def _indexed_text(self, doc_id: str) -> str | None:
         # Opened only when a page declares a canonical URL.
-        return self.catalog.text_hash(doc_id)
+        return self.index.catalog.text_hash(doc_id)
 
     def _client(self) -> Client:
         s = self.settings
@@ -137,8 +145,8 @@ class SourcesMixin:
     @contextmanager
     def _sync_lock(self) -> Iterator[None]:
         """One sync per data directory at a time (a background sync and `rag sync`)."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.data_dir / "sync.lock"))
+        self.index.layout.root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.index.layout.sync_lock))
         try:
             lock.acquire(timeout=0)
         except Timeout:
@@ -156,6 +164,10 @@ def _check_url(url: Any) -> str:
     return str(url).strip()
 
 
+class _Syncs(Protocol):
+    def sync(self) -> SyncReport: ...
+
+
 class BackgroundSync:
     """Sync due feeds every ``every`` seconds in a daemon thread until `stop`.
 
@@ -164,7 +176,7 @@ class BackgroundSync:
         every: seconds between two syncs.
     """
 
-    def __init__(self, assistant: SourcesMixin, every: float) -> None:
+    def __init__(self, assistant: _Syncs, every: float) -> None:
         self.assistant, self.every = assistant, every
         self.last: SyncReport | None = None
         self.last_error: str | None = None

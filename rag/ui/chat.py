@@ -29,9 +29,9 @@ from rag.ui.render import (
     format_answer,
     format_verified,
     plain_history,
-    render_sources,
     render_upload_result,
 )
+from rag.ui.sources import render_sources
 
 __all__ = ["CSS", "EXAMPLES", "ChatApp", "build_app", "stream_prefixes"]
 
@@ -123,8 +123,10 @@ class ChatApp:
 
         Returns:
             {"answer": text with [n] markers, "abstained": bool, "reason": why it abstained or
-            is partial (null for a full answer), "sources": [{"marker", "title",
-            "quote", "doc_id", "source", "date", "url", "start", "end", "score"}]}.
+            is partial (null for a full answer), "short": the asked name, number, date or
+            place as {"text", "doc_id", "start", "end", "marker"} (or null), "sources":
+            [{"marker", "title", "quote", "doc_id", "source", "date", "url", "start", "end",
+            "score"}]}.
         """
         # Like the REST API's turns: string content only (the UI's chatbot also sends parts).
         turns = checked_history(history, parts=False)
@@ -133,6 +135,7 @@ class ChatApp:
             "answer": answer.text,
             "abstained": answer.abstained,
             "reason": answer.reason,
+            "short": answer.short.to_dict() if answer.short else None,
             "sources": [c.to_dict() for c in answer.citations],
         }
 

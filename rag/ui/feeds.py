@@ -14,8 +14,8 @@ from typing import Any
 
 import gradio as gr
 
+from rag.assistant import Assistant
 from rag.errors import IngestLockedError, RagError
-from rag.sources.service import SourcesMixin
 from rag.sources.sync import SyncReport
 from rag.ui.render import escape_text, safe_link
 
@@ -147,7 +147,7 @@ class FeedsApp:
         lock_wait: seconds a click waits while a background sync holds the sync lock.
     """
 
-    def __init__(self, assistant: SourcesMixin, lock_wait: float = LOCK_WAIT_SECONDS) -> None:
+    def __init__(self, assistant: Assistant, lock_wait: float = LOCK_WAIT_SECONDS) -> None:
         self.assistant, self.lock_wait = assistant, lock_wait
 
     def view(self) -> tuple[str, dict[str, Any], list[tuple[str, int]]]:
@@ -243,7 +243,7 @@ def _guarded(title: str, call: Callable[..., Any], *args: Any) -> Any:
         raise gr.Error(str(exc), title=title) from None
 
 
-def wire_feeds(panel: FeedsPanel, assistant: SourcesMixin, demo: gr.Blocks) -> FeedsApp:
+def wire_feeds(panel: FeedsPanel, assistant: Assistant, demo: gr.Blocks) -> FeedsApp:
     """Connect the panel's buttons, its timer and the page load to the handlers."""
     app = FeedsApp(assistant)
     listing = [panel.table, panel.choice, panel.known]

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rag.index.uploads import UPLOADS_DIRNAME, UploadResult
-from rag.records import REASON_TEXT, Answer, Citation, Outlet
+from rag.records import REASON_TEXT, Answer
 from rag.text.markers import MARKER
 
 if TYPE_CHECKING:
-    from rag.assistant import Assistant
+    pass
 
 CONTEXT_CHARS = 500  # characters of paragraph kept on each side of a highlighted quote
 # Characters that can begin HTML, links, images, autolinks (scheme ':' and e-mail '@'), emphasis,
@@ -113,11 +113,14 @@ def format_verified(answer: Answer) -> str:
     Returns:
         Markdown/HTML safe to show in the chatbot; `plain_text` turns it back into the text.
     """
+    short = answer.short
     if any(not s.supported for s in answer.sentences):
         parts = []
-        for sent in answer.sentences:
+        for n, sent in enumerate(answer.sentences):
             marks = "".join(f"[{m}]" for m in sent.markers)
             body = format_answer(f"{sent.text} {marks}".strip())
+            if n == 0 and short is not None and sent.text == short.text:
+                body = _bold_lead(sent.text, body)
             if not sent.supported:
                 body = (
                     f'<span class="rag-unsupported" title="{UNSUPPORTED_TITLE}">'
@@ -127,6 +130,8 @@ def format_verified(answer: Answer) -> str:
         out = " ".join(parts)
     else:
         out = format_answer(answer.text)
+        if short is not None and answer.text.startswith(short.text):
+            out = _bold_lead(short.text, out)
     if answer.notice:
         out += f'\n\n<p class="rag-notice">{escape_text(answer.notice)}</p>'
     if answer.reason:
@@ -134,6 +139,14 @@ def format_verified(answer: Answer) -> str:
         why = escape_text(REASON_TEXT[answer.reason])
         out += f'\n\n<p class="rag-notice rag-reason">{label}: {why}.</p>'
     return out
+
+
+def _bold_lead(phrase: str, markup: str) -> str:
+    """``markup`` (from `format_answer`) with its leading ``phrase`` in bold."""
+    escaped = escape_text(phrase)
+    if not markup.startswith(escaped):
+        return markup
+    return f'<strong class="rag-short">{escaped}</strong>{markup[len(escaped) :]}'
 
 
 def plain_text(content: Any) -> str:
@@ -187,84 +200,6 @@ def safe_link(url: str | None, text: str | None = None) -> str:
         return label
     return (f'<a href="{html.escape(good, quote=True)}" target="_blank" '
             f'rel="noopener noreferrer nofollow">{label}</a>')  # fmt: skip
-
-
-def render_also(outlets: Sequence[Outlet]) -> str:
-    """``Also reported by: <publisher (host)>, …`` for a syndicated story (each outlet linked
-    when it has a web URL); empty for none."""
-    names = []
-    for o in outlets:
-        url = safe_url(o.url)
-        names.append(safe_link(url, o.label))
-    if not names:
-        return ""
-    return f'<div class="rag-also">Also reported by: {", ".join(names)}</div>'
-
-
-def quote_context(text: str | None, c: Citation, width: int = CONTEXT_CHARS) -> str:
-    """The quote's paragraph as HTML with the quote in ``<mark>``; all article text escaped.
-
-    Args:
-        text: the article's full text (None when unavailable).
-        c: the citation; ``text[c.start:c.end] == c.quote``.
-        width: paragraph characters kept on each side of the quote.
-
-    Returns:
-        HTML; just the highlighted quote when the offsets do not match the text.
-    """
-    mark = f"<mark>{escape_text(c.quote)}</mark>"
-    if not text or text[c.start : c.end] != c.quote:
-        return mark
-    start = text.rfind("\n", 0, c.start) + 1
-    end = text.find("\n", c.end)
-    end = len(text) if end < 0 else end
-    before, after = text[start : c.start], text[c.end : end]
-    lead = tail = ""
-    if len(before) > width:
-        before, lead = before[-width:].split(" ", 1)[-1], "… "
-    if len(after) > width:
-        after, tail = after[:width].rsplit(" ", 1)[0], " …"
-    return f"{lead}{escape_text(before)}{mark}{escape_text(after)}{tail}"
-
-
-def render_sources(answer: Answer, assistant: Assistant | None = None) -> str:
-    """The sources panel for an answer: one card per citation, quote highlighted in context.
-
-    Args:
-        answer: the answer whose citations to show.
-        assistant: used to fetch article text and metadata (quotes only when None).
-
-    Returns:
-        HTML in which every value from an article is escaped.
-    """
-    if not answer.citations:  # a near-miss abstention cites what the articles do mention
-        return (
-            '<div class="rag-sources"><h3>Sources</h3><p class="rag-none">No sources: the '
-            "articles do not answer this question, so nothing is cited.</p></div>"
-        )
-    cards = []
-    for c in answer.citations:
-        text = assistant.document_text(c.doc_id) if assistant else None
-        doc = _document(assistant, c.doc_id)
-        meta = [escape_text(x) for x in (c.date or doc.get("date"), doc.get("publisher")) if x]
-        url = safe_url(c.url or doc.get("url"))
-        if url:
-            meta.append(safe_link(url))
-        meta.append(f"<code>{escape_text(c.doc_id)}</code>")
-        title = escape_text(c.title or doc.get("title") or c.doc_id)
-        cards.append(
-            f'<div class="rag-source" id="rag-src-{c.marker}" data-marker="{c.marker}">'
-            f'<div class="rag-source-head">[{c.marker}] {title}</div>'
-            f'<div class="rag-meta">{" · ".join(meta)}</div>{render_also(c.also_reported_by)}'
-            f'<blockquote class="rag-context">{quote_context(text, c)}</blockquote></div>'
-        )
-    return f'<div class="rag-sources"><h3>Sources</h3>{"".join(cards)}</div>'
-
-
-def _document(assistant: Assistant | None, doc_id: str) -> dict[str, Any]:
-    if assistant is None:
-        return {}
-    return assistant.document(doc_id) or {}
 
 
 def render_upload_result(result: UploadResult, failed: dict[str, str] | None = None) -> str:

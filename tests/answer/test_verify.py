@@ -57,7 +57,7 @@ def scripted(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
 
 def _say(assistant: Assistant, reply: str) -> None:
-    assistant.generator._llm = Scripted(reply=reply)
+    assistant._answering.generator._llm = Scripted(reply=reply)
 
 
 def test_split_claims_attaches_markers_written_after_the_full_stop() -> None:
@@ -190,9 +190,9 @@ def test_unverified_rebuild_trusts_every_marker(scripted: Assistant) -> None:
         "Netanyahu described the three-hour meeting as positive [1]. Blinken flew to Mars [1].",
     )
     remover = Assistant(data_dir=scripted.data_dir, llm="llamacpp:/x.gguf", unsupported="remove")
-    remover.generator._llm = scripted.generator._llm
+    remover._answering.generator._llm = scripted._answering.generator._llm
     answer = remover.ask(HOURS)
-    raw = unverified(answer, remover.verifier)
+    raw = unverified(answer, remover._answering.verifier)
     assert len(raw.sentences) == 2 and len(answer.sentences) == 1
     assert all(s.markers for s in raw.sentences)
 

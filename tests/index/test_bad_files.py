@@ -156,7 +156,7 @@ def test_bad_file_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         assert reasons["changing.txt"] == "empty file"
     accounted = added | set(dups) | set(reasons)
     assert accounted == set(expect) | {"changing.txt"}
-    assert not any("huge" in d for d in asst.catalog.chunk_ids())
+    assert not any("huge" in d for d in asst.index.catalog.chunk_ids())
     assert report.stage_seconds["load"] < 30  # the 50 MB file was never read or parsed
 
     # Decoding: the Latin-1 and Windows-1252 files come back as the right characters.

@@ -97,7 +97,7 @@ def test_kill_9_during_ingest_then_rerun_equals_a_clean_ingest(tmp_path: Path) -
         assert rc == (-signal.SIGKILL if killed else 0)
         rerun = Assistant(data_dir=data, chunk_chars=100)
         # What the crash left behind, before the re-run repairs it.
-        left_docs, left_vectors = len(rerun.documents()), rerun.store.count()
+        left_docs, left_vectors = len(rerun.documents()), rerun.index.store.count()
         t0 = time.monotonic()
         report = rerun.ingest([news])
         state = index_state(rerun)

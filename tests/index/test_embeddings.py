@@ -56,9 +56,9 @@ def test_default_settings_resolve_to_onnx_int8_in_the_shared_cache(tmp_path):
     assistant = Assistant(data_dir=tmp_path)
     assert assistant.settings.embed_backend == "auto"
     assert assistant.settings.model_cache == cache
-    assert assistant.embedder.backend == "onnx-int8"
-    assert assistant.embedder.identity == "bundled:onnx-int8"
-    vec = assistant.embedder.encode_query("hostage deal talks")
+    assert assistant.index.embedder.backend == "onnx-int8"
+    assert assistant.index.embedder.identity == "bundled:onnx-int8"
+    vec = assistant.index.embedder.encode_query("hostage deal talks")
     assert vec.shape == (384,)
     torch_vec = Embedder().encode(["hostage deal talks"])[0]
     assert 0.95 <= float(vec @ torch_vec) < 0.9999  # int8 vectors, close to torch's
@@ -75,7 +75,7 @@ def test_model_cache_defaults_to_the_data_dir(monkeypatch, tmp_path):
     assert load_settings(data_dir=tmp_path).model_cache == tmp_path / "cache"
     monkeypatch.setattr(em, "_onnx_encoder", lambda name, quantize, cache_dir: cache_dir)
     monkeypatch.delenv("RAG_MODEL_CACHE")
-    assert Assistant(data_dir=tmp_path).embedder._onnx == tmp_path / "models"
+    assert Assistant(data_dir=tmp_path).index.embedder._onnx == tmp_path / "models"
 
 
 def test_auto_with_a_hub_id_resolves_to_torch():
@@ -126,11 +126,11 @@ def test_two_assistants_share_one_export(monkeypatch, tmp_path):
         return real_export(model_dir, target, final, quantize)
 
     monkeypatch.setattr(ob, "_export", counting)
-    first = Assistant(data_dir=tmp_path / "a").embedder
+    first = Assistant(data_dir=tmp_path / "a").index.embedder
     (model,) = cache.rglob("model-int8.onnx")
     before = model.stat()
     em._onnx_encoder.cache_clear()  # as in a new process: only the files on disk are shared
-    second = Assistant(data_dir=tmp_path / "b").embedder
+    second = Assistant(data_dir=tmp_path / "b").index.embedder
     assert len(calls) == 1 and calls[0] == model
     after = model.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
@@ -199,14 +199,14 @@ def test_changing_backend_reembeds_the_index(tmp_path):
 def test_auto_keeps_the_backend_an_existing_index_was_built_with(tmp_path):
     Assistant(data_dir=tmp_path, embed_backend="torch").ingest()
     kept = Assistant(data_dir=tmp_path)  # default "auto", as after an upgrade
-    assert kept.embedder.identity == "bundled:torch"
+    assert kept.index.embedder.identity == "bundled:torch"
     report = kept.ingest()
     assert report.updated == [] and report.added == [] and report.unchanged == [SEED_ID]
     hits = kept.retrieve("Who did Blinken meet?")
     assert hits and hits[0].doc_id == SEED_ID
     # Another model's index is re-embedded anyway, so auto takes the default backend again.
     other = Assistant(data_dir=tmp_path, embed_model=str(em.bundled_model_path()))
-    assert other.embedder.backend == "onnx-int8"
+    assert other.index.embedder.backend == "onnx-int8"
 
 
 def test_bad_backend_names_the_choices(tmp_path):

@@ -25,16 +25,16 @@ def _corpus(root: Path, **files: str) -> Path:
 
 def _state(assistant: Assistant) -> dict:
     """Everything a clean ingest determines: vectors, catalog rows and BM25 ids."""
-    got = assistant.store.collection.get(include=["metadatas", "documents"])
+    got = assistant.index.store.collection.get(include=["metadatas", "documents"])
     vectors = {
         i: (m["doc_id"], m["start"], m["end"], d)
         for i, m, d in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
     }
-    assistant.lexical.refresh()
+    assistant.index.lexical.refresh()
     return {
         "vectors": vectors,
-        "catalog": sorted(assistant.catalog.chunk_ids()),
-        "bm25": sorted(assistant.lexical.ids()),
+        "catalog": sorted(assistant.index.catalog.chunk_ids()),
+        "bm25": sorted(assistant.index.lexical.ids()),
         "docs": {d["doc_id"]: d["hash"] for d in assistant.documents()},
     }
 
@@ -86,7 +86,7 @@ def test_chroma_metadata_and_offsets(tmp_path):
     asst = quick_assistant(tmp_path / "data", chunk_chars=100)
     asst.ingest([news])
     text = asst.document_text("news/dated.md")
-    got = asst.store.collection.get(include=["metadatas", "documents"])
+    got = asst.index.store.collection.get(include=["metadatas", "documents"])
     assert len(got["ids"]) >= 2
     for meta, doc in zip(got["metadatas"], got["documents"], strict=True):
         assert text[meta["start"] : meta["end"]] == doc
@@ -131,27 +131,26 @@ def test_rerun_after_interrupted_ingest_converges(tmp_path):
     broken.ingest([news])
     # Simulate crashes at different points: vectors written but the catalog row never
     # committed (b), and a catalog row whose vectors were lost (c), plus a stray orphan.
-    b_ids = broken.catalog.chunk_ids("news/b.txt")
-    broken.catalog.remove("news/b.txt")
-    broken.store.delete_ids(broken.catalog.chunk_ids("news/c.txt")[:1])
-    broken.store.collection.upsert(ids=["orphan"], embeddings=[[0.1] * 384], documents=["x"],
+    b_ids = broken.index.catalog.chunk_ids("news/b.txt")
+    broken.index.catalog.remove("news/b.txt")
+    broken.index.store.delete_ids(broken.index.catalog.chunk_ids("news/c.txt")[:1])
+    broken.index.store.collection.upsert(ids=["orphan"], embeddings=[[0.1] * 384], documents=["x"],
                                    metadatas=[{"doc_id": "gone"}])  # fmt: skip
-    assert set(b_ids) <= broken.store.all_ids()
+    assert set(b_ids) <= broken.index.store.all_ids()
     report = broken.ingest([news])
     assert set(report.added) == {"news/b.txt"} and set(report.updated) == {"news/c.txt"}
     assert _state(broken) == expected
 
 
-def test_second_ingest_waits_then_stops_with_clear_message(tmp_path):
+def test_second_ingest_waits_then_stops_with_clear_message(tmp_path, monkeypatch):
+    import rag.index.index
+
     news = _corpus(tmp_path / "news", **{"a.txt": A})
     asst = quick_assistant(tmp_path / "data")
     asst.ingest([news])
+    monkeypatch.setattr(rag.index.index, "WRITE_LOCK_SECONDS", 0.2)
     with FileLock(str(tmp_path / "data" / "ingest.lock")), pytest.raises(IngestLockedError) as e:
-        from rag.index.ingest import ingest
-
-        ingest([news], catalog=asst.catalog, store=asst.store, lexical=asst.lexical,
-               embedder=asst.embedder, lock_path=tmp_path / "data" / "ingest.lock",
-               max_bytes=10**6, chunk_chars=700, chunk_overlap=1, lock_timeout=0.2)  # fmt: skip
+        asst.ingest([news])
     assert "another ingest is writing" in str(e.value)
 
 
@@ -170,13 +169,13 @@ def test_byte_identical_files_are_skipped_and_settings_changes_rechunk(tmp_path)
     asst.ingest([news])
     (news / "a.txt").touch()
     assert asst.ingest([news]).unchanged == ["news/a.txt"]
-    before = asst.catalog.chunk_ids("news/a.txt")
+    before = asst.index.catalog.chunk_ids("news/a.txt")
     smaller = quick_assistant(tmp_path / "data", chunk_chars=100)
     report = smaller.ingest([news])
     assert report.updated == ["news/a.txt"]
-    after = smaller.catalog.chunk_ids("news/a.txt")
+    after = smaller.index.catalog.chunk_ids("news/a.txt")
     assert len(after) > len(before)
-    assert smaller.store.all_ids() == set(after)
+    assert smaller.index.store.all_ids() == set(after)
 
 
 def test_files_with_an_old_unchanged_stamp_are_not_read_again(tmp_path, monkeypatch):

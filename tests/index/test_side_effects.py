@@ -25,7 +25,7 @@ def test_importing_the_index_leaves_warning_filters_and_environment_alone():
         import os, warnings
         from dateutil.parser import UnknownTimezoneWarning
         env = dict(os.environ)
-        import rag.index.embeddings, rag.index.ingest, rag.index.loaders, rag.index.uploads
+        import rag.index.embeddings, rag.index.index, rag.index.loaders, rag.index.uploads
         # Third-party imports add filters of their own; ours was a global "ignore" for this.
         assert not [f for f in warnings.filters if f[2] is UnknownTimezoneWarning]
         assert dict(os.environ) == env, "environment changed"

@@ -23,7 +23,7 @@ import httpx
 import pytest
 from filelock import FileLock
 
-import rag.index.library
+import rag.index.index
 from rag import Assistant
 from rag.errors import IngestCancelledError, IngestLockedError
 from rag.index.uploads import UPLOADS_DIRNAME
@@ -208,7 +208,7 @@ def test_concurrent_ingest_responses_list_only_their_own_files(
 def test_upload_refused_for_a_busy_lock_leaves_nothing_stored(
     assistant: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rag.index.library, "LOCK_SECONDS", 0.2)
+    monkeypatch.setattr(rag.index.index, "WRITE_LOCK_SECONDS", 0.2)
     source = tmp_path / "in.txt"
     source.write_text(QUAKE)
     with FileLock(str(assistant.data_dir / "ingest.lock")), pytest.raises(IngestLockedError):
@@ -242,7 +242,7 @@ def test_many_records_commit_progressively_and_a_stopped_upload_is_undone(
     written = []
 
     def stop() -> bool:  # the client hangs up once the first batch is committed
-        written.append(assistant.catalog.chunk_count())
+        written.append(assistant.index.catalog.chunk_count())
         return written[-1] > 100
 
     with pytest.raises(IngestCancelledError) as stopped:

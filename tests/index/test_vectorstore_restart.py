@@ -79,7 +79,7 @@ def test_chroma_server_stopped_then_restarted(tmp_path: Path) -> None:
         r = client.post("/ask", json={"question": PHILADELPHI})
         assert r.status_code == 200, r.text  # BM25 alone until the vectors are back
         report = asst.ingest([ROOT / "corpus"])
-        assert report.updated == [SEED_ID] and asst.store.count() == report.chunks
+        assert report.updated == [SEED_ID] and asst.index.store.count() == report.chunks
         assert client.post("/ask", json={"question": PHILADELPHI}).json()["text"] == before["text"]
     finally:
         stop(server)

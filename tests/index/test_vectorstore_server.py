@@ -40,7 +40,7 @@ def test_ingest_and_ask_against_chroma_server(chroma_url, tmp_path):
     assert report.added == [SEED_ID]
     # Nothing embedded locally: vectors live in the server.
     assert not (tmp_path / "data" / "chroma").exists()
-    assert asst.store.count() == report.chunks
+    assert asst.index.store.count() == report.chunks
 
     answer = asst.ask("What is disputed about the Philadelphi Corridor?")
     text = seed_text()
@@ -49,7 +49,7 @@ def test_ingest_and_ask_against_chroma_server(chroma_url, tmp_path):
 
     # A second client (another process, say) sees the same collection.
     other = Assistant(data_dir=tmp_path / "data", chroma_url=chroma_url)
-    assert other.store.count() == report.chunks
+    assert other.index.store.count() == report.chunks
     assert other.ingest([ROOT / "corpus"]).unchanged == [SEED_ID]
 
 

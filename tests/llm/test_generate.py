@@ -102,7 +102,7 @@ def test_verification_catches_a_fabricated_sentence_in_a_real_answer(local: Assi
     fallback = local.ask(question, mode="extractive")
     # On its own line: the real draft may stop mid-sentence at the token limit.
     draft = f"{real.draft.rstrip()}\n{FABRICATED}\nBlinken met Herzog on Tuesday [9]."
-    answer = local.generator.finish(question, question, hits, draft, fallback)
+    answer = local._answering.generator.finish(question, question, hits, draft, fallback)
     if answer.mode == "llm":
         verdicts = {s.text: s.supported for s in answer.sentences}
         assert verdicts[FABRICATED.removesuffix(" [1].") + "."] is False
@@ -121,7 +121,7 @@ def test_real_hallucinations_are_not_passed_on(local: Assistant) -> None:
     raw_unsupported = 0
     for question in SEED_QUESTIONS[1:]:
         answer = remover.ask(question)
-        raw = unverified(answer, remover.verifier)
+        raw = unverified(answer, remover._answering.verifier)
         raw_unsupported += sum(not s.supported for s in raw.sentences)
         assert all(s.supported for s in answer.sentences)
         _check(remover, answer)

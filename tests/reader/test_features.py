@@ -4,11 +4,13 @@ import numpy as np
 
 from rag.reader.dataset import Example, _overlaps, load, save
 from rag.reader.features import (
+    FINAL_FEATURES,
     QUESTION_FEATURES,
     SENTENCE_FEATURES,
     candidates,
     question_features,
     sentence_features,
+    span_features,
 )
 from rag.records import Hit
 
@@ -44,7 +46,7 @@ def test_sentence_features_see_the_answer_type_and_the_names():
     cands = candidates(_hits())
     cos = np.array([0.5, 0.4, 0.3])
     q = "How many hostages does Israel say are held?"
-    x = sentence_features(q, q, cands, cos, None, lambda _t: 1.0, lambda _d: len(ARTICLE))
+    x = sentence_features(q, q, cands, cos, lambda _t: 1.0, lambda _d: len(ARTICLE))
     col = SENTENCE_FEATURES.index
     assert x.shape == (3, len(SENTENCE_FEATURES))
     assert (x[:, col("asks_type")] == 1).all()
@@ -52,15 +54,21 @@ def test_sentence_features_see_the_answer_type_and_the_names():
     assert x[:, col("names_found")].tolist() == [0, 0, 1]
     assert x[:, col("cosine_gap")].tolist() == [0, np.float32(0.1), np.float32(0.2)]
     assert x[2, col("coverage")] > x[0, col("coverage")]
-    assert x[:, col("tuned")].tolist() == [0, 0, 0]  # no encoder given
-    q = question_features("How many hostages?", cands, x, np.array([0.1, 0.2, 0.9]), _hits())
+    # The span model read candidates 2 and 0 (the first stage's best two), not 1.
+    sx = span_features(np.array([3.5, -1.0], np.float32), np.array([2, 0]), 3)
+    assert sx.tolist() == [[-1.0, 4.5, 1.0], [-1.0, 4.5, 2.0], [3.5, 0.0, 0.0]]
+    fx = np.hstack([x, sx])
+    assert fx.shape == (3, len(FINAL_FEATURES))
+    q = question_features("How many hostages?", cands, fx, np.array([0.1, 0.2, 0.9]), _hits())
     assert q.shape == (1, len(QUESTION_FEATURES))
     assert q[0, QUESTION_FEATURES.index("best")] == np.float32(0.9)
     assert q[0, QUESTION_FEATURES.index("best_type_found")] == 1
+    assert q[0, QUESTION_FEATURES.index("best_span")] == np.float32(3.5)
+    assert q[0, QUESTION_FEATURES.index("second_span")] == np.float32(-1.0)
 
 
 def test_no_candidates_gives_empty_features():
-    x = sentence_features("q", "q", [], np.zeros(0), None, lambda _t: 1.0, lambda _d: 1)
+    x = sentence_features("q", "q", [], np.zeros(0), lambda _t: 1.0, lambda _d: 1)
     assert x.shape == (0, len(SENTENCE_FEATURES))
     assert question_features("q", [], x, np.zeros(0), []).tolist() == [
         [0.0] * len(QUESTION_FEATURES)
@@ -76,7 +84,24 @@ def test_labels_need_half_a_sentence_of_overlap_with_gold(tmp_path):
     # Examples survive the cache round trip.
     x = np.zeros((3, len(SENTENCE_FEATURES)), np.float32)
     e = Example("q1", "number", "How many?", "How many?", True, cands, _hits(),
-                np.array([0, 0, 1], np.int8), np.array([0.1, 0.2, 0.3]), x)  # fmt: skip
+                np.array([0, 0, 1], np.int8), np.array([0.1, 0.2, 0.3]), x,
+                shorts=np.array([[-1, -1], [-1, -1], [12, 15]], np.int32),
+                decoys=np.array([0, 1, 0], np.int8), answer_type="number",
+                short_texts=["111"], tags=["number"])  # fmt: skip
     save([e], tmp_path / "x.jsonl")
     (back,) = load(tmp_path / "x.jsonl")
     assert back.cands == cands and back.labels.tolist() == [0, 0, 1] and back.hits == _hits()
+    assert back.shorts.tolist() == e.shorts.tolist() and back.decoys.tolist() == [0, 1, 0]
+    assert (back.answer_type, back.short_texts, back.tags) == ("number", ["111"], ["number"])
+
+
+def test_short_spans_are_found_inside_their_candidate():
+    from rag.reader.dataset import _short_in
+
+    cands = candidates(_hits())
+    start = ARTICLE.index("111")
+    short = [{"doc_id": "doc", "start": start, "end": start + 3, "text": "111"}]
+    got = [_short_in(c, short) for c in cands]
+    assert got[:2] == [(-1, -1), (-1, -1)]
+    a, b = got[2]
+    assert cands[2].quote.text[a:b] == "111"

@@ -74,7 +74,13 @@ def test_bad_queries_and_options(fake_seeded, tmp_path):
 def test_every_fusion_method_ranks_the_corridor_chunk_first(seeded, fusion):
     from rag.search.retriever import Retriever
 
-    r = Retriever(seeded.catalog, seeded.store, seeded.lexical, seeded.embedder, fusion)
+    r = Retriever(
+        seeded.index.catalog,
+        seeded.index.store,
+        seeded.index.lexical,
+        seeded.index.embedder,
+        fusion,
+    )
     assert "Philadelphi" in r.search("Where is the Philadelphi Corridor?", top_k=1)[0].text
 
 

@@ -21,9 +21,8 @@ from rag.ui.render import (
     format_verified,
     plain_history,
     plain_text,
-    quote_context,
-    render_sources,
 )
+from rag.ui.sources import quote_context, render_sources
 from tests.conftest import ROOT, SEED_ID, seed_text
 from tests.fakes import quick_assistant
 

@@ -24,7 +24,7 @@ from rag.records import Answer, Citation, Outlet
 from rag.sources.store import SourceStore
 from rag.ui.chat import build_app
 from rag.ui.feeds import NO_FEEDS, FeedsApp, ago, render_feeds, until
-from rag.ui.render import render_sources
+from rag.ui.sources import render_sources
 from tests.appserver import running_app
 from tests.conftest import ROOT
 from tests.fakes import quick_assistant
@@ -142,7 +142,7 @@ def test_a_running_sync_is_waited_for_then_reported(web: Assistant, site: Site) 
     held, release = threading.Event(), threading.Event()
 
     def hold() -> None:
-        with web._sync_lock():
+        with web._sources._sync_lock():
             held.set()
             release.wait(10)
 

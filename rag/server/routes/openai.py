@@ -61,6 +61,7 @@ def chat_completion(answer: Answer, model: str, stream: bool) -> dict[str, Any] 
     """
     cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     citations = [c.to_dict() for c in answer.citations]
+    short = answer.short.to_dict() if answer.short else None
     if not stream:
         return {
             "id": cid, "object": "chat.completion", "created": created, "model": model,
@@ -68,6 +69,7 @@ def chat_completion(answer: Answer, model: str, stream: bool) -> dict[str, Any] 
                          "message": {"role": "assistant", "content": answer.text}}],
             "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
             "citations": citations, "abstained": answer.abstained, "reason": answer.reason,
+            "short": short,
         }  # fmt: skip
 
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
@@ -85,9 +87,8 @@ def chat_completion(answer: Answer, model: str, stream: bool) -> dict[str, Any] 
         yield chunk({"role": "assistant", "content": ""})
         for piece in stream_pieces(answer.text):
             yield chunk({"content": piece})
-        yield chunk(
-            {}, "stop", citations=citations, abstained=answer.abstained, reason=answer.reason
-        )
+        yield chunk({}, "stop", citations=citations, abstained=answer.abstained,
+                    reason=answer.reason, short=short)  # fmt: skip
         yield "data: [DONE]\n\n"
 
     return StreamingResponse(events(), media_type="text/event-stream")

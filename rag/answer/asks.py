@@ -1,0 +1,129 @@
+"""What a question asks for, in words an answer can reuse: its type and its own phrase.
+
+Two uses: the short answer is shown when a question asks for a name, number, date or place
+(`asked_type`); an abstention or a partial answer names what the articles don't give with the
+question's own phrase (`asked`), as a noun phrase ("Apple's revenue") or a wh-phrase that
+English lets stand alone ("… but not how many people."), and without a phrase when neither
+can be read off the question ("… but don't answer this question."). No parser ships offline,
+so this reads a question's first words, which is where English puts what it asks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+AnswerType = Literal["name", "number", "date", "place"]
+
+_AUX = frozenset(
+    """is was are were be been being am do does did has have had will would shall should can
+    could may might must 's""".split()
+)
+_PREPOSITIONS = frozenset(
+    "in on at for from to by with during after before since about into over under".split()
+)
+_DETERMINERS = ("the ", "a ", "an ", "this ", "that ", "these ", "those ", "its ", "his ",
+                "her ", "their ", "our ", "my ", "your ")  # fmt: skip
+_LEAD = re.compile(r"^\s*(?:(?:and|so|but|also|then|ok|okay|well)[,\s]+)+", re.I)
+_WORD = re.compile(r"[\w’'-]+")
+_HOW_WORDS = frozenset("many much old long far tall big large often soon high deep wide".split())
+_COPULA = frozenset("is was are were 's".split())
+# Verbs that can follow a wh-word at once ("what caused it", "who won").
+_VERBS = frozenset("caused causes happened happens made makes led leads".split())
+
+_TYPES: list[tuple[re.Pattern[str], AnswerType]] = [
+    (re.compile(r"^\s*how (many|much|old|long|far|tall|big|large|often|high)\b"
+                r"|\bwhat (percentage|percent|number|share|price|amount|age|score|total)\b"
+                r"|\bhow much (money|did|does|do|was|is|were|are)\b", re.I), "number"),
+    (re.compile(r"^\s*(in |on |by |since |until )?(when|what (year|date|day|month|time))\b"
+                r"|\b(which|what) (year|date|day|month)\b", re.I), "date"),
+    (re.compile(r"^\s*(in |from |to )?(where|(what|which) (city|country|town|state|place|"
+                r"region|county|province|neighbourhood|neighborhood|venue|island))\b", re.I),
+     "place"),
+    (re.compile(r"^\s*(by |to |from |with |according to )?(who|whom|whose)\b"
+                r"|^\s*what (is|was) the name\b|^\s*(which|what) (company|person|team|group|"
+                r"organisation|organization|player|official|firm|agency|country|brand|"
+                r"band|club|party|newspaper|airline|network|school|university|app|film|movie|"
+                r"book|show|song|album|game|device|product)\b", re.I), "name"),
+]  # fmt: skip
+
+
+def asked_type(question: str) -> AnswerType | None:
+    """The kind of short answer ``question`` asks for (name, number, date, place), if any."""
+    q = _LEAD.sub("", question)
+    for pattern, kind in _TYPES:
+        if pattern.search(q):
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks, reusable in a sentence: a noun phrase, a wh-phrase, or nothing."""
+
+    kind: Literal["noun", "wh", "none"]
+    phrase: str = ""
+
+
+def asked(question: str) -> Asked:
+    """The question's own phrase for what it asks.
+
+    Examples: "What was Apple's revenue?" -> noun "Apple's revenue"; "How many people died?"
+    -> wh "how many people"; "In what year did it open?" -> wh "in what year"; "Why?" -> wh
+    "why"; "Did it rain?" -> none.
+    """
+    q = _LEAD.sub("", question).strip().rstrip("?!. ")
+    tokens = _WORD.findall(q)
+    low = [t.lower() for t in tokens]
+    i = 0
+    lead = []
+    while i < len(low) and low[i] in _PREPOSITIONS | {"according"}:
+        lead.append(low[i])
+        i += 1
+    if i >= len(low) or low[i] not in ("what", "which", "who", "whom", "whose", "when",
+                                       "where", "why", "how"):  # fmt: skip
+        return Asked("none")
+    wh = low[i]
+    phrase = [*lead, wh]
+    rest = tokens[i + 1 :]
+    rest_low = low[i + 1 :]
+    if wh == "how" and rest_low and rest_low[0] in _HOW_WORDS:
+        phrase.append(rest_low[0])
+        rest, rest_low = rest[1:], rest_low[1:]
+        if phrase[-1] not in ("many", "much"):
+            return Asked("wh", " ".join(phrase))
+    if wh in ("what", "which", "whose") or phrase[-1] in ("many", "much"):
+        if rest_low and rest_low[0] in _AUX:
+            noun = _copula_noun(rest[1:], rest_low[1:]) if rest_low[0] in _COPULA else ""
+            return Asked("noun", noun) if noun and wh == "what" else Asked("wh", " ".join(phrase))
+        noun_words = _noun_run(rest, rest_low)
+        phrase += noun_words
+    return Asked("wh", " ".join(phrase))
+
+
+def _noun_run(tokens: list[str], low: list[str]) -> list[str]:
+    """The noun after a wh-word and its of-phrases ("company", "kind of car", "members of
+    Congress"): English puts the verb right after that noun ("which team beat Spain")."""
+    out: list[str] = []
+    for t, w in zip(tokens, low, strict=True):
+        joined = not out or out[-1].lower() == "of"
+        if w in _AUX or w in _VERBS or (w in _PREPOSITIONS and w != "of") or len(out) >= 5:
+            break
+        if not joined and w != "of":
+            break
+        out.append(t)
+    while out and out[-1].lower() == "of":
+        out.pop()
+    return out
+
+
+def _copula_noun(tokens: list[str], low: list[str]) -> str:
+    """The noun phrase of "what is/was <noun phrase>?" ("the final score of the game")."""
+    if not tokens or len(tokens) > 10 or any(w in _AUX for w in low):
+        return ""
+    noun = " ".join(tokens)
+    # "What was the cost" reads as "the cost"; a bare noun gets its article ("revenue").
+    if noun[0].isupper() or noun.lower().startswith(_DETERMINERS) or "'" in noun or "’" in noun:
+        return noun
+    return f"the {noun}"

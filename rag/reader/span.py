@@ -1,0 +1,123 @@
+"""The span model at ask time: which phrase of a sentence answers the question, if any.
+
+A copy of the bundled MiniLM fine-tuned by `make reader` as an extractive reader in the
+SQuAD 2.0 manner: it reads ``[CLS] question [SEP] sentence [SEP]`` and scores every token as
+the start and the end of the answer, the ``[CLS]`` token standing for "no answer here". A
+sentence's score is its best span's start + end score minus the no-answer score: it ranks the
+sentences that *state* the asked detail above those that only name its subject, and the span
+itself is the short answer. It ships as ONNX int8 and runs with onnxruntime and tokenizers,
+offline, without torch.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from rag.errors import ModelError
+
+SPAN_ONNX = "span-int8.onnx"
+SPAN_TOKENIZER = "span-tokenizer.json"
+MAX_LENGTH = 128  # question + sentence tokens; news sentences average ~30, few pass 100
+MAX_ANSWER_TOKENS = 64  # a why or how answer is a whole clause; short answers are cut later
+
+
+@dataclass(frozen=True)
+class Span:
+    """The span model's reading of one sentence."""
+
+    score: float  # best answer score minus the no-answer score (> 0: it answers)
+    start: int  # the best span's character offsets inside the sentence
+    end: int
+
+
+def best_spans(
+    start_logits: np.ndarray,
+    end_logits: np.ndarray,
+    sentence_mask: np.ndarray,
+    max_tokens: int = MAX_ANSWER_TOKENS,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row: the best (start, end) token pair inside the sentence and its margin.
+
+    Args:
+        start_logits, end_logits: ``(rows, tokens)`` scores.
+        sentence_mask: True for the tokens of the sentence (the second sequence).
+        max_tokens: longest span considered.
+
+    Returns:
+        ``(margin, start_token, end_token)``; margin = best span score - no-answer score.
+    """
+    rows, length = start_logits.shape
+    neg = np.float32(-1e9)
+    s = np.where(sentence_mask, start_logits, neg)
+    e = np.where(sentence_mask, end_logits, neg)
+    # All pairs at once: (rows, start, end), kept where end >= start and within max_tokens.
+    total = s[:, :, None] + e[:, None, :]
+    offset = np.arange(length)[None, :] - np.arange(length)[:, None]
+    total = np.where((offset >= 0) & (offset < max_tokens), total, neg)
+    flat = total.reshape(rows, -1).argmax(axis=1)
+    first, last = np.divmod(flat, length)
+    best = total.reshape(rows, -1)[np.arange(rows), flat]
+    null = start_logits[:, 0] + end_logits[:, 0]
+    return best - null, first, last
+
+
+class SpanModel:
+    """Reads (question, sentence) pairs with the fine-tuned span model (ONNX int8)."""
+
+    def __init__(self, folder: Path, threads: int | None = None) -> None:
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            self._tokenizer = Tokenizer.from_file(str(folder / SPAN_TOKENIZER))
+            self._tokenizer.enable_truncation(MAX_LENGTH, strategy="only_second")
+            self._tokenizer.enable_padding()
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = threads or os.cpu_count() or 1
+            self._session = ort.InferenceSession(
+                str(folder / SPAN_ONNX), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime and tokenizers raise their own types
+            raise ModelError(f"cannot load the span model from {folder}: {exc}") from exc
+        self._lock = threading.Lock()  # the tokenizer's padding state is shared
+
+    def read(self, question: str, sentences: list[str]) -> list[Span]:
+        """The best answer span of each sentence and how much it beats "no answer".
+
+        Args:
+            question: the standalone question.
+            sentences: candidate sentences.
+
+        Returns:
+            One `Span` per sentence, in order.
+        """
+        if not sentences:
+            return []
+        with self._lock:
+            encs = self._tokenizer.encode_batch([(question, s) for s in sentences])
+        ids = np.array([e.ids for e in encs], np.int64)
+        feeds = {
+            "input_ids": ids,
+            "attention_mask": np.array([e.attention_mask for e in encs], np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encs], np.int64),
+        }
+        start_logits, end_logits = self._session.run(None, feeds)
+        mask = np.array([[sid == 1 for sid in e.sequence_ids] for e in encs])
+        margin, first, last = best_spans(start_logits, end_logits, mask)
+        out = []
+        for row, e in enumerate(encs):
+            a, b = int(first[row]), int(last[row])
+            out.append(Span(float(margin[row]), e.offsets[a][0], e.offsets[b][1]))
+        return out
+
+
+@lru_cache(maxsize=4)
+def load_span_model(folder: Path) -> SpanModel:
+    """The span model of ``folder``, loaded once per process (ONNX sessions are thread-safe)."""
+    return SpanModel(folder)

@@ -1,0 +1,78 @@
+"""What a question asks, in its own words: the short answer's type, the abstention's phrase."""
+
+import pytest
+
+from rag.answer.asks import asked, asked_type
+from rag.answer.extractive import _but_not, _not_given
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who said the talks were positive?", "name"),
+        ("Which company bought the chain?", "name"),
+        ("According to whom was the deal close?", "name"),
+        ("How many people were aboard?", "number"),
+        ("What percentage of voters backed him?", "number"),
+        ("How old is Antony Blinken?", "number"),
+        ("When did the search begin?", "date"),
+        ("In what year did it open?", "date"),
+        ("Where did the plane go down?", "place"),
+        ("Which city hosts the summit?", "place"),
+        ("Why did the talks stall?", None),
+        ("What did Hamas say about the talks?", None),
+        ("Did it rain?", None),
+    ],
+)
+def test_asked_type(question, kind):
+    assert asked_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "phrase"),
+    [
+        ("What was Apple's revenue?", "noun", "Apple's revenue"),
+        ("What is the final score of the game?", "noun", "the final score of the game"),
+        ("What was revenue?", "noun", "the revenue"),
+        ("How many people died in the floods?", "wh", "how many people"),
+        ("How many members of Congress voted?", "wh", "how many members of Congress"),
+        ("How much money did they raise?", "wh", "how much money"),
+        ("How old is Antony Blinken?", "wh", "how old"),
+        ("In what year did it open?", "wh", "in what year"),
+        ("Which team beat Spain?", "wh", "which team"),
+        ("What kind of car did he drive?", "wh", "what kind of car"),
+        ("When was the general competition held?", "wh", "when"),
+        ("And why?", "wh", "why"),
+        ("What did Hamas say about the talks?", "wh", "what"),
+        ("Did it rain?", "none", ""),
+    ],
+)
+def test_asked_phrase(question, kind, phrase):
+    got = asked(question)
+    assert (got.kind, got.phrase) == (kind, phrase)
+
+
+@pytest.mark.parametrize(
+    ("question", "about", "sentence"),
+    [
+        # Issue 21: "… but not the date general competing held" was not English.
+        ("When was the general competition held?", "the competition",
+         "The articles mention the competition [1] but not when."),
+        ("What was Acme's quarterly revenue?", "Acme",
+         "The articles mention Acme [1] but not Acme's quarterly revenue."),
+        ("What is the Philadelphi Corridor?", "Philadelphi Corridor",
+         "The articles mention Philadelphi Corridor [1] but don't answer this question."),
+        ("How many people were aboard?", "the plane",
+         "The articles mention the plane [1] but not how many people."),
+        ("Did it rain in Paris?", "Paris",
+         "The articles mention Paris [1] but don't answer this question."),
+    ],
+)  # fmt: skip
+def test_abstentions_and_partials_are_sentences(question, about, sentence):
+    assert f"The articles mention {about} [1] {_but_not(question, about)}." == sentence
+
+
+def test_a_missing_part_is_named_in_a_sentence():
+    assert _not_given("what is its 52-week high") == "The articles don't give its 52-week high."
+    assert _not_given("when did it open") == "The articles don't say when."
+    assert _not_given("did it close") == "The articles don't answer “did it close?”"
