@@ -53,7 +53,7 @@ class Answering:
         s, ix = self.settings, self.index
         return ExtractiveAnswerer(
             ix.embedder, ix.text, ix.lexical.idf, Reader(s.reader_model), s.abstain_threshold,
-            s.answer_sentences, ix.catalog.sentence_vectors,
+            s.answer_sentences, ix.catalog.sentences.vectors,
         )  # fmt: skip
 
     @cached_property

@@ -38,7 +38,7 @@ def index_state(assistant: Assistant) -> dict[str, Any]:
         "bm25": sorted(assistant.index.lexical.ids()),
         "docs": {d["doc_id"]: (d["hash"], d["n_chunks"]) for d in assistant.documents()},
         "files": sorted(
-            d for _, ids in assistant.index.catalog.file_digests().values() for d in ids
+            d for _, ids in assistant.index.catalog.memory.file_digests().values() for d in ids
         ),
     }
 

@@ -45,6 +45,10 @@ def figures(rows: list[Row], overall: bool) -> dict[str, str]:
         "abstention recall": _share([r["abstained"] for r in una]),
         "abstention precision": _share([r["unanswerable"] for r in abst]) if overall else "–",
         "exact quotes": _share([x for r in rows for x in _exact(r)]),
+        "short answer exact match": _share(
+            [m["value"] == 1.0 for r in ans if (m := r["metrics"].get("short_exact"))
+             and m["status"] == "ok"]
+        ),
     }
     if lat:
         out["ask p50 / p95 ms"] = (
@@ -68,6 +72,8 @@ def main(argv: list[str]) -> None:
         kinds["all"][name] = rows
         for row in rows:
             kinds[row["tags"][0]].setdefault(name, []).append(row)
+            if "hard" in row["tags"]:  # the near misses with a same-type decoy, apart too
+                kinds["near-miss (hard)"].setdefault(name, []).append(row)
     for kind, by_name in kinds.items():
         stats = {name: figures(rows, kind == "all") for name, rows in by_name.items()}
         names = list(stats)

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from rag.text.terms import words
+
 AnswerType = Literal["name", "number", "date", "place"]
 
 _AUX = frozenset(
@@ -127,3 +129,25 @@ def _copula_noun(tokens: list[str], low: list[str]) -> str:
     if noun[0].isupper() or noun.lower().startswith(_DETERMINERS) or "'" in noun or "’" in noun:
         return noun
     return f"the {noun}"
+
+
+def but_not(question: str, about: str) -> str:
+    """ "but not <what the question asks>", in the question's own phrase when it has one."""
+    what = asked(question)
+    said = set(words(about))
+    # "What is the Philadelphi Corridor?" over an article about it: the phrase is the subject.
+    if what.kind == "noun" and not set(words(what.phrase)) <= said | {"the", "a", "an"}:
+        return f"but not {what.phrase}"
+    if what.kind == "wh":
+        return f"but not {what.phrase}"
+    return "but don't answer this question"
+
+
+def not_given(part: str) -> str:
+    """A sentence naming a part of a question the articles don't answer."""
+    what = asked(part)
+    if what.kind == "noun":
+        return f"The articles don't give {what.phrase}."
+    if what.kind == "wh":
+        return f"The articles don't say {what.phrase}."
+    return f"The articles don't answer “{part.rstrip('?')}?”"

@@ -17,15 +17,15 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from rag.answer.asks import asked, asked_type
+from rag.answer.asks import asked, asked_type, but_not, not_given
 from rag.answer.citations import Quote, cite
+from rag.answer.followup import norm_space, repeats_previous, said_before
 from rag.answer.parts import part_query, split_parts, subject
 from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.index.sentences import SentenceKey, unpack
 from rag.reader.features import MIN_WORDS, Candidate, IdfFn, candidates
 from rag.reader.model import Reader, Reading
 from rag.records import Answer, AnswerSentence, Citation, Hit, Reason, ShortAnswer
-from rag.text.markers import strip_markers
 from rag.text.sentences import split_sentences
 from rag.text.similarity import distinct
 from rag.text.terms import terms, words
@@ -43,35 +43,6 @@ _CONTINUATION_SHARED = 2  # content terms a next sentence shares with the best o
 # would still repeat the previous one word for word, a new sentence replaces it only if at
 # least this share as likely.
 _REPEAT_FACTOR = 0.5
-
-
-def _sentences(answer: str) -> set[str]:
-    """The sentences of an earlier answer, markers removed, whitespace normalised."""
-    text = strip_markers(answer)
-    return {_norm(text[a:b]) for a, b in split_sentences(text)}
-
-
-def _said(history: Sequence[dict[str, str]] | None) -> set[str]:
-    """Sentences of earlier assistant turns, for the novelty preference."""
-    out: set[str] = set()
-    for turn in history or []:
-        if turn.get("role") == "assistant":
-            out |= _sentences(turn.get("content", ""))
-    return out
-
-
-def _last_turn(history: Sequence[dict[str, str]] | None, role: str) -> str | None:
-    turns = [t.get("content", "") for t in history or [] if t.get("role") == role]
-    return turns[-1] if turns else None
-
-
-def _repeats(chosen: list[Quote], history: Sequence[dict[str, str]] | None, question: str) -> bool:
-    """True when ``chosen`` would say the previous answer again, word for word, for a new
-    question (quoting one sentence of a longer previous answer is a fair, narrower answer)."""
-    previous = _last_turn(history, "assistant")
-    if previous is None or (_last_turn(history, "user") or "").strip() == question.strip():
-        return False
-    return _sentences(previous) == {_norm(q.text) for q in chosen}
 
 
 class ExtractiveAnswerer:
@@ -148,7 +119,7 @@ class ExtractiveAnswerer:
         nxt = self._continuation(chosen[0]) if chosen else None
         if (
             nxt
-            and _norm(nxt.text) not in said
+            and norm_space(nxt.text) not in said
             and len(chosen) < self.max_sentences
             and all((c.doc_id, c.start) != (nxt.doc_id, nxt.start) for c in chosen)
         ):
@@ -169,7 +140,7 @@ class ExtractiveAnswerer:
         above = [int(order[0])] + [
             int(i)
             for i in order[1:]
-            if probs[i] >= floor and _norm(cands[i].quote.text) not in said
+            if probs[i] >= floor and norm_space(cands[i].quote.text) not in said
         ]
         quotes = [_scored(cands[i].quote, float(probs[i])) for i in above]
         return distinct(quotes, lambda q: q.text, _SIMILAR_SENTENCE, limit)
@@ -197,12 +168,13 @@ class ExtractiveAnswerer:
         cands = candidates(hits)
         if not cands:
             return Answer(question, ABSTAIN_TEXT, [], True, query, [], hits, reason="no_evidence")
-        said = _said(history)
+        said = said_before(history)
         reading = self._read(question, query, query_vector, cands, hits)
         if said:
             own = set(terms(question)) or {""}
             stale = [
-                _norm(c.quote.text) in said and 2 * len(own & set(terms(c.quote.text))) < len(own)
+                norm_space(c.quote.text) in said
+                and 2 * len(own & set(terms(c.quote.text))) < len(own)
                 for c in cands
             ]
             reading.probs[np.array(stale)] *= _REPEAT_FACTOR
@@ -217,9 +189,9 @@ class ExtractiveAnswerer:
             )
         else:
             chosen, missing = self._by_part(parts, question, cands, hits, said)
-        if _repeats(chosen, history, question):
+        if repeats_previous(chosen, history, question):
             fresh = reading.probs.copy()
-            fresh[[_norm(c.quote.text) in said for c in cands]] = 0.0
+            fresh[[norm_space(c.quote.text) in said for c in cands]] = 0.0
             # A new sentence must be at least as likely as the repeat factor lets it win.
             if fresh.max() < _REPEAT_FACTOR * reading.probs.max():
                 return Answer(question, NOTHING_NEW_TEXT, [], True, query, [], hits,
@@ -238,7 +210,7 @@ class ExtractiveAnswerer:
             text, sentences = f"{short.text} [{short.marker}]. {text}", [lead, *sentences]
         reason: Reason | None = None
         if missing:
-            text += "".join(" " + _not_given(part) for part in missing)
+            text += "".join(" " + not_given(part) for part in missing)
             reason = "partial"
         return Answer(question, text, citations, False, query, sentences, hits, reason=reason,
                       missing=missing, short=short)  # fmt: skip
@@ -305,37 +277,11 @@ class ExtractiveAnswerer:
             citation = Citation(1, quote.doc_id, quote.title, quote.source, quote.text,
                                 quote.start, quote.end, round(float(probs[i]), 4), quote.date,
                                 quote.url)  # fmt: skip
-            text = f"The articles mention {about} [1] {_but_not(question, about)}."
+            text = f"The articles mention {about} [1] {but_not(question, about)}."
             return Answer(question, text, [citation], True, query,
                           [AnswerSentence(text, (1,))], hits, reason="detail_missing",
                           missing=[asked(question).phrase or question])  # fmt: skip
         return Answer(question, ABSTAIN_TEXT, [], True, query, [], hits, reason="no_evidence")
-
-
-def _but_not(question: str, about: str) -> str:
-    """ "but not <what the question asks>", in the question's own phrase when it has one."""
-    what = asked(question)
-    said = set(words(about))
-    # "What is the Philadelphi Corridor?" over an article about it: the phrase is the subject.
-    if what.kind == "noun" and not set(words(what.phrase)) <= said | {"the", "a", "an"}:
-        return f"but not {what.phrase}"
-    if what.kind == "wh":
-        return f"but not {what.phrase}"
-    return "but don't answer this question"
-
-
-def _not_given(part: str) -> str:
-    """A sentence naming a part of a question the articles don't answer."""
-    what = asked(part)
-    if what.kind == "noun":
-        return f"The articles don't give {what.phrase}."
-    if what.kind == "wh":
-        return f"The articles don't say {what.phrase}."
-    return f"The articles don't answer “{part.rstrip('?')}?”"
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _scored(quote: Quote, score: float) -> Quote:

@@ -6,9 +6,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from rag.answer.citations import Quote
 from rag.config import ROLES
 from rag.errors import QueryError
 from rag.text.markers import strip_markers
+from rag.text.sentences import split_sentences
 from rag.text.terms import STOPWORDS, proper_nouns, words
 
 # Words that point back into the conversation ("he", "that deal", "there").
@@ -77,3 +79,39 @@ def condense(question: str, history: Sequence[Any] | None) -> str:
     for older in reversed(users[:-1]):
         carry(proper_nouns(older)[:2])
     return f"{question} {' '.join(carried)}".strip() if carried else question
+
+
+def answer_sentences(answer: str) -> set[str]:
+    """The sentences of an earlier answer, markers removed, whitespace normalised."""
+    text = strip_markers(answer)
+    return {norm_space(text[a:b]) for a, b in split_sentences(text)}
+
+
+def said_before(history: Sequence[dict[str, str]] | None) -> set[str]:
+    """Sentences of earlier assistant turns, for the novelty preference."""
+    out: set[str] = set()
+    for turn in history or []:
+        if turn.get("role") == "assistant":
+            out |= answer_sentences(turn.get("content", ""))
+    return out
+
+
+def _last_turn(history: Sequence[dict[str, str]] | None, role: str) -> str | None:
+    turns = [t.get("content", "") for t in history or [] if t.get("role") == role]
+    return turns[-1] if turns else None
+
+
+def repeats_previous(
+    chosen: list[Quote], history: Sequence[dict[str, str]] | None, question: str
+) -> bool:
+    """True when ``chosen`` would say the previous answer again, word for word, for a new
+    question (quoting one sentence of a longer previous answer is a fair, narrower answer)."""
+    previous = _last_turn(history, "assistant")
+    if previous is None or (_last_turn(history, "user") or "").strip() == question.strip():
+        return False
+    return answer_sentences(previous) == {norm_space(q.text) for q in chosen}
+
+
+def norm_space(text: str) -> str:
+    """``text`` with runs of whitespace as single spaces (to compare quoted sentences)."""
+    return " ".join(text.split())

@@ -27,7 +27,10 @@ QUESTION_METRICS = (
     "cites_expected_source",
     "abstention_correct",
     "exact_quotes",
+    "short_exact",
 )
+# The kinds of answer a short answer is shown for (rag.answer.asks.asked_type).
+SHORT_TYPES = ("name", "number", "date", "place")
 # Metrics computed over the whole suite rather than averaged over questions.
 ABSTENTION_METRICS = ("abstention_precision", "abstention_recall", "false_abstention")
 SUITE_METRICS = (*ABSTENTION_METRICS, "latency_p50", "latency_p95")
@@ -81,6 +84,7 @@ def score_case(case: Case, answer: Answer, latency: float, k: int, judge: Judge)
     s["cites_expected_source"] = _expected_source(case, answer)
     s["abstention_correct"] = _abstention(case, answer)
     s["exact_quotes"] = _exact_quotes(answer, judge)
+    s["short_exact"] = _short_exact(case, answer)
     return _row(case, answer, latency, s, missing)
 
 
@@ -158,6 +162,18 @@ def _exact_quotes(answer: Answer, judge: Judge) -> m.Score:
     return m.ok(exact / len(answer.citations))
 
 
+def _short_exact(case: Case, answer: Answer) -> m.Score:
+    """SQuAD exact match of the short answer where a name, number, date or place is asked
+    (a missing short answer, or an abstention, is a miss)."""
+    if case.unanswerable or not case.short or case.answer_type not in SHORT_TYPES:
+        return m.unscorable("no short answer asked")
+    if answer.short is None:
+        return m.ok(0.0, "no short answer given")
+    gold = [s["text"] for s in case.short]
+    hit = m.exact_match(answer.short.text, gold)
+    return m.ok(hit, None if hit else f"short answer {answer.short.text!r} is not {gold}")
+
+
 def _abstention(case: Case, answer: Answer) -> m.Score:
     if answer.abstained == case.unanswerable:
         return m.ok(1.0)
@@ -180,6 +196,7 @@ def _row(
         "expected_sources": case.sources,
         "reference": case.answer,
         "answer": answer.text,
+        "short": answer.short.to_dict() if answer.short else None,
         "abstained": answer.abstained,
         "query": answer.query,
         "citations": [c.to_dict() for c in answer.citations],

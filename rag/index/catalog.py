@@ -12,6 +12,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from rag.index.memory import Memory
+from rag.index.sentences import SentenceTable
+from rag.index.sqlite import SqliteFile
 from rag.index.story_table import StoryTable
 from rag.records import Article, Chunk
 
@@ -52,11 +55,19 @@ DOC_FIELDS = (
 _DOC_COLUMNS = (*DOC_FIELDS, "text", "n_chunks", "text_hash")
 
 
-class Catalog(StoryTable):
-    """SQLite file with one row per article and per chunk; safe to share between threads."""
+class Catalog(SqliteFile):
+    """SQLite file with one row per article and per chunk; safe to share between threads.
+
+    Its story table (``catalog.stories``), sentence vectors (``catalog.sentences``) and what it
+    remembers of files and deletions (``catalog.memory``) live in the same file; stories and
+    sentences are written in the same transaction as their articles.
+    """
 
     def __init__(self, path: Path) -> None:
         super().__init__(path, _SCHEMA)
+        self.stories = StoryTable(self)
+        self.sentences = SentenceTable(self)
+        self.memory = Memory(self)
         columns = {r[1] for r in self._db.execute("PRAGMA table_info(chunks)")}
         if "gen" not in columns:  # catalogs written before BM25 became incremental
             self._db.execute("ALTER TABLE chunks ADD COLUMN gen INTEGER NOT NULL DEFAULT 0")
@@ -224,11 +235,8 @@ class Catalog(StoryTable):
                             for c, t in zip(chunks, chunk_terms, strict=True)
                         ],
                     )
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO stories VALUES (?,?,?)",
-                    [(d, story, sig) for d, (story, sig) in (stories or {}).items()],
-                )
-                self._put_sentences(sentences or {})
+                self.stories.set(stories or {})
+                self.sentences.set(sentences or {})
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -270,55 +278,6 @@ class Catalog(StoryTable):
                 self._db.execute("ROLLBACK")
                 raise
 
-    def _put_sentences(self, rows: dict[str, list[tuple[int, int, bytes]]]) -> None:
-        for doc_id, sentences in rows.items():
-            self._db.execute("DELETE FROM sentences WHERE doc_id=?", (doc_id,))
-            self._db.executemany(
-                "INSERT OR REPLACE INTO sentences VALUES (?,?,?,?)",
-                [(doc_id, a, b, vec) for a, b, vec in sentences],
-            )
-
-    def set_sentences(self, rows: dict[str, list[tuple[int, int, bytes]]]) -> None:
-        """Store sentence vectors of articles indexed before they were kept."""
-        with self._lock:
-            self._put_sentences(rows)
-
-    def sentence_vectors(
-        self, keys: Iterable[tuple[str, int, int]]
-    ) -> dict[tuple[str, int, int], bytes]:
-        """Stored vectors (`rag.index.sentences.pack` bytes) of these ``(doc_id, start, end)``."""
-        wanted = set(keys)
-        by_doc: dict[str, list[tuple[int, int]]] = {}
-        for d, a, b in wanted:
-            by_doc.setdefault(d, []).append((a, b))
-        out: dict[tuple[str, int, int], bytes] = {}
-        for doc_id in by_doc:
-            for r in self._rows('SELECT start, "end", vec FROM sentences WHERE doc_id=?', [doc_id]):
-                key = (doc_id, r[0], r[1])
-                if key in wanted:
-                    out[key] = bytes(r[2])
-        return out
-
-    def without_sentences(self, limit: int = 1000) -> list[str]:
-        """Articles that have no stored sentence vectors (indexed before they were kept)."""
-        sql = ("SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT DISTINCT doc_id "
-               "FROM sentences) LIMIT ?")  # fmt: skip
-        return [r[0] for r in self._rows(sql, [limit])]
-
-    def deleted_texts(self) -> set[str]:
-        """Hashes (`text_hash`) of article texts that users deleted."""
-        return {r[0] for r in self._rows("SELECT text_hash FROM deleted")}
-
-    def deleted_ids(self) -> set[str]:
-        """Doc ids of articles that users deleted (a web article is its URL: a later edit of
-        the page must not bring it back)."""
-        return {r[0] for r in self._rows("SELECT doc_id FROM deleted WHERE doc_id IS NOT NULL")}
-
-    def undelete_texts(self, hashes: Iterable[str]) -> None:
-        """Forget deletions of these texts (the user explicitly added them again)."""
-        with self._lock:
-            self._db.executemany("DELETE FROM deleted WHERE text_hash=?", [(h,) for h in hashes])
-
     def _bump(self) -> None:
         self._db.execute(
             "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'"
@@ -343,21 +302,3 @@ class Catalog(StoryTable):
         with self._lock:
             self._db.execute("UPDATE documents SET hash='' WHERE doc_id=?", (doc_id,))
             self._db.execute("DELETE FROM files WHERE doc_id=?", (doc_id,))
-
-    def file_digests(self) -> dict[str, tuple[str, tuple[str, ...]]]:
-        """``path -> (bytes digest, doc ids)`` of files whose articles are all indexed."""
-        rows = self._rows("SELECT path, digest, doc_id FROM files ORDER BY path, doc_id")
-        out: dict[str, tuple[str, tuple[str, ...]]] = {}
-        for r in rows:
-            digest, ids = out.get(r[0], (r[1], ()))
-            # A file rewritten between runs can leave rows with two digests: never skip it.
-            out[r[0]] = (digest if digest == r[1] else "", (*ids, r[2]))
-        return out
-
-    def set_file_digests(self, rows: dict[str, tuple[str, str]]) -> None:
-        """Record ``doc_id -> (path, digest)`` for files read cleanly in this run."""
-        with self._lock:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO files VALUES (?,?,?)",
-                [(d, path, digest) for d, (path, digest) in rows.items()],
-            )

@@ -14,22 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-from llama_index.core.schema import TextNode
-
 from rag.errors import IngestCancelledError, LoaderError
 from rag.index.catalog import Catalog, text_hash
 from rag.index.chunking import chunk_text
+from rag.index.commit import Pending, add_time, backfill_sentences, reconcile, write_batch
 from rag.index.embeddings import TextEmbedder
 from rag.index.lexical import LexicalIndex
 from rag.index.loaders import iter_files, load_file
 from rag.index.metadata import Loaded
 from rag.index.scan import read_ahead
-from rag.index.sentences import article_sentences, pack
 from rag.index.stories import StoryPlacer
-from rag.index.vectorstore import VectorStore, chunk_node
-from rag.records import Article, Chunk, IngestReport
-from rag.text.terms import terms
+from rag.index.vectorstore import VectorStore
+from rag.records import Article, IngestReport
 
 Progress = Callable[[int, int, str], None]  # (files done, files total, current path)
 
@@ -66,100 +62,6 @@ WEB_ROOT = "web:"
 _EMBED_BATCH_CHUNKS = 256  # chunks embedded together across articles, for throughput
 
 
-@dataclass
-class _Pending:
-    """An article read and chunked, waiting for its batch to be embedded and committed."""
-
-    article: Article
-    root: str
-    chunks: list[Chunk]
-    updated: bool
-    story: tuple[str, bytes]  # (story id, MinHash signature bytes)
-
-
-def _reconcile(catalog: Catalog, store: VectorStore) -> None:
-    """Delete vectors the catalog does not know; mark articles with missing vectors stale."""
-    if store.count() == catalog.chunk_count():
-        return
-    known = set(catalog.chunk_ids())
-    stored = store.all_ids()
-    store.delete_ids(sorted(stored - known))
-    missing = known - stored
-    if missing:
-        for row in catalog.chunks(missing).values():
-            catalog.mark_stale(row["doc_id"])
-
-
-def _write(
-    batch: list[_Pending],
-    catalog: Catalog,
-    store: VectorStore,
-    embedder: TextEmbedder,
-    report: IngestReport,
-) -> None:
-    """Embed a batch of articles' chunks, write vectors, then commit each article."""
-    texts = [c.text for p in batch for c in p.chunks]
-    # The reader's candidate sentences are embedded now, with the chunks, so that ask
-    # embeds only the question (rag.index.sentences).
-    sentences = [article_sentences(p.chunks) for p in batch]
-    began = time.perf_counter()
-    vectors = embedder.encode(texts + [t for ss in sentences for _, _, t in ss])
-    _add_time(report, "embed", began)
-    began = time.perf_counter()
-    nodes: list[TextNode] = []
-    stale: list[str] = []
-    rows = iter(vectors)
-    for p in batch:
-        nodes.extend(chunk_node(p.article, c, next(rows).tolist()) for c in p.chunks)
-        if p.updated:
-            # The catalog knows the old chunks (the run began by reconciling it with Chroma);
-            # a new article has none, so no per-article store lookup is needed.
-            new_ids = {c.chunk_id for c in p.chunks}
-            stale += [i for i in catalog.chunk_ids(p.article.doc_id) if i not in new_ids]
-    sentence_rows = {
-        p.article.doc_id: [(a, b, pack(next(rows))) for a, b, _ in ss]
-        for p, ss in zip(batch, sentences, strict=True)
-    }
-    # New vectors first, then drop the old: readers never see an article vanish. The
-    # catalog commit comes last, so a crash before it makes the next run redo these articles.
-    store.upsert(nodes)
-    store.delete_ids(stale)
-    catalog.put(
-        [
-            (p.article, p.root, p.chunks,
-             [" ".join(terms(p.article.title) + terms(c.text)) for c in p.chunks])
-            for p in batch
-        ],
-        {p.article.doc_id: p.story for p in batch},
-        sentence_rows,
-    )  # fmt: skip
-    _add_time(report, "write", began)
-    report.chunks += len(texts)
-
-
-def _backfill_sentences(catalog: Catalog, embedder: TextEmbedder) -> None:
-    """Sentence vectors for articles indexed before they were stored (an older index)."""
-    while doc_ids := catalog.without_sentences(200):
-        rows = {}
-        for doc_id in doc_ids:
-            chunks = [
-                Chunk(cid, doc_id, text, start, end)
-                for cid, text, start, end in catalog.chunk_texts(doc_id)
-            ]
-            ss = article_sentences(chunks)
-            vectors = embedder.encode([t for _, _, t in ss]) if ss else np.zeros((0, 0))
-            rows[doc_id] = [(a, b, pack(v)) for (a, b, _), v in zip(ss, vectors, strict=True)]
-        catalog.set_sentences(rows)
-        if not any(rows.values()):
-            break  # articles without sentences (no text): nothing more to do
-
-
-def _add_time(report: IngestReport, stage: str, began: float) -> None:
-    report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + (
-        time.perf_counter() - began
-    )
-
-
 class IngestRun:
     """One ingest run's state: what the catalog knew, what was read, what waits to be written.
 
@@ -183,7 +85,7 @@ class IngestRun:
         self.catalog, self.store, self.lexical, self.embedder = catalog, store, lexical, embedder
         self.opt, self.signature = options, signature
         self.report = IngestReport()
-        self.pending: list[_Pending] = []
+        self.pending: list[Pending] = []
         self.pending_chunks = 0  # kept as a count: summing per article was quadratic
         self.seen: set[str] = set()
         self.hashes: dict[str, str] = {}
@@ -233,7 +135,7 @@ class IngestRun:
             exc.report = self.report
             raise
         # Only now are these articles committed, so their files may be skipped next time.
-        catalog.set_file_digests({d: v for d, v in digests.items() if catalog.document(d)})
+        catalog.memory.set_file_digests({d: v for d, v in digests.items() if catalog.document(d)})
         if not opt.keep_missing:
             self._remove_missing(roots)
         self.stories.finish()
@@ -247,14 +149,14 @@ class IngestRun:
             # Another model or chunking: every article must be re-chunked and re-embedded.
             catalog.mark_all_stale()
         catalog.set_meta("signature", self.signature)
-        _reconcile(catalog, self.store)
-        _backfill_sentences(catalog, self.embedder)
+        reconcile(catalog, self.store)
+        backfill_sentences(catalog, self.embedder)
         self.hashes = catalog.hashes()
         # Duplicates are the same text under another id, whatever the metadata: a page
         # re-linked with a new ``?v=N`` each fetch must not be indexed again each sync.
         self.by_text = {h: d for d, h in catalog.text_hashes().items()}
-        self.deleted = catalog.deleted_texts()
-        self.deleted_ids = catalog.deleted_ids()
+        self.deleted = catalog.memory.deleted_texts()
+        self.deleted_ids = catalog.memory.deleted_ids()
 
     def _files(self, paths: list[Path]) -> tuple[dict[str, set[str]], list[tuple[Path, Path]]]:
         roots: dict[str, set[str]] = {}  # folder -> doc ids seen under it (for removals)
@@ -277,7 +179,7 @@ class IngestRun:
         digests: dict[str, tuple[str, str]],
     ) -> None:
         report, opt = self.report, self.opt
-        known = self.catalog.file_digests()
+        known = self.catalog.memory.file_digests()
         root_keys: dict[Path, str] = {}
         for done, r in enumerate(read_ahead(files, opt.max_bytes, known), 1):
             if r.root not in root_keys:
@@ -320,10 +222,10 @@ class IngestRun:
 
     def _flush(self) -> None:
         if self.pending:
-            _write(self.pending, self.catalog, self.store, self.embedder, self.report)
+            write_batch(self.pending, self.catalog, self.store, self.embedder, self.report)
             self.pending, self.pending_chunks = [], 0
         if self.revived:
-            self.catalog.undelete_texts(self.revived)
+            self.catalog.memory.undelete_texts(self.revived)
             self.revived = set()
 
     def _remove_missing(self, roots: dict[str, set[str]]) -> None:
@@ -338,7 +240,7 @@ class IngestRun:
     def _finish(self, run_began: float) -> IngestReport:
         began = time.perf_counter()
         self.lexical.refresh()
-        _add_time(self.report, "bm25", began)
+        add_time(self.report, "bm25", began)
         self.report.seconds = time.perf_counter() - run_began
         return self.report
 
@@ -379,5 +281,5 @@ class IngestRun:
         updated = doc_id in self.hashes
         (report.updated if updated else report.added).append(doc_id)
         story = self.stories.place(doc_id, article.text)
-        self.pending.append(_Pending(article, root_key, chunks, updated, story))
+        self.pending.append(Pending(article, root_key, chunks, updated, story))
         self.pending_chunks += len(chunks)

@@ -8,8 +8,11 @@ agree with float32 to about 1e-3, far below what separates two candidates).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
+from rag.index.sqlite import SqliteFile
 from rag.records import Chunk
 from rag.text.sentences import split_sentences
 
@@ -38,3 +41,42 @@ def pack(vector: np.ndarray) -> bytes:
 def unpack(data: bytes) -> np.ndarray:
     """A vector `pack` wrote, as float32."""
     return np.frombuffer(data, np.float16).astype(np.float32)
+
+
+class SentenceTable:
+    """The catalog's sentence vectors: ``(doc_id, start, end) -> float16 vector`` bytes.
+
+    Args:
+        file: the catalog's SQLite file (table ``sentences``).
+    """
+
+    def __init__(self, file: SqliteFile) -> None:
+        self._file = file
+
+    def set(self, rows: dict[str, list[tuple[int, int, bytes]]]) -> None:
+        """Replace the sentence vectors of these articles (inside the catalog's transaction
+        when it writes them with their articles)."""
+        for doc_id, sentences in rows.items():
+            self._file.rows("DELETE FROM sentences WHERE doc_id=?", [doc_id])
+            self._file.executemany(
+                "INSERT OR REPLACE INTO sentences VALUES (?,?,?,?)",
+                [(doc_id, a, b, vec) for a, b, vec in sentences],
+            )
+
+    def vectors(self, keys: Iterable[SentenceKey]) -> dict[SentenceKey, bytes]:
+        """Stored vectors (`pack` bytes) of these ``(doc_id, start, end)``."""
+        wanted = set(keys)
+        out: dict[SentenceKey, bytes] = {}
+        for doc_id in {d for d, _, _ in wanted}:
+            sql = 'SELECT start, "end", vec FROM sentences WHERE doc_id=?'
+            for r in self._file.rows(sql, [doc_id]):
+                key = (doc_id, r[0], r[1])
+                if key in wanted:
+                    out[key] = bytes(r[2])
+        return out
+
+    def missing(self, limit: int = 1000) -> list[str]:
+        """Articles without stored sentence vectors (indexed before they were kept)."""
+        sql = ("SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT DISTINCT doc_id "
+               "FROM sentences) LIMIT ?")  # fmt: skip
+        return [r[0] for r in self._file.rows(sql, [limit])]

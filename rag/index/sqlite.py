@@ -33,3 +33,12 @@ class SqliteFile:
     def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
             return self._db.execute(sql, tuple(args)).fetchall()
+
+    def rows(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Run one statement and return its rows (for the tables that share this file)."""
+        return self._rows(sql, args)
+
+    def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        """Run one statement per row; inside a transaction of this file it joins it."""
+        with self._lock:
+            self._db.executemany(sql, [tuple(r) for r in rows])

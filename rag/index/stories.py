@@ -174,14 +174,14 @@ class StoryPlacer:
         if self._stories is None:
             catalog = self.catalog
             if catalog.get_meta("stories") != SIGNATURE_KIND:
-                catalog.clear_stories()  # another shingling: every article is placed anew
+                catalog.stories.clear()  # another shingling: every article is placed anew
                 catalog.set_meta("stories", SIGNATURE_KIND)
-            self._stories = Stories.load(catalog.story_rows())
-            missing = catalog.texts(catalog.unstoried())
+            self._stories = Stories.load(catalog.stories.rows())
+            missing = catalog.texts(catalog.stories.unstoried())
             rows = {}
             for doc_id in sorted(missing):
                 mh = signature(missing[doc_id])
                 rows[doc_id] = (self._stories.place(doc_id, mh), to_bytes(mh))
             if rows:
-                catalog.set_stories(rows)
+                catalog.stories.set(rows)
         return self._stories

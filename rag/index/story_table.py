@@ -1,6 +1,7 @@
 """The catalog's story table: which syndicated story each article belongs to.
 
-The base of `Catalog` (same SQLite connection and lock); rag.index.stories computes the stories.
+A part of the `Catalog` (its SQLite file, connection and lock); rag.index.stories computes the
+stories.
 """
 
 from __future__ import annotations
@@ -11,43 +12,48 @@ from typing import Any
 from rag.index.sqlite import SqliteFile
 
 
-class StoryTable(SqliteFile):
-    """Story rows ``(doc_id, story, MinHash signature)`` of the catalog's articles."""
+class StoryTable:
+    """Story rows ``(doc_id, story, MinHash signature)`` of the catalog's articles.
 
-    def story_rows(self) -> list[tuple[str, str, bytes]]:
+    Args:
+        file: the catalog's SQLite file.
+    """
+
+    def __init__(self, file: SqliteFile) -> None:
+        self._file = file
+
+    def rows(self) -> list[tuple[str, str, bytes]]:
         """``(doc_id, story, MinHash signature bytes)`` of every article (see rag.index.stories)."""
         sql = "SELECT doc_id, story, sig FROM stories WHERE sig IS NOT NULL"
-        return [(r[0], r[1], bytes(r[2])) for r in self._rows(sql)]
+        return [(r[0], r[1], bytes(r[2])) for r in self._file.rows(sql)]
 
-    def set_stories(self, rows: dict[str, tuple[str, bytes]]) -> None:
-        """Record ``doc_id -> (story, signature bytes)`` (articles indexed before stories)."""
-        with self._lock:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO stories VALUES (?,?,?)",
-                [(d, story, sig) for d, (story, sig) in rows.items()],
-            )
+    def set(self, rows: dict[str, tuple[str, bytes]]) -> None:
+        """Record ``doc_id -> (story, signature bytes)``."""
+        self._file.executemany(
+            "INSERT OR REPLACE INTO stories VALUES (?,?,?)",
+            [(d, story, sig) for d, (story, sig) in rows.items()],
+        )
 
-    def clear_stories(self) -> None:
+    def clear(self) -> None:
         """Forget every story (signatures of another shingling must be computed again)."""
-        with self._lock:
-            self._db.execute("DELETE FROM stories")
+        self._file.rows("DELETE FROM stories")
 
     def unstoried(self) -> list[str]:
         """Articles without a story row (indexed before syndicated copies were grouped)."""
         sql = "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM stories)"
-        return [r[0] for r in self._rows(sql)]
+        return [r[0] for r in self._file.rows(sql)]
 
-    def stories_of(self, doc_ids: Iterable[str]) -> dict[str, str]:
+    def of(self, doc_ids: Iterable[str]) -> dict[str, str]:
         """``doc_id -> story`` of these articles (an article never grouped is its own story)."""
         ids = list(set(doc_ids))
         marks = ",".join("?" * len(ids))
         sql = f"SELECT doc_id, story FROM stories WHERE doc_id IN ({marks})"
-        found = {r[0]: r[1] for r in self._rows(sql, ids)} if ids else {}
+        found = {r[0]: r[1] for r in self._file.rows(sql, ids)} if ids else {}
         return {d: found.get(d, d) for d in ids}
 
     def copies(self, doc_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         """``doc_id -> the other articles of its story`` (doc_id, title, url, publisher, date)."""
-        stories = self.stories_of(doc_ids)
+        stories = self.of(doc_ids)
         wanted = sorted(set(stories.values()))
         if not wanted:
             return {}
@@ -57,7 +63,7 @@ class StoryTable(SqliteFile):
             "ORDER BY d.publisher, d.doc_id"
         )
         members: dict[str, list[dict[str, Any]]] = {}
-        for r in self._rows(sql, wanted):
+        for r in self._file.rows(sql, wanted):
             member = dict(r)
             members.setdefault(member.pop("story"), []).append(member)
         return {d: [m for m in members.get(s, []) if m["doc_id"] != d] for d, s in stories.items()}

@@ -19,7 +19,7 @@ import numpy as np
 
 from rag.answer.citations import Quote
 from rag.answer.followup import condense
-from rag.reader.features import Candidate, candidates, sentence_features, span_features
+from rag.reader.features import Candidate, candidates, read_features, sentence_features
 from rag.records import Hit
 
 if TYPE_CHECKING:
@@ -54,10 +54,13 @@ class Example:
     read: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     margins: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     span_chars: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int32))
+    tuned: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # of ``read``
 
     def final_features(self) -> np.ndarray:
-        """`FINAL_FEATURES`: the first-stage features plus the span model's."""
-        return np.hstack([self.features, span_features(self.margins, self.read, len(self.cands))])
+        """`FINAL_FEATURES`: the first-stage features plus the second stage's readings."""
+        tuned = self.tuned if len(self.tuned) == len(self.read) else np.zeros(len(self.read))
+        extra = read_features(tuned, self.margins, self.read, len(self.cands))
+        return np.hstack([self.features, extra])
 
 
 def _short_in(c: Candidate, shorts: Iterable[dict[str, Any]]) -> tuple[int, int]:

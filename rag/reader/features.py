@@ -3,7 +3,8 @@
 The same numbers feed the trained models at ask time and when `make reader` trains them, so
 the feature lists below are part of the shipped model's contract (its manifest records them).
 `SENTENCE_FEATURES` are cheap (the first stage ranks every candidate with them);
-`SPAN_FEATURES` come from the span model, run on the first stage's best few only.
+`READ_FEATURES` come from the reader encoder and the span model, run on the first stage's
+best few only.
 """
 
 from __future__ import annotations
@@ -41,12 +42,14 @@ SENTENCE_FEATURES = (
     "position",  # sentence start / article length
     "log_words",
 )
-SPAN_FEATURES = (
+READ_FEATURES = (
+    "tuned",  # cosine by the reader's fine-tuned encoder (`rag.reader.encoder`)
+    "tuned_gap",  # its distance to the best candidate's
     "span",  # the span model's best answer score minus its no-answer score
     "span_gap",  # its distance to the best candidate's
-    "span_rank",  # rank by it among the candidates the span model read
+    "span_rank",  # rank by it among the candidates read
 )
-FINAL_FEATURES = SENTENCE_FEATURES + SPAN_FEATURES
+FINAL_FEATURES = SENTENCE_FEATURES + READ_FEATURES
 
 
 @dataclass(frozen=True)
@@ -134,21 +137,29 @@ def sentence_features(
     return np.asarray(rows, np.float32)
 
 
-def span_features(spans: np.ndarray, read: np.ndarray, n: int) -> np.ndarray:
-    """`SPAN_FEATURES` for ``n`` candidates, of which those at ``read`` got span ``spans``.
+def read_features(tuned: np.ndarray, spans: np.ndarray, read: np.ndarray, n: int) -> np.ndarray:
+    """`READ_FEATURES` for ``n`` candidates, of which those at ``read`` were read.
 
-    Candidates the span model did not read get the lowest score it gave (and the last rank):
-    the first stage judged them less likely than every one it read.
+    Args:
+        tuned: the reader encoder's cosine of each candidate read.
+        spans: the span model's score of each candidate read.
+        read: their indices among the ``n`` candidates.
+        n: candidates in all.
+
+    Returns:
+        ``(n, len(READ_FEATURES))``. Candidates not read get the lowest scores given (and the
+        last rank): the first stage judged them less likely than every one it read.
     """
-    out = np.zeros((n, len(SPAN_FEATURES)), np.float32)
+    out = np.zeros((n, len(READ_FEATURES)), np.float32)
     if not len(read):
         return out
-    floor = float(spans.min())
-    score = np.full(n, floor, np.float32)
-    score[read] = spans
     rank = np.full(n, float(len(read)), np.float32)
     rank[read[np.argsort(-spans, kind="stable")]] = np.arange(len(read), dtype=np.float32)
-    out[:, 0], out[:, 1], out[:, 2] = score, score.max() - score, rank
+    for col, values in ((0, tuned), (2, spans)):
+        score = np.full(n, float(values.min()), np.float32)
+        score[read] = values
+        out[:, col], out[:, col + 1] = score, score.max() - score
+    out[:, 4] = rank
     return out
 
 
@@ -157,6 +168,7 @@ QUESTION_FEATURES = (
     "second",
     "top3_mean",
     "best_cosine",
+    "best_tuned",  # the reader encoder's best cosine
     "best_span",  # the span model's best answer-over-no-answer score
     "second_span",
     "best_context_coverage",
@@ -194,6 +206,7 @@ def question_features(
             p[1] if len(p) > 1 else 0.0,
             float(p[:3].mean()),
             float(sentence_x[:, col("cosine")].max()),
+            float(sentence_x[:, col("tuned")].max()),
             float(spans[0]),
             float(spans[1]) if len(spans) > 1 else float(spans[0]),
             float(sentence_x[:, col("context_coverage")].max()),

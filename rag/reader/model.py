@@ -3,8 +3,10 @@
 Two stages, so that ask stays fast (the span model is the only network run per question):
 - the first stage, a logistic model over cheap features (`rag.reader.features`, the cosine
   coming from sentence vectors stored at ingest), ranks every candidate sentence;
-- the span model (`rag.reader.span`) reads the first stage's best ``span_k`` sentences with
-  the question and scores the phrase that would answer against "no answer here";
+- the second stage reads the first stage's best ``span_k`` sentences: the reader encoder
+  (`rag.reader.encoder`, fine-tuned to put questions next to their answers) gives each a
+  cosine, and the span model (`rag.reader.span`) scores the phrase that would answer against
+  "no answer here";
 - the final sentence model combines both into each candidate's probability of answering;
 - two answerability models decide from the best candidates whether the articles answer: one
   tells answerable questions from off-topic ones (nothing in the articles is about it), one
@@ -27,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from rag.errors import ModelError
+from rag.reader.encoder import ReaderEncoder, load_encoder
 from rag.reader.features import (
     FINAL_FEATURES,
     QUESTION_FEATURES,
@@ -34,8 +37,8 @@ from rag.reader.features import (
     Candidate,
     IdfFn,
     question_features,
+    read_features,
     sentence_features,
-    span_features,
 )
 from rag.reader.span import Span, SpanModel, load_span_model
 from rag.records import Hit
@@ -122,13 +125,25 @@ class Reader:
             self.detail_model = Logistic.from_dict(spec["detail"])
             self.thresholds = Thresholds(**spec["thresholds"])
             self.span_k = int(spec["span_k"])
+            self.span_context = bool(spec.get("span_context", False))
+            self.uses_encoder = bool(spec.get("encoder", False))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(
                 f"cannot read the reader model in {self.folder} (retrain with `make reader`): "
                 f"{exc!r}"
             ) from exc
         self._span = span_model
+        self._encoder: ReaderEncoder | None = None
         self._load = threading.Lock()
+
+    @property
+    def encoder(self) -> ReaderEncoder:
+        """The fine-tuned encoder, loaded on first use."""
+        if self._encoder is None:
+            with self._load:
+                if self._encoder is None:
+                    self._encoder = load_encoder(self.folder.resolve())
+        return self._encoder
 
     @property
     def span_model(self) -> SpanModel:
@@ -136,7 +151,7 @@ class Reader:
         if self._span is None:
             with self._load:
                 if self._span is None:
-                    self._span = load_span_model(self.folder.resolve())
+                    self._span = load_span_model(self.folder.resolve(), self.span_context)
         return self._span
 
     def read(
@@ -167,10 +182,14 @@ class Reader:
         n = len(cands)
         first = self.first_model.proba(x, SENTENCE_FEATURES) if n else np.zeros(0)
         read = np.argsort(-first, kind="stable")[: self.span_k]
-        spans = self.span_model.read(query, [cands[int(i)].quote.text for i in read])
+        chosen = [cands[int(i)] for i in read]
+        spans = self.span_model.read(query, chosen)
         margins = np.array([s.score for s in spans], np.float32)
+        tuned = np.zeros(len(chosen), np.float32)
+        if self.uses_encoder and chosen:
+            tuned = self.encoder.similarities(query, [c.quote.text for c in chosen])
         fx = (
-            np.hstack([x, span_features(margins, read, n)])
+            np.hstack([x, read_features(tuned, margins, read, n)])
             if n
             else np.zeros((0, len(FINAL_FEATURES)), np.float32)
         )

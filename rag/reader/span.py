@@ -20,11 +20,33 @@ from pathlib import Path
 import numpy as np
 
 from rag.errors import ModelError
+from rag.reader.features import Candidate
+from rag.text.sentences import split_sentences
 
 SPAN_ONNX = "span-int8.onnx"
 SPAN_TOKENIZER = "span-tokenizer.json"
 MAX_LENGTH = 128  # question + sentence tokens; news sentences average ~30, few pass 100
 MAX_ANSWER_TOKENS = 64  # a why or how answer is a whole clause; short answers are cut later
+
+
+def reading_text(c: Candidate, context: bool) -> tuple[str, int]:
+    """What the span model reads for a candidate, and where the sentence starts in it.
+
+    With ``context``, the sentence comes after its article's title and the sentence before it
+    in the passage, so that "it" and "the company" point somewhere; answers are only ever
+    taken from the sentence itself.
+    """
+    sentence = c.quote.text
+    if not context:
+        return sentence, 0
+    at = c.passage.find(sentence)
+    before = c.passage[:at] if at > 0 else ""
+    spans = split_sentences(before)
+    previous = before[spans[-1][0] : spans[-1][1]] if spans else ""
+    prefix = " ".join(p for p in (c.quote.title.strip().rstrip("."), previous.strip()) if p)
+    prefix = f"{prefix}. " if prefix and not prefix.endswith((".", "!", "?")) else f"{prefix} "
+    prefix = prefix.lstrip()
+    return prefix + sentence, len(prefix)
 
 
 @dataclass(frozen=True)
@@ -70,7 +92,8 @@ def best_spans(
 class SpanModel:
     """Reads (question, sentence) pairs with the fine-tuned span model (ONNX int8)."""
 
-    def __init__(self, folder: Path, threads: int | None = None) -> None:
+    def __init__(self, folder: Path, context: bool = False, threads: int | None = None) -> None:
+        self.context = context
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -87,20 +110,21 @@ class SpanModel:
             raise ModelError(f"cannot load the span model from {folder}: {exc}") from exc
         self._lock = threading.Lock()  # the tokenizer's padding state is shared
 
-    def read(self, question: str, sentences: list[str]) -> list[Span]:
-        """The best answer span of each sentence and how much it beats "no answer".
+    def read(self, question: str, cands: list[Candidate]) -> list[Span]:
+        """The best answer span of each candidate sentence and how much it beats "no answer".
 
         Args:
             question: the standalone question.
-            sentences: candidate sentences.
+            cands: candidate sentences (with their passage, for the context).
 
         Returns:
-            One `Span` per sentence, in order.
+            One `Span` per candidate, in order; offsets inside the sentence.
         """
-        if not sentences:
+        if not cands:
             return []
+        texts = [reading_text(c, self.context) for c in cands]
         with self._lock:
-            encs = self._tokenizer.encode_batch([(question, s) for s in sentences])
+            encs = self._tokenizer.encode_batch([(question, t) for t, _ in texts])
         ids = np.array([e.ids for e in encs], np.int64)
         feeds = {
             "input_ids": ids,
@@ -108,16 +132,20 @@ class SpanModel:
             "token_type_ids": np.array([e.type_ids for e in encs], np.int64),
         }
         start_logits, end_logits = self._session.run(None, feeds)
-        mask = np.array([[sid == 1 for sid in e.sequence_ids] for e in encs])
+        mask = np.array([
+            [sid == 1 and off[0] >= skip for sid, off in zip(e.sequence_ids, e.offsets,
+                                                             strict=True)]
+            for e, (_, skip) in zip(encs, texts, strict=True)
+        ])  # fmt: skip
         margin, first, last = best_spans(start_logits, end_logits, mask)
         out = []
-        for row, e in enumerate(encs):
+        for row, (e, (_, skip)) in enumerate(zip(encs, texts, strict=True)):
             a, b = int(first[row]), int(last[row])
-            out.append(Span(float(margin[row]), e.offsets[a][0], e.offsets[b][1]))
+            out.append(Span(float(margin[row]), e.offsets[a][0] - skip, e.offsets[b][1] - skip))
         return out
 
 
 @lru_cache(maxsize=4)
-def load_span_model(folder: Path) -> SpanModel:
+def load_span_model(folder: Path, context: bool) -> SpanModel:
     """The span model of ``folder``, loaded once per process (ONNX sessions are thread-safe)."""
-    return SpanModel(folder)
+    return SpanModel(folder, context)

@@ -26,7 +26,7 @@ from rag.index.embeddings import bundled_model_path
 from rag.index.hf import hub_env, quiet_transformers
 from rag.index.onnx import quantize_int8
 from rag.reader.dataset import Example
-from rag.reader.span import MAX_LENGTH, SPAN_ONNX, SPAN_TOKENIZER
+from rag.reader.span import MAX_LENGTH, SPAN_ONNX, SPAN_TOKENIZER, reading_text
 from rag.reader.tune import seed_everything, trainer_args
 
 logger = logging.getLogger(__name__)
@@ -35,9 +35,9 @@ Ranker = Callable[[Example], np.ndarray]
 
 
 def pairs(
-    examples: list[Example], rank: Ranker, negatives: int, seed: int
+    examples: list[Example], rank: Ranker, negatives: int, seed: int, context: bool = False
 ) -> list[tuple[str, str, int, int]]:
-    """``(question, sentence, answer start, answer end)``; ``(-1, -1)`` means no answer.
+    """``(question, text read, answer start, answer end)``; ``(-1, -1)`` means no answer.
 
     Args:
         examples: labelled candidates.
@@ -46,6 +46,8 @@ def pairs(
         negatives: non-answers per question: half the first stage's best, the rest random
             (decoys always come in addition).
         seed: for the random ones.
+        context: read each sentence after its title and the sentence before it
+            (`rag.reader.span.reading_text`).
     """
     rng = random.Random(seed)
     out = []
@@ -59,12 +61,12 @@ def pairs(
         rest = [i for i in neg if i not in hard and i not in decoys]
         chosen = hard + decoys + rng.sample(rest, min(len(rest), negatives - len(hard)))
         for i in [int(i) for i in np.flatnonzero(e.labels)]:
-            text = e.cands[i].quote.text
+            text, skip = reading_text(e.cands[i], context)
             a, b = (int(v) for v in e.shorts[i])
             if a < 0:  # a clause answers (why, how): the sentence is the answer
-                a, b = 0, len(text.rstrip(" .!?;:"))
-            out.append((e.query, text, a, b))
-        out += [(e.query, e.cands[i].quote.text, -1, -1) for i in chosen]
+                a, b = 0, len(e.cands[i].quote.text.rstrip(" .!?;:"))
+            out.append((e.query, text, a + skip, b + skip))
+        out += [(e.query, reading_text(e.cands[i], context)[0], -1, -1) for i in chosen]
     return out
 
 
@@ -96,6 +98,7 @@ def train(
     negatives: int = 6,
     learning_rate: float = 5e-5,
     batch_size: int = 32,
+    context: bool = False,
 ) -> Path:
     """Fine-tune the span model on ``examples``; returns its saved Hugging Face folder.
 
@@ -111,7 +114,7 @@ def train(
         TrainingArguments,
     )
 
-    rows = pairs(examples, rank, negatives, seed)
+    rows = pairs(examples, rank, negatives, seed, context)
     config = [rows, seed, epochs, negatives, learning_rate, batch_size]
     stamp = hashlib.sha256(json.dumps(config).encode()).hexdigest()
     target = out_dir / "hf"
@@ -186,13 +189,14 @@ def export_int8(hf_dir: Path, target: Path) -> Path:
 
 
 def torch_spans(
-    hf_dir: Path, batches: list[tuple[str, list[str]]]
+    hf_dir: Path, batches: list[tuple[str, list[tuple[str, int]]]]
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Span margins and character spans by the trained model in torch (training-time scoring).
 
     Args:
         hf_dir: a folder `train` wrote.
-        batches: ``(question, sentences)`` per question.
+        batches: per question, the question and each candidate's ``(text read, where the
+            sentence starts in it)`` (`rag.reader.span.reading_text`).
 
     Returns:
         Per question: margins (see `rag.reader.span.best_spans`) and ``(start, end)`` of the
@@ -209,21 +213,24 @@ def torch_spans(
         model = AutoModelForQuestionAnswering.from_pretrained(str(hf_dir)).eval()
     out = []
     with torch.inference_mode():
-        for question, sentences in batches:
-            if not sentences:
+        for question, texts in batches:
+            if not texts:
                 out.append((np.zeros(0, np.float32), np.zeros((0, 2), np.int32)))
                 continue
-            enc = tokenizer([question] * len(sentences), sentences, truncation="only_second",
-                            max_length=MAX_LENGTH, padding=True, return_tensors="pt",
-                            return_offsets_mapping=True)  # fmt: skip
+            enc = tokenizer([question] * len(texts), [t for t, _ in texts],
+                            truncation="only_second", max_length=MAX_LENGTH, padding=True,
+                            return_tensors="pt", return_offsets_mapping=True)  # fmt: skip
             offsets = enc.pop("offset_mapping").numpy()
             logits = model(**enc)
-            mask = np.array([[sid == 1 for sid in enc.sequence_ids(i)]
-                             for i in range(len(sentences))])  # fmt: skip
+            skips = np.array([skip for _, skip in texts])
+            second = np.array([[sid == 1 for sid in enc.sequence_ids(i)]
+                               for i in range(len(texts))])  # fmt: skip
+            mask = second & (offsets[:, :, 0] >= skips[:, None])
             margin, first, last = best_spans(
                 logits.start_logits.numpy(), logits.end_logits.numpy(), mask
             )
-            rows = np.arange(len(sentences))
+            rows = np.arange(len(texts))
             chars = np.stack([offsets[rows, first, 0], offsets[rows, last, 1]], axis=1)
+            chars -= skips[:, None]
             out.append((margin.astype(np.float32), chars.astype(np.int32)))
     return out

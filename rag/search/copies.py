@@ -19,7 +19,7 @@ class _Copies:
     """The other articles of the stories of some doc ids, with their texts read once."""
 
     def __init__(self, catalog: Catalog, doc_ids: set[str]) -> None:
-        self.members = catalog.copies(doc_ids) if doc_ids else {}
+        self.members = catalog.stories.copies(doc_ids) if doc_ids else {}
         ids = {m["doc_id"] for ms in self.members.values() for m in ms}
         self.texts = catalog.texts(ids) if ids else {}
 

@@ -2,8 +2,7 @@
 
 import pytest
 
-from rag.answer.asks import asked, asked_type
-from rag.answer.extractive import _but_not, _not_given
+from rag.answer.asks import asked, asked_type, but_not, not_given
 
 
 @pytest.mark.parametrize(
@@ -69,10 +68,10 @@ def test_asked_phrase(question, kind, phrase):
     ],
 )  # fmt: skip
 def test_abstentions_and_partials_are_sentences(question, about, sentence):
-    assert f"The articles mention {about} [1] {_but_not(question, about)}." == sentence
+    assert f"The articles mention {about} [1] {but_not(question, about)}." == sentence
 
 
 def test_a_missing_part_is_named_in_a_sentence():
-    assert _not_given("what is its 52-week high") == "The articles don't give its 52-week high."
-    assert _not_given("when did it open") == "The articles don't say when."
-    assert _not_given("did it close") == "The articles don't answer “did it close?”"
+    assert not_given("what is its 52-week high") == "The articles don't give its 52-week high."
+    assert not_given("when did it open") == "The articles don't say when."
+    assert not_given("did it close") == "The articles don't answer “did it close?”"

@@ -140,3 +140,18 @@ def test_follow_up_never_repeats_the_previous_answer_verbatim(seeded):
     # Asking about one sentence of the earlier answer never gets the whole answer again.
     narrow = seeded.ask("What did Israeli sources hint about it?", history=history)
     assert narrow.text != first.text and not narrow.abstained
+
+
+@pytest.mark.real_model
+def test_a_short_answer_leads_with_the_asked_figure(seeded):
+    answer = seeded.ask("How many hostages are still being held?")
+    short = answer.short
+    assert short is not None and "111" in short.text
+    assert answer.text.startswith(f"{short.text} [{short.marker}]. ")
+    assert seed_text()[short.start : short.end] == short.text
+    cited = next(c for c in answer.citations if c.marker == short.marker)
+    assert cited.start <= short.start < short.end <= cited.end
+    assert answer.to_dict()["short"] == short.to_dict()
+    _check_citations(answer)
+    # A question that asks what is disputed, not for a name, figure, date or place: none.
+    assert seeded.ask(PHILADELPHI).short is None

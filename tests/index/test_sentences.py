@@ -15,7 +15,7 @@ def test_every_candidate_sentence_has_a_stored_vector(tmp_path):
         asst.ingest([ROOT / "corpus"])
         hits = asst.retrieve("What is disputed about the Philadelphi Corridor?", top_k=8)
         keys = [(c.quote.doc_id, c.quote.start, c.quote.end) for c in candidates(hits)]
-        stored = asst.index.catalog.sentence_vectors(keys)
+        stored = asst.index.catalog.sentences.vectors(keys)
         assert keys and set(stored) == set(keys)
         text = asst.document_text(SEED_ID)
         for doc_id, start, end in keys[:5]:
@@ -45,9 +45,9 @@ def test_an_index_from_before_gets_its_sentence_vectors_on_the_next_ingest(tmp_p
         asst.ingest([ROOT / "corpus"])
         with asst.index.catalog._lock:  # an index written before sentence vectors were kept
             asst.index.catalog._db.execute("DELETE FROM sentences")
-        assert asst.index.catalog.without_sentences() == [SEED_ID]
+        assert asst.index.catalog.sentences.missing() == [SEED_ID]
         report = asst.ingest([ROOT / "corpus"])
-        assert report.unchanged == [SEED_ID] and asst.index.catalog.without_sentences() == []
+        assert report.unchanged == [SEED_ID] and asst.index.catalog.sentences.missing() == []
 
 
 def test_sentences_are_cut_as_the_reader_cuts_passages():

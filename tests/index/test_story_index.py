@@ -22,7 +22,7 @@ def test_file_copies_group_and_old_signatures_are_recomputed(tmp_path):
         _write(corpus, "trim.txt", ["(Wire) -", *text[:-2], "Copyright Wire."])
         asst.ingest([corpus])
         ids = [d["doc_id"] for d in asst.documents()]
-        stories = asst.index.catalog.stories_of(ids)
+        stories = asst.index.catalog.stories.of(ids)
         assert stories["corpus/copy.txt"] == stories["corpus/wire.txt"]
         assert stories["corpus/trim.txt"] == stories["corpus/wire.txt"]
         assert stories["corpus/other.txt"] != stories["corpus/wire.txt"]
@@ -45,7 +45,7 @@ def test_file_copies_group_and_old_signatures_are_recomputed(tmp_path):
         asst.index.catalog.set_meta("stories", "3|128|1|legacy")
         _write(corpus, "third.txt", [*text[1:], "Reporting by a third outlet."])
         asst.ingest([corpus])
-        stories = asst.index.catalog.stories_of([*ids, "corpus/third.txt"])
+        stories = asst.index.catalog.stories.of([*ids, "corpus/third.txt"])
         assert stories["corpus/third.txt"] == stories["corpus/wire.txt"]
         assert asst.index.catalog.get_meta("stories") != "3|128|1|legacy"
 
@@ -56,8 +56,8 @@ def test_the_story_index_is_kept_between_runs_until_someone_else_writes(tmp_path
     _write(corpus, "a.txt", text)
     with quick_assistant(tmp_path / "data") as asst:
         loads = []
-        real = asst.index.catalog.story_rows
-        monkeypatch.setattr(asst.index.catalog, "story_rows", lambda: loads.append(1) or real())
+        real = asst.index.catalog.stories.rows
+        monkeypatch.setattr(asst.index.catalog.stories, "rows", lambda: loads.append(1) or real())
         asst.ingest([corpus])
         _write(corpus, "b.txt", ["(Wire) -", *text])
         asst.ingest([corpus])
@@ -71,4 +71,4 @@ def test_the_story_index_is_kept_between_runs_until_someone_else_writes(tmp_path
         asst.ingest([corpus])
         assert len(loads) == 2
         ids = [f"corpus/{n}.txt" for n in "abcd"]
-        assert len(set(asst.index.catalog.stories_of(ids).values())) == 1
+        assert len(set(asst.index.catalog.stories.of(ids).values())) == 1

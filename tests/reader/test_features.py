@@ -9,8 +9,8 @@ from rag.reader.features import (
     SENTENCE_FEATURES,
     candidates,
     question_features,
+    read_features,
     sentence_features,
-    span_features,
 )
 from rag.records import Hit
 
@@ -54,9 +54,14 @@ def test_sentence_features_see_the_answer_type_and_the_names():
     assert x[:, col("names_found")].tolist() == [0, 0, 1]
     assert x[:, col("cosine_gap")].tolist() == [0, np.float32(0.1), np.float32(0.2)]
     assert x[2, col("coverage")] > x[0, col("coverage")]
-    # The span model read candidates 2 and 0 (the first stage's best two), not 1.
-    sx = span_features(np.array([3.5, -1.0], np.float32), np.array([2, 0]), 3)
-    assert sx.tolist() == [[-1.0, 4.5, 1.0], [-1.0, 4.5, 2.0], [3.5, 0.0, 0.0]]
+    # The second stage read candidates 2 and 0 (the first stage's best two), not 1.
+    tuned, spans = np.array([0.8, 0.5], np.float32), np.array([3.5, -1.0], np.float32)
+    sx = read_features(tuned, spans, np.array([2, 0]), 3)
+    assert sx.tolist() == [
+        [0.5, np.float32(0.3), -1.0, 4.5, 1.0],
+        [0.5, np.float32(0.3), -1.0, 4.5, 2.0],  # not read: the lowest scores, the last rank
+        [np.float32(0.8), 0.0, 3.5, 0.0, 0.0],
+    ]
     fx = np.hstack([x, sx])
     assert fx.shape == (3, len(FINAL_FEATURES))
     q = question_features("How many hostages?", cands, fx, np.array([0.1, 0.2, 0.9]), _hits())
@@ -64,6 +69,7 @@ def test_sentence_features_see_the_answer_type_and_the_names():
     assert q[0, QUESTION_FEATURES.index("best")] == np.float32(0.9)
     assert q[0, QUESTION_FEATURES.index("best_type_found")] == 1
     assert q[0, QUESTION_FEATURES.index("best_span")] == np.float32(3.5)
+    assert q[0, QUESTION_FEATURES.index("best_tuned")] == np.float32(0.8)
     assert q[0, QUESTION_FEATURES.index("second_span")] == np.float32(-1.0)
 
 

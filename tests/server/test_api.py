@@ -60,7 +60,21 @@ def test_ask_says_why_it_abstained(seeded):
     question = "Who won the 1998 World Cup?"
     body = {"model": "newsrag-extractive", "messages": [{"role": "user", "content": question}]}
     chat = client.post("/v1/chat/completions", json=body).json()
-    assert chat["abstained"] and chat["reason"] == "no_evidence"
+    assert chat["abstained"] and chat["reason"] == "no_evidence" and chat["short"] is None
+
+
+@pytest.mark.real_model
+def test_the_short_answer_reaches_every_route(seeded):
+    client = TestClient(create_app(seeded), raise_server_exceptions=False)
+    question = "How many hostages are still being held?"
+    short = client.post("/ask", json={"question": question}).json()["short"]
+    assert "111" in short["text"]
+    assert seed_text()[short["start"] : short["end"]] == short["text"]
+    body = {"model": "newsrag-extractive", "messages": [{"role": "user", "content": question}]}
+    chat = client.post("/v1/chat/completions", json=body).json()
+    assert chat["short"] == short and chat["choices"][0]["message"]["content"].startswith(
+        short["text"]
+    )
 
 
 def test_ask_follow_up_with_history(client):

@@ -60,7 +60,7 @@ def test_feed_of_real_pages_matches_the_file_ingest_and_groups_a_wire_copy(newsp
         assert synced.document(url)["date"] == doc["date"], name  # the page's date, not invented
     # The copy and its original are one story: retrieval shows it once, naming the other.
     original_url, copy_url = f"{site.base}/news/{original_file}", f"{site.base}/wire/copy.html"
-    stories = synced.index.catalog.stories_of([original_url, copy_url])
+    stories = synced.index.catalog.stories.of([original_url, copy_url])
     assert stories[original_url] == stories[copy_url]
     lead = synced.document_text(original_url).split("\n")[0][:300]
     hits = synced.retrieve(lead, top_k=5)

@@ -186,7 +186,7 @@ def test_a_copy_with_a_changed_figure_neither_hides_nor_borrows(site, web, order
     web.add_feed(site.base + "/rss.xml")
     web.sync()
     wire, copy = f"{site.base}/wire/talks.html", f"{site.base}/copy/talks.html"
-    assert web.index.catalog.stories_of([wire])[wire] == web.index.catalog.stories_of([copy])[copy]
+    assert web.index.catalog.stories.of([wire])[wire] == web.index.catalog.stories.of([copy])[copy]
     hits = web.retrieve("How long did the negotiators meet in Doha?", top_k=5)
     shown = " ".join(h.text for h in hits)
     assert "three-hour" in shown and "ten-hour" in shown  # both figures reachable

@@ -211,7 +211,7 @@ def test_syndicated_copies_group_into_one_story(site, web):
     assert len(web.documents()) == 3  # both copies are kept, as articles
     wire, herald = f"{site.base}/wire/orchard.html", f"{site.base}/herald/apples.html"
     assert (
-        web.index.catalog.stories_of([wire])[wire] == web.index.catalog.stories_of([herald])[herald]
+        web.index.catalog.stories.of([wire])[wire] == web.index.catalog.stories.of([herald])[herald]
     )
     hits = web.retrieve("Why was the apple harvest so small?", top_k=5)
     leads = [h for h in hits if text[0] in h.text]
@@ -223,7 +223,7 @@ def test_syndicated_copies_group_into_one_story(site, web):
     # A passage of the other copy is left out only when a copy shown holds it word for word:
     # the paragraph one outlet added is still found.
     kept = _KeptCopies(web.index.catalog)
-    story_id = web.index.catalog.stories_of([wire])[wire]
+    story_id = web.index.catalog.stories.of([wire])[wire]
     assert not kept.repeats(story_id, wire, text[0])  # the first copy shown
     assert kept.repeats(story_id, herald, f"(Wire) - {text[0]}")  # its dateline aside
     assert kept.repeats(story_id, herald, " ".join(text[1:4]))

@@ -26,7 +26,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def _ask(url: str, question: str, **kwargs: Any) -> dict[str, Any]:
     client = Client(url, verbose=False)
     result = client.predict(question, api_name="/chat", **kwargs)
-    assert set(result) == {"answer", "abstained", "reason", "sources"}  # the /chat contract
+    assert set(result) == {"answer", "abstained", "reason", "short", "sources"}  # /chat's contract
     assert result["reason"] is not None or not result["abstained"]  # an abstention says why
     return result
 

@@ -303,3 +303,19 @@ def test_app_refuses_malformed_auth(tmp_path: Path, auth: str) -> None:
     assert proc.returncode == 2
     assert "RAG_AUTH must look like user:password" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_short_answer_is_bold_in_the_answer_and_inside_its_quote() -> None:
+    from rag.records import AnswerSentence, ShortAnswer
+
+    quote = "Israel says 111 hostages are still held in Gaza."
+    cite = _citation(quote=quote, start=100, end=100 + len(quote))
+    short = ShortAnswer("111", cite.doc_id, 112, 115, cite.marker)
+    answer = Answer("How many?", f"111 [1]. {quote} [1]", [cite], False, "How many?",
+                    [AnswerSentence("111", (1,)), AnswerSentence(quote, (1,))],
+                    short=short)  # fmt: skip
+    assert format_verified(answer).startswith('<strong class="rag-short">111</strong>')
+    assert '<strong class="rag-short">111</strong>' in quote_context(None, cite, short=short)
+    # Only inside the quote that holds it.
+    other = _citation(quote="Another sentence.", start=300, end=317)
+    assert "<strong" not in quote_context(None, other, short=short)

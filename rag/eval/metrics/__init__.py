@@ -6,7 +6,14 @@ reason; nothing is ever silently counted as 0. This package is their one namespa
 (``from rag.eval import metrics as m``); each function lives in the module of its concern.
 """
 
-from rag.eval.metrics.answer import citation_scores, cosine, fact_scores, faithfulness, token_f1
+from rag.eval.metrics.answer import (
+    citation_scores,
+    cosine,
+    exact_match,
+    fact_scores,
+    faithfulness,
+    token_f1,
+)
 from rag.eval.metrics.core import Entails, Score, ok, unscorable
 from rag.eval.metrics.retrieval import doc_ranking, matched_sources, retrieval_scores
 from rag.eval.metrics.stats import (
@@ -24,6 +31,7 @@ __all__ = [
     "citation_scores",
     "cosine",
     "doc_ranking",
+    "exact_match",
     "fact_scores",
     "faithfulness",
     "matched_sources",

@@ -34,6 +34,12 @@ def fact_scores(text: str, facts: Sequence[str]) -> tuple[Score, Score, list[str
     return ok(recall, why), ok(0.0 if missing else 1.0, why), missing
 
 
+def exact_match(prediction: str, gold: Sequence[str]) -> float:
+    """SQuAD exact match: 1.0 when the prediction equals one gold answer once lowercased,
+    without punctuation, articles and [n] markers."""
+    return float(any(_answer_tokens(prediction) == _answer_tokens(g) for g in gold))
+
+
 def _answer_tokens(text: str) -> list[str]:
     return [w for w in words(strip_markers(text, " ")) if w not in _ARTICLES]
 

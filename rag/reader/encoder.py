@@ -1,0 +1,56 @@
+"""The reader's own sentence encoder: MiniLM fine-tuned to put questions next to their answers.
+
+The retrieval embedder places a question near passages on its topic; this copy of the same
+bundled MiniLM, fine-tuned by `make reader` on (question, answer sentence, hard negative)
+triplets, places it nearest the sentence that answers. It ships as ONNX int8 and runs with
+the embedder's ONNX code, offline, without torch.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from rag.errors import ModelError
+from rag.index.embeddings import VectorCache
+from rag.index.onnx import OnnxEncoder
+
+ONNX_FILE = "encoder-int8.onnx"
+# The files of the sentence-transformers folder the ONNX encoder needs besides the graph.
+TOKENIZER_FILES = ("tokenizer.json", "sentence_bert_config.json")
+
+
+class ReaderEncoder:
+    """Cosine between a question and candidate sentences, by the fine-tuned encoder."""
+
+    def __init__(self, folder: Path, threads: int | None = None) -> None:
+        try:
+            self._onnx = OnnxEncoder(folder, folder / ONNX_FILE, threads)
+        except Exception as exc:  # onnxruntime and tokenizers raise their own types
+            raise ModelError(f"cannot load the reader encoder from {folder}: {exc}") from exc
+        self.name = str(folder)
+        self.identity = f"reader:{folder.name}:onnx-int8"
+        # Follow-ups, parts of a question and popular articles bring the same sentences back.
+        self._sentences = VectorCache(self)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length vectors of ``texts``, one row each."""
+        return self._onnx.encode(texts)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """The unit-length vector of one question."""
+        return self._onnx.encode([text])[0]
+
+    def similarities(self, query: str, sentences: list[str]) -> np.ndarray:
+        """Cosine of each sentence with ``query`` (higher: more likely the answer)."""
+        if not sentences:
+            return np.zeros(0, dtype=np.float32)
+        return np.asarray(self._sentences.get(sentences) @ self.encode_query(query), np.float32)
+
+
+@lru_cache(maxsize=4)
+def load_encoder(folder: Path) -> ReaderEncoder:
+    """The encoder of ``folder``, loaded once per process (ONNX sessions are thread-safe)."""
+    return ReaderEncoder(folder)
