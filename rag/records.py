@@ -119,6 +119,21 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """An exact sentence of an article chosen as evidence."""
+
+    doc_id: str
+    title: str
+    source: str
+    text: str
+    start: int
+    end: int
+    score: float
+    date: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Citation:
     """Marker ``[marker]`` in an answer, pointing at ``quote == article_text[start:end]``."""
 

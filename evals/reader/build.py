@@ -1,6 +1,6 @@
 """Merge the reader question parts into train/dev/test/test2 files and report what they hold.
 
-    .venv/bin/python evals/reader/build.py          # writes evals/reader/{train,dev,test,test2}.jsonl
+    .venv/bin/python evals/reader/build.py          # writes {train,dev,test,test2}.jsonl
     .venv/bin/python evals/reader/build.py --stats  # only prints the figures
 
 A part's split is the first word of its file name (``train-nt3.jsonl`` is train). The test

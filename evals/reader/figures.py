@@ -46,8 +46,11 @@ def figures(rows: list[Row], overall: bool) -> dict[str, str]:
         "abstention precision": _share([r["unanswerable"] for r in abst]) if overall else "–",
         "exact quotes": _share([x for r in rows for x in _exact(r)]),
         "short answer exact match": _share(
-            [m["value"] == 1.0 for r in ans if (m := r["metrics"].get("short_exact"))
-             and m["status"] == "ok"]
+            [
+                m["value"] == 1.0
+                for r in ans
+                if (m := r["metrics"].get("short_exact")) and m["status"] == "ok"
+            ]
         ),
     }
     if lat:

@@ -2,24 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from rag.records import AnswerSentence, Citation
-
-
-@dataclass(frozen=True)
-class Quote:
-    """An exact sentence of an article chosen as evidence."""
-
-    doc_id: str
-    title: str
-    source: str
-    text: str
-    start: int
-    end: int
-    score: float
-    date: str | None = None
-    url: str | None = None
+from rag.records import AnswerSentence, Citation, Quote
 
 
 def cite(quotes: list[Quote]) -> tuple[str, list[Citation], list[AnswerSentence]]:

@@ -18,14 +18,14 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from rag.answer.asks import asked, asked_type, but_not, not_given
-from rag.answer.citations import Quote, cite
+from rag.answer.citations import cite
 from rag.answer.followup import norm_space, repeats_previous, said_before
 from rag.answer.parts import part_query, split_parts, subject
 from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.index.sentences import SentenceKey, unpack
 from rag.reader.features import MIN_WORDS, Candidate, IdfFn, candidates
 from rag.reader.model import Reader, Reading
-from rag.records import Answer, AnswerSentence, Citation, Hit, Reason, ShortAnswer
+from rag.records import Answer, AnswerSentence, Citation, Hit, Quote, Reason, ShortAnswer
 from rag.text.sentences import split_sentences
 from rag.text.similarity import distinct
 from rag.text.terms import terms, words

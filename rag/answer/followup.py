@@ -6,9 +6,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rag.answer.citations import Quote
 from rag.config import ROLES
 from rag.errors import QueryError
+from rag.records import Quote
 from rag.text.markers import strip_markers
 from rag.text.sentences import split_sentences
 from rag.text.terms import STOPWORDS, proper_nouns, words

@@ -13,8 +13,8 @@ import numpy as np
 from llama_index.core import VectorStoreIndex
 
 from rag.adapters.llama_index import LlamaIndexEmbedding
-from rag.answer.citations import Quote, cite
-from rag.records import Answer, Hit
+from rag.answer.citations import cite
+from rag.records import Answer, Hit, Quote
 from rag.text.sentences import split_sentences
 
 if TYPE_CHECKING:

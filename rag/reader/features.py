@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.answer.citations import Quote
-from rag.answer.relevance import answer_pattern, rare_term_coverage
-from rag.records import Hit
+from rag.reader.relevance import answer_pattern, rare_term_coverage
+from rag.records import Hit, Quote
 from rag.text.sentences import split_sentences
 from rag.text.terms import proper_nouns, terms, words
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rag.answer.citations import Quote, cite, quote_matches
+from rag.answer.citations import cite, quote_matches
 from rag.index.chunking import chunk_text
 from rag.reader.features import candidates as reader_candidates
-from rag.records import Hit
+from rag.records import Hit, Quote
 from rag.text.markers import MARKER, markers, strip_markers
 
 _words = st.sampled_from(

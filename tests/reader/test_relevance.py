@@ -1,6 +1,6 @@
 import pytest
 
-from rag.answer.relevance import answer_pattern, rare_term_coverage
+from rag.reader.relevance import answer_pattern, rare_term_coverage
 
 
 @pytest.mark.parametrize(
