@@ -20,6 +20,11 @@ from rag.index.vectorstore import VectorStore, chunk_node
 from rag.records import Article, Chunk, IngestReport
 from rag.text.terms import terms
 
+# (article, root, chunks, BM25 terms per chunk, story, sentence vectors) as committed.
+CommitItem = tuple[
+    Article, str, list[Chunk], list[str], tuple[str, bytes], list[tuple[int, int, bytes]]
+]
+
 
 @dataclass
 class Pending:
@@ -51,8 +56,12 @@ def write_batch(
     store: VectorStore,
     embedder: TextEmbedder,
     report: IngestReport,
-) -> None:
-    """Embed a batch of articles' chunks, write vectors, then commit each article."""
+) -> list[CommitItem]:
+    """Embed a batch of articles' chunks, write vectors, then commit each article.
+
+    Returns:
+        What was committed of each article (for a server home's records).
+    """
     texts = [c.text for p in batch for c in p.chunks]
     # The reader's candidate sentences are embedded now, with the chunks, so that ask
     # embeds only the question (rag.index.sentences).
@@ -79,17 +88,18 @@ def write_batch(
     # catalog commit comes last, so a crash before it makes the next run redo these articles.
     store.upsert(nodes)
     store.delete_ids(stale)
-    catalog.put(
-        [
-            (p.article, p.root, p.chunks,
-             [" ".join(terms(p.article.title) + terms(c.text)) for c in p.chunks])
-            for p in batch
-        ],
-        {p.article.doc_id: p.story for p in batch},
-        sentence_rows,
-    )  # fmt: skip
+    items = [
+        (p.article, p.root, p.chunks,
+         [" ".join(terms(p.article.title) + terms(c.text)) for c in p.chunks])
+        for p in batch
+    ]  # fmt: skip
+    catalog.put(items, {p.article.doc_id: p.story for p in batch}, sentence_rows)
     add_time(report, "write", began)
     report.chunks += len(texts)
+    return [
+        (*item, p.story, sentence_rows[p.article.doc_id])
+        for item, p in zip(items, batch, strict=True)
+    ]
 
 
 def backfill_sentences(catalog: Catalog, embedder: TextEmbedder) -> None:

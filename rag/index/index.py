@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property
@@ -24,7 +25,8 @@ from filelock import FileLock, Timeout
 
 from rag.config import EMBED_BACKENDS, Settings
 from rag.errors import IngestLockedError
-from rag.index.catalog import Catalog
+from rag.index.catalog import Catalog, text_hash
+from rag.index.commit import CommitItem
 from rag.index.embeddings import Embedder, TextEmbedder
 from rag.index.ingest_run import (
     WEB_ROOT,
@@ -35,6 +37,7 @@ from rag.index.ingest_run import (
 )
 from rag.index.layout import Layout
 from rag.index.lexical import LexicalIndex
+from rag.index.server_home import ServerHome
 from rag.index.stories import StoryPlacer
 from rag.index.uploads import OnConflict, UploadResult, discard, place_uploads, stage_uploads
 from rag.index.vectorstore import VectorStore
@@ -46,6 +49,9 @@ logger = logging.getLogger(__name__)
 # write is bounded (file size, records per file, parse time, a fetch's deadline), so a longer
 # wait means something is stuck; the same for files, pages, uploads and deletes.
 WRITE_LOCK_SECONDS = 30.0
+# A replica of a server home reads the change log at most this often: a second keeps new
+# articles visible everywhere well within the 5 s asked for, for one small request a second.
+FOLLOW_SECONDS = 1.0
 
 
 class Index:
@@ -66,6 +72,7 @@ class Index:
         self._lock = FileLock(str(self.layout.write_lock))
         self._seen_generation: int | None = None  # the catalog's, as this process knows it
         self._refresh = threading.Lock()
+        self._followed = -FOLLOW_SECONDS  # when this replica last read the server's log
 
     # Stores open lazily so that constructing an Index is cheap and never fails on I/O.
     @cached_property
@@ -102,6 +109,12 @@ class Index:
         return LexicalIndex(self.catalog, self.layout.bm25)
 
     @cached_property
+    def home(self) -> ServerHome | None:
+        """Where durable state lives with a Chroma server (None: this data dir is the home)."""
+        s = self.settings
+        return ServerHome(self.store, s.collection) if s.chroma_url else None
+
+    @cached_property
     def stories(self) -> StoryPlacer:
         # Kept between writes of this process: loading it costs seconds at 10k articles.
         return StoryPlacer(self.catalog)
@@ -115,15 +128,22 @@ class Index:
                 `WRITE_LOCK_SECONDS`).
         """
         self.layout.root.mkdir(parents=True, exist_ok=True)
+        wait = WRITE_LOCK_SECONDS if timeout is None else timeout
         try:
-            self._lock.acquire(timeout=WRITE_LOCK_SECONDS if timeout is None else timeout)
+            self._lock.acquire(timeout=wait)
         except Timeout:
             raise IngestLockedError(
                 f"another ingest is writing to this data directory (lock "
                 f"{self.layout.write_lock}); try again when it has finished"
             ) from None
         try:
-            yield
+            # With a Chroma server, writers of every machine take its lease too, and start
+            # from what the others committed.
+            home = self.home
+            with home.lease(wait) if home else contextlib.nullcontext():
+                if home is not None:
+                    home.catch_up(self.catalog)
+                yield
         finally:
             self._lock.release()
 
@@ -164,14 +184,20 @@ class Index:
         with self.write_lock():
             signature = index_signature(self.embedder.identity, opt.chunk_chars,
                                         opt.chunk_overlap)  # fmt: skip
+            publish = self._publish if self.home else None
             run = IngestRun(self.catalog, self.store, self.lexical, self.embedder, opt,
-                            signature, self.stories)  # fmt: skip
+                            signature, self.stories, publish)  # fmt: skip
             try:
                 if articles:
                     return run.execute_articles(list(articles), WEB_ROOT)
                 return run.execute([Path(p) for p in paths])
             finally:
                 self._seen_generation = self.catalog.generation
+
+    def _publish(self, items: list[CommitItem], removed: list[str]) -> None:
+        """The server home's commit point for what a write committed in this cache."""
+        assert self.home is not None
+        self.catalog.set_meta("server_gen", str(self.home.commit(items, removed)))
 
     def add_uploads(
         self,
@@ -223,6 +249,9 @@ class Index:
             self.store.delete_doc(doc_id)
             self.catalog.remove(doc_id, forget_text=True)
             self.stories.remove(doc_id)
+            if self.home is not None:
+                self.home.remember_deleted(text_hash(doc["text"]), doc_id)
+                self._publish([], [doc_id])
             self._remove_upload_file(doc)
             self.lexical.refresh()
             self._seen_generation = self.catalog.generation
@@ -247,6 +276,9 @@ class Index:
         vector store keeps its graph in memory, so it is read again from disk when the
         generation moved without this process writing. A Chroma server is shared already.
         """
+        if self.home is not None:
+            self._follow_server()
+            return
         generation = self.catalog.generation
         if generation == self._seen_generation:
             return
@@ -258,12 +290,26 @@ class Index:
                 self.store.reload()
             self._seen_generation = generation
 
+    def _follow_server(self) -> None:
+        """Apply what other workers committed, at most once a second (`FOLLOW_SECONDS`)."""
+        now = time.monotonic()
+        if now - self._followed < FOLLOW_SECONDS:
+            return
+        with self._refresh:
+            if now - self._followed < FOLLOW_SECONDS:
+                return
+            assert self.home is not None
+            self.home.catch_up(self.catalog)
+            self._followed = time.monotonic()
+
     def documents(self) -> list[dict[str, Any]]:
-        """Metadata of every article (no text)."""
+        """Metadata of every article (no text), other writers' included."""
+        self.refresh()
         return self.catalog.documents()
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         """Metadata and text of one article, or None."""
+        self.refresh()
         return self.catalog.document(doc_id)
 
     def text(self, doc_id: str) -> str | None:

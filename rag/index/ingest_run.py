@@ -17,7 +17,14 @@ from pathlib import Path
 from rag.errors import IngestCancelledError, LoaderError
 from rag.index.catalog import Catalog, text_hash
 from rag.index.chunking import chunk_text
-from rag.index.commit import Pending, add_time, backfill_sentences, reconcile, write_batch
+from rag.index.commit import (
+    CommitItem,
+    Pending,
+    add_time,
+    backfill_sentences,
+    reconcile,
+    write_batch,
+)
 from rag.index.embeddings import TextEmbedder
 from rag.index.lexical import LexicalIndex
 from rag.index.loaders import iter_files, load_file
@@ -28,6 +35,7 @@ from rag.index.vectorstore import VectorStore
 from rag.records import Article, IngestReport
 
 Progress = Callable[[int, int, str], None]  # (files done, files total, current path)
+Publish = Callable[[list[CommitItem], list[str]], None]  # (committed, removed doc ids)
 
 
 @dataclass
@@ -81,8 +89,10 @@ class IngestRun:
         options: IngestOptions,
         signature: str,
         stories: StoryPlacer | None = None,
+        publish: Publish | None = None,
     ) -> None:
         self.catalog, self.store, self.lexical, self.embedder = catalog, store, lexical, embedder
+        self.publish = publish  # a server home's commit point, after each local commit
         self.opt, self.signature = options, signature
         self.report = IngestReport()
         self.pending: list[Pending] = []
@@ -222,7 +232,10 @@ class IngestRun:
 
     def _flush(self) -> None:
         if self.pending:
-            write_batch(self.pending, self.catalog, self.store, self.embedder, self.report)
+            done = write_batch(self.pending, self.catalog, self.store, self.embedder,
+                               self.report)  # fmt: skip
+            if self.publish is not None:
+                self.publish(done, [])
             self.pending, self.pending_chunks = [], 0
         if self.revived:
             self.catalog.memory.undelete_texts(self.revived)
@@ -236,6 +249,8 @@ class IngestRun:
                     self.catalog.remove(doc_id)
                     self.stories.remove(doc_id)
                     self.report.removed.append(doc_id)
+                    if self.publish is not None:
+                        self.publish([], [doc_id])
 
     def _finish(self, run_began: float) -> IngestReport:
         began = time.perf_counter()

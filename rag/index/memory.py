@@ -6,6 +6,7 @@ File digests let an ingest skip unchanged files without reading them; deletions 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from rag.index.sqlite import SqliteFile
@@ -48,6 +49,11 @@ class Memory:
         return {
             r[0] for r in self._file.rows("SELECT doc_id FROM deleted WHERE doc_id IS NOT NULL")
         }
+
+    def remember(self, text_hash: str, doc_id: str) -> None:
+        """Record a deletion made elsewhere (another replica of a server home)."""
+        self._file.executemany("INSERT OR IGNORE INTO deleted VALUES (?, ?, ?)",
+                               [(text_hash, doc_id, time.time())])  # fmt: skip
 
     def undelete_texts(self, hashes: Iterable[str]) -> None:
         """Forget deletions of these texts (the user explicitly added them again)."""

@@ -223,7 +223,7 @@ class VectorStore:
         self.client, self.collection = client, collection
         self.llama = ChromaVectorStore(chroma_collection=collection)
 
-    def _call(self, what: str, operation: Callable[[], _T]) -> _T:
+    def call(self, what: str, operation: Callable[[], _T]) -> _T:
         """Run one store operation, turning failures into `StoreError`.
 
         In server mode a failure drops the connection and the operation is tried once more on
@@ -248,10 +248,10 @@ class VectorStore:
         raise AssertionError("unreachable")  # the loop returns or raises
 
     def count(self) -> int:
-        return self._call("counting vectors at", lambda: int(self.collection.count()))
+        return self.call("counting vectors at", lambda: int(self.collection.count()))
 
     def all_ids(self) -> set[str]:
-        return self._call("listing vectors at", lambda: set(self.collection.get(include=[])["ids"]))
+        return self.call("listing vectors at", lambda: set(self.collection.get(include=[])["ids"]))
 
     def upsert(self, nodes: list[TextNode]) -> None:
         """Write nodes with llama-index's metadata layout, so VectorStoreIndex can read them."""
@@ -270,7 +270,7 @@ class VectorStore:
                     documents=[n.get_content(metadata_mode=MetadataMode.NONE) for n in batch],
                 )
 
-        self._call("writing to", write)
+        self.call("writing to", write)
 
     def delete_ids(self, ids: list[str]) -> None:
         def delete() -> None:
@@ -278,10 +278,10 @@ class VectorStore:
                 self.collection.delete(ids=ids[i : i + 1000])
 
         if ids:
-            self._call("deleting from", delete)
+            self.call("deleting from", delete)
 
     def delete_doc(self, doc_id: str) -> None:
-        self._call("deleting from", lambda: self.collection.delete(where={"doc_id": doc_id}))
+        self.call("deleting from", lambda: self.collection.delete(where={"doc_id": doc_id}))
 
     def query(
         self, embedding: list[float], k: int, doc_ids: list[str] | None = None
@@ -294,7 +294,7 @@ class VectorStore:
             where = {"doc_id": {"$in": doc_ids}}
         # Ids and distances only: the text and metadata come from the catalog for the few hits
         # that survive fusion, so building llama-index nodes for the whole pool would be waste.
-        result = self._call(
+        result = self.call(
             "querying",
             lambda: self.collection.query(
                 query_embeddings=[embedding], n_results=k, where=where, include=["distances"]

@@ -1,0 +1,74 @@
+"""The server home: replicas and workers sharing one `chroma run` server (issue 22)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.appserver import free_port, wait_http
+from tests.conftest import ROOT, SEED_ID
+from tests.fakes import quick_assistant
+
+pytestmark = pytest.mark.server
+
+STORY = ("The harbour board of Kestrel Bay approved a new breakwater on Tuesday. Engineers "
+         "said the breakwater will be 412 metres long and built of granite.")  # fmt: skip
+
+
+@pytest.fixture
+def chroma_url(tmp_path):
+    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    port = free_port()
+    proc = subprocess.Popen(
+        [exe, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port",
+         str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/api/v2/heartbeat", proc, 60)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _visible(replica, query: str, words: str, seconds: float = 5.0) -> float:
+    """Seconds until ``replica`` retrieves a hit holding ``words`` (fails after ``seconds``)."""
+    began = time.monotonic()
+    while True:
+        hits = replica.retrieve(query, top_k=3)
+        if any(words in h.text for h in hits):
+            return time.monotonic() - began
+        assert time.monotonic() - began < seconds, f"{words!r} not visible after {seconds} s"
+        time.sleep(0.2)
+
+
+def test_an_article_a_worker_writes_is_on_every_replica_and_a_cold_one_builds_its_cache(
+    chroma_url, tmp_path
+):
+    worker = quick_assistant(tmp_path / "worker", chroma_url=chroma_url)
+    one = quick_assistant(tmp_path / "one", chroma_url=chroma_url)
+    assert worker.ingest([ROOT / "corpus"]).added == [SEED_ID]
+    _visible(one, "Philadelphi Corridor", "Philadelphi")
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "breakwater.txt").write_text(STORY, encoding="utf-8")
+    worker.ingest([news])
+    assert _visible(one, "How long is the Kestrel Bay breakwater?", "412 metres") < 5
+    # A replica started later has nothing local: it reads every article from the server.
+    cold = quick_assistant(tmp_path / "cold", chroma_url=chroma_url)
+    assert {d["doc_id"] for d in cold.documents()} == {SEED_ID, "news/breakwater.txt"}
+    _visible(cold, "How long is the Kestrel Bay breakwater?", "412 metres")
+    assert cold.document_text(SEED_ID) == worker.document_text(SEED_ID)
+    # A deletion on one replica reaches the others, and is remembered by the workers.
+    assert one.delete_document("news/breakwater.txt")
+    time.sleep(1.2)
+    cold.retrieve("breakwater")
+    assert "news/breakwater.txt" not in {d["doc_id"] for d in cold.documents()}
+    again = worker.ingest([news])
+    assert again.skipped == [("news/breakwater.txt", "its text was deleted by a user")]
