@@ -109,3 +109,24 @@ def stop(proc: subprocess.Popen[Any]) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+@contextmanager
+def chroma_server(path: Path) -> Iterator[str]:
+    """A real Chroma server (the chromadb package's ``chroma run``) on a free port of
+    127.0.0.1, its data under ``path``; stopped when the block ends."""
+    import shutil
+
+    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    port = free_port()
+    proc = subprocess.Popen(
+        [exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/api/v2/heartbeat", proc, 60)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -130,35 +130,25 @@ def _from_record(document: str) -> tuple[Any, ...]:
     return article, d["root"], chunks, terms, story, sentences
 
 
-class ServerHome:
-    """The records, change log and lease of one index in a Chroma server.
+class Lease:
+    """A record with an owner and an expiry that one process at a time holds and renews."""
 
-    Args:
-        store: the index's vector store (a server connection).
-        prefix: the collection name the record collections are named after.
-    """
-
-    def __init__(self, store: VectorStore, prefix: str) -> None:
-        self.articles = Records(store, f"{prefix}-articles")
-        self.log = Records(store, f"{prefix}-log")
-        self.meta = Records(store, f"{prefix}-meta")
-        self.owner = f"{uuid.uuid4().hex[:12]}"
+    def __init__(self, meta: Records, name: str, owner: str) -> None:
+        self.meta, self.name, self.owner = meta, name, owner
         self._held = 0  # re-entrant within this process
         self._hold = threading.Lock()
         self._renewer: threading.Thread | None = None
         self._stop = threading.Event()
 
-    # --- the lease ---------------------------------------------------------------------------
-
     def _lease(self) -> dict[str, Any]:
-        return self.meta.get(["lease"]).get("lease", ("", {}))[1]
+        return self.meta.get([self.name]).get(self.name, ("", {}))[1]
 
     def _claim(self, until: float) -> None:
-        self.meta.put({"lease": ("", {"owner": self.owner, "expires": until})})
+        self.meta.put({self.name: ("", {"owner": self.owner, "expires": until})})
 
     @contextlib.contextmanager
-    def lease(self, timeout: float) -> Iterator[None]:
-        """Hold the writers' lease (re-entrant); `IngestLockedError` after ``timeout`` s."""
+    def held(self, timeout: float) -> Iterator[None]:
+        """Hold the lease; `IngestLockedError` after ``timeout`` seconds."""
         with self._hold:
             self._held += 1
             if self._held == 1:
@@ -186,7 +176,7 @@ class ServerHome:
                     break
             if time.monotonic() >= deadline:
                 raise IngestLockedError(
-                    f"another worker holds the index's lease in the Chroma server (owner "
+                    f"another worker holds the {self.name!r} lease in the Chroma server (owner "
                     f"{current.get('owner')}); try again when it has finished"
                 )
             time.sleep(0.5)
@@ -206,6 +196,35 @@ class ServerHome:
         with contextlib.suppress(Exception):  # an expiry frees it anyway
             if self._lease().get("owner") == self.owner:
                 self._claim(0.0)
+
+
+class ServerHome:
+    """The records, change log and lease of one index in a Chroma server.
+
+    Args:
+        store: the index's vector store (a server connection).
+        prefix: the collection name the record collections are named after.
+    """
+
+    def __init__(self, store: VectorStore, prefix: str) -> None:
+        self.store, self.prefix = store, prefix
+        self.articles = self.collection("articles")
+        self.log = self.collection("log")
+        self.meta = self.collection("meta")
+        self.owner = f"{uuid.uuid4().hex[:12]}"
+        self._leases: dict[str, Lease] = {}
+        self._hold = threading.Lock()
+
+    def collection(self, suffix: str) -> Records:
+        """The record collection ``<prefix>-<suffix>`` (e.g. the feeds' ``sources``)."""
+        return Records(self.store, f"{self.prefix}-{suffix}")
+
+    def lease(self, timeout: float, name: str = "lease") -> contextlib.AbstractContextManager[None]:
+        """Hold a lease (the writers' by default; ``sync`` for feed syncs), re-entrant within
+        this process; `IngestLockedError` after ``timeout`` seconds."""
+        with self._hold:
+            lease = self._leases.setdefault(name, Lease(self.meta, name, self.owner))
+        return lease.held(timeout)
 
     # --- publishing and following changes ---------------------------------------------------
 

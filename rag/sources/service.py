@@ -24,7 +24,8 @@ from rag.index.metadata import url_problem
 from rag.records import Article, IngestReport
 from rag.sources.fetch import FetchPolicy
 from rag.sources.polite import Client
-from rag.sources.store import SourceStore
+from rag.sources.server_store import ServerSourceStore
+from rag.sources.store import FeedStore, SourceStore
 from rag.sources.sync import Syncer, SyncReport
 
 logger = logging.getLogger(__name__)
@@ -47,9 +48,10 @@ class Sources:
         return self.index.settings  # read at call time: tests and the app change them
 
     @cached_property
-    def sources(self) -> SourceStore:
-        """The feeds and fetched pages of this data directory."""
-        return SourceStore(self.index.layout.sources)
+    def sources(self) -> FeedStore:
+        """The feeds and fetched pages of this index (in its Chroma server, if it has one)."""
+        home = self.index.home
+        return ServerSourceStore(home) if home else SourceStore(self.index.layout.sources)
 
     def _index_articles(self, articles: list[Article]) -> IngestReport:
         return self.index.write(articles=articles, options=self.index.options(keep_missing=True))
@@ -102,10 +104,10 @@ class Sources:
         store = self.sources
         if feed_ids is not None:
             chosen = [store.feed(int(i)) for i in feed_ids]
-        else:
-            now = time.time()
-            chosen = [f for f in store.feeds() if force or f.next_due <= now]
         with self._sync_lock(), self._client() as client:
+            if feed_ids is None:  # what is due, read under the lock: a feed is synced once
+                now = time.time()
+                chosen = [f for f in store.feeds() if force or f.next_due <= now]
             return Syncer(store, client, self._index_articles, self._indexed_text).sync(chosen)
 
     def ingest_urls(self, urls: list[str]) -> IngestReport:
@@ -144,7 +146,13 @@ class Sources:
 
     @contextmanager
     def _sync_lock(self) -> Iterator[None]:
-        """One sync per data directory at a time (a background sync and `rag sync`)."""
+        """One sync per index at a time (a background sync and `rag sync`; with a Chroma
+        server, across every worker: its ``sync`` lease)."""
+        home = self.index.home
+        if home is not None:
+            with home.lease(0.0, "sync"):
+                yield
+            return
         self.index.layout.root.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(self.index.layout.sync_lock))
         try:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from rag.errors import FeedError
 from rag.index.sqlite import SqliteFile
@@ -76,6 +76,19 @@ class Page:
     @property
     def given_up(self) -> bool:
         return self.doc_id is None and self.attempts >= PAGE_ATTEMPTS
+
+
+class FeedStore(Protocol):
+    """What a sync needs of where feeds and pages are kept (SQLite, or a Chroma server)."""
+
+    def add_feed(self, url: str, name: str, every: float) -> Feed: ...
+    def feed(self, feed_id: int) -> Feed: ...
+    def feeds(self) -> list[Feed]: ...
+    def remove_feed(self, feed_id: int) -> Feed: ...
+    def update_feed(self, feed_id: int, **fields: Any) -> None: ...
+    def article_counts(self) -> dict[int, int]: ...
+    def pages(self, urls: Iterable[str]) -> dict[str, Page]: ...
+    def put_pages(self, pages: list[Page]) -> None: ...
 
 
 class SourceStore(SqliteFile):

@@ -22,7 +22,7 @@ from rag.records import Article, IngestReport
 from rag.sources.feeds import Entry, parse_feed
 from rag.sources.pages import CanonicalClaims, page_article
 from rag.sources.polite import Client
-from rag.sources.store import PAGE_ATTEMPTS, Feed, Page, SourceStore
+from rag.sources.store import PAGE_ATTEMPTS, Feed, FeedStore, Page
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ class Syncer:
 
     def __init__(
         self,
-        store: SourceStore,
+        store: FeedStore,
         client: Client,
         index: IndexArticles,
         indexed_text: Callable[[str], str | None],

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.appserver import free_port, wait_http
+from rag.errors import IngestLockedError
+from tests.appserver import chroma_server
 from tests.conftest import ROOT, SEED_ID
 from tests.fakes import quick_assistant
 
@@ -22,19 +19,8 @@ STORY = ("The harbour board of Kestrel Bay approved a new breakwater on Tuesday.
 
 @pytest.fixture
 def chroma_url(tmp_path):
-    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = free_port()
-    proc = subprocess.Popen(
-        [exe, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port",
-         str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/api/v2/heartbeat", proc, 60)
+    with chroma_server(tmp_path / "server") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def _visible(replica, query: str, words: str, seconds: float = 5.0) -> float:
@@ -72,3 +58,29 @@ def test_an_article_a_worker_writes_is_on_every_replica_and_a_cold_one_builds_it
     assert "news/breakwater.txt" not in {d["doc_id"] for d in cold.documents()}
     again = worker.ingest([news])
     assert again.skipped == [("news/breakwater.txt", "its text was deleted by a user")]
+
+
+def test_feeds_live_in_the_server_and_a_feed_is_synced_by_one_worker(chroma_url, tmp_path):
+    from tests.sources.pages import page, story
+    from tests.sources.site import Item, Site, serve
+
+    web = {"chroma_url": chroma_url, "fetch_allow_private": True, "fetch_delay": 0}
+    one = quick_assistant(tmp_path / "one", **web)
+    two = quick_assistant(tmp_path / "two", **web)
+    with serve(Site()) as site:
+        site.pages["/a.html"] = page("Harbour", story("harbour"))
+        site.feeds["/rss.xml"] = ("rss", [Item("/a.html", "a")])
+        added = one.add_feed(site.base + "/rss.xml")
+        assert [f["id"] for f in two.feeds()] == [added["id"]]  # the other worker sees it
+        first = one.sync()
+        assert first.ingest.added == [f"{site.base}/a.html"]
+        fetched = len(site.log)
+        # Not due any more for anyone: the other worker's sync fetches nothing.
+        assert two.sync().feeds == [] and len(site.log) == fetched
+        assert two.feeds()[0]["articles"] == 1 and two.feeds()[0]["last_error"] is None
+        # While one worker syncs, another's sync is refused at once (the "sync" lease).
+        refused = pytest.raises(IngestLockedError, match="'sync' lease")
+        with one._sources._sync_lock(), refused:
+            two.sync(force=True)
+        assert two.remove_feed(added["id"])["url"] == site.base + "/rss.xml"
+        assert one.feeds() == []

@@ -1,15 +1,10 @@
 """Scale-out mode: a real Chroma server started with the chromadb package's `chroma run`."""
 
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from rag import Assistant
 from rag.errors import StoreError
-from tests.appserver import free_port, wait_http
+from tests.appserver import chroma_server, free_port
 from tests.conftest import ROOT, SEED_ID, seed_text
 
 pytestmark = [pytest.mark.server, pytest.mark.real_model]
@@ -17,21 +12,8 @@ pytestmark = [pytest.mark.server, pytest.mark.real_model]
 
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory):
-    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen(
-        [exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{url}/api/v2/heartbeat", proc, 60)
+    with chroma_server(tmp_path_factory.mktemp("chroma-server")) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_ingest_and_ask_against_chroma_server(chroma_url, tmp_path):
