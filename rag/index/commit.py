@@ -22,7 +22,7 @@ from rag.text.terms import terms
 
 # (article, root, chunks, BM25 terms per chunk, story, sentence vectors) as committed.
 CommitItem = tuple[
-    Article, str, list[Chunk], list[str], tuple[str, bytes], list[tuple[int, int, bytes]]
+    Article, str, list[Chunk], list[str], tuple[str, bytes] | None, list[tuple[int, int, bytes]]
 ]
 
 

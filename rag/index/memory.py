@@ -50,6 +50,10 @@ class Memory:
             r[0] for r in self._file.rows("SELECT doc_id FROM deleted WHERE doc_id IS NOT NULL")
         }
 
+    def deleted_pairs(self) -> list[tuple[str, str]]:
+        """``(text_hash, doc_id)`` of every deletion (a migration moves them)."""
+        return [(r[0], r[1]) for r in self._file.rows("SELECT text_hash, doc_id FROM deleted")]
+
     def remember(self, text_hash: str, doc_id: str) -> None:
         """Record a deletion made elsewhere (another replica of a server home)."""
         self._file.executemany("INSERT OR IGNORE INTO deleted VALUES (?, ?, ?)",

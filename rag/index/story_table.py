@@ -38,6 +38,11 @@ class StoryTable:
         """Forget every story (signatures of another shingling must be computed again)."""
         self._file.rows("DELETE FROM stories")
 
+    def story_of(self, doc_id: str) -> tuple[str, bytes] | None:
+        """``(story, signature bytes)`` of one article, if it has one."""
+        rows = self._file.rows("SELECT story, sig FROM stories WHERE doc_id=?", [doc_id])
+        return (rows[0][0], bytes(rows[0][1])) if rows and rows[0][1] is not None else None
+
     def unstoried(self) -> list[str]:
         """Articles without a story row (indexed before syndicated copies were grouped)."""
         sql = "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM stories)"

@@ -268,7 +268,7 @@ def serve(
 
 
 # Commands of other stages (eval, serve, bench) register themselves below this line.
-COMMAND_MODULES: list[str] = ["rag.eval.cli", "rag.server.feeds_cli"]
+COMMAND_MODULES: list[str] = ["rag.eval.cli", "rag.server.feeds_cli", "rag.server.migrate_cli"]
 
 
 def _register(modules: list[str]) -> None:

@@ -42,11 +42,14 @@ class ServerSourceStore:
                 raise FeedError(f"{url[:200]} is already a feed (see `rag feeds list`)")
             seq = self.home.meta.get(["feed_seq"]).get("feed_seq", ("", {}))[1].get("n", 0) + 1
             feed = Feed(seq, url, name, every, time.time())
-            self._put_feed(feed)
-            self.home.meta.put({"feed_seq": ("", {"n": seq})})
+            self.put_feed(feed)
         return feed
 
-    def _put_feed(self, feed: Feed) -> None:
+    def put_feed(self, feed: Feed) -> None:
+        """Store a feed as it is (a new one, or one a migration moves)."""
+        seq = self.home.meta.get(["feed_seq"]).get("feed_seq", ("", {}))[1].get("n", 0)
+        if feed.id > seq:
+            self.home.meta.put({"feed_seq": ("", {"n": feed.id})})
         self.records.put({f"feed:{feed.id}": (json.dumps(asdict(feed)), {"kind": "feed"})})
 
     def feed(self, feed_id: int) -> Feed:
@@ -74,7 +77,7 @@ class ServerSourceStore:
         bad = set(fields) - allowed
         if bad:
             raise ValueError(f"not feed state: {', '.join(sorted(bad))}")
-        self._put_feed(replace(self.feed(feed_id), **fields))
+        self.put_feed(replace(self.feed(feed_id), **fields))
 
     def article_counts(self) -> dict[int, int]:
         """``feed id -> articles indexed from it``."""

@@ -158,6 +158,10 @@ class SourceStore(SqliteFile):
                                      r["attempts"])  # fmt: skip
         return out
 
+    def page_urls(self) -> list[str]:
+        """Every page recorded (a migration moves them)."""
+        return [r[0] for r in self._rows("SELECT url FROM pages")]
+
     def put_pages(self, pages: list[Page]) -> None:
         """Record pages whose articles are indexed, or that failed (with why and how often)."""
         now = time.time()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 
 import pytest
@@ -84,3 +85,43 @@ def test_feeds_live_in_the_server_and_a_feed_is_synced_by_one_worker(chroma_url,
             two.sync(force=True)
         assert two.remove_feed(added["id"])["url"] == site.base + "/rss.xml"
         assert one.feeds() == []
+
+
+def test_a_local_data_dir_migrates_into_a_server_and_answers_the_same(chroma_url, tmp_path):
+    from rag.index.migrate import migrate
+
+    local = quick_assistant(tmp_path / "local")
+    local.ingest([ROOT / "corpus"])
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "breakwater.txt").write_text(STORY, encoding="utf-8")
+    (news / "gone.txt").write_text("A short note the user deletes: the ferry timetable.")
+    local.ingest([news])
+    local.delete_document("news/gone.txt")
+    local.add_feed("https://news.example/rss.xml", name="Example")
+    server = quick_assistant(tmp_path / "server-cache", chroma_url=chroma_url)
+    done = migrate(local.index, server.index)
+    assert (done.articles, done.feeds) == (2, 1) and done.vectors == local.index.store.count()
+    replica = quick_assistant(tmp_path / "replica", chroma_url=chroma_url)
+    for q in ("What is disputed about the Philadelphi Corridor?", "How long is the breakwater?"):
+        assert [(h.doc_id, h.start, h.end) for h in replica.retrieve(q)] == [
+            (h.doc_id, h.start, h.end) for h in local.retrieve(q)
+        ]
+    assert replica.ask("How long is the breakwater?").citations[0].quote in STORY
+    assert [f["name"] for f in replica.feeds()] == ["Example"]
+    # The deletion moved too: the note does not come back from the server's workers.
+    assert replica.ingest([news]).skipped == [("news/gone.txt", "its text was deleted by a user")]
+
+
+def test_a_copy_of_the_server_directory_restores_into_a_fresh_server(tmp_path):
+    from tests.appserver import chroma_server
+
+    with chroma_server(tmp_path / "server") as url:
+        worker = quick_assistant(tmp_path / "worker", chroma_url=url)
+        worker.ingest([ROOT / "corpus"])
+        before = [(h.doc_id, h.start) for h in worker.retrieve("Philadelphi Corridor")]
+    shutil.copytree(tmp_path / "server", tmp_path / "backup")  # the server stopped: a backup
+    with chroma_server(tmp_path / "backup") as restored:
+        fresh = quick_assistant(tmp_path / "fresh", chroma_url=restored)
+        assert [(h.doc_id, h.start) for h in fresh.retrieve("Philadelphi Corridor")] == before
+        assert fresh.document_text(SEED_ID) == worker.document_text(SEED_ID)
