@@ -11,13 +11,15 @@ Run from the repo root with the project's venv:
 
 ``span`` prints the JSON gold span ``{"doc_id", "start", "end", "text"}`` of a sentence (by its
 number from ``sentences``, or verbatim text); ``phrase`` the span of a phrase inside it (the short
-answer). Doc ids are ``text/<file>`` of ``../shared/corpora/newspaper`` or
-``../shared/corpora/news-train`` (told apart by file name) and ``corpus/<file>`` for the seed.
+answer). Doc ids are ``text/<file>`` or ``html/<file>`` of ``../shared/corpora/newspaper`` or
+``../shared/corpora/news-train`` (told apart by file name), ``corpus/<file>`` for the seed and
+``articles/<file>`` for the constructed stories of ``evals/time/articles``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +30,7 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 NEWS_TRAIN_PREFIXES = ("trafilatura-", "readability-", "newspaper4k-")
 KINDS = (
     "paraphrase number two-part factoid follow-up cross-article date attribution "
-    "near-miss off-corpus"
+    "near-miss off-corpus recency timeline conflict"
 ).split()
 UNANSWERABLE = {"near-miss", "off-corpus"}
 
@@ -44,6 +46,8 @@ def path_of(doc_id: str) -> Path:
     folder, _, name = doc_id.partition("/")
     if folder == "corpus":
         return ROOT / "corpus" / name
+    if folder == "articles":  # constructed multi-outlet stories (evals/time/articles)
+        return ROOT / "evals" / "time" / "articles" / name
     return CORPORA / corpus_of(doc_id) / folder / name
 
 
@@ -109,13 +113,26 @@ def check_row(where: str, row: dict, seen: set[str]) -> list[str]:
         out.append(f"{where}: first tag {tags[0]!r} is not a kind ({', '.join(KINDS)})")
     if bool(row.get("unanswerable")) != (tags[0] in UNANSWERABLE):
         out.append(f"{where}: unanswerable must be true exactly for {sorted(UNANSWERABLE)}")
-    if not row.get("unanswerable") and not row.get("gold"):
+    if not row.get("unanswerable") and not (row.get("gold") or row.get("events")
+                                             or row.get("figures")):  # fmt: skip
         out.append(f"{where}: answerable question without gold spans")
     if tags[0] == "follow-up" and not row.get("history"):
         out.append(f"{where}: follow-up without history")
     out += _check_spans(where, row.get("gold", []), "gold")
     out += _check_spans(where, row.get("short", []), "short")
     out += _check_spans(where, row.get("decoy", []), "decoy")
+    out += _check_spans(where, row.get("events", []), "event")
+    out += _check_spans(where, row.get("figures", []), "figure")
+    if tags[0] == "timeline":
+        dates = [e.get("date", "") for e in row.get("events", [])]
+        if len(dates) < 3 or dates != sorted(dates):
+            out.append(f"{where}: a timeline needs 3+ events in date order")
+    if tags[0] == "conflict" and row.get("verdict") not in ("conflict", "change", "agree"):
+        out.append(f"{where}: a conflict case needs verdict conflict, change or agree")
+    if tags[0] == "recency" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", row.get("as_of", "")):
+        out.append(f"{where}: a recency case needs as_of YYYY-MM-DD")
+    if tags[0] == "attribution" and "speaker" in row and not row["speaker"]:
+        out.append(f"{where}: an empty speaker")
     gold = row.get("gold", [])
     for s in row.get("short", []):
         inside = any(
