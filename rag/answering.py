@@ -16,6 +16,8 @@ from rag.answer.verify import Verifier, verifier_for
 from rag.errors import QueryError, RagError
 from rag.index.index import Index
 from rag.llm.generate import LLMAnswerer
+from rag.news.compose import news_answer
+from rag.news.intent import intent_of
 from rag.reader.model import Reader
 from rag.records import Answer, Hit
 from rag.search.copies import answer_with_copies, hits_with_copies
@@ -53,7 +55,7 @@ class Answering:
         s, ix = self.settings, self.index
         return ExtractiveAnswerer(
             ix.embedder, ix.text, ix.lexical.idf, Reader(s.reader_model), s.abstain_threshold,
-            s.answer_sentences, ix.catalog.sentences.vectors,
+            s.answer_sentences, ix.catalog.sentences.vectors, s.recency,
         )  # fmt: skip
 
     @cached_property
@@ -84,14 +86,19 @@ class Answering:
         vector = self.index.embedder.encode_query(query)
         hits = self.retriever.search(query, top_k, filters, query_vector=vector)
         extractive = self.reader.answer(text, query, vector, hits, turns)
-        catalog = self.index.catalog
+        catalog, intent = self.index.catalog, intent_of(text)
         # Too little evidence to answer from: abstain without asking the model to try.
         if not use_llm or extractive.abstained:
-            yield from stream_pieces(extractive.text)
-            yield answer_with_copies(catalog, extractive)
+            final = news_answer(answer_with_copies(catalog, extractive), intent, self.index.text)
+            yield from stream_pieces(final.text)
+            yield final
             return
         for item in self.generator.stream(text, query, hits, extractive):
-            yield answer_with_copies(catalog, item) if isinstance(item, Answer) else item
+            if isinstance(item, Answer):
+                # The LLM's text has been streamed: its answer gains the fields, not new text.
+                item = news_answer(answer_with_copies(catalog, item), intent, self.index.text,
+                                   write=False)  # fmt: skip
+            yield item
 
     def warm_up(self) -> None:
         """Load the models and open every store now, so the first request is not the slow one."""

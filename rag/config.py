@@ -146,6 +146,11 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(5.0, gt=0, description="Files larger than this are rejected.")
     max_question_chars: int = Field(2000, ge=10)
     answer_sentences: int = Field(4, ge=1, le=20)
+    # Per-day decay of a sentence's score, by its article's age, for questions about the
+    # present ("latest", "still", "so far"); chosen on the dev recency cases (docs/news.md).
+    recency: float = Field(
+        0.1, ge=0.0, le=10.0, description="Per-day recency decay for 'latest/now' questions."
+    )
     api_key: SecretStr | None = Field(
         None, description="Bearer token for `rag serve`; required beyond localhost."
     )

@@ -133,6 +133,25 @@ class Quote:
     url: str | None = None
 
 
+Precision = Literal["day", "week", "month", "year"]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date a quote names (``quote[start:end] == text``), resolved against its article's
+    published date: ISO ``date`` at ``precision`` (a week is its Monday), None when the
+    article has no date to resolve a relative mention against."""
+
+    text: str
+    start: int
+    end: int
+    date: str | None
+    precision: Precision | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 @dataclass(frozen=True)
 class Citation:
     """Marker ``[marker]`` in an answer, pointing at ``quote == article_text[start:end]``."""
@@ -148,12 +167,21 @@ class Citation:
     date: str | None = None
     url: str | None = None
     also_reported_by: tuple[Outlet, ...] = ()  # the same story from other outlets
+    dates: tuple[DateMention, ...] = ()  # dates the quote names, resolved (rag.news.dates)
+    speaker: str | None = None  # who the quoted claim is attributed to (rag.news.speakers)
+
+    @property
+    def outlets(self) -> int:
+        """How many outlets carried the quoted sentence: this one and its copies holding it."""
+        return 1 + len(self.also_reported_by)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             **asdict(self),
             "url": web_url(self.url),
             "also_reported_by": [o.to_dict() for o in self.also_reported_by],
+            "dates": [d.to_dict() for d in self.dates],
+            "outlets": self.outlets,
         }
 
 
@@ -197,6 +225,51 @@ class ShortAnswer:
 
 
 @dataclass(frozen=True)
+class TimelineEntry:
+    """One dated event of a timeline answer: citation ``marker`` and when it happened.
+
+    ``basis`` says where the date comes from: ``"text"`` (resolved from the quote),
+    ``"published"`` (the article's date) or ``"none"`` (neither is known)."""
+
+    date: str | None
+    marker: int
+    basis: Literal["text", "published", "none"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class FigureValue:
+    """A figure as one citation states it: ``value`` of a quantity, in words ``text``."""
+
+    value: float
+    text: str
+    marker: int
+    date: str | None  # when the figure was given: the event date, else the article's
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+Verdict = Literal["conflict", "change"]
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Cited sentences that give different values for one quantity: sources that differ
+    (``conflict``) or a figure that moved over time (``change``, values in date order)."""
+
+    quantity: str
+    verdict: Verdict
+    values: tuple[FigureValue, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"quantity": self.quantity, "verdict": self.verdict,
+                "values": [v.to_dict() for v in self.values]}  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Answer:
     """An answer whose every sentence ends with [n] markers resolving to `citations`."""
 
@@ -213,6 +286,9 @@ class Answer:
     reason: Reason | None = None  # why it abstained or is partial (None: a full answer)
     missing: list[str] = field(default_factory=list)  # parts/details the articles don't give
     short: ShortAnswer | None = None  # the asked name, number, date or place, when read
+    as_of: str | None = None  # a question about the present: the newest cited article's date
+    timeline: list[TimelineEntry] = field(default_factory=list)  # a "how did X unfold" answer
+    disagreements: list[Disagreement] = field(default_factory=list)  # figures that differ
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -226,6 +302,9 @@ class Answer:
             "draft": self.draft,
             "reason": self.reason,
             "missing": list(self.missing),
+            "as_of": self.as_of,
+            "timeline": [t.to_dict() for t in self.timeline],
+            "disagreements": [d.to_dict() for d in self.disagreements],
             "citations": [c.to_dict() for c in self.citations],
             "sentences": [s.to_dict() for s in self.sentences],
             "hits": [h.to_dict() for h in self.hits],

@@ -23,6 +23,10 @@ from rag.answer.followup import norm_space, repeats_previous, said_before
 from rag.answer.parts import part_query, split_parts, subject
 from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.index.sentences import SentenceKey, unpack
+from rag.news.compose import context_before
+from rag.news.intent import intent_of
+from rag.news.select import chronological, reweigh, rival_figures, timeline_picks
+from rag.news.speakers import speaker_of
 from rag.reader.features import MIN_WORDS, Candidate, IdfFn, candidates
 from rag.reader.model import Reader, Reading
 from rag.records import Answer, AnswerSentence, Citation, Hit, Quote, Reason, ShortAnswer
@@ -57,6 +61,7 @@ class ExtractiveAnswerer:
         threshold: float | None = None,
         max_sentences: int = 4,
         stored: Callable[[list[SentenceKey]], dict[SentenceKey, bytes]] | None = None,
+        recency: float = 0.0,
     ) -> None:
         self.reader = reader or Reader()
         self.threshold = threshold  # None: the model's own cuts
@@ -69,6 +74,10 @@ class ExtractiveAnswerer:
         self._stored = stored or (lambda _keys: {})
         self._vectors = VectorCache(embedder)
         self._lengths: dict[str, int] = {}
+        self.recency = recency  # per-day decay for questions about the present
+
+    def _speaker(self, quote: Quote) -> str | None:
+        return speaker_of(quote.text, context_before(self._article_text(quote.doc_id), quote.start))
 
     def _doc_length(self, doc_id: str) -> int:
         if doc_id not in self._lengths:
@@ -181,19 +190,27 @@ class ExtractiveAnswerer:
         why = reading.abstains(self.reader.thresholds, self.threshold)
         if why:
             return self._abstain(question, query, hits, cands, reading.probs)
-        parts = split_parts(question)
+        intent, quotes = intent_of(question), [c.quote for c in cands]
+        # Time and sources weigh the choice, never the decision to answer (made above).
+        probs = reweigh(intent, quotes, reading.probs, self.recency, self._speaker)
+        parts = [question] if intent.kind == "timeline" else split_parts(question)
         missing: list[str] = []
-        if len(parts) == 1:
+        if intent.kind == "timeline":
+            picks = timeline_picks(quotes, probs)
+            chosen = [_scored(quotes[i], float(probs[i])) for i in picks]
+        elif len(parts) == 1:
             chosen = self._with_continuation(
-                self._select(cands, reading.probs, self.max_sentences, said), said
+                self._select(cands, probs, self.max_sentences, said), said
             )
         else:
             chosen, missing = self._by_part(parts, question, cands, hits, said)
+        rivals = rival_figures(question, chosen, quotes, probs)
+        chosen += [_scored(quotes[i], float(probs[i])) for i in rivals]
         if repeats_previous(chosen, history, question):
-            fresh = reading.probs.copy()
+            fresh = probs.copy()
             fresh[[norm_space(c.quote.text) in said for c in cands]] = 0.0
             # A new sentence must be at least as likely as the repeat factor lets it win.
-            if fresh.max() < _REPEAT_FACTOR * reading.probs.max():
+            if fresh.max() < _REPEAT_FACTOR * probs.max():
                 return Answer(question, NOTHING_NEW_TEXT, [], True, query, [], hits,
                               reason="nothing_new")  # fmt: skip
             chosen = self._select(cands, fresh, self.max_sentences, said)
@@ -201,6 +218,8 @@ class ExtractiveAnswerer:
         # Read like an article: documents by their best sentence, sentences in article order.
         doc_rank = {q.doc_id: i for i, q in reversed(list(enumerate(chosen)))}
         chosen.sort(key=lambda q: (doc_rank[q.doc_id], q.start))
+        if intent.kind == "timeline":  # a timeline reads in the order things happened
+            chosen = chronological(chosen)
         text, citations, sentences = cite(chosen)
         short = None
         if best is not None and len(parts) == 1:

@@ -7,6 +7,7 @@ from typing import Any
 
 from rag.answer.support import SupportScorer
 from rag.eval import metrics as m
+from rag.eval.metrics import news
 from rag.eval.suite import Case
 from rag.records import Answer, Hit
 from rag.text.markers import strip_markers
@@ -28,12 +29,18 @@ QUESTION_METRICS = (
     "abstention_correct",
     "exact_quotes",
     "short_exact",
+    "timeline_tau",
+    "timeline_events",
+    "figures_verdict",
+    "speaker_correct",
+    "as_of_correct",
 )
 # The kinds of answer a short answer is shown for (rag.answer.asks.asked_type).
 SHORT_TYPES = ("name", "number", "date", "place")
 # Metrics computed over the whole suite rather than averaged over questions.
 ABSTENTION_METRICS = ("abstention_precision", "abstention_recall", "false_abstention")
-SUITE_METRICS = (*ABSTENTION_METRICS, "latency_p50", "latency_p95")
+CONFLICT_METRICS = ("conflict_precision", "conflict_recall")
+SUITE_METRICS = (*ABSTENTION_METRICS, *CONFLICT_METRICS, "latency_p50", "latency_p95")
 ALL_METRICS = QUESTION_METRICS + SUITE_METRICS
 DIGITS = 6  # rounding keeps float noise out of reports, so same inputs give identical files
 
@@ -85,6 +92,10 @@ def score_case(case: Case, answer: Answer, latency: float, k: int, judge: Judge)
     s["abstention_correct"] = _abstention(case, answer)
     s["exact_quotes"] = _exact_quotes(answer, judge)
     s["short_exact"] = _short_exact(case, answer)
+    s["timeline_tau"], s["timeline_events"] = news.timeline_scores(case.events, answer)
+    s["figures_verdict"] = news.verdict_score(case.verdict, answer)
+    s["speaker_correct"] = news.speaker_score(case.speaker, case.gold, answer)
+    s["as_of_correct"] = news.as_of_score(case.as_of, answer)
     return _row(case, answer, latency, s, missing)
 
 
@@ -197,6 +208,10 @@ def _row(
         "reference": case.answer,
         "answer": answer.text,
         "short": answer.short.to_dict() if answer.short else None,
+        "as_of": answer.as_of,
+        "timeline": [t.to_dict() for t in answer.timeline],
+        "disagreements": [d.to_dict() for d in answer.disagreements],
+        "verdict": case.verdict,
         "abstained": answer.abstained,
         "query": answer.query,
         "citations": [c.to_dict() for c in answer.citations],

@@ -14,8 +14,10 @@ from rag.errors import EvalError
 
 _FIELDS = {
     "id", "question", "history", "answer", "facts", "sources", "unanswerable", "tags", "gold",
-    "short", "answer_type", "decoy", "missing",
+    "short", "answer_type", "decoy", "missing", "events", "figures", "verdict", "speaker",
+    "as_of",
 }  # fmt: skip
+VERDICTS = ("conflict", "change", "agree")
 ANSWER_TYPES = ("name", "number", "date", "place", "other")
 
 
@@ -39,6 +41,14 @@ class Case:
     # Near misses: the sentence(s) holding a same-type value for a neighbouring attribute.
     decoy: list[dict[str, Any]] = field(default_factory=list)
     missing: str | None = None  # a two-part question's part the articles don't give
+    # Time and sources (evals/time): a timeline's events in order (spans with a "date"), the
+    # sentences giving a figure (spans with "value", "quantity") and how they relate, the
+    # speaker of an attributed statement, the newest answering article's date.
+    events: list[dict[str, Any]] = field(default_factory=list)
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    verdict: str | None = None
+    speaker: str | None = None
+    as_of: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -106,13 +116,28 @@ def parse_case(row: Any, where: str, default_id: str) -> Case:
         answer_type=_answer_type(row.get("answer_type"), where),
         decoy=_gold(row.get("decoy"), where, "decoy"),
         missing=row.get("missing") if isinstance(row.get("missing"), str) else None,
+        events=_gold(row.get("events"), where, "events"),
+        figures=_gold(row.get("figures"), where, "figures"),
+        verdict=_choice(row.get("verdict"), VERDICTS, "verdict", where),
+        speaker=_text(row.get("speaker"), "speaker", where),
+        as_of=_text(row.get("as_of"), "as_of", where),
     )
 
 
-def _answer_type(value: Any, where: str) -> str | None:
-    if value is None or value in ANSWER_TYPES:
+def _choice(value: Any, valid: tuple[str, ...], name: str, where: str) -> str | None:
+    if value is None or value in valid:
         return value
-    raise EvalError(f"{where}: 'answer_type' must be one of {', '.join(ANSWER_TYPES)}")
+    raise EvalError(f"{where}: {name!r} must be one of {', '.join(valid)}")
+
+
+def _text(value: Any, name: str, where: str) -> str | None:
+    if value is None or (isinstance(value, str) and value.strip()):
+        return value
+    raise EvalError(f"{where}: {name!r} must be a non-empty string")
+
+
+def _answer_type(value: Any, where: str) -> str | None:
+    return _choice(value, ANSWER_TYPES, "answer_type", where)
 
 
 def _gold(value: Any, where: str, name: str = "gold") -> list[dict[str, Any]]:

@@ -8,7 +8,8 @@ from functools import partial
 from typing import Any
 
 from rag.eval import metrics as m
-from rag.eval.score import ABSTENTION_METRICS, DIGITS, QUESTION_METRICS
+from rag.eval.metrics import news
+from rag.eval.score import ABSTENTION_METRICS, CONFLICT_METRICS, DIGITS, QUESTION_METRICS
 
 Row = dict[str, Any]
 
@@ -24,7 +25,7 @@ def summarize(rows: list[Row]) -> dict[str, Any]:
         unscorable_reasons}}, "by_tag": {tag: {"n", metric: value}}}``.
     """
     out = {name: _question_metric(rows, name) for name in QUESTION_METRICS}
-    out |= _abstention_metrics(rows) | _latency_metrics(rows)
+    out |= _abstention_metrics(rows) | _conflict_metrics(rows) | _latency_metrics(rows)
     return {
         "n": len(rows),
         "passed": sum(r["passed"] for r in rows),
@@ -78,6 +79,25 @@ def _abstention_metrics(rows: list[Row]) -> dict[str, dict[str, Any]]:
             "ci_low": lo if score.value is not None else None,
             "ci_high": hi if score.value is not None else None,
             "n": denominator,
+            "unscorable": 0 if score.value is not None else len(rows),
+            "unscorable_reasons": {score.reason: len(rows)} if score.reason else {},
+        }
+    return out
+
+
+def _conflict_metrics(rows: list[Row]) -> dict[str, dict[str, Any]]:
+    """Conflict detection precision and recall over every answer of the suite (a conflict
+    flagged on a case without one is a false positive, whatever its kind)."""
+    pairs = [(any(d["verdict"] == "conflict" for d in r.get("disagreements", [])),
+              r.get("verdict") == "conflict") for r in rows]  # fmt: skip
+    out: dict[str, dict[str, Any]] = {}
+    for name, score in zip(CONFLICT_METRICS, news.conflict_scores(pairs), strict=True):
+        n = sum(f for f, _ in pairs) if name.endswith("precision") else sum(g for _, g in pairs)
+        out[name] = {
+            "value": None if score.value is None else round(score.value, DIGITS),
+            "ci_low": None,
+            "ci_high": None,
+            "n": n,
             "unscorable": 0 if score.value is not None else len(rows),
             "unscorable_reasons": {score.reason: len(rows)} if score.reason else {},
         }

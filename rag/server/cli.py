@@ -16,6 +16,7 @@ from rich.markup import escape
 from rag.assistant import Assistant
 from rag.config import parse_every
 from rag.errors import ConfigError
+from rag.news.notes import citation_notes
 from rag.records import REASON_TEXT, Answer, Hit, IngestReport
 from rag.server.console import (
     AsJson,
@@ -113,6 +114,8 @@ def _print_answer(answer: Answer) -> None:
         short = answer.short
         out.print(f"[bold]short answer:[/bold] {escape(short.text)} \\[{short.marker}] "
                   f"(chars {short.start}-{short.end})", highlight=False)  # fmt: skip
+    if answer.as_of:
+        out.print(f"[bold]as of:[/bold] {answer.as_of}", highlight=False)
     if answer.notice:
         out.print(f"[yellow]note:[/yellow] {escape(answer.notice)}", highlight=False)
     if answer.reason:
@@ -125,9 +128,8 @@ def _print_answer(answer: Answer) -> None:
         out.print(f"\n[bold][{c.marker}][/bold] {where} ({meta}) chars {c.start}-{c.end}",
                   highlight=False, markup=True)  # fmt: skip
         out.print(f"    “{c.quote}”", highlight=False, markup=False)
-        if c.also_reported_by:
-            names = ", ".join(o.label for o in c.also_reported_by)
-            out.print(f"    also reported by: {names}", highlight=False, markup=False)
+        for line in citation_notes(c, answer):
+            out.print(f"    {line}", highlight=False, markup=False)
 
 
 @app.command()

@@ -60,6 +60,11 @@ CSS = """
 .rag-unsupported { text-decoration: underline wavy #b91c1c; }
 .rag-notice { font-size: .85em; opacity: .8; }
 .rag-also { font-size: .85em; margin: 0 0 .4em 0; }
+.rag-notes { font-size: .85em; margin: .3em 0 0 0; padding-left: 1.1em; }
+.rag-dispute { color: #b45309; font-weight: 600; }
+.rag-source.rag-disputed { border-left: 4px solid #f59e0b; }
+.rag-timeline { margin: 0 0 .8em 0; padding-left: 1.4em; }
+.rag-timeline time { font-weight: 600; margin-right: .4em; }
 .rag-feeds-table { width: 100%; font-size: .9em; border-collapse: collapse; }
 .rag-feeds-table th, .rag-feeds-table td { text-align: left; padding: .25em .5em;
   border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from rag.news.compose import spoken_date
+from rag.news.notes import citation_notes, disputes
 from rag.records import Answer, Citation, Outlet, ShortAnswer
 from rag.ui.render import CONTEXT_CHARS, escape_text, safe_link, safe_url
 
@@ -85,20 +87,48 @@ def render_sources(answer: Answer, assistant: Assistant | None = None) -> str:
     for c in answer.citations:
         text = assistant.document_text(c.doc_id) if assistant else None
         doc = _document(assistant, c.doc_id)
-        meta = [escape_text(x) for x in (c.date or doc.get("date"), doc.get("publisher")) if x]
+        date = c.date or doc.get("date") or "no published date"
+        meta = [escape_text(x) for x in (date, doc.get("publisher")) if x]
         url = safe_url(c.url or doc.get("url"))
         if url:
             meta.append(safe_link(url))
         meta.append(f"<code>{escape_text(c.doc_id)}</code>")
         title = escape_text(c.title or doc.get("title") or c.doc_id)
+        disputed = " rag-disputed" if disputes(answer, c.marker) else ""
         cards.append(
-            f'<div class="rag-source" id="rag-src-{c.marker}" data-marker="{c.marker}">'
+            f'<div class="rag-source{disputed}" id="rag-src-{c.marker}" data-marker="{c.marker}">'
             f'<div class="rag-source-head">[{c.marker}] {title}</div>'
             f'<div class="rag-meta">{" · ".join(meta)}</div>{render_also(c.also_reported_by)}'
             f'<blockquote class="rag-context">{quote_context(text, c, short=answer.short)}'
-            "</blockquote></div>"
+            f"</blockquote>{_notes(c, answer)}</div>"
         )
-    return f'<div class="rag-sources"><h3>Sources</h3>{"".join(cards)}</div>'
+    body = render_timeline(answer) + "".join(cards)
+    return f'<div class="rag-sources"><h3>Sources</h3>{body}</div>'
+
+
+def _notes(c: Citation, answer: Answer) -> str:
+    """Resolved dates, speaker, outlet count and disagreements under a quote (escaped)."""
+    lines = [x for x in citation_notes(c, answer) if not x.startswith("published:")]
+    items = "".join(
+        f'<li class="{"rag-dispute" if x.startswith("⚠") else "rag-note"}">{escape_text(x)}</li>'
+        for x in lines
+    )
+    return f'<ul class="rag-notes">{items}</ul>' if items else ""
+
+
+def render_timeline(answer: Answer) -> str:
+    """A timeline answer's events as an ordered list of dates and quotes (escaped)."""
+    if not answer.timeline:
+        return ""
+    by_marker = {c.marker: c for c in answer.citations}
+    rows = "".join(
+        f'<li><time datetime="{escape_text(t.date or "")}">{escape_text(spoken_date(t.date))}'
+        f'</time> {escape_text(by_marker[t.marker].quote)} <a href="#rag-src-{t.marker}">'
+        f"[{t.marker}]</a></li>"
+        for t in answer.timeline
+        if t.marker in by_marker
+    )
+    return f'<h4>Timeline</h4><ol class="rag-timeline">{rows}</ol>'
 
 
 def _document(assistant: Assistant | None, doc_id: str) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""News sense: dates resolved in quotes, speakers, figures that differ, recency and timelines."""

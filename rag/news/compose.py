@@ -1,0 +1,126 @@
+"""Answers that understand time and sources: dated, attributed citations, "As of", timelines
+and figures that differ, added to an answer without altering any quote."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+
+from rag.news.dates import base_date, event_date, resolve_dates
+from rag.news.figures import asked_quantity, disagreements
+from rag.news.intent import Intent
+from rag.news.speakers import speaker_of
+from rag.records import Answer, AnswerSentence, Citation, Disagreement, TimelineEntry
+
+# How much article text before a quote is read to resolve "he said" to a name: about three
+# sentences of wire copy (the resolver looks back at most three sentences).
+_CONTEXT_CHARS = 600
+
+
+def spoken_date(date: str | None, precision: str | None = "day") -> str:
+    """An ISO date as people write it: "30 December 2014", "December 2014", "2014"."""
+    if not date:
+        return "undated"
+    try:
+        if len(date) == 4:
+            return date
+        if len(date) == 7:
+            return dt.date.fromisoformat(date + "-01").strftime("%B %Y")
+        day = dt.date.fromisoformat(date[:10])
+    except ValueError:
+        return date
+    text = f"{day.day} {day:%B %Y}"
+    return f"week of {text}" if precision == "week" else text
+
+
+def context_before(article_text: str | None, start: int) -> str:
+    """The article text just before a quote, to resolve a pronoun speaker."""
+    return (article_text or "")[max(0, start - _CONTEXT_CHARS) : start]
+
+
+def annotate(citation: Citation, article_text: str | None) -> Citation:
+    """``citation`` with the dates its quote names and the speaker its claim is attributed to."""
+    return replace(
+        citation,
+        dates=resolve_dates(citation.quote, citation.date),
+        speaker=speaker_of(citation.quote, context_before(article_text, citation.start)),
+    )
+
+
+def when(citation: Citation) -> tuple[str | None, str]:
+    """When the cited event happened (see `event_date`)."""
+    return event_date(citation.dates, citation.date)
+
+
+def _as_of(citations: list[Citation]) -> str | None:
+    days = [d for c in citations if (d := base_date(c.date))]
+    return max(days).isoformat() if days else None
+
+
+def _figures_text(d: Disagreement) -> str:
+    if d.verdict == "change":
+        steps = ", then ".join(f"{v.text} [{v.marker}] on {spoken_date(v.date)}"
+                               for v in d.values)  # fmt: skip
+        return f"The figure for {d.quantity} changed over time: {steps}."
+    rivals = "; ".join(f"{v.text} [{v.marker}]" for v in d.values)
+    return f"The sources differ on {d.quantity}: {rivals}."
+
+
+def news_answer(
+    answer: Answer, intent: Intent, article_text: Callable[[str], str | None], write: bool = True
+) -> Answer:  # fmt: skip
+    """``answer`` made to understand time and sources.
+
+    Every citation gets its resolved dates and speaker; a question about the present says
+    "As of" the newest cited article's date; a timeline question lists its events by date;
+    cited figures that differ are named as a conflict or a change.
+
+    Args:
+        answer: an extractive or LLM answer (its quotes are left as they are).
+        intent: what the question asks (`rag.news.intent.intent_of`).
+        article_text: an article's text by doc id.
+        write: False to leave ``text`` and ``sentences`` as they are (an LLM answer already
+            streamed) and fill in the fields only.
+
+    Returns:
+        The answer with ``citations``, ``as_of``, ``timeline``, ``disagreements`` and
+        ``text``/``sentences`` extended accordingly.
+    """
+    if answer.abstained or not answer.citations:
+        return answer
+    citations = [annotate(c, article_text(c.doc_id)) for c in answer.citations]
+    text, sentences = answer.text, list(answer.sentences)
+    timeline: list[TimelineEntry] = []
+    if intent.kind == "timeline":
+        for c in citations:
+            date, basis = when(c)
+            timeline.append(TimelineEntry(date, c.marker, basis))  # type: ignore[arg-type]
+        timeline.sort(key=lambda t: (t.date is None, t.date or "", t.marker))
+    cited = [(c.marker, c.quote, when(c)[0]) for c in citations]
+    differ = disagreements(cited, asked_quantity(answer.question))
+    as_of = _as_of(citations) if intent.kind == "recency" else None
+    if write:
+        text, sentences = _written(text, sentences, citations, timeline, differ, as_of)
+    return replace(answer, citations=citations, text=text, sentences=sentences, as_of=as_of,
+                   timeline=timeline, disagreements=differ)  # fmt: skip
+
+
+def _written(
+    text: str, sentences: list[AnswerSentence], citations: list[Citation],
+    timeline: list[TimelineEntry], differ: list[Disagreement], as_of: str | None,
+) -> tuple[str, list[AnswerSentence]]:  # fmt: skip
+    """The answer's text and sentences as a timeline, with figure notes and "As of"."""
+    if timeline:
+        by_marker = {c.marker: c for c in citations}
+        lines = [f"{spoken_date(t.date)}: {by_marker[t.marker].quote} [{t.marker}]"
+                 for t in timeline]  # fmt: skip
+        text = "\n".join(f"- {line}" for line in lines)
+        sentences = [AnswerSentence(by_marker[t.marker].quote, (t.marker,)) for t in timeline]
+    for d in differ:
+        note = _figures_text(d)
+        text += ("\n" if timeline else " ") + note
+        sentences.append(AnswerSentence(note, tuple(v.marker for v in d.values)))
+    if as_of:
+        text = f"As of {spoken_date(as_of)}: {text}"
+    return text, sentences

@@ -1,0 +1,186 @@
+"""Figures in quoted sentences, and whether cited figures disagree, agree or changed.
+
+A figure is a number with what it counts ("40 bodies", "162 people", "a death toll of 45").
+Figures of one quantity from different citations that differ are a *conflict* when given at
+the same time, a *change* when given on different dates; figures that add up ("155 passengers
+and seven crew" = "162 people aboard") are neither. Hand-written: no quantity extraction
+model ships here, and news figures follow few forms (tests/news/test_figures.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import combinations
+
+from rag.records import Disagreement, FigureValue
+from rag.text.terms import STOPWORDS
+
+_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+          "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+          "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+          "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+          "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+          "dozen": 12, "hundred": 100}  # fmt: skip
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+_NUMBER = (
+    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|(?:a\s+)?(?:"
+    + "|".join(sorted(_UNITS, key=len, reverse=True))
+    + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)"
+    r"(?:\s+(?P<scale>thousand|million|billion))?"
+)
+# What is counted, by the noun after the number; people aboard split into their parts so that
+# parts that add up to the whole are recognised.
+_KIND = {"body": "bodies", "bodies": "bodies", "corpse": "bodies", "corpses": "bodies",
+         "dead": "deaths", "deaths": "deaths", "death": "deaths", "fatalities": "deaths",
+         "victims": "deaths", "people": "aboard", "persons": "aboard", "passengers": "aboard",
+         "passenger": "aboard", "crew": "aboard", "crewmembers": "aboard",
+         "injured": "injured", "wounded": "injured", "injuries": "injured",
+         "missing": "missing"}  # fmt: skip
+_STATE = re.compile(r"^\s*(?:people\s+|persons\s+)?(?:were\s+|have\s+been\s+|are\s+)?"
+                    r"(?P<state>killed|dead|died|injured|wounded|missing)\b")  # fmt: skip
+_FIGURE = re.compile(
+    rf"(?<![\w$£€.,-]){_NUMBER}(?P<more>\s+(?:more|additional|other|further))?"
+    r"(?=(?P<words>(?:\s+[a-z][\w-]*){1,3}))",  # a lookahead: "155 passengers and seven crew"
+    re.IGNORECASE,
+)
+_TOLL = re.compile(rf"\bdeath toll\b[^.;]{{0,40}}?\b(?:to|of|at|is|was|stands at|reached)\s+"
+                   rf"(?:at least\s+|about\s+|nearly\s+)?{_NUMBER}\b", re.IGNORECASE)  # fmt: skip
+_STATE_KIND = {"killed": "deaths", "dead": "deaths", "died": "deaths", "injured": "injured",
+               "wounded": "injured", "missing": "missing"}  # fmt: skip
+# Nouns that are never what a figure counts in the sense meant here (time spans, ages, units).
+_NOT_COUNTS = set(
+    "years year months month days day weeks week hours hour minutes percent "
+    "per cent times km miles metres meters feet kilometres kilometers".split()
+)
+
+
+_IRREGULAR = {"children", "men", "women", "mice", "geese", "feet", "teeth", "staff", "police"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of a sentence: ``value`` of ``quantity`` ("bodies"), ``part`` the noun read."""
+
+    value: float
+    quantity: str
+    part: str
+    text: str
+
+
+def _value(num: str, scale: str | None) -> float | None:
+    raw = num.lower().replace(",", "").removeprefix("a ").strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", raw):
+        value = float(raw)
+    else:
+        tens, _, unit = raw.partition("-")
+        if tens not in _UNITS:
+            return None
+        value = float(_UNITS[tens] + (_UNITS.get(unit, 0) if unit else 0))
+    return value * _SCALE.get((scale or "").lower(), 1.0)
+
+
+def _counted(m: re.Match[str]) -> tuple[str | None, int]:
+    """The noun a number counts among the (up to three) words after it, and where it ends:
+    a known kind first ("40 bodies"), else the first plural ("30 rescue ships")."""
+    start = m.start("words")
+    spans = [(w.group(0).lower(), start + w.end()) for w in re.finditer(r"[a-z][\w-]*",
+             m["words"], re.IGNORECASE)]  # fmt: skip
+    for word, end in spans:
+        if word in _KIND:
+            return word, end
+        if word in STOPWORDS:  # "40 of", "12 in the": the count ends before a function word
+            break
+        if (word.endswith("s") and not word.endswith("ss")) or word in _IRREGULAR:
+            return word, end
+    return None, m.end()
+
+
+def figures_of(sentence: str) -> list[Figure]:
+    """The counted figures ``sentence`` states; increments ("three more bodies") are left out."""
+    found: list[Figure] = []
+    for m in _TOLL.finditer(sentence):
+        value = _value(m["num"], m["scale"])
+        if value is not None:
+            found.append(Figure(value, "deaths", "death toll", m.group(0)))
+    taken = [m.span() for m in _TOLL.finditer(sentence)]
+    for m in _FIGURE.finditer(sentence):
+        value = _value(m["num"], m["scale"])
+        noun, end = _counted(m)
+        if value is None or m["more"] or noun is None or noun in _NOT_COUNTS:
+            continue
+        if any(s < end and m.start() < e for s, e in taken):
+            continue
+        text = sentence[m.start() : end]
+        state = _STATE.match(sentence[end:]) if noun in ("people", "persons") else None
+        if state:  # "12 people were killed": deaths, not people aboard
+            found.append(Figure(value, _STATE_KIND[state["state"]], state["state"], text))
+        elif noun in _KIND:
+            found.append(Figure(value, _KIND[noun], noun, text))
+        elif not re.fullmatch(r"(19|20)\d\d", m["num"]):  # a year is not a count
+            found.append(Figure(value, noun, noun, text))
+    return found
+
+
+def _adds_up(values: list[FigureValue], parts: dict[int, str]) -> bool:
+    """True when the largest value is the sum of the others (parts of people aboard)."""
+    distinct = sorted({v.value for v in values})
+    kinds = {parts[id(v)] for v in values}
+    if len(distinct) < 3 or len(kinds) < 2:
+        return False
+    return any(abs(sum(c) - distinct[-1]) < 1e-9 for n in range(2, len(distinct))
+               for c in combinations(distinct[:-1], n))  # fmt: skip
+
+
+def disagreements(cited: list[tuple[int, str, str | None]], asked: str | None = None
+                  ) -> list[Disagreement]:  # fmt: skip
+    """Quantities on which the cited sentences give different values.
+
+    Args:
+        cited: ``(marker, sentence, date)`` per citation, date the figure's date (the event
+            date read from the sentence, else the article's), or None.
+        asked: the quantity the question asks about ("bodies"), to keep only that one.
+
+    Returns:
+        One `Disagreement` per quantity whose values differ and do not add up: ``change``
+        when every value has its own date (values in date order), else ``conflict``.
+    """
+    by_quantity: dict[str, list[FigureValue]] = {}
+    parts: dict[int, str] = {}
+    for marker, sentence, date in cited:
+        for f in figures_of(sentence):
+            fv = FigureValue(f.value, f.text, marker, date)
+            parts[id(fv)] = f.part
+            by_quantity.setdefault(f.quantity, []).append(fv)
+    out: list[Disagreement] = []
+    for quantity, values in by_quantity.items():
+        if asked and quantity != asked:
+            continue
+        markers = {v.marker for v in values}
+        if len({v.value for v in values}) < 2 or len(markers) < 2 or _adds_up(values, parts):
+            continue
+        if quantity == "aboard" and len({parts[id(v)] for v in values}) > 1:
+            continue  # passengers vs crew vs people: parts of a whole, not rival counts
+        dated = all(v.date for v in values)
+        by_value: dict[float, set[str | None]] = {}
+        for v in values:
+            by_value.setdefault(v.value, set()).add(v.date)
+        clash = any(a & b for a, b in combinations(by_value.values(), 2))
+        if dated and not clash:
+            ordered = tuple(sorted(values, key=lambda v: (v.date or "", v.marker)))
+            out.append(Disagreement(quantity, "change", ordered))
+        else:
+            out.append(Disagreement(quantity, "conflict", tuple(values)))
+    return out
+
+
+def asked_quantity(question: str) -> str | None:
+    """The quantity a "how many" question asks about ("How many bodies ..." → "bodies")."""
+    m = re.search(r"\bhow many\s+(?:(?:more|other|additional|of the)\s+)?(?P<noun>[a-z]+)\b",
+                  question, re.IGNORECASE)  # fmt: skip
+    if m:
+        noun = m["noun"].lower()
+        return _KIND.get(noun, noun if noun.endswith("s") else noun + "s")
+    if re.search(r"\bdeath toll\b|\bhow many (?:died|were killed)\b", question, re.IGNORECASE):
+        return "deaths"
+    return None

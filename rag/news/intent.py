@@ -1,0 +1,73 @@
+"""What a news question asks for: the latest state, a timeline, or what someone said."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["recency", "timeline", "attribution", "plain"]
+
+# Words of a question about the present state of a story (issue 23's list, plus their forms).
+_RECENCY = re.compile(
+    r"\b(?:latest|now|still|currently|current|so far|to date|most recent|as of|at present|"
+    r"these days|any longer|anymore|yet|update on)\b",
+    re.IGNORECASE,
+)
+_TIMELINE = re.compile(
+    r"\b(?:unfold(?:ed|ing)?|timeline|chronolog\w*|sequence of events|step by step|"
+    r"what happened (?:after|since|next|then|before|following|in the days)|"
+    r"(?:events|days) (?:leading|that led) (?:up )?to|"
+    r"how did .{1,80}? (?:develop|evolve|progress|play out)|"
+    r"how has .{1,80}? (?:developed|evolved|progressed|played out))\b",
+    re.IGNORECASE,
+)
+_SPEECH = (
+    r"say|said|claim|deny|denied|tell|told|announce|report|warn|argue|admit|insist|respond|"
+    r"react|describe|explain|confirm|state|suggest|reveal|promise|predict|vow|mean|accuse"
+)
+_WHAT_DID = re.compile(
+    rf"^\s*(?:and\s+)?(?:what|how)\s+(?:did|does|do|has|have|had|was|were|is)\s+(?P<who>.+?)\s+"
+    rf"(?:{_SPEECH})\w*\b",
+    re.IGNORECASE,
+)
+_ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,?]+?)(?:,|\?|$| (?:what|how|who|when))",
+                        re.IGNORECASE)  # fmt: skip
+_POSSESSIVE = re.compile(
+    r"^\s*what (?:was|is|were|are)\s+(?P<who>.+?)[’']s?\s+(?:response|reaction|statement|"
+    r"position|view|account|explanation|comment|stance|claim)\b",
+    re.IGNORECASE,
+)
+_WHO_SAID = re.compile(rf"^\s*who\s+(?:{_SPEECH})\w*\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """The kind of a news question; for an attribution, the speaker asked about (None for
+    "Who said ...?", which asks for the speaker)."""
+
+    kind: Kind
+    speaker: str | None = None
+
+
+def intent_of(question: str) -> Intent:
+    """The kind of ``question``: ``timeline``, ``attribution``, ``recency`` or ``plain``.
+
+    Args:
+        question: the user's question.
+
+    Returns:
+        Its `Intent`; a timeline wins over recency ("How has the search unfolded so far?").
+    """
+    if _TIMELINE.search(question):
+        return Intent("timeline")
+    for pattern in (_WHAT_DID, _POSSESSIVE, _ACCORDING):
+        m = pattern.search(question)
+        if m:
+            who = re.sub(r"^(?:the|a|an)\s+", "", m["who"].strip(), flags=re.IGNORECASE)
+            return Intent("attribution", who)
+    if _WHO_SAID.search(question):
+        return Intent("attribution")
+    if _RECENCY.search(question):
+        return Intent("recency")
+    return Intent("plain")

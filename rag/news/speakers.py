@@ -1,0 +1,153 @@
+"""Who a quoted claim is attributed to: "X said", "said X", "according to X", "X told ...".
+
+A pronoun speaker ("he said") is resolved to the last named speaker of the sentences just
+before it in the article, the way a reader does. Hand-written patterns: no attribution or
+coreference model ships for this machine (see DEVELOPERS.md), and the patterns are the
+reporting conventions of wire copy; tests/news/test_speakers.py holds the forms they cover.
+"""
+
+from __future__ import annotations
+
+import re
+
+_VERBS = (
+    "said|says|say|told|tells|added|adds|announced|announces|stated|states|warned|warns|"
+    "claimed|claims|denied|denies|insisted|insists|confirmed|confirms|noted|notes|explained|"
+    "acknowledged|argued|argues|reported|reports|wrote|writes|asserted|stressed|declared|"
+    "admitted|maintained|alleged|urged|predicted|tweeted|posted|vowed|cautioned|conceded"
+)
+_VERB = re.compile(rf"\b(?:{_VERBS})\b")
+_ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
+# Lower-case words that can be (part of) a speaker: roles and bodies ("a spokesman for the
+# navy", "Indonesian officials", "coast guard commander Ana Ruiz").
+_ROLES = set(
+    "spokesman spokeswoman spokesperson spokesmen official officials minister ministers "
+    "president police navy army military agency ministry government authorities authority "
+    "sources source analysts analyst experts expert witnesses witness residents resident chief "
+    "head director commander lawyer lawyers attorney prosecutors prosecutor investigators "
+    "investigator officer officers company airline committee council board coach manager "
+    "leader leaders guard coast group union court judge mayor governor secretary ambassador "
+    "envoy diplomat diplomats researchers scientists doctors rescuers rescue search survivor "
+    "survivors relatives family representative negotiators aide aides adviser advisers "
+    "economist economists statement department office service services operator operators "
+    "regulator regulators organizers organisers spokespeople team forces force campaign".split()
+)
+_CONNECT = {"of", "for", "the", "de", "al", "bin", "van", "von", "der", "la", "le", "and", "'s"}
+_DETERMINERS = {"the", "a", "an", "The", "A", "An"}
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "He", "She", "They", "It", "We", "I"}
+_TOKEN = re.compile(r"[\w’'.-]+|[^\w\s]")
+_CAP = r"[A-Z][\w’'-]+"
+_NAME = re.compile(rf"\b{_CAP}(?:\s+(?:{_CAP}|de|al|bin|van|von|der))*\s+{_CAP}")
+
+
+def _words_before(text: str) -> list[str]:
+    return _TOKEN.findall(text)[-12:]
+
+
+def _noun_phrase_back(text: str) -> str | None:
+    """The speaker noun phrase that ends ``text`` ("... the Indonesian navy"), or None."""
+    tokens = _words_before(text.rstrip())
+    taken: list[str] = []
+    while tokens:
+        tok = tokens[-1]
+        bare = tok.rstrip(".")
+        named = bare[:1].isupper() and tok not in _DETERMINERS
+        if named or bare.lower() in _ROLES or (tok in _CONNECT and taken and tokens[:-1]):
+            taken.append(tok)
+        elif tok in _DETERMINERS and taken:
+            taken.append(tok)
+            break
+        else:
+            break
+        tokens.pop()
+    while taken and taken[-1] in _CONNECT:  # never start on "of", "and"
+        taken.pop()
+    if not taken:
+        return None
+    phrase = " ".join(reversed(taken)).replace(" 's", "'s")
+    return phrase if any(ch.isalpha() for ch in phrase) else None
+
+
+def _noun_phrase_forward(text: str) -> str | None:
+    """The speaker noun phrase that starts ``text`` ("Bambang Soelistyo, head of ...")."""
+    head = re.split(r"[,.;:\"“”]|\s(?:that|who|which|in|on|at|after|when)\s", text, maxsplit=1)[0]
+    words = head.split()[:7]
+    if not words:
+        return None
+    if words[0] in _PRONOUNS:
+        return words[0]
+    keep = [w for w in words if w[:1].isupper() or w.lower() in _ROLES | _CONNECT]
+    if len(keep) != len(words):
+        words = words[: next(i for i, w in enumerate(words) if w not in keep)]
+    return " ".join(words) or None
+
+
+def _attributed(sentence: str) -> str | None:
+    """The speaker as ``sentence`` names it (possibly a pronoun), or None when unattributed."""
+    m = _ACCORDING.search(sentence)
+    if m:
+        return _noun_phrase_forward(sentence[m.end() :])
+    for m in _VERB.finditer(sentence):
+        before = sentence[: m.start()].rstrip()
+        # Inverted after a quote or clause: '..., said Bambang Soelistyo, head of ...'
+        if before.endswith((",", '"', "”", "’")) or not before:
+            after = _noun_phrase_forward(sentence[m.end() :].lstrip())
+            if after and after not in _PRONOUNS and (after[:1].isupper() or " " in after):
+                return after
+        # An appositive between speaker and verb: 'Soelistyo, head of the agency, said'
+        if before.endswith(","):
+            cut = before[:-1].rfind(",")
+            if cut > 0 and cut > len(before) - 80:
+                named = _noun_phrase_back(before[:cut])
+                if named:
+                    return named
+        last = before.split()[-1] if before.split() else ""
+        if last in _PRONOUNS:
+            return last
+        named = _noun_phrase_back(before)
+        if named:
+            return named
+    return None
+
+
+def speaker_of(sentence: str, before: str = "") -> str | None:
+    """Who ``sentence`` attributes its claim to, as the text names them.
+
+    Args:
+        sentence: the quoted sentence.
+        before: the article text just before it, to resolve "he said" to a name.
+
+    Returns:
+        The speaker ("Bambang Soelistyo", "the Indonesian navy"), or None when the claim is
+        not attributed or a pronoun cannot be resolved.
+    """
+    who = _attributed(sentence)
+    if who is None or who not in _PRONOUNS:
+        return who
+    # A pronoun: the last named speaker of the preceding sentences, else the last full name.
+    previous = re.split(r"(?<=[.!?\"”])\s+", before.strip())[-3:]
+    for earlier in reversed(previous):
+        named = _attributed(earlier)
+        if named and named not in _PRONOUNS:
+            return named
+        names = _NAME.findall(earlier)
+        if names:
+            return str(names[-1])
+    return None
+
+
+_TITLES = {"mr", "mrs", "ms", "dr", "the", "a", "an", "of", "for", "said", "'s"}
+
+
+def _tokens(name: str) -> list[str]:
+    return [t for t in re.findall(r"[\w-]+", name.lower().replace("’s", "").replace("'s", ""))
+            if t not in _TITLES]  # fmt: skip
+
+
+def same_speaker(a: str | None, b: str | None) -> bool:
+    """True when two namings are the same speaker: one's last word is in the other
+    ("Blinken" ~ "Secretary of State Antony Blinken", "the navy" ~ "the Indonesian navy")."""
+    if not a or not b:
+        return False
+    ta, tb = _tokens(a), _tokens(b)
+    return bool(ta and tb) and (ta[-1] in tb or tb[-1] in ta)

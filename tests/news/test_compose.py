@@ -1,0 +1,88 @@
+"""Answers that understand time and sources, composed from cited quotes (rag.news.compose)."""
+
+from __future__ import annotations
+
+from rag.news.compose import news_answer, spoken_date
+from rag.news.intent import intent_of
+from rag.news.notes import citation_notes
+from rag.records import Answer, AnswerSentence, Citation
+from rag.ui.sources import render_sources
+
+ARTICLES = {
+    "a": "Flight QZ8501 lost contact on Sunday. The navy said 40 bodies had been recovered.",
+    "b": "Debris was spotted on Tuesday. Bambang Soelistyo said three bodies had been recovered.",
+    "c": "The search resumed on Wednesday. He told reporters the sea was calm.",
+}
+DATES = {"a": "2014-12-30", "b": "2014-12-30", "c": "2014-12-31"}
+
+
+def _cite(marker: int, doc: str, sentence: int) -> Citation:
+    text = ARTICLES[doc]
+    start = 0 if sentence == 0 else text.index(". ") + 2
+    end = text.index(".", start) + 1
+    return Citation(marker, doc, doc.upper(), "test", text[start:end], start, end, 0.9,
+                    DATES[doc])  # fmt: skip
+
+
+def _answer(question: str, cites: list[Citation]) -> Answer:
+    text = " ".join(f"{c.quote} [{c.marker}]" for c in cites)
+    sentences = [AnswerSentence(c.quote, (c.marker,)) for c in cites]
+    return Answer(question, text, cites, False, question, sentences)
+
+
+def _compose(question: str, cites: list[Citation]) -> Answer:
+    return news_answer(_answer(question, cites), intent_of(question), ARTICLES.get)
+
+
+def test_citations_carry_resolved_dates_and_quotes_stay_exact() -> None:
+    out = _compose("When did the plane lose contact?", [_cite(1, "a", 0)])
+    [c] = out.citations
+    assert ARTICLES["a"][c.start : c.end] == c.quote
+    assert [(d.text, d.date) for d in c.dates] == [("on Sunday", "2014-12-28")]
+    assert out.to_dict()["citations"][0]["dates"][0]["date"] == "2014-12-28"
+
+
+def test_a_pronoun_speaker_is_named_from_the_text_before() -> None:
+    text = "Bambang Soelistyo said the search would resume. He told reporters the sea was calm."
+    ARTICLES["d"], DATES["d"] = text, "2014-12-31"
+    out = _compose("What did Soelistyo say?", [_cite(1, "d", 1)])
+    assert out.citations[0].speaker == "Bambang Soelistyo"
+
+
+def test_a_question_about_the_present_says_as_of_the_newest_cited_date() -> None:
+    out = _compose("What is the latest on the search?", [_cite(1, "a", 1), _cite(2, "c", 0)])
+    assert out.as_of == "2014-12-31"
+    assert out.text.startswith("As of 31 December 2014: ")
+
+
+def test_a_timeline_lists_events_by_their_resolved_dates() -> None:
+    cites = [_cite(1, "c", 0), _cite(2, "b", 0), _cite(3, "a", 0)]
+    out = _compose("How did the search unfold?", cites)
+    assert [(t.date, t.marker, t.basis) for t in out.timeline] == [
+        ("2014-12-28", 3, "text"), ("2014-12-30", 2, "text"), ("2014-12-31", 1, "text")]  # fmt: skip
+    assert out.text.splitlines()[0] == "- 28 December 2014: Flight QZ8501 lost contact on Sunday. [3]"
+    panel = render_sources(out)
+    assert panel.index("28 December 2014") < panel.index("30 December 2014") < panel.index(
+        "31 December 2014</time>")
+
+
+def test_conflicting_counts_are_named_and_marked_in_the_sources_panel() -> None:
+    out = _compose("How many bodies have been recovered?", [_cite(1, "a", 1), _cite(2, "b", 1)])
+    [d] = out.disagreements
+    assert d.verdict == "conflict" and d.quantity == "bodies"
+    assert "The sources differ on bodies: 40 bodies [1]; three bodies [2]." in out.text
+    assert out.sentences[-1].markers == (1, 2)
+    notes = citation_notes(out.citations[0], out)
+    assert "⚠ sources differ on bodies: 40 bodies [1] vs three bodies [2]" in notes
+    assert render_sources(out).count("rag-source rag-disputed") == 2
+
+
+def test_an_abstention_is_left_alone() -> None:
+    empty = Answer("What is the latest?", "The articles don't say.", [], True, "q")
+    assert news_answer(empty, intent_of(empty.question), ARTICLES.get) is empty
+
+
+def test_spoken_date() -> None:
+    assert spoken_date("2014-12-22", "week") == "week of 22 December 2014"
+    assert (spoken_date("2014-10"), spoken_date("2014"), spoken_date(None)) == (
+        "October 2014", "2014", "undated")  # fmt: skip

@@ -1,0 +1,75 @@
+"""Dates named in quotes, resolved against the article's published date (rag.news.dates)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.news.dates import event_date, resolve_dates
+
+TUESDAY = "2014-12-30"  # the Reuters AirAsia reports' date: a Tuesday
+
+
+def _dates(text: str, published: str | None = TUESDAY) -> list[tuple[str, str | None, str | None]]:
+    found = resolve_dates(text, published)
+    for d in found:
+        assert text[d.start : d.end] == d.text  # a span of the quote, never a rewrite
+    return [(d.text, d.date, d.precision) for d in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # dateparser's search_dates read this as one date "on Sunday and the"
+        ("Searchers found debris on Sunday and the tail last week.",
+         [("on Sunday", "2014-12-28", "day"), ("last week", "2014-12-22", "week")]),
+        # news names the publication day by its weekday: dateparser gave the Tuesday before
+        ("The navy said on Tuesday that 40 bodies had been found.",
+         [("on Tuesday", "2014-12-30", "day")]),
+        # a month alone stays a month: dateparser invented day 30
+        ("In October, the airline said it would expand.", [("In October", "2014-10", "month")]),
+        # dateparser split "Dec. 28" into two wrong dates
+        ("The talks resumed on Dec. 28 after a pause.", [("Dec. 28", "2014-12-28", "day")]),
+        # "may" the verb is no date (dateparser: May 2014)
+        ("The company may sell 5 percent of its shares.", []),
+        ("It fell in May and rose since May.", [("in May", "2014-05", "month"),
+                                                ("since May", "2014-05", "month")]),
+        ("He said the search would continue tomorrow, officials said yesterday.",
+         [("tomorrow", "2014-12-31", "day"), ("yesterday", "2014-12-29", "day")]),
+        ("Talks will resume on Friday.", [("on Friday", "2015-01-02", "day")]),
+        ("On 28 December 2014 the flight vanished, three days ago.",
+         [("28 December 2014", "2014-12-28", "day"), ("three days ago", "2014-12-27", "day")]),
+        ("Last Sunday's vote came earlier this month, after a deal in 2012.",
+         [("Last Sunday's", "2014-12-28", "day"), ("earlier this month", "2014-12", "month"),
+          ("in 2012", "2012", "year")]),
+        ("The deal of March 3, 2015 and the meeting next week.",
+         [("March 3, 2015", "2015-03-03", "day"), ("next week", "2015-01-05", "week")]),
+        ("It was signed on 2013-04-05.", [("2013-04-05", "2013-04-05", "day")]),
+        ("A report in December 2013 said so.", [("December 2013", "2013-12", "month")]),
+    ],
+)  # fmt: skip
+def test_mentions_resolve_against_the_published_date(text: str, expected: list) -> None:
+    assert _dates(text) == expected
+
+
+def test_a_month_later_in_the_year_than_the_article_is_last_years() -> None:
+    assert _dates("The search began in November.", "2015-01-03") == [
+        ("in November", "2014-11", "month")
+    ]
+
+
+def test_an_undated_article_leaves_relative_mentions_unresolved() -> None:
+    assert _dates("Debris was found on Sunday, after the crash of 28 December 2014.", None) == [
+        ("on Sunday", None, None),
+        ("28 December 2014", "2014-12-28", "day"),
+    ]
+
+
+def test_a_will_of_an_earlier_sentence_does_not_make_a_date_future() -> None:
+    assert _dates("Talks will go on. Since May prices rose.") == [("Since May", "2014-05", "month")]
+
+
+def test_event_date_prefers_the_sentence_then_the_article() -> None:
+    mentions = resolve_dates("Debris was found on Sunday.", TUESDAY)
+    assert event_date(mentions, TUESDAY) == ("2014-12-28", "text")
+    assert event_date((), TUESDAY) == ("2014-12-30", "published")
+    assert event_date((), None) == (None, "none")

@@ -1,0 +1,78 @@
+"""Figures in quotes and whether cited figures conflict, changed or agree (rag.news.figures)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.news.figures import asked_quantity, disagreements, figures_of
+
+NAVY = "The navy said 40 bodies had been recovered from the sea."
+AGENCY = "Bambang Soelistyo said three bodies had been recovered."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        (NAVY, [(40, "bodies")]),
+        (AGENCY, [(3, "bodies")]),
+        ("There were 155 passengers and seven crew on board.", [(155, "aboard"), (7, "aboard")]),
+        ("The plane was carrying 162 people, including 16 children.",
+         [(162, "aboard"), (16, "children")]),
+        ("The death toll rose to 45 on Tuesday.", [(45, "deaths")]),
+        ("At least 12 people were killed when the ferry capsized.", [(12, "deaths")]),
+        ("About 30 rescue ships and 1,200 soldiers joined.", [(30, "ships"), (1200, "soldiers")]),
+        # increments, years, time spans and percentages are not counts
+        ("Three more bodies were found in 2014, 30 percent of them after 10 days.", []),
+        ("Twenty-one people were injured.", [(21, "injured")]),
+    ],
+)  # fmt: skip
+def test_figures_of(sentence: str, figures: list[tuple[float, str]]) -> None:
+    assert [(f.value, f.quantity) for f in figures_of(sentence)] == figures
+
+
+def test_two_counts_of_the_same_day_conflict() -> None:
+    [d] = disagreements([(1, NAVY, "2014-12-30"), (2, AGENCY, "2014-12-30")], "bodies")
+    assert d.verdict == "conflict" and [v.value for v in d.values] == [40, 3]
+
+
+def test_undated_counts_that_differ_conflict() -> None:
+    [d] = disagreements([(1, NAVY, None), (2, AGENCY, "2014-12-30")])
+    assert d.verdict == "conflict"
+
+
+def test_a_count_that_rose_over_days_is_a_change_in_date_order() -> None:
+    [d] = disagreements([(1, "The death toll rose to 45.", "2025-03-04"),
+                         (2, "At least 12 people were killed.", "2025-03-02")])  # fmt: skip
+    assert d.verdict == "change"
+    assert [(v.value, v.date, v.marker) for v in d.values] == [
+        (12, "2025-03-02", 2), (45, "2025-03-04", 1)]  # fmt: skip
+
+
+def test_parts_that_add_up_are_no_conflict() -> None:
+    cited = [(1, "The plane was carrying 162 people.", "2014-12-29"),
+             (2, "There were 155 passengers and seven crew on board.", "2014-12-30")]  # fmt: skip
+    assert disagreements(cited) == []
+
+
+def test_the_same_figure_twice_is_no_disagreement() -> None:
+    assert disagreements([(1, NAVY, "2014-12-30"), (2, "Navy divers saw 40 bodies.", None)]) == []
+
+
+def test_only_the_asked_quantity_is_compared() -> None:
+    cited = [(1, NAVY + " 20 ships searched.", None), (2, AGENCY + " 30 ships searched.", None)]
+    assert [d.quantity for d in disagreements(cited, "bodies")] == ["bodies"]
+    assert {d.quantity for d in disagreements(cited)} == {"bodies", "ships"}
+
+
+@pytest.mark.parametrize(
+    ("question", "quantity"),
+    [
+        ("How many bodies have been recovered?", "bodies"),
+        ("How many people were on board?", "aboard"),
+        ("What is the death toll?", "deaths"),
+        ("How many more ships joined?", "ships"),
+        ("Who leads the search?", None),
+    ],
+)
+def test_asked_quantity(question: str, quantity: str | None) -> None:
+    assert asked_quantity(question) == quantity

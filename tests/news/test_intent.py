@@ -1,0 +1,30 @@
+"""What a news question asks: latest state, timeline, a speaker's words (rag.news.intent)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.news.intent import Intent, intent_of
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("What is the latest on the AirAsia search?", Intent("recency")),
+        ("Is the ceasefire still holding?", Intent("recency")),
+        ("How many bodies have been recovered so far?", Intent("recency")),
+        ("How did the search for flight QZ8501 unfold?", Intent("timeline")),
+        ("Give me a timeline of the ferry disaster", Intent("timeline")),
+        ("What happened after the plane lost contact?", Intent("timeline")),
+        ("How has the search unfolded so far?", Intent("timeline")),
+        ("What did Hamas say about the talks?", Intent("attribution", "Hamas")),
+        ("What did the Indonesian navy claim?", Intent("attribution", "Indonesian navy")),
+        ("What was Netanyahu's response to the proposal?", Intent("attribution", "Netanyahu")),
+        ("According to Blinken, what is disputed?", Intent("attribution", "Blinken")),
+        ("Who said the bodies were found?", Intent("attribution")),
+        ("What is disputed about the Philadelphi Corridor?", Intent("plain")),
+        ("How many people were aboard?", Intent("plain")),
+    ],
+)
+def test_intent_of(question: str, intent: Intent) -> None:
+    assert intent_of(question) == intent

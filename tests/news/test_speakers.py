@@ -1,0 +1,58 @@
+"""Who a quoted claim is attributed to (rag.news.speakers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.news.speakers import same_speaker, speaker_of
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ('"We have found 40 bodies," said First Admiral Widodo, a navy spokesman.',
+         "First Admiral Widodo"),
+        ("Bambang Soelistyo, head of the search and rescue agency, said three bodies had been "
+         "recovered.", "Bambang Soelistyo"),
+        ("According to the Indonesian navy, 40 bodies were found.", "the Indonesian navy"),
+        ("A spokesman for the navy said the count was wrong.", "A spokesman for the navy"),
+        ("In a statement, Hamas said it would not accept the proposal.", "Hamas"),
+        ("Coast guard commander Ana Ruiz said the ferry had capsized at dawn.",
+         "Coast guard commander Ana Ruiz"),
+        ("Netanyahu's office denied the report.", "Netanyahu's office"),
+        ("U.S. Secretary of State Antony Blinken said Israel had accepted the proposal.",
+         "U.S. Secretary of State Antony Blinken"),
+        ("The talks collapsed, Reuters reported on Sunday.", "Reuters"),
+        ("Rescuers, who worked through the night, said the sea was rough.", "Rescuers"),
+        ("The plane was carrying 162 people.", None),
+        ("The sea was rough and the search was called off at dusk.", None),
+    ],
+)  # fmt: skip
+def test_attributed_claims_carry_their_speaker(sentence: str, speaker: str | None) -> None:
+    assert speaker_of(sentence) == speaker
+
+
+def test_a_pronoun_is_the_last_named_speaker_before_it() -> None:
+    before = "Bambang Soelistyo said the sea was rough. Waves reached three metres. "
+    assert speaker_of("He told reporters the search would continue.", before) == (
+        "Bambang Soelistyo"
+    )
+
+
+def test_an_unresolvable_pronoun_is_no_speaker() -> None:
+    assert speaker_of("She said the talks would go on.", "") is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Blinken", "U.S. Secretary of State Antony Blinken", True),
+        ("the navy", "the Indonesian navy", True),
+        ("Hamas", "a Hamas official", True),
+        ("Hamas", "Israel", False),
+        ("Netanyahu", "Netanyahu's office", True),
+        (None, "Hamas", False),
+    ],
+)
+def test_same_speaker(a: str | None, b: str, same: bool) -> None:
+    assert same_speaker(a, b) is same
