@@ -63,7 +63,8 @@ def test_conflict_precision_and_recall() -> None:
 
 
 def test_speaker_of_the_gold_statement_is_checked() -> None:
-    ans = _answer(citations=[_cite(1, 0, "the Indonesian navy"), _cite(2, 100, "Bambang Soelistyo")])
+    cites = [_cite(1, 0, "the Indonesian navy"), _cite(2, 100, "Bambang Soelistyo")]
+    ans = _answer(citations=cites)
     assert news.speaker_score("Soelistyo", [_span(100)], ans).value == 1.0
     assert news.speaker_score("Soelistyo", [_span(500)], ans).value == 0.0  # first citation
     assert news.speaker_score("navy", [], ans).value == 1.0

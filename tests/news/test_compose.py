@@ -59,11 +59,18 @@ def test_a_timeline_lists_events_by_their_resolved_dates() -> None:
     cites = [_cite(1, "c", 0), _cite(2, "b", 0), _cite(3, "a", 0)]
     out = _compose("How did the search unfold?", cites)
     assert [(t.date, t.marker, t.basis) for t in out.timeline] == [
-        ("2014-12-28", 3, "text"), ("2014-12-30", 2, "text"), ("2014-12-31", 1, "text")]  # fmt: skip
-    assert out.text.splitlines()[0] == "- 28 December 2014: Flight QZ8501 lost contact on Sunday. [3]"
+        ("2014-12-28", 3, "text"),
+        ("2014-12-30", 2, "text"),
+        ("2014-12-31", 1, "text"),
+    ]
+    first = "- 28 December 2014: Flight QZ8501 lost contact on Sunday. [3]"
+    assert out.text.splitlines()[0] == first
     panel = render_sources(out)
-    assert panel.index("28 December 2014") < panel.index("30 December 2014") < panel.index(
-        "31 December 2014</time>")
+    assert (
+        panel.index("28 December 2014")
+        < panel.index("30 December 2014")
+        < panel.index("31 December 2014</time>")
+    )
 
 
 def test_conflicting_counts_are_named_and_marked_in_the_sources_panel() -> None:

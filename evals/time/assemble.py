@@ -1,10 +1,10 @@
 """Merge the time-and-sources parts into dev.jsonl and the frozen test.jsonl; print their figures.
 
-    .venv/bin/python evals/time/build.py          # writes dev.jsonl (and test.jsonl once)
-    .venv/bin/python evals/time/build.py --stats  # only prints the figures
+    .venv/bin/python evals/time/assemble.py          # writes dev.jsonl (and test.jsonl once)
+    .venv/bin/python evals/time/assemble.py --stats  # only prints the figures
 
 A part's split is the first word of its file name (``test-made.jsonl`` is test). The test split
-is frozen: once written, build.py refuses to change it (its sha256 is in evals/README.md and
+is frozen: once written, assemble.py refuses to change it (its sha256 is in evals/README.md and
 checked by tests/eval/test_time_data.py). Whole stories go to one split: a ``story:`` tag never
 appears in both.
 """
@@ -36,8 +36,14 @@ def _overlap(row: dict) -> float | None:
     return overlap({"question": row["question"], "gold": [{"text": _spans_text(row)}]})
 
 
+def story(row: dict) -> str:
+    """The story a case belongs to: its ``story:`` tag, else the ``made-<story>-`` id part."""
+    tagged = [t for t in row["tags"] if t.startswith("story:")]
+    return tagged[0] if tagged else "story:" + row["id"].split("-")[1]
+
+
 def stories(data: list[dict]) -> set[str]:
-    return {t for r in data for t in r["tags"] if t.startswith("story:")}
+    return {story(r) for r in data}
 
 
 def stats(split: str, data: list[dict]) -> dict:
