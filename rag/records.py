@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
+from rag.news.records import DateMention, Disagreement, TimelineEntry
+
 # Only web links reach clients: a loader may read any string as a URL (``javascript:``,
 # ``data:``, ``file:``), and REST/OpenAI clients may render it as a link.
 _WEB_URL = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -133,25 +135,6 @@ class Quote:
     url: str | None = None
 
 
-Precision = Literal["day", "week", "month", "year"]
-
-
-@dataclass(frozen=True)
-class DateMention:
-    """A date a quote names (``quote[start:end] == text``), resolved against its article's
-    published date: ISO ``date`` at ``precision`` (a week is its Monday), None when the
-    article has no date to resolve a relative mention against."""
-
-    text: str
-    start: int
-    end: int
-    date: str | None
-    precision: Precision | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 @dataclass(frozen=True)
 class Citation:
     """Marker ``[marker]`` in an answer, pointing at ``quote == article_text[start:end]``."""
@@ -222,51 +205,6 @@ class ShortAnswer:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One dated event of a timeline answer: citation ``marker`` and when it happened.
-
-    ``basis`` says where the date comes from: ``"text"`` (resolved from the quote),
-    ``"published"`` (the article's date) or ``"none"`` (neither is known)."""
-
-    date: str | None
-    marker: int
-    basis: Literal["text", "published", "none"]
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class FigureValue:
-    """A figure as one citation states it: ``value`` of a quantity, in words ``text``."""
-
-    value: float
-    text: str
-    marker: int
-    date: str | None  # when the figure was given: the event date, else the article's
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-Verdict = Literal["conflict", "change"]
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """Cited sentences that give different values for one quantity: sources that differ
-    (``conflict``) or a figure that moved over time (``change``, values in date order)."""
-
-    quantity: str
-    verdict: Verdict
-    values: tuple[FigureValue, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"quantity": self.quantity, "verdict": self.verdict,
-                "values": [v.to_dict() for v in self.values]}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from rag.news.compose import spoken_date
-from rag.records import Answer, Citation, Disagreement
+from rag.news.records import Disagreement
+from rag.records import Answer, Citation
 
 
 def disputes(answer: Answer, marker: int) -> list[Disagreement]:
