@@ -35,19 +35,23 @@ _COPULA = frozenset("is was are were 's".split())
 _VERBS = frozenset("caused causes happened happens made makes led leads".split())
 
 _TYPES: list[tuple[re.Pattern[str], AnswerType]] = [
-    (re.compile(r"^\s*how (many|much|old|long|far|tall|big|large|often|high)\b"
-                r"|\bwhat (percentage|percent|number|share|price|amount|age|score|total)\b"
+    (re.compile(r"\bhow (many|much|old|long|far|tall|big|large|often|high|cheap|expensive|"
+                r"wide|pure|low|few|fast|deep|heavy)\b"
+                r"|\bwhat (percentage|percent|number|share|price|amount|age|score|total|"
+                r"nightly price|rate|sum|figure|fee|salary|portion|fraction|slice|quantity|"
+                r"temperature|margin|count)\b|\bwhat (?:did|does|do|will) [^?]{0,60}\bcost\b"
                 r"|\bhow much (money|did|does|do|was|is|were|are)\b", re.I), "number"),
     (re.compile(r"^\s*(in |on |by |since |until )?(when|what (year|date|day|month|time))\b"
                 r"|\b(which|what) (year|date|day|month)\b", re.I), "date"),
-    (re.compile(r"^\s*(in |from |to )?(where|(what|which) (city|country|town|state|place|"
-                r"region|county|province|neighbourhood|neighborhood|venue|island))\b", re.I),
-     "place"),
+    (re.compile(r"^\s*(in |from |to |at |on )?(where|(what|which) (city|country|town|state|"
+                r"place|region|county|province|neighbourhood|neighborhood|venue|island|"
+                r"borough|prison|district|village|nation|port|airport|site|street|park)\b)",
+                re.I), "place"),
     (re.compile(r"^\s*(by |to |from |with |according to )?(who|whom|whose)\b"
-                r"|^\s*what (is|was) the name\b|^\s*(which|what) (company|person|team|group|"
-                r"organisation|organization|player|official|firm|agency|country|brand|"
-                r"band|club|party|newspaper|airline|network|school|university|app|film|movie|"
-                r"book|show|song|album|game|device|product)\b", re.I), "name"),
+                r"|^\s*what(?:'s|’s| is| was) the name\b"
+                # "Which auctioneer sold …", "On which website …": a which-question names
+                # something (dates, places and figures are caught above).
+                r"|^\s*((on|in|at|from|by|for|with|to) )?which\b", re.I), "name"),
 ]  # fmt: skip
 
 
@@ -138,7 +142,9 @@ def but_not(question: str, about: str) -> str:
     # "What is the Philadelphi Corridor?" over an article about it: the phrase is the subject.
     if what.kind == "noun" and not set(words(what.phrase)) <= said | {"the", "a", "an"}:
         return f"but not {what.phrase}"
-    if what.kind == "wh":
+    # A bare "what"/"which" stands for a clause ("what he told the president"): "but not
+    # what." is no English, so it is said without the phrase.
+    if what.kind == "wh" and what.phrase.split()[-1] not in ("what", "which", "whose"):
         return f"but not {what.phrase}"
     return "but don't answer this question"
 

@@ -72,6 +72,10 @@ class Index:
         self._lock = FileLock(str(self.layout.write_lock))
         self._seen_generation: int | None = None  # the catalog's, as this process knows it
         self._refresh = threading.Lock()
+        # Writes of this process in progress: their generation moves are not another
+        # process's, and reloading the store under a write made concurrent asks fail.
+        self._writing = 0
+        self._writing_lock = threading.Lock()
         self._followed = -FOLLOW_SECONDS  # when this replica last read the server's log
 
     # Stores open lazily so that constructing an Index is cheap and never fails on I/O.
@@ -136,6 +140,8 @@ class Index:
                 f"another ingest is writing to this data directory (lock "
                 f"{self.layout.write_lock}); try again when it has finished"
             ) from None
+        with self._writing_lock:
+            self._writing += 1
         try:
             # With a Chroma server, writers of every machine take its lease too, and start
             # from what the others committed.
@@ -145,6 +151,10 @@ class Index:
                     home.catch_up(self.catalog)
                 yield
         finally:
+            with self._writing_lock:
+                self._writing -= 1
+                if not self._writing:
+                    self._seen_generation = self.catalog.generation
             self._lock.release()
 
     def options(self, **overrides: Any) -> IngestOptions:
@@ -187,12 +197,9 @@ class Index:
             publish = self._publish if self.home else None
             run = IngestRun(self.catalog, self.store, self.lexical, self.embedder, opt,
                             signature, self.stories, publish)  # fmt: skip
-            try:
-                if articles:
-                    return run.execute_articles(list(articles), WEB_ROOT)
-                return run.execute([Path(p) for p in paths])
-            finally:
-                self._seen_generation = self.catalog.generation
+            if articles:
+                return run.execute_articles(list(articles), WEB_ROOT)
+            return run.execute([Path(p) for p in paths])
 
     def _publish(self, items: list[CommitItem], removed: list[str]) -> None:
         """The server home's commit point for what a write committed in this cache."""
@@ -254,7 +261,6 @@ class Index:
                 self._publish([], [doc_id])
             self._remove_upload_file(doc)
             self.lexical.refresh()
-            self._seen_generation = self.catalog.generation
         return True
 
     def _remove_upload_file(self, doc: dict[str, Any]) -> None:
@@ -280,7 +286,7 @@ class Index:
             self._follow_server()
             return
         generation = self.catalog.generation
-        if generation == self._seen_generation:
+        if generation == self._seen_generation or self._writing:
             return
         with self._refresh:
             if generation == self._seen_generation:

@@ -59,13 +59,18 @@ def _as_of(citations: list[Citation]) -> str | None:
     return max(days).isoformat() if days else None
 
 
+# Quantities whose key is no noun phrase of its own.
+_SPOKEN = {"aboard": "the number of people aboard"}
+
+
 def _figures_text(d: Disagreement) -> str:
+    what = _SPOKEN.get(d.quantity, d.quantity)
     if d.verdict == "change":
         steps = ", then ".join(f"{v.text} [{v.marker}] on {spoken_date(v.date)}"
                                for v in d.values)  # fmt: skip
-        return f"The figure for {d.quantity} changed over time: {steps}."
+        return f"The figure for {what} changed over time: {steps}."
     rivals = "; ".join(f"{v.text} [{v.marker}]" for v in d.values)
-    return f"The sources differ on {d.quantity}: {rivals}."
+    return f"The sources differ on {what}: {rivals}."
 
 
 def news_answer(
@@ -99,7 +104,8 @@ def news_answer(
             timeline.append(TimelineEntry(date, c.marker, basis))  # type: ignore[arg-type]
         timeline.sort(key=lambda t: (t.date is None, t.date or "", t.marker))
     cited = [(c.marker, c.quote, when(c)[0]) for c in citations]
-    differ = disagreements(cited, asked_quantity(answer.question))
+    sources = {c.marker: (c.doc_id, c.speaker) for c in citations}
+    differ = disagreements(cited, asked_quantity(answer.question), sources)
     as_of = _as_of(citations) if intent.kind == "recency" else None
     if write:
         text, sentences = _written(text, sentences, citations, timeline, differ, as_of)

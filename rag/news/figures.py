@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from rag.news.records import Disagreement, FigureValue
+from rag.news.speakers import same_speaker
 from rag.text.terms import STOPWORDS
 
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -132,14 +133,20 @@ def _adds_up(values: list[FigureValue], parts: dict[int, str]) -> bool:
                for c in combinations(distinct[:-1], n))  # fmt: skip
 
 
-def disagreements(cited: list[tuple[int, str, str | None]], asked: str | None = None
-                  ) -> list[Disagreement]:  # fmt: skip
+def disagreements(
+    cited: list[tuple[int, str, str | None]], asked: str | None = None,
+    sources: dict[int, tuple[str, str | None]] | None = None,
+) -> list[Disagreement]:  # fmt: skip
     """Quantities on which the cited sentences give different values.
 
     Args:
         cited: ``(marker, sentence, date)`` per citation, date the figure's date (the event
             date read from the sentence, else the article's), or None.
         asked: the quantity the question asks about ("bodies"), to keep only that one.
+        sources: ``(article, speaker)`` of each marker. Values of one article are rivals only
+            when two named speakers give them (the manifest's 212 vs the harbourmaster's
+            240); otherwise they count different things ("105 hostages released", "111 still
+            held").
 
     Returns:
         One `Disagreement` per quantity whose values differ and do not add up: ``change``
@@ -154,24 +161,35 @@ def disagreements(cited: list[tuple[int, str, str | None]], asked: str | None = 
             by_quantity.setdefault(f.quantity, []).append(fv)
     out: list[Disagreement] = []
     for quantity, values in by_quantity.items():
-        if asked and quantity != asked:
+        if (asked and quantity != asked) or _adds_up(values, parts):
             continue
-        markers = {v.marker for v in values}
-        if len({v.value for v in values}) < 2 or len(markers) < 2 or _adds_up(values, parts):
-            continue
-        if quantity == "aboard" and len({parts[id(v)] for v in values}) > 1:
-            continue  # passengers vs crew vs people: parts of a whole, not rival counts
-        dated = all(v.date for v in values)
-        by_value: dict[float, set[str | None]] = {}
-        for v in values:
-            by_value.setdefault(v.value, set()).add(v.date)
-        clash = any(a & b for a, b in combinations(by_value.values(), 2))
-        if dated and not clash:
-            ordered = tuple(sorted(values, key=lambda v: (v.date or "", v.marker)))
-            out.append(Disagreement(quantity, "change", ordered))
-        else:
-            out.append(Disagreement(quantity, "conflict", tuple(values)))
+        groups = [values]
+        if quantity == "aboard":  # passengers vs crew vs people: parts of a whole, each its own
+            kinds = dict.fromkeys(parts[id(v)] for v in values)
+            groups = [[v for v in values if parts[id(v)] == kind] for kind in kinds]
+        for group in groups:
+            if (found := _compared(quantity, group, sources)) is not None:
+                out.append(found)
     return out
+
+
+def _compared(
+    quantity: str, values: list[FigureValue], sources: dict[int, tuple[str, str | None]] | None
+) -> Disagreement | None:
+    """The disagreement among ``values`` of one quantity, if they differ between sources."""
+    markers = {v.marker for v in values}
+    if len({v.value for v in values}) < 2 or len(markers) < 2:
+        return None
+    if sources and not _rivals([sources.get(m, (str(m), None)) for m in markers]):
+        return None
+    by_value: dict[float, set[str | None]] = {}
+    for v in values:
+        by_value.setdefault(v.value, set()).add(v.date)
+    clash = any(a & b for a, b in combinations(by_value.values(), 2))
+    if all(v.date for v in values) and not clash:
+        ordered = tuple(sorted(values, key=lambda v: (v.date or "", v.marker)))
+        return Disagreement(quantity, "change", ordered)
+    return Disagreement(quantity, "conflict", tuple(values))
 
 
 def asked_quantity(question: str) -> str | None:
@@ -184,3 +202,11 @@ def asked_quantity(question: str) -> str | None:
     if re.search(r"\bdeath toll\b|\bhow many (?:died|were killed)\b", question, re.IGNORECASE):
         return "deaths"
     return None
+
+
+def _rivals(sources: list[tuple[str, str | None]]) -> bool:
+    """Whether two of these (article, speaker) pairs are different sources."""
+    for (doc_a, who_a), (doc_b, who_b) in combinations(sources, 2):
+        if doc_a != doc_b or (who_a and who_b and not same_speaker(who_a, who_b)):
+            return True
+    return False

@@ -21,6 +21,15 @@ from rag.answer.asks import asked, asked_type, but_not, not_given
         ("Why did the talks stall?", None),
         ("What did Hamas say about the talks?", None),
         ("Did it rain?", None),
+        # Forms of the round-2 dev questions that asked for a short answer and got none.
+        ("Which auctioneer sold the Chardin?", "name"),
+        ("On which website did hotel bosses share secrets?", "name"),
+        ("What's the name of the hotel firm?", "name"),
+        ("In which borough do the workers practice?", "place"),
+        ("Of the 10 places, how many rank high for alerts?", "number"),
+        ("How pure did the sample turn out to be?", "number"),
+        ("What did it cost to build the jazz center?", "number"),
+        ("What portion of the legislature comes from the mountains?", "number"),
     ],
 )
 def test_asked_type(question, kind):
@@ -63,6 +72,8 @@ def test_asked_phrase(question, kind, phrase):
          "The articles mention Philadelphi Corridor [1] but don't answer this question."),
         ("How many people were aboard?", "the plane",
          "The articles mention the plane [1] but not how many people."),
+        ("What did he tell the president?", "Blinken",
+         "The articles mention Blinken [1] but don't answer this question."),
         ("Did it rain in Paris?", "Paris",
          "The articles mention Paris [1] but don't answer this question."),
     ],

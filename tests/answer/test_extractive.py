@@ -73,8 +73,10 @@ def test_follow_up_uses_history(seeded):
         {"role": "user", "content": "What did Blinken say about the ceasefire?"},
         {"role": "assistant", "content": first.text},
     ]
-    follow = seeded.ask("What did he tell the president?", history=history)
-    assert "Blinken" in follow.query and follow.query.startswith("What did he tell the president?")
+    follow = seeded.ask("What did he tell the Israeli president?", history=history)
+    assert "Blinken" in follow.query and follow.query.startswith(
+        "What did he tell the Israeli president?"
+    )
     _check_citations(follow)
     assert any("President Isaac Herzog" in c.quote for c in follow.citations)
     # Markers are numbered afresh in each answer.

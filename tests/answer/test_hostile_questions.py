@@ -60,7 +60,7 @@ def test_hostile_questions_get_an_answer_or_an_abstention(
     elif answered == "detail_missing":
         assert answer.abstained and answer.reason == "detail_missing"
         assert answer.text.startswith("The articles mention Philadelphi")
-        assert "[1] but not" in answer.text
+        assert "[1] but not " in answer.text or "[1] but don't answer this question" in answer.text
         assert [c.marker for c in answer.citations] == [1]
         assert quote_matches(answer.citations[0], text)
     else:
@@ -100,7 +100,9 @@ def test_hostile_history_is_a_clear_error(fake_seeded: Assistant) -> None:
     long_turn = [{"role": "user", "content": "Blinken " * 20_000}]
     answer = fake_seeded.ask("What did he say?", history=long_turn)
     assert answer.query == "What did he say? Blinken"
-    assert not answer.abstained and answer.citations
+    # Blinken is found (an answer, or "the articles mention Blinken" for so vague a question).
+    assert answer.citations and "Blinken" in answer.citations[0].quote
+    assert answer.reason in (None, "detail_missing")
 
 
 # (path, body key) -> (status, error type, message) for the questions every route refuses.

@@ -76,3 +76,13 @@ def test_only_the_asked_quantity_is_compared() -> None:
 )
 def test_asked_quantity(question: str, quantity: str | None) -> None:
     assert asked_quantity(question) == quantity
+
+
+def test_figures_of_one_article_are_never_rivals() -> None:
+    released = "A ceasefire deal in November led to the release of 105 hostages by Hamas."
+    held = "Currently, 111 hostages are still being held, with 39 presumed dead."
+    cited = [(1, released, None), (2, held, None)]
+    one = {1: ("seed.txt", None), 2: ("seed.txt", None)}
+    assert disagreements(cited, None, one) == []
+    two = {1: ("a.txt", None), 2: ("b.txt", None)}
+    assert [d.verdict for d in disagreements(cited, None, two)] == ["conflict"]

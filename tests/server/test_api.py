@@ -82,7 +82,7 @@ def test_ask_follow_up_with_history(client):
         {"role": "user", "content": "What did Blinken say about the ceasefire?"},
         {"role": "assistant", "content": "Blinken said it was the best opportunity [1]."},
     ]
-    body = {"question": "What did he tell the president?", "history": history}
+    body = {"question": "What did he tell the Israeli president?", "history": history}
     answer = client.post("/ask", json=body).json()
     assert any("Herzog" in c["quote"] for c in answer["citations"])
 

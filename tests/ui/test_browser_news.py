@@ -48,7 +48,8 @@ def test_a_timeline_lists_dated_events_in_order(page: Any) -> None:
     assert items.count() >= 3
     dates = [items.nth(i).locator("time").get_attribute("datetime") for i in range(items.count())]
     assert all(dates) and dates == sorted(dates)
-    assert "March 2025" in items.first.inner_text()
+    # The disaster's days are March 2025 (an inspection the October before may come first).
+    assert sum("March 2025" in items.nth(i).inner_text() for i in range(items.count())) >= 3
     # Each source card says what its relative dates stand for.
     assert "= 9 March 2025" in page.locator("#rag-sources").inner_text()
 
