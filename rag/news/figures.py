@@ -38,7 +38,9 @@ _KIND = {"body": "bodies", "bodies": "bodies", "corpse": "bodies", "corpses": "b
          "passenger": "aboard", "crew": "aboard", "crewmembers": "aboard",
          "injured": "injured", "wounded": "injured", "injuries": "injured",
          "missing": "missing"}  # fmt: skip
-_STATE = re.compile(r"^\s*(?:people\s+|persons\s+)?(?:were\s+|have\s+been\s+|are\s+)?"
+_STATE = re.compile(r"^\s*(?:people\s+|persons\s+)?(?:were\s+|have\s+been\s+|are\s+|had\s+)?"
+                    r"(?:now\s+|so\s+far\s+|already\s+)?(?:known\s+to\s+have\s+|confirmed\s+|"
+                    r"reported\s+|feared\s+|presumed\s+)?"
                     r"(?P<state>killed|dead|died|injured|wounded|missing)\b")  # fmt: skip
 _FIGURE = re.compile(
     rf"(?<![\w$£€.,-]){_NUMBER}(?P<more>\s+(?:more|additional|other|further))?"

@@ -60,6 +60,10 @@ def _noun_phrase_back(text: str) -> str | None:
         elif tok in _DETERMINERS and taken:
             taken.append(tok)
             break
+        elif taken and (k := _modifiers_to_determiner(tokens)):
+            # "the county emergency office": lower-case modifiers of a role, up to its "the".
+            taken.extend(reversed(tokens[-k:]))
+            break
         else:
             break
         tokens.pop()
@@ -69,6 +73,15 @@ def _noun_phrase_back(text: str) -> str | None:
         return None
     phrase = " ".join(reversed(taken)).replace(" 's", "'s")
     return phrase if any(ch.isalpha() for ch in phrase) else None
+
+
+def _modifiers_to_determiner(tokens: list[str]) -> int:
+    """How many tokens from the end of ``tokens`` up to and with a determiner, when the ones
+    between are at most three plain lower-case words; else 0."""
+    for k in range(2, min(5, len(tokens) + 1)):
+        if tokens[-k] in _DETERMINERS:
+            return k if all(t.isalpha() and t.islower() for t in tokens[-k + 1 :]) else 0
+    return 0
 
 
 def _noun_phrase_forward(text: str) -> str | None:

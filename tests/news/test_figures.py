@@ -86,3 +86,8 @@ def test_figures_of_one_article_are_never_rivals() -> None:
     assert disagreements(cited, None, one) == []
     two = {1: ("a.txt", None), 2: ("b.txt", None)}
     assert [d.verdict for d in disagreements(cited, None, two)] == ["conflict"]
+
+
+def test_a_count_of_people_known_to_have_died_is_deaths() -> None:
+    [f] = figures_of("The coast guard said 47 people were now known to have died.")
+    assert (f.quantity, f.value) == ("deaths", 47.0)

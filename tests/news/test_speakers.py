@@ -56,3 +56,8 @@ def test_an_unresolvable_pronoun_is_no_speaker() -> None:
 )
 def test_same_speaker(a: str | None, b: str, same: bool) -> None:
     assert same_speaker(a, b) is same
+
+
+def test_a_role_keeps_its_modifiers() -> None:
+    sentence = "The fire has burned 14,500 hectares, the county emergency office said on Monday."
+    assert speaker_of(sentence) == "county emergency office"

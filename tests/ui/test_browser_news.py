@@ -52,6 +52,9 @@ def test_a_timeline_lists_dated_events_in_order(page: Any) -> None:
     assert sum("March 2025" in items.nth(i).inner_text() for i in range(items.count())) >= 3
     # Each source card says what its relative dates stand for.
     assert "= 9 March 2025" in page.locator("#rag-sources").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)  # docs/img/news.png: a timeline beside the sources panel
+    page.locator("#rag-sources").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "news-timeline.png"), full_page=True)
 
 
 def test_counts_that_differ_are_marked_in_the_sources_panel(page: Any) -> None:
