@@ -62,6 +62,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_scale.py --shared $(SHARED)
 	$(BIN)/python benchmarks/bench_sync.py --shared $(SHARED)
 	$(BIN)/python benchmarks/bench_probe.py
+	$(BIN)/python benchmarks/bench_server.py
 
 bench-smoke: install
 	$(BIN)/python benchmarks/bench_backbone.py --smoke --repeat 1

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from rag.news.figures import asked_quantity, figures_of
 from rag.text.terms import words
 
 AnswerType = Literal["name", "number", "date", "place"]
@@ -29,6 +30,7 @@ _DETERMINERS = ("the ", "a ", "an ", "this ", "that ", "these ", "those ", "its 
                 "her ", "their ", "our ", "my ", "your ")  # fmt: skip
 _LEAD = re.compile(r"^\s*(?:(?:and|so|but|also|then|ok|okay|well)[,\s]+)+", re.I)
 _WORD = re.compile(r"[\w’'-]+")
+_BARE_NUMBER = re.compile(r"[\d.,]+")
 _HOW_WORDS = frozenset("many much old long far tall big large often soon high deep wide".split())
 _COPULA = frozenset("is was are were 's".split())
 # Verbs that can follow a wh-word at once ("what caused it", "who won").
@@ -157,3 +159,21 @@ def not_given(part: str) -> str:
     if what.kind == "wh":
         return f"The articles don't say {what.phrase}."
     return f"The articles don't answer “{part.rstrip('?')}?”"
+
+
+def asked_figure(question: str, sentence: str, phrase: str) -> str:
+    """The span model's ``phrase``, made to say what a "how many" question counts.
+
+    The span model reads one best span; the figure reader knows what each figure counts. So
+    when the phrase counts something else ("39 presumed dead" for "how many hostages are still
+    held" in "111 hostages are still being held, with 39 presumed dead"), the sentence's one
+    figure of the asked quantity is the answer; a bare number is given with what it counts
+    ("750" → "750 leaks", the form readers and the labelled answers use).
+    """
+    figures = figures_of(sentence)
+    asked = asked_quantity(question)
+    mine = [f for f in figures if f.quantity == asked]
+    if len(mine) == 1 and phrase not in mine[0].text and mine[0].text not in phrase:
+        return mine[0].text
+    around = [f for f in figures if phrase in f.text and len(f.text) > len(phrase)]
+    return around[0].text if len(around) == 1 and _BARE_NUMBER.fullmatch(phrase) else phrase

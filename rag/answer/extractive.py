@@ -13,19 +13,17 @@ answer at all; this module turns its reading into an answer that fits the questi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from rag.answer.asks import asked, asked_type, but_not, not_given
+from rag.answer.asks import asked, asked_figure, asked_type, but_not, not_given
 from rag.answer.citations import cite
 from rag.answer.followup import norm_space, repeats_previous, said_before
 from rag.answer.parts import part_query, split_parts, subject
 from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.index.sentences import SentenceKey, unpack
 from rag.news.compose import context_before
-from rag.news.figures import asked_quantity, figures_of
 from rag.news.intent import intent_of
 from rag.news.select import chronological, reweigh, rival_figures, timeline_picks
 from rag.news.speakers import speaker_of
@@ -39,7 +37,6 @@ from rag.text.terms import terms, words
 ABSTAIN_TEXT = "The articles don't say. None of the retrieved passages answers this question."
 # A short answer is a name, figure, date or place: a longer "span" is a clause, shown as the
 # quoted sentence alone (the longest gold short answers of the labelled data are 10 words).
-_BARE_NUMBER = re.compile(r"[\d.,]+")
 _SHORT_WORDS = 12
 NOTHING_NEW_TEXT = "The articles add nothing about this beyond the previous answer."
 _SIMILAR_SENTENCE = 0.7  # word-set Jaccard above which two sentences say the same thing
@@ -309,21 +306,3 @@ class ExtractiveAnswerer:
 
 def _scored(quote: Quote, score: float) -> Quote:
     return Quote(**{**quote.__dict__, "score": score})
-
-
-def asked_figure(question: str, sentence: str, phrase: str) -> str:
-    """The span model's ``phrase``, made to say what a "how many" question counts.
-
-    The span model reads one best span; the figure reader knows what each figure counts. So
-    when the phrase counts something else ("39 presumed dead" for "how many hostages are still
-    held" in "111 hostages are still being held, with 39 presumed dead"), the sentence's one
-    figure of the asked quantity is the answer; a bare number is given with what it counts
-    ("750" → "750 leaks", the form readers and the labelled answers use).
-    """
-    figures = figures_of(sentence)
-    asked = asked_quantity(question)
-    mine = [f for f in figures if f.quantity == asked]
-    if len(mine) == 1 and phrase not in mine[0].text and mine[0].text not in phrase:
-        return mine[0].text
-    around = [f for f in figures if phrase in f.text and len(f.text) > len(phrase)]
-    return around[0].text if len(around) == 1 and _BARE_NUMBER.fullmatch(phrase) else phrase

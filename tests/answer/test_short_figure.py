@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answer.extractive import asked_figure
+from rag.answer.asks import asked_figure
 
 HELD = "Currently, 111 hostages are still being held, with 39 presumed dead."
 
