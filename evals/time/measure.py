@@ -74,10 +74,12 @@ def _apply(name: str, value: float) -> None:
         setattr(select, name, value)
 
 
-def tune(data_dir: Path) -> dict[str, Any]:
+def tune(data_dir: Path, only: str | None = None) -> dict[str, Any]:
     cases = load_suite(HERE / "dev.jsonl")
     out: dict[str, Any] = {}
     for kind, (name, values) in GRID.items():
+        if only and kind != only:
+            continue
         mine = [c for c in cases if c.tags[0] == kind]
         rows = []
         for value in values:
@@ -120,10 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("tune")
     t.add_argument("--data-dir", type=Path, required=True)
+    t.add_argument("--kind", choices=KINDS, help="tune this kind's setting only")
     f = sub.add_parser("table")
     f.add_argument("runs", nargs="+", type=Path)
     a = ap.parse_args(argv)
-    run: Callable[[], Any] = (lambda: tune(a.data_dir)) if a.cmd == "tune" else (
+    run: Callable[[], Any] = (lambda: tune(a.data_dir, a.kind)) if a.cmd == "tune" else (
         lambda: table(a.runs))  # fmt: skip
     run()
     return 0

@@ -7,6 +7,7 @@ the byte cap in memory.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import ipaddress
 import zlib
@@ -156,7 +157,13 @@ def test_text_in_its_declared_charset_comes_back_exactly(text: str, codec: str) 
         return
     meta = f'<meta charset="{codec}">'.encode("ascii")
     # As the codec itself reads it back (Shift_JIS maps "¥" to the byte of "\\").
-    assert decode_text(meta + data, html=True) == meta.decode() + data.decode(codec)
+    expected = data.decode(codec)
+    if codec == "cp1252" and not data.isascii():
+        # Declared Latin, valid UTF-8: read as UTF-8 (charset.py's publishing-slip rule), so
+        # "Â\xa0" written in cp1252 is the bytes of a UTF-8 no-break space, and reads as one.
+        with contextlib.suppress(UnicodeDecodeError):
+            expected = data.decode("utf-8")
+    assert decode_text(meta + data, html=True) == meta.decode() + expected
 
 
 _CODINGS = st.sampled_from(
