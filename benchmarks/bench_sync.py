@@ -65,13 +65,13 @@ def main() -> None:
         for p in files:
             (folder / p.name).write_bytes(p.read_bytes())
         synced = Assistant(data_dir=sync_dir, fetch_allow_private=True, fetch_delay=args.delay)
-        synced.embed(["warm up"])  # the model's load is not the sync's
+        synced.index.embedder.encode_query("warm up")  # the model's load is not the sync's
         synced.add_feed(site.base + "/feed.xml")
         began = time.perf_counter()
         first = synced.sync()
         sync_s = time.perf_counter() - began
         ingested = Assistant(data_dir=ingest_dir)
-        ingested.embed(["warm up"])
+        ingested.index.embedder.encode_query("warm up")
         began = time.perf_counter()
         files_report = ingested.ingest([folder])
         ingest_s = time.perf_counter() - began
