@@ -115,7 +115,7 @@ def decode_text(data: bytes, declared: str | None = None, html: bool = False) ->
     for encoding in dict.fromkeys(e for e in (named, "utf-8-sig", "cp1252") if e):
         try:
             text = data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeError:  # UnicodeDecodeError, or a codec that refuses outright
             continue  # the next encoding; the last one failing is the reason below
         # Many control characters means binary data that happened to decode.
         head = text[:65536]

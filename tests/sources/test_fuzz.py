@@ -14,7 +14,7 @@ import zlib
 from xml.sax.saxutils import escape
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rag.errors import FeedError, FetchError, LoaderError
@@ -125,6 +125,7 @@ _LABELS = st.one_of(
             "",
             "euc-jp",
             "gb2312",
+            "undefined",  # Python's codec that refuses every byte (found by this test)
         ]
     ),  # fmt: skip
     st.text(max_size=12),
@@ -132,6 +133,7 @@ _LABELS = st.one_of(
 
 
 @given(st.binary(max_size=400), _LABELS, st.booleans())
+@example(b"\x01", "UNDEFINED", False)
 @settings(max_examples=500, deadline=None)
 def test_any_bytes_in_any_declared_charset_decode_or_are_refused(
     data: bytes, label: str | None, html: bool

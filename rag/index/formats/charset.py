@@ -44,6 +44,9 @@ def codec_name(label: str | None) -> str | None:
     # codecs like base64 or rot13 are not character encodings.
     if name.startswith("utf-16") or name.startswith("utf-32"):
         return "utf-8"
+    # Python's "undefined" codec is a text codec that refuses every byte (found by fuzzing).
+    if name == "undefined":
+        return None
     return name if codecs.lookup(name)._is_text_encoding else None
 
 
