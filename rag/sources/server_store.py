@@ -17,7 +17,7 @@ from typing import Any
 
 from rag.errors import FeedError
 from rag.index.server_home import ServerHome
-from rag.sources.store import Feed, Page
+from rag.sources.store import Feed, Page, check_feed_state
 
 
 def _page_id(url: str) -> str:
@@ -73,10 +73,7 @@ class ServerSourceStore:
 
     def update_feed(self, feed_id: int, **fields: Any) -> None:
         """Set sync-state fields of a feed (``last_sync``, ``etag``, ``failures``...)."""
-        allowed = set(Feed.__dataclass_fields__) - {"id", "url", "added"}
-        bad = set(fields) - allowed
-        if bad:
-            raise ValueError(f"not feed state: {', '.join(sorted(bad))}")
+        check_feed_state(fields)
         self.put_feed(replace(self.feed(feed_id), **fields))
 
     def article_counts(self) -> dict[int, int]:

@@ -60,6 +60,13 @@ class Feed:
 PAGE_ATTEMPTS = 3
 
 
+def check_feed_state(fields: dict[str, Any]) -> None:
+    """Raise ValueError unless ``fields`` are sync-state fields of a `Feed` (both stores)."""
+    bad = set(fields) - (set(Feed.__dataclass_fields__) - {"id", "url", "added"})
+    if bad:
+        raise ValueError(f"not feed state: {', '.join(sorted(bad))}")
+
+
 @dataclass(frozen=True)
 class Page:
     """A page fetched before: its validators and the article it became (or why it failed)."""
@@ -134,10 +141,7 @@ class SourceStore(SqliteFile):
 
     def update_feed(self, feed_id: int, **fields: Any) -> None:
         """Set sync-state columns of a feed (``last_sync``, ``etag``, ``failures``...)."""
-        allowed = set(Feed.__dataclass_fields__) - {"id", "url", "added"}
-        bad = set(fields) - allowed
-        if bad:
-            raise ValueError(f"not feed state: {', '.join(sorted(bad))}")
+        check_feed_state(fields)
         sets = ", ".join(f"{k}=?" for k in fields)
         self._rows(f"UPDATE feeds SET {sets} WHERE id=?", [*fields.values(), feed_id])
 
