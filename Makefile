@@ -78,7 +78,7 @@ bench-smoke: install
 # score the frozen test split; writes rag/reader/model/ (ONNX int8 + manifest). ~40 min on 2 cores.
 reader: install
 	$(PIP) -e '.[reader]'
-	$(BIN)/python -m rag.reader.train --shared $(SHARED)
+	$(BIN)/python -m rag.training.train --shared $(SHARED)
 
 # Where the time goes at 100k chunks (needs the index `make bench` built).
 profile: install

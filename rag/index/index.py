@@ -14,7 +14,6 @@ import contextlib
 import logging
 import os
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property
@@ -28,6 +27,7 @@ from rag.errors import IngestLockedError
 from rag.index.catalog import Catalog, text_hash
 from rag.index.commit import CommitItem
 from rag.index.embeddings import Embedder, TextEmbedder
+from rag.index.follow import Follower
 from rag.index.ingest_run import (
     WEB_ROOT,
     IngestOptions,
@@ -49,9 +49,6 @@ logger = logging.getLogger(__name__)
 # write is bounded (file size, records per file, parse time, a fetch's deadline), so a longer
 # wait means something is stuck; the same for files, pages, uploads and deletes.
 WRITE_LOCK_SECONDS = 30.0
-# A replica of a server home reads the change log at most this often: a second keeps new
-# articles visible everywhere well within the 5 s asked for, for one small request a second.
-FOLLOW_SECONDS = 1.0
 
 
 class Index:
@@ -70,13 +67,8 @@ class Index:
         # Set by `interrupt` (a server shutting down): running writes stop between articles.
         self.stopping = threading.Event()
         self._lock = FileLock(str(self.layout.write_lock))
-        self._seen_generation: int | None = None  # the catalog's, as this process knows it
-        self._refresh = threading.Lock()
-        # Writes of this process in progress: their generation moves are not another
-        # process's, and reloading the store under a write made concurrent asks fail.
-        self._writing = 0
-        self._writing_lock = threading.Lock()
-        self._followed = -FOLLOW_SECONDS  # when this replica last read the server's log
+        self._follower = Follower(lambda: self.catalog, lambda: self.store, lambda: self.home,
+                                  embedded=not settings.chroma_url)  # fmt: skip
 
     # Stores open lazily so that constructing an Index is cheap and never fails on I/O.
     @cached_property
@@ -140,21 +132,15 @@ class Index:
                 f"another ingest is writing to this data directory (lock "
                 f"{self.layout.write_lock}); try again when it has finished"
             ) from None
-        with self._writing_lock:
-            self._writing += 1
         try:
             # With a Chroma server, writers of every machine take its lease too, and start
             # from what the others committed.
             home = self.home
-            with home.lease(wait) if home else contextlib.nullcontext():
+            with self._follower.writing(), home.lease(wait) if home else contextlib.nullcontext():
                 if home is not None:
                     home.catch_up(self.catalog)
                 yield
         finally:
-            with self._writing_lock:
-                self._writing -= 1
-                if not self._writing:
-                    self._seen_generation = self.catalog.generation
             self._lock.release()
 
     def options(self, **overrides: Any) -> IngestOptions:
@@ -276,37 +262,9 @@ class Index:
             path.unlink()
 
     def refresh(self) -> None:
-        """Catch up with writes of other processes (a `rag ingest` beside a running app).
-
-        BM25 and the story index follow the catalog's generation on their own; an embedded
-        vector store keeps its graph in memory, so it is read again from disk when the
-        generation moved without this process writing. A Chroma server is shared already.
-        """
-        if self.home is not None:
-            self._follow_server()
-            return
-        generation = self.catalog.generation
-        if generation == self._seen_generation or self._writing:
-            return
-        with self._refresh:
-            if generation == self._seen_generation:
-                return
-            if self._seen_generation is not None and not self.settings.chroma_url:
-                logger.info("the index changed in another process: reloading the vectors")
-                self.store.reload()
-            self._seen_generation = generation
-
-    def _follow_server(self) -> None:
-        """Apply what other workers committed, at most once a second (`FOLLOW_SECONDS`)."""
-        now = time.monotonic()
-        if now - self._followed < FOLLOW_SECONDS:
-            return
-        with self._refresh:
-            if now - self._followed < FOLLOW_SECONDS:
-                return
-            assert self.home is not None
-            self.home.catch_up(self.catalog)
-            self._followed = time.monotonic()
+        """Catch up with writes of other processes (a `rag ingest` beside a running app):
+        see `Follower`."""
+        self._follower.refresh()
 
     def documents(self) -> list[dict[str, Any]]:
         """Metadata of every article (no text), other writers' included."""

@@ -4,96 +4,21 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
-import chromadb
 from llama_index.core.schema import MetadataMode, NodeRelationship, RelatedNodeInfo, TextNode
 from llama_index.core.vector_stores.utils import node_to_metadata_dict
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from rag.errors import StoreError
+from rag.index.chroma_client import open_client, redact_url, reload_embedded, reloads, store_errors
 from rag.records import Article, Chunk
 
 _T = TypeVar("_T")
 log = logging.getLogger(__name__)
-
-
-def redact_url(url: str) -> str:
-    """``url`` with any password in it replaced by ``***``, fit for messages and logs."""
-    parsed = urlparse(url)
-    if parsed.password is None:
-        return url
-    netloc = parsed.netloc.replace(f":{parsed.password}@", ":***@", 1)
-    return parsed._replace(netloc=netloc).geturl()
-
-
-@contextmanager
-def _store_errors(what: str, secret: str | None = None) -> Iterator[None]:
-    """Turn Chroma/network failures into `StoreError` with a message a user can act on.
-
-    ``secret``: a string (a URL's password) that must not reach the message even when the
-    underlying library quotes the URL it was given.
-    """
-    try:
-        yield
-    except StoreError:
-        raise
-    except Exception as exc:  # chromadb and httpx raise many unrelated types
-        message = f"vector store error while {what}: {exc}"
-        if secret:
-            message = message.replace(secret, "***")
-        raise StoreError(message) from None
-
-
-# Embedded stores read again from disk in this process, by folder: every `VectorStore` on the
-# folder reconnects when the count passes the one it connected at.
-_RELOADS: dict[str, int] = {}
-_RELOADS_LOCK = threading.Lock()
-
-
-def _reload_embedded(path: Path) -> None:
-    """Make the next embedded client of ``path`` read the store from disk again.
-
-    An embedded Chroma keeps its HNSW graph in memory and never sees vectors another process
-    wrote (measured: count() saw them, query() did not); a new client of the same folder in
-    the same process gets the cached system back. chromadb has no public call to drop one
-    cached system (``clear_system_cache`` stops every client of the process), so the cached
-    entry of this folder alone is dropped; tests/index/test_vectorstore_reload.py fails if a
-    chromadb upgrade changes this.
-    """
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    key = str(path)
-    with _RELOADS_LOCK:
-        system = SharedSystemClient._identifier_to_system.pop(key, None)
-        SharedSystemClient._identifier_to_refcount.pop(key, None)
-        _RELOADS[key] = _RELOADS.get(key, 0) + 1
-    if system is not None:
-        system.stop()
-
-
-def open_client(data_dir: Path, chroma_url: str | None) -> Any:
-    """An embedded PersistentClient under ``data_dir/chroma``, or an HttpClient for a URL."""
-    from chromadb.config import Settings as ChromaSettings
-
-    settings = ChromaSettings(anonymized_telemetry=False)
-    if chroma_url:
-        url = urlparse(chroma_url)
-        with _store_errors(f"connecting to {redact_url(chroma_url)}", url.password):
-            return chromadb.HttpClient(
-                host=url.hostname or "localhost",
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=settings,
-            )
-    path = data_dir / "chroma"
-    path.mkdir(parents=True, exist_ok=True)
-    with _store_errors(f"opening {path}"):
-        return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
 def chunk_node(article: Article, chunk: Chunk, embedding: list[float]) -> TextNode:
@@ -199,20 +124,20 @@ class VectorStore:
         self._connect()
 
     def _reloads(self) -> int:
-        return 0 if self._url else _RELOADS.get(str(self._data_dir / "chroma"), 0)
+        return 0 if self._url else reloads(self._data_dir / "chroma")
 
     def reload(self) -> None:
         """Read an embedded store again from disk (another process wrote to it)."""
         if self._url:
             return  # a server is shared: it sees every writer already
         with self._reconnect_lock:
-            _reload_embedded(self._data_dir / "chroma")
+            reload_embedded(self._data_dir / "chroma")
             self._connect()
 
     def _connect(self) -> None:
         self._connected_at = self._reloads()
         client = open_client(self._data_dir, self._url)
-        with _store_errors(f"opening collection {self._name!r} at {self.where}", self._secret):
+        with store_errors(f"opening collection {self._name!r} at {self.where}", self._secret):
             # `configuration` is chromadb 1.x's form; the `hnsw:*` metadata keys are its legacy
             # spelling. An existing collection is returned as it is: the argument only applies
             # to a new one.
@@ -238,7 +163,7 @@ class VectorStore:
                         self._connect()  # StoreError while the server is still down
                         self._stale = False
             try:
-                with _store_errors(f"{what} {self.where}", self._secret):
+                with store_errors(f"{what} {self.where}", self._secret):
                     return operation()
             except StoreError:
                 # Only a server connection can come back; an embedded store's error is final.

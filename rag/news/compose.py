@@ -10,9 +10,9 @@ from dataclasses import replace
 from rag.news.dates import base_date, event_date, resolve_dates
 from rag.news.figures import asked_quantity, disagreements
 from rag.news.intent import Intent
-from rag.news.records import Disagreement, TimelineEntry
 from rag.news.speakers import speaker_of
 from rag.records import Answer, AnswerSentence, Citation
+from rag.records.news import Disagreement, TimelineEntry
 
 # How much article text before a quote is read to resolve "he said" to a name: about three
 # sentences of wire copy (the resolver looks back at most three sentences).

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from itertools import combinations
 
-from rag.news.records import Disagreement, FigureValue
 from rag.news.speakers import same_speaker
+from rag.records.news import Disagreement, FigureValue
 from rag.text.terms import STOPWORDS
 
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,

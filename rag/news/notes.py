@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from rag.news.compose import spoken_date
-from rag.news.records import Disagreement
 from rag.records import Answer, Citation
+from rag.records.news import Disagreement
 
 
 def disputes(answer: Answer, marker: int) -> list[Disagreement]:

@@ -27,6 +27,7 @@ SPAN_ONNX = "span-int8.onnx"
 SPAN_TOKENIZER = "span-tokenizer.json"
 MAX_LENGTH = 128  # question + sentence tokens; news sentences average ~30, few pass 100
 MAX_ANSWER_TOKENS = 64  # a why or how answer is a whole clause; short answers are cut later
+_ALTERNATIVES = 20  # spans kept per sentence for the short answer to choose among
 
 
 def reading_text(c: Candidate, context: bool) -> tuple[str, int]:
@@ -56,6 +57,9 @@ class Span:
     score: float  # best answer score minus the no-answer score (> 0: it answers)
     start: int  # the best span's character offsets inside the sentence
     end: int
+    # The next best spans as (score, start, end), best first: the short answer takes the
+    # first one of the asked kind when the best span is not (a name for "when …?").
+    others: tuple[tuple[float, int, int], ...] = ()
 
 
 def best_spans(
@@ -63,16 +67,19 @@ def best_spans(
     end_logits: np.ndarray,
     sentence_mask: np.ndarray,
     max_tokens: int = MAX_ANSWER_TOKENS,
+    top: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row: the best (start, end) token pair inside the sentence and its margin.
+    """Per row: the best (start, end) token pairs inside the sentence and their margins.
 
     Args:
         start_logits, end_logits: ``(rows, tokens)`` scores.
         sentence_mask: True for the tokens of the sentence (the second sequence).
         max_tokens: longest span considered.
+        top: how many pairs per row, best first.
 
     Returns:
-        ``(margin, start_token, end_token)``; margin = best span score - no-answer score.
+        ``(margin, start_token, end_token)``, each ``(rows,)`` when ``top`` is 1, else
+        ``(rows, top)``; margin = span score - no-answer score.
     """
     rows, length = start_logits.shape
     neg = np.float32(-1e9)
@@ -82,11 +89,15 @@ def best_spans(
     total = s[:, :, None] + e[:, None, :]
     offset = np.arange(length)[None, :] - np.arange(length)[:, None]
     total = np.where((offset >= 0) & (offset < max_tokens), total, neg)
-    flat = total.reshape(rows, -1).argmax(axis=1)
-    first, last = np.divmod(flat, length)
-    best = total.reshape(rows, -1)[np.arange(rows), flat]
     null = start_logits[:, 0] + end_logits[:, 0]
-    return best - null, first, last
+    flat_scores = total.reshape(rows, -1)
+    if top == 1:
+        flat = flat_scores.argmax(axis=1)
+        first, last = np.divmod(flat, length)
+        return flat_scores[np.arange(rows), flat] - null, first, last
+    picks = np.argsort(-flat_scores, axis=1, kind="stable")[:, :top]
+    first, last = np.divmod(picks, length)
+    return np.take_along_axis(flat_scores, picks, axis=1) - null[:, None], first, last
 
 
 class SpanModel:
@@ -137,11 +148,15 @@ class SpanModel:
                                                              strict=True)]
             for e, (_, skip) in zip(encs, texts, strict=True)
         ])  # fmt: skip
-        margin, first, last = best_spans(start_logits, end_logits, mask)
+        margin, first, last = best_spans(start_logits, end_logits, mask, top=_ALTERNATIVES)
         out = []
         for row, (e, (_, skip)) in enumerate(zip(encs, texts, strict=True)):
-            a, b = int(first[row]), int(last[row])
-            out.append(Span(float(margin[row]), e.offsets[a][0] - skip, e.offsets[b][1] - skip))
+            found = [
+                (float(m), e.offsets[a][0] - skip, e.offsets[b][1] - skip)
+                for m, a, b in zip(margin[row], first[row], last[row], strict=True)
+                if m > -1e8  # fewer sentence tokens than pairs asked for
+            ]
+            out.append(Span(*found[0], others=tuple(found[1:])))
         return out
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from rag.assistant import Assistant
-from rag.index.migrate import migrate
+from rag.migrate import migrate
 from rag.server.console import DataDir, cli_errors, out, progress_bar
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rag.eval.metrics import news
-from rag.news.records import Disagreement, FigureValue, TimelineEntry
 from rag.records import Answer, Citation
+from rag.records.news import Disagreement, FigureValue, TimelineEntry
 
 
 def _cite(marker: int, start: int, speaker: str | None = None) -> Citation:

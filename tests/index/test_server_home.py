@@ -88,7 +88,7 @@ def test_feeds_live_in_the_server_and_a_feed_is_synced_by_one_worker(chroma_url,
 
 
 def test_a_local_data_dir_migrates_into_a_server_and_answers_the_same(chroma_url, tmp_path):
-    from rag.index.migrate import migrate
+    from rag.migrate import migrate
 
     local = quick_assistant(tmp_path / "local")
     local.ingest([ROOT / "corpus"])

@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from rag.reader.dataset import Example, _overlaps, load, save
 from rag.reader.features import (
     FINAL_FEATURES,
     QUESTION_FEATURES,
@@ -13,6 +12,7 @@ from rag.reader.features import (
     sentence_features,
 )
 from rag.records import Hit
+from rag.training.dataset import Example, _overlaps, load, save
 
 ARTICLE = (
     "Blinken met Netanyahu on Monday. The meeting lasted three hours. "
@@ -102,7 +102,7 @@ def test_labels_need_half_a_sentence_of_overlap_with_gold(tmp_path):
 
 
 def test_short_spans_are_found_inside_their_candidate():
-    from rag.reader.dataset import _short_in
+    from rag.training.dataset import _short_in
 
     cands = candidates(_hits())
     start = ARTICLE.index("111")

@@ -9,8 +9,8 @@ from rag.reader.encoder import ONNX_FILE, ReaderEncoder
 from rag.reader.features import FINAL_FEATURES, QUESTION_FEATURES, SENTENCE_FEATURES, candidates
 from rag.reader.model import Reader, Reading, Thresholds, shipped_folder
 from rag.reader.span import SPAN_ONNX, SpanModel
-from rag.reader.train import data_sha256
 from rag.records import Hit
+from rag.training.train import data_sha256
 
 FOLDER = shipped_folder()
 MANIFEST = json.loads((FOLDER / "manifest.json").read_text(encoding="utf-8"))

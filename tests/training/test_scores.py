@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from rag.reader.dataset import Example
 from rag.reader.features import SENTENCE_FEATURES
-from rag.reader.scores import _cuts, compare, heuristic_scores, near_miss_recall, span_match
+from rag.training.dataset import Example
+from rag.training.scores import _cuts, compare, heuristic_scores, near_miss_recall, span_match
 
 
 def _example(labels, answerable=True, kind="factoid"):

@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 
-from rag.reader.dataset import Example
 from rag.reader.features import (
     FINAL_FEATURES,
     QUESTION_FEATURES,
@@ -19,6 +18,7 @@ from rag.reader.features import (
     question_features,
 )
 from rag.reader.model import Logistic, Thresholds
+from rag.training.dataset import Example
 
 Scorer = Callable[[Example], np.ndarray]
 _COL = SENTENCE_FEATURES.index

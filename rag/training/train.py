@@ -2,7 +2,7 @@
 
 Named steps (fixed seed; every number lands in the manifest):
 1. `collect_examples`: index the shared newspaper and news-train texts and the seed, ask every
-   labelled question as `ask` does and label the candidates (`rag.reader.dataset`);
+   labelled question as `ask` does and label the candidates (`rag.training.dataset`);
 2. `fit_first_stage`: the cheap logistic ranking of every candidate;
 3. `choose_span_k`: how many of its best the span model reads at ask time (on dev);
 4. `train_span_model` and `train_encoder`: the span model and the reader encoder from the
@@ -30,14 +30,6 @@ from typing import Any
 
 import numpy as np
 
-from rag.reader import span_train
-from rag.reader.compare import (
-    bi_encoder_scores,
-    compare_scorers,
-    cross_encoder_scores,
-    first_scores,
-)
-from rag.reader.dataset import Example, collect, load, save
 from rag.reader.encoder import ONNX_FILE, TOKENIZER_FILES
 from rag.reader.features import (
     EVIDENCE_HITS,
@@ -46,12 +38,21 @@ from rag.reader.features import (
     SENTENCE_FEATURES,
 )
 from rag.reader.model import Logistic, shipped_folder
-from rag.reader.scores import (
+from rag.reader.span import SPAN_ONNX, SPAN_TOKENIZER
+from rag.training import span_train
+from rag.training.compare import (
+    bi_encoder_scores,
+    compare_scorers,
+    cross_encoder_scores,
+    first_scores,
+)
+from rag.training.dataset import Example, collect, load, save
+from rag.training.scores import (
     choose_thresholds,
     question_rows,
     report,
 )
-from rag.reader.second_stage import (
+from rag.training.second_stage import (
     SpanSetup,
     onnx_similarities,
     out_of_fold_reading,
@@ -59,7 +60,6 @@ from rag.reader.second_stage import (
     train_encoder,
     train_span_model,
 )
-from rag.reader.span import SPAN_ONNX, SPAN_TOKENIZER
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
@@ -174,7 +174,7 @@ def write_model(
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m rag.reader.train", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m rag.training.train", description=__doc__)
     p.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     p.add_argument("--work", type=Path, default=ROOT / "artifacts" / "reader")
     p.add_argument("--out", type=Path, default=shipped_folder())
@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         logger.info("%s", json.dumps({"fraction": a.fraction, "train": len(train), **point}))
         return 0
     out_of_fold_reading(train, first, k, a.work, a.seed, setup, a.folds)
-    from rag.reader import tune
+    from rag.training import tune
 
     st_dir = train_encoder(train, a.work / "bi", a.seed)
     encoder_onnx = tune.export_int8(st_dir, a.work / "bi-onnx")

@@ -20,8 +20,8 @@ import numpy as np
 from rag.index.embeddings import bundled_model_path
 from rag.index.hf import hub_env, quiet_transformers
 from rag.index.onnx import export
-from rag.reader.dataset import Example
 from rag.reader.encoder import ONNX_FILE, TOKENIZER_FILES
+from rag.training.dataset import Example
 
 
 def triplets(examples: list[Example], negatives: int) -> dict[str, list[str]]:

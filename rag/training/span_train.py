@@ -25,9 +25,9 @@ import numpy as np
 from rag.index.embeddings import bundled_model_path
 from rag.index.hf import hub_env, quiet_transformers
 from rag.index.onnx import quantize_int8
-from rag.reader.dataset import Example
 from rag.reader.span import MAX_LENGTH, SPAN_ONNX, SPAN_TOKENIZER, reading_text
-from rag.reader.tune import seed_everything, trainer_args
+from rag.training.dataset import Example
+from rag.training.tune import seed_everything, trainer_args
 
 logger = logging.getLogger(__name__)
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.reader import span_train
-from rag.reader.compare import first_scores
-from rag.reader.dataset import Example
 from rag.reader.encoder import ReaderEncoder
 from rag.reader.model import Logistic
 from rag.reader.span import reading_text
+from rag.training import span_train
+from rag.training.compare import first_scores
+from rag.training.dataset import Example
 
 
 def read_spans(hf_dir: Path, exs: list[Example], first: Logistic, k: int, context: bool) -> None:
@@ -68,7 +68,7 @@ def train_span_model(
 
 def train_encoder(train: list[Example], folder: Path, seed: int) -> Path:
     """Step 4: the reader encoder (a sentence-transformers folder)."""
-    from rag.reader import tune
+    from rag.training import tune
 
     return tune.train(train, folder, seed, 2)
 

@@ -20,8 +20,8 @@ import numpy as np
 
 from rag.index.embeddings import bundled_model_path
 from rag.index.hf import hub_env, quiet_transformers
-from rag.reader.dataset import Example
-from rag.reader.tune import seed_everything, trainer_args
+from rag.training.dataset import Example
+from rag.training.tune import seed_everything, trainer_args
 
 logger = logging.getLogger(__name__)
 MAX_LENGTH = 128  # question + sentence tokens; news sentences average ~30 tokens, few pass 100

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from rag.answer.followup import condense
 from rag.reader.features import Candidate, candidates, read_features, sentence_features
 from rag.records import Hit, Quote
 
@@ -94,10 +95,6 @@ def collect(
     Returns:
         One `Example` per row, in order.
     """
-    # Imported here: the training tool asks as `ask` does, while the reader package stays
-    # below the answer package that uses it (no import cycle between them).
-    from rag.answer.followup import condense
-
     idf = assistant.index.lexical.idf
     lengths: dict[str, int] = {}
 

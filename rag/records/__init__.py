@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
-from rag.news.records import DateMention, Disagreement, TimelineEntry
+from rag.records.news import DateMention, Disagreement, TimelineEntry
 
 # Only web links reach clients: a loader may read any string as a URL (``javascript:``,
 # ``data:``, ``file:``), and REST/OpenAI clients may render it as a link.
@@ -194,8 +194,7 @@ REASON_TEXT: dict[str, str] = {
 
 @dataclass(frozen=True)
 class ShortAnswer:
-    """The exact phrase that answers (a name, number, date or place) inside a cited quote:
-    ``article_text[start:end] == text``, and citation ``marker`` holds it."""
+    """The asked name, number, date or place: ``article_text[start:end]``, in quote ``marker``."""
 
     text: str
     doc_id: str

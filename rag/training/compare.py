@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from rag.reader.dataset import Example
 from rag.reader.features import FINAL_FEATURES, SENTENCE_FEATURES
 from rag.reader.model import Logistic
-from rag.reader.scores import Scorer, compare, heuristic_scores, span_scores
+from rag.training.dataset import Example
+from rag.training.scores import Scorer, compare, heuristic_scores, span_scores
 
 
 def first_scores(first: Logistic) -> Scorer:
@@ -68,7 +68,7 @@ def cross_encoder_scores(
     train: list[Example], held: list[Example], work: Path, seed: int
 ) -> dict[str, np.ndarray]:
     """The cross-encoder of issue 14, retrained on this data, scored on the held-out splits."""
-    from rag.reader import cross_train
+    from rag.training import cross_train
 
     return cross_train.logits(cross_train.train(train, work / "cross", seed), held)
 

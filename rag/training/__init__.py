@@ -1,0 +1,1 @@
+"""Training the reader: labelled candidates, the span and answerability models, `make reader`."""
