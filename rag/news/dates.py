@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from rag.news.records import DateMention, Precision
+from rag.records.news import DateMention, Precision
 
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _MONTHS = ("january february march april may june july august september october november "
@@ -35,7 +35,9 @@ _NUMBER_WORDS |= {"a": 1, "an": 1, "a few": 3, "several": 3}
 # Friday"): "on Friday" is then the next Friday, not the last.
 _FUTURE = re.compile(
     r"\b(?:will|shall|'ll|(?:is|are|was|were) (?:due|expected|scheduled|set) to|plans? to|"
-    r"scheduled|upcoming|until)\b",
+    r"scheduled|upcoming|until|going to|(?:hopes?|aims?|intends?) to|"
+    # "the agency expects it to peak on Sunday", "rain is forecast to reach … on Friday"
+    r"(?:expects?|forecasts?|predicts?|forecast|predicted)\b[^,;]{0,40}?\bto)\b",
     re.IGNORECASE,
 )
 

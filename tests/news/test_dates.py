@@ -36,6 +36,13 @@ def _dates(text: str, published: str | None = TUESDAY) -> list[tuple[str, str | 
         ("He said the search would continue tomorrow, officials said yesterday.",
          [("tomorrow", "2014-12-31", "day"), ("yesterday", "2014-12-29", "day")]),
         ("Talks will resume on Friday.", [("on Friday", "2015-01-02", "day")]),
+        # an expectation or a forecast is about days to come
+        ("The agency expects it to peak at 6 metres on Sunday.",
+         [("on Sunday", "2015-01-04", "day")]),
+        ("Heavy rain is forecast to reach the coast on Friday.",
+         [("on Friday", "2015-01-02", "day")]),
+        ("The crash on Sunday was expected to be hard to explain.",
+         [("on Sunday", "2014-12-28", "day")]),
         ("On 28 December 2014 the flight vanished, three days ago.",
          [("28 December 2014", "2014-12-28", "day"), ("three days ago", "2014-12-27", "day")]),
         ("Last Sunday's vote came earlier this month, after a deal in 2012.",
