@@ -44,13 +44,15 @@ _TYPES: list[tuple[re.Pattern[str], AnswerType]] = [
                 r"temperature|margin|count)\b|\bwhat (?:did|does|do|will) [^?]{0,60}\bcost\b"
                 r"|\bhow much (money|did|does|do|was|is|were|are)\b", re.I), "number"),
     (re.compile(r"^\s*(in |on |by |since |until )?(when|what (year|date|day|month|time))\b"
-                r"|\b(which|what) (year|date|day|month)\b", re.I), "date"),
+                r"|\b(which|what) (year|date|day|month|era|decade|century)\b", re.I), "date"),
     (re.compile(r"^\s*(in |from |to |at |on )?(where|(what|which) (city|country|town|state|"
                 r"place|region|county|province|neighbourhood|neighborhood|venue|island|"
                 r"borough|prison|district|village|nation|port|airport|site|street|park)\b)",
                 re.I), "place"),
     (re.compile(r"^\s*(by |to |from |with |according to )?(who|whom|whose)\b"
                 r"|^\s*what(?:'s|’s| is| was) the name\b"
+                # "What is Apple calling the feature?", "What's the lodging called?"
+                r"|^\s*what\b[^?]{0,80}\bcall(?:ed|ing)\b"
                 # "Which auctioneer sold …", "On which website …": a which-question names
                 # something (dates, places and figures are caught above).
                 r"|^\s*((on|in|at|from|by|for|with|to) )?which\b", re.I), "name"),

@@ -17,10 +17,11 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from rag.answer.asks import asked, asked_figure, asked_type, but_not, not_given
+from rag.answer.asks import asked, but_not, not_given
 from rag.answer.citations import cite
 from rag.answer.followup import norm_space, repeats_previous, said_before
 from rag.answer.parts import part_query, split_parts, subject
+from rag.answer.short import short_span
 from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.index.sentences import SentenceKey, unpack
 from rag.news.compose import context_before
@@ -35,9 +36,6 @@ from rag.text.similarity import distinct
 from rag.text.terms import terms, words
 
 ABSTAIN_TEXT = "The articles don't say. None of the retrieved passages answers this question."
-# A short answer is a name, figure, date or place: a longer "span" is a clause, shown as the
-# quoted sentence alone (the longest gold short answers of the labelled data are 10 words).
-_SHORT_WORDS = 12
 NOTHING_NEW_TEXT = "The articles add nothing about this beyond the previous answer."
 _SIMILAR_SENTENCE = 0.7  # word-set Jaccard above which two sentences say the same thing
 _CONTINUATION_SHARED = 2  # content terms a next sentence shares with the best one
@@ -240,22 +238,16 @@ class ExtractiveAnswerer:
     ) -> ShortAnswer | None:  # fmt: skip
         """The phrase of the best sentence that answers a question asking for a name,
         number, date or place, when the span model read it with enough confidence."""
-        if asked_type(question) is None:
-            return None
         where = next((i for i, c in enumerate(cands) if (c.quote.doc_id, c.quote.start) ==
                       (best.doc_id, best.start)), None)  # fmt: skip
         span = reading.spans.get(where) if where is not None else None
-        if span is None or span.score < self.reader.thresholds.short:
+        found = span and short_span(question, best.text, span, self.reader.thresholds.short)
+        if not found:
             return None
-        phrase = asked_figure(question, best.text, best.text[span.start : span.end].strip(" ,;:."))
-        if not phrase or len(words(phrase)) > _SHORT_WORDS or phrase == best.text.strip(" ."):
-            return None
-        offset = best.text.find(phrase, span.start)
-        offset = offset if offset >= 0 else best.text.index(phrase)
         marker = next(c.marker for c in citations
                       if (c.doc_id, c.start) == (best.doc_id, best.start))  # fmt: skip
-        start = best.start + offset
-        return ShortAnswer(phrase, best.doc_id, start, start + len(phrase), marker)
+        start, end = best.start + found[0], best.start + found[1]
+        return ShortAnswer(best.text[found[0] : found[1]], best.doc_id, start, end, marker)
 
     def _by_part(
         self, parts: list[str], question: str, cands: list[Candidate], hits: list[Hit],

@@ -1,0 +1,80 @@
+"""The short answer: the phrase of the asked kind among the span model's spans."""
+
+import pytest
+
+from rag.answer.short import short_span
+from rag.reader.span import Span
+
+
+def _span(sentence: str, *phrases: str, score: float = 1.0) -> Span:
+    """A reading whose spans are ``phrases`` of ``sentence``, best first, scores falling."""
+    found = []
+    for n, phrase in enumerate(phrases):
+        at = sentence.index(phrase)
+        found.append((score - n * 0.1, at, at + len(phrase)))
+    return Span(*found[0], others=tuple(found[1:]))
+
+
+def _short(question: str, sentence: str, *phrases: str, threshold: float = -5.0) -> str | None:
+    where = short_span(question, sentence, _span(sentence, *phrases), threshold)
+    return sentence[where[0] : where[1]] if where else None
+
+
+NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terence Davies."
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "phrases", "expected"),
+    [
+        # A name is the run of capitalised words inside the span, not the clause around it.
+        ("Who plays Emily Dickinson?", NIXON, [NIXON[:-1]], "Cynthia Nixon"),
+        # ... grown to the whole name when the span cut it.
+        ("Which firm does Jones run?", "Jones runs Beechmont Hotels Corporation, a consultancy.",
+         ["Beechmont"], "Beechmont Hotels Corporation"),
+        ("Who leads?", "The race is led by Vermont Sen. Bernie Sanders, a poll says.",
+         ["Bernie Sanders"], "Vermont Sen. Bernie Sanders"),
+        # The question's own name is not the answer: the next span that names someone else is.
+        ("Who plays Emily Dickinson?", NIXON, ["Emily Dickinson", "Cynthia Nixon"],
+         "Cynthia Nixon"),
+        # A lone capitalised first word is a name only when no other span gives one.
+        ("Who founded the school?", "Since its founding by saxophonist Kidd Jordan, it grew.",
+         ["Since its founding by saxophonist Kidd Jordan"], "Kidd Jordan"),
+        ("Who runs Hotelied?", "Sharon runs Hotelied, a start-up.", ["Sharon"], "Sharon"),
+        # A figure without the clause after it, or the bracket it does not close.
+        ("How pure was the sample?", "It was 85 percent pure, with no other drugs in it.",
+         ["85 percent pure, with no other drugs in it"], "85 percent pure"),
+        ("How much does the Louvre want from donors?",
+         "It hopes to raise 1.3 million euros ($1.4 million) from the public.",
+         ["1.3 million euros ($1.4 million"], "1.3 million euros"),
+        # A long figure span is cut to the figure it holds.
+        ("How many affordable homes were built?",
+         "Only 58 units of income-restricted housing were developed in the district.",
+         ["58 units of income-restricted housing were developed"], "58 units"),
+        # A "when" question takes the first span that holds a date, not the best one.
+        ("When did the doctor start posting?", "Fernando Caudevilla began posting in April 2013.",
+         ["Fernando Caudevilla", "April 2013"], "April 2013"),
+        # No span of the asked kind, or a question that asks for no short answer: nothing.
+        ("How many people died?", "The storm hit the coast on Sunday.", ["the coast"], None),
+        ("Why did the talks fail?", NIXON, ["Cynthia Nixon"], None),
+    ],
+)  # fmt: skip
+def test_short_span(question: str, sentence: str, phrases: list[str], expected: str | None):
+    assert _short(question, sentence, *phrases) == expected
+
+
+def test_below_the_threshold_there_is_no_short_answer():
+    assert _short("Who plays Emily Dickinson?", NIXON, "Cynthia Nixon", threshold=2.0) is None
+
+
+@pytest.mark.real_model
+def test_the_real_span_model_gives_the_name_not_the_clause():
+    from rag.reader.features import Candidate
+    from rag.reader.model import Reader
+    from rag.records import Quote
+
+    reader = Reader()
+    question = "Who plays the poet Emily Dickinson in A Quiet Passion?"
+    quote = Quote("d", "", "", NIXON, 0, len(NIXON), 0.0)
+    span = reader.span_model.read(question, [Candidate(quote, 0, 1.0, NIXON)])[0]
+    where = short_span(question, NIXON, span, reader.thresholds.short)
+    assert where is not None and NIXON[where[0] : where[1]] == "Cynthia Nixon"
