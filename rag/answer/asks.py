@@ -114,10 +114,12 @@ def asked(question: str) -> Asked:
 
 def _noun_run(tokens: list[str], low: list[str]) -> list[str]:
     """The noun after a wh-word and its of-phrases ("company", "kind of car", "members of
-    Congress"): English puts the verb right after that noun ("which team beat Spain")."""
+    Congress"), with a plural head after a singular word ("film moments", "rescue ships"):
+    English puts the verb right after that noun ("which team beat Spain")."""
     out: list[str] = []
     for t, w in zip(tokens, low, strict=True):
-        joined = not out or out[-1].lower() == "of"
+        compound = bool(out) and _plural(w) and not _plural(out[-1].lower())
+        joined = not out or out[-1].lower() == "of" or compound
         if w in _AUX or w in _VERBS or (w in _PREPOSITIONS and w != "of") or len(out) >= 5:
             break
         if not joined and w != "of":
@@ -126,6 +128,10 @@ def _noun_run(tokens: list[str], low: list[str]) -> list[str]:
     while out and out[-1].lower() == "of":
         out.pop()
     return out
+
+
+def _plural(word: str) -> bool:
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
 def _copula_noun(tokens: list[str], low: list[str]) -> str:

@@ -20,6 +20,7 @@ _SPLIT = re.compile(rf"(?:,?\s+(?:and|but|also)\s+|;\s*|\?\s+)(?=(?:{_ASKS})\b)"
 _MIN_PART_WORDS = 2  # "and why?" alone is too short to retrieve or judge on its own
 # Words that say how a question asks, not what about.
 _ASKING = frozenset("many much old long far big large often happen happened give gave".split())
+_POSSESSIVE = re.compile(r"['’]s?$")
 _NAME = re.compile(r"\b[A-Z][\w’'-]*\w(?:\s+[A-Z][\w’'-]*\w)*")
 
 
@@ -46,7 +47,10 @@ def subject(question: str, evidence: str) -> str:
     low = set(words(evidence))
     # Runs of capitalised words ("Antony Blinken"), minus a leading question word; a run
     # counts by the words of it the evidence has ("Blinken").
-    runs = [[w for w in m.split() if w.lower() not in STOPWORDS] for m in _NAME.findall(question)]
+    # A possessive names its owner ("Netanyahu's office" → "Netanyahu"): "The articles
+    # mention Netanyahu's" is not English.
+    runs = [[_POSSESSIVE.sub("", w) for w in m.split() if w.lower() not in STOPWORDS]
+            for m in _NAME.findall(question)]  # fmt: skip
     runs = [r for r in runs if r]
     if runs:
         named = [" ".join(w for w in r if set(words(w)) <= low) for r in runs]

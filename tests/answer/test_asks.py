@@ -44,6 +44,8 @@ def test_asked_type(question, kind):
         ("What was revenue?", "noun", "the revenue"),
         ("How many people died in the floods?", "wh", "how many people"),
         ("How many members of Congress voted?", "wh", "how many members of Congress"),
+        # a compound noun keeps its plural head ("how many film" is no English)
+        ("How many film moments made the list?", "wh", "how many film moments"),
         ("How much money did they raise?", "wh", "how much money"),
         ("How old is Antony Blinken?", "wh", "how old"),
         ("In what year did it open?", "wh", "in what year"),

@@ -34,3 +34,8 @@ def test_subject_is_what_the_evidence_mentions():
     # A name the evidence never mentions: the articles are about something else.
     assert subject("What are the moons of Neptune?", evidence) == ""
     assert subject("How long did the meeting with Netanyahu last?", evidence) == "Netanyahu"
+
+
+def test_a_possessive_subject_names_its_owner():
+    evidence = "Netanyahu’s office released a statement reiterating Israel’s commitment."
+    assert subject("What did Netanyahu's office reiterate?", evidence) == "Netanyahu"
