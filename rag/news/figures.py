@@ -9,6 +9,7 @@ model ships here, and news figures follow few forms (tests/news/test_figures.py)
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from itertools import combinations
@@ -38,7 +39,8 @@ _KIND = {"body": "bodies", "bodies": "bodies", "corpse": "bodies", "corpses": "b
          "passenger": "aboard", "crew": "aboard", "crewmembers": "aboard",
          "injured": "injured", "wounded": "injured", "injuries": "injured",
          "missing": "missing"}  # fmt: skip
-_STATE = re.compile(r"^\s*(?:people\s+|persons\s+)?(?:were\s+|have\s+been\s+|are\s+|had\s+)?"
+_STATE = re.compile(r"^\s*(?:people\s+|persons\s+)?(?:were\s+|ha(?:ve|s|d)\s+been\s+|are\s+|"
+                    r"ha(?:ve|s|d)\s+)?"
                     r"(?:now\s+|so\s+far\s+|already\s+)?(?:known\s+to\s+have\s+|confirmed\s+|"
                     r"reported\s+|feared\s+|presumed\s+)?"
                     r"(?P<state>killed|dead|died|injured|wounded|missing)\b")  # fmt: skip
@@ -57,6 +59,21 @@ _NOT_COUNTS = set(
     "per cent times km miles metres meters feet kilometres kilometers".split()
 )
 
+
+_DISPUTE_DAYS = 1  # see `_rival_claims`
+_CLOCK = re.compile(r"\d{1,2}[.:]\d\d")  # 05.20, 9.45: times in live blogs, never counts
+_ORDINAL = re.compile(r"\s+(?:\w+th|first|second|third|\w+-first|\w+-second|\w+-third)\b", re.I)
+# People counted without being aboard ("1,200 people were evacuated"): a quantity of their own,
+# named by the verb, so that evacuees are not set against the dead or the passengers.
+_PEOPLE_VERB = re.compile(
+    r"^\s*(?:were\s+|have\s+been\s+|had\s+been\s+|are\s+)?(?:now\s+)?"
+    r"(?P<verb>[a-z]+ed)\b"
+)
+_ABOARD = re.compile(
+    r"\b(?:aboard|on board|onboard|passengers?|crew|manifest|flight|ferry|"
+    r"ship|vessel|boat|plane|bus|train)\b",
+    re.IGNORECASE,
+)
 
 _IRREGULAR = {"children", "men", "women", "mice", "geese", "feet", "teeth", "staff", "police"}
 
@@ -112,12 +129,18 @@ def figures_of(sentence: str) -> list[Figure]:
         noun, end = _counted(m)
         if value is None or m["more"] or noun is None or noun in _NOT_COUNTS:
             continue
+        if _CLOCK.fullmatch(m["num"]) or _ORDINAL.match(m["words"]):
+            continue  # "05.20 Seventh body": a live blog's time stamp, then an ordinal
         if any(s < end and m.start() < e for s, e in taken):
             continue
         text = sentence[m.start() : end]
         state = _STATE.match(sentence[end:]) if noun in ("people", "persons") else None
+        verb = _PEOPLE_VERB.match(sentence[end:]) if noun in ("people", "persons") else None
         if state:  # "12 people were killed": deaths, not people aboard
             found.append(Figure(value, _STATE_KIND[state["state"]], state["state"], text))
+        elif noun in ("people", "persons") and not _ABOARD.search(sentence):
+            quantity = f"people {verb['verb']}" if verb else "people"
+            found.append(Figure(value, quantity, noun, text))
         elif noun in _KIND:
             found.append(Figure(value, _KIND[noun], noun, text))
         elif not re.fullmatch(r"(19|20)\d\d", m["num"]):  # a year is not a count
@@ -188,7 +211,7 @@ def _compared(
     for v in values:
         by_value.setdefault(v.value, set()).add(v.date)
     clash = any(a & b for a, b in combinations(by_value.values(), 2))
-    if all(v.date for v in values) and not clash:
+    if all(v.date for v in values) and not clash and not _rival_claims(values, sources):
         ordered = tuple(sorted(values, key=lambda v: (v.date or "", v.marker)))
         return Disagreement(quantity, "change", ordered)
     return Disagreement(quantity, "conflict", tuple(values))
@@ -200,10 +223,37 @@ def asked_quantity(question: str) -> str | None:
                   question, re.IGNORECASE)  # fmt: skip
     if m:
         noun = m["noun"].lower()
+        if noun in ("people", "persons"):  # read as `figures_of` reads "N people ..."
+            rest = question[m.end() :]
+            state = _STATE.match(rest)
+            if state:
+                return _STATE_KIND[state["state"]]
+            if not _ABOARD.search(question):
+                verb = _PEOPLE_VERB.match(rest)
+                return f"people {verb['verb']}" if verb else "people"
         return _KIND.get(noun, noun if noun.endswith("s") else noun + "s")
     if re.search(r"\bdeath toll\b|\bhow many (?:died|were killed)\b", question, re.IGNORECASE):
         return "deaths"
     return None
+
+
+def _rival_claims(
+    values: list[FigureValue], sources: dict[int, tuple[str, str | None]] | None
+) -> bool:
+    """Whether two named, different speakers give different values a day or less apart
+    (the company's 2,100 strikers on Monday, the union's 3,400 on Tuesday): a dispute, not
+    a count that moved; a day is how far apart two outlets' reports of one claim are dated."""
+    if not sources:
+        return False
+    for a, b in combinations(values, 2):
+        who_a, who_b = sources.get(a.marker, ("", None))[1], sources.get(b.marker, ("", None))[1]
+        if a.value == b.value or not (who_a and who_b) or same_speaker(who_a, who_b):
+            continue
+        if a.date and b.date and len(a.date) == len(b.date) == 10:
+            gap = abs((dt.date.fromisoformat(a.date) - dt.date.fromisoformat(b.date)).days)
+            if gap <= _DISPUTE_DAYS:
+                return True
+    return False
 
 
 def _rivals(sources: list[tuple[str, str | None]]) -> bool:

@@ -24,6 +24,12 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         # increments, years, time spans and percentages are not counts
         ("Three more bodies were found in 2014, 30 percent of them after 10 days.", []),
         ("Twenty-one people were injured.", [(21, "injured")]),
+        ("Three people have died in the floods.", [(3, "deaths")]),
+        # people not aboard anything are counted by what happened to them
+        ("About 1,200 people were evacuated from the town.", [(1200, "people evacuated")]),
+        ("The fire forced 300 people from their homes.", [(300, "people")]),
+        # a live blog's time stamp and an ordinal are no count
+        ("05.20 Seventh body found, officials say.", []),
     ],
 )  # fmt: skip
 def test_figures_of(sentence: str, figures: list[tuple[float, str]]) -> None:
@@ -72,6 +78,9 @@ def test_only_the_asked_quantity_is_compared() -> None:
         ("What is the death toll?", "deaths"),
         ("How many more ships joined?", "ships"),
         ("Who leads the search?", None),
+        ("How many people died in the floods?", "deaths"),
+        ("How many people were evacuated?", "people evacuated"),
+        ("How many people were on the plane?", "aboard"),
     ],
 )
 def test_asked_quantity(question: str, quantity: str | None) -> None:
@@ -91,3 +100,22 @@ def test_figures_of_one_article_are_never_rivals() -> None:
 def test_a_count_of_people_known_to_have_died_is_deaths() -> None:
     [f] = figures_of("The coast guard said 47 people were now known to have died.")
     assert (f.quantity, f.value) == ("deaths", 47.0)
+
+
+def test_evacuees_and_the_dead_are_no_disagreement() -> None:
+    cited = [(1, "About 1,200 people were evacuated.", "2025-04-04"),
+             (2, "Three people have died.", "2025-04-07")]  # fmt: skip
+    assert disagreements(cited, None, {1: ("a.txt", None), 2: ("b.txt", None)}) == []
+
+
+def test_two_sides_giving_counts_a_day_apart_dispute_them() -> None:
+    company = "About 2,100 hourly workers did not report for their shifts, the company said."
+    union = "Union leaders said 3,400 workers were now on strike."
+    cited = [(1, company, "2025-05-12"), (2, union, "2025-05-13")]
+    sides = {1: ("a.txt", "the company"), 2: ("b.txt", "Union leaders")}
+    assert [d.verdict for d in disagreements(cited, "workers", sides)] == ["conflict"]
+    # The same side a day later, or two sides a week apart: the count moved.
+    same = {1: ("a.txt", "the company"), 2: ("b.txt", "the company")}
+    assert [d.verdict for d in disagreements(cited, "workers", same)] == ["change"]
+    later = [(1, company, "2025-05-12"), (2, union, "2025-05-20")]
+    assert [d.verdict for d in disagreements(later, "workers", sides)] == ["change"]
