@@ -14,6 +14,14 @@ _RECENCY = re.compile(
     r"these days|any longer|anymore|yet|update on)\b",
     re.IGNORECASE,
 )
+# Questions about the state of things without a recency word: present-tense yes/no questions
+# ("Is power back at Stansted?", "Have searchers found the fuselage?"), "at the moment", "going
+# to", "how is X doing"; past-tense ones ("Did …", "Was …") ask about an event.
+_PRESENT = re.compile(
+    r"^\s*(?:and\s+)?(?:is|are|has|have)\s|\bat the moment\b|\bgoing to\b|"
+    r"\bhow (?:is|are) .{1,80}? doing\b",
+    re.IGNORECASE,
+)
 _TIMELINE = re.compile(
     r"\b(?:unfold(?:ed|ing)?|timeline|chronolog\w*|sequence of events|step by step|"
     r"what happened (?:after|since|next|then|before|following|in the days)|"
@@ -68,6 +76,6 @@ def intent_of(question: str) -> Intent:
             return Intent("attribution", who)
     if _WHO_SAID.search(question):
         return Intent("attribution")
-    if _RECENCY.search(question):
+    if _RECENCY.search(question) or _PRESENT.search(question):
         return Intent("recency")
     return Intent("plain")

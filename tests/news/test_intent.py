@@ -13,6 +13,12 @@ from rag.news.intent import Intent, intent_of
         ("What is the latest on the AirAsia search?", Intent("recency")),
         ("Is the ceasefire still holding?", Intent("recency")),
         ("How many bodies have been recovered so far?", Intent("recency")),
+        # the present state without a recency word
+        ("Is power back at the airport?", Intent("recency")),
+        ("Have searchers found the main body of the plane?", Intent("recency")),
+        ("How is the injured surfer doing?", Intent("recency")),
+        ("Is the minister going to resign?", Intent("recency")),
+        ("Did the minister resign?", Intent("plain")),
         ("How did the search for flight QZ8501 unfold?", Intent("timeline")),
         ("Give me a timeline of the ferry disaster", Intent("timeline")),
         ("What happened after the plane lost contact?", Intent("timeline")),
