@@ -31,6 +31,9 @@ _ROLES = set(
     "survivors relatives family representative negotiators aide aides adviser advisers "
     "economist economists statement department office service services operator operators "
     "regulator regulators organizers organisers spokespeople team forces force campaign "
+    # People named by who they are to someone ("the father said", "a neighbour told …").
+    "father mother son daughter brother sister wife husband widow widower uncle aunt cousin "
+    "friend friends neighbour neighbor neighbours neighbors colleague colleagues teammate "
     # What a figure is "according to" as often as a person: documents and counts.
     "manifest records report reports data figures tally estimate estimates documents list "
     "census survey poll study".split()
@@ -122,6 +125,10 @@ def _attributed(sentence: str) -> str | None:
             cut = before[:-1].rfind(",")
             if cut > 0 and cut > len(before) - 80:
                 named = _noun_phrase_back(before[:cut])
+                # 'the company's director, Clara Fenn, said': the role, then its name.
+                appositive = before[cut + 1 : -1].strip()
+                if _NAME.fullmatch(appositive) and (not named or _bare(named) in _ROLES):
+                    return f"{named} {appositive}" if named else appositive
                 if named:
                     return named
         last = before.split()[-1] if before.split() else ""

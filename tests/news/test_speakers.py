@@ -24,6 +24,10 @@ from rag.news.speakers import same_speaker, speaker_of
          "U.S. Secretary of State Antony Blinken"),
         ("The talks collapsed, Reuters reported on Sunday.", "Reuters"),
         ("Rescuers, who worked through the night, said the sea was rough.", "Rescuers"),
+        # a role, then the name in apposition: the name
+        ("“Output is at 60 percent,” the company's human resources director, Clara Fenn, said.",
+         "director Clara Fenn"),
+        ("The attack shocked the family, the father said.", "father"),
         ("The plane was carrying 162 people.", None),
         ("The sea was rough and the search was called off at dusk.", None),
     ],
