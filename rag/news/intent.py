@@ -27,6 +27,12 @@ _TIMELINE = re.compile(
     r"what happened (?:after|since|next|then|before|following|in the days)|"
     r"(?:events|days) (?:leading|that led) (?:up )?to|"
     r"how did .{1,80}? (?:develop|evolve|progress|play out)|"
+    # how something moved over time, and what became of it after an event
+    r"how did .{1,80}? (?:change|rise|grow|fall|build up|come together|escalate|shift|"
+    r"increase|decrease|climb|drop|spread|worsen|improve)|"
+    r"what (?:has |had )?happened (?:with|to|over|during) .{0,80}?\b(?:after|since|following|"
+    r"during|over)|in the (?:days|weeks|hours|months) (?:after|before|following|since)|"
+    r"schedule for|"
     r"how has .{1,80}? (?:developed|evolved|progressed|played out))\b",
     re.IGNORECASE,
 )
