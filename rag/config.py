@@ -194,6 +194,14 @@ class Settings(BaseSettings):
     fetch_deadline: float = Field(
         60.0, gt=0, le=3600, description="Seconds a whole HTTP request may take."
     )
+    # Every write is bounded (file size, records per file, parse time, a fetch's deadline), so
+    # half a minute of waiting means another writer has a big job or is stuck; batch workers
+    # of a server home that should queue behind each other wait longer.
+    write_wait: float = Field(
+        30.0, gt=0, le=86_400,
+        description="Seconds a write waits for another writer (another process on this data "
+        "dir, or the worker holding a Chroma server's lease) before it gives up.",
+    )
     # A newsroom follows tens to a few hundred feeds; the cap keeps a careless or hostile
     # client of POST /feeds from making every background sync endless.
     max_feeds: int = Field(500, ge=1, le=100_000, description="Most feeds one index follows.")

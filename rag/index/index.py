@@ -45,10 +45,6 @@ from rag.records import Article, IngestReport
 
 logger = logging.getLogger(__name__)
 
-# How long a write waits for another writer before it gives up with a clear message. Every
-# write is bounded (file size, records per file, parse time, a fetch's deadline), so a longer
-# wait means something is stuck; the same for files, pages, uploads and deletes.
-WRITE_LOCK_SECONDS = 30.0
 
 
 class Index:
@@ -121,10 +117,10 @@ class Index:
 
         Raises:
             IngestLockedError: another writer kept it for ``timeout`` seconds (default
-                `WRITE_LOCK_SECONDS`).
+                ``RAG_WRITE_WAIT``, 30 s).
         """
         self.layout.root.mkdir(parents=True, exist_ok=True)
-        wait = WRITE_LOCK_SECONDS if timeout is None else timeout
+        wait = self.settings.write_wait if timeout is None else timeout
         try:
             self._lock.acquire(timeout=wait)
         except Timeout:

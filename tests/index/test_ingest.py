@@ -142,13 +142,10 @@ def test_rerun_after_interrupted_ingest_converges(tmp_path):
     assert _state(broken) == expected
 
 
-def test_second_ingest_waits_then_stops_with_clear_message(tmp_path, monkeypatch):
-    import rag.index.index
-
+def test_second_ingest_waits_then_stops_with_clear_message(tmp_path):
     news = _corpus(tmp_path / "news", **{"a.txt": A})
-    asst = quick_assistant(tmp_path / "data")
+    asst = quick_assistant(tmp_path / "data", write_wait=0.2)
     asst.ingest([news])
-    monkeypatch.setattr(rag.index.index, "WRITE_LOCK_SECONDS", 0.2)
     with FileLock(str(tmp_path / "data" / "ingest.lock")), pytest.raises(IngestLockedError) as e:
         asst.ingest([news])
     assert "another ingest is writing" in str(e.value)

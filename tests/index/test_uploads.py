@@ -23,7 +23,6 @@ import httpx
 import pytest
 from filelock import FileLock
 
-import rag.index.index
 from rag import Assistant
 from rag.errors import IngestCancelledError, IngestLockedError
 from rag.index.uploads import UPLOADS_DIRNAME
@@ -208,7 +207,7 @@ def test_concurrent_ingest_responses_list_only_their_own_files(
 def test_upload_refused_for_a_busy_lock_leaves_nothing_stored(
     assistant: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rag.index.index, "WRITE_LOCK_SECONDS", 0.2)
+    monkeypatch.setattr(assistant.index.settings, "write_wait", 0.2)
     source = tmp_path / "in.txt"
     source.write_text(QUAKE)
     with FileLock(str(assistant.data_dir / "ingest.lock")), pytest.raises(IngestLockedError):
