@@ -17,6 +17,7 @@ import re
 
 from rag.answer.asks import AnswerType, asked_figure, asked_type
 from rag.news.figures import figures_of
+from rag.news.measures import measures_of
 from rag.reader.span import Span
 from rag.text.terms import STOPWORDS, words
 
@@ -44,6 +45,7 @@ _FUNCTION = frozenset("the a an of in on at to for from by with and or as".split
 _NAME_JOINS = frozenset("of the de du la del da von van and &".split())
 _TOKEN = re.compile(r"[\w’'&-]*\w")
 _TRAILING_CLAUSE = re.compile(r",\s+(?=[a-z])")  # ", where …", ", with …", ", the model for …"
+_BARE = re.compile(r"[\d.,]+")
 _OPEN_BRACKET = re.compile(r"\s*\([^)]*$")
 
 
@@ -96,6 +98,9 @@ def _figure_in(
             inside = [f.text for f in figures_of(phrase) if f.text in phrase]
             phrase = inside[0] if inside else phrase
         phrase = asked_figure(question, sentence, phrase)
+        # A bare number with its unit ("5.8" → "5.8 metres", "40" → "40 percent").
+        unit = [f.text for f in measures_of(sentence) if f.text.startswith(phrase)]
+        phrase = unit[0] if unit and _BARE.fullmatch(phrase) else phrase
     if not phrase:
         return None
     at = sentence.find(phrase, a)

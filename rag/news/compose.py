@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from rag.news.dates import base_date, event_date, resolve_dates
-from rag.news.figures import asked_quantity, disagreements
+from rag.news.figures import Figure, asked_quantity, disagreements
 from rag.news.intent import Intent
+from rag.news.measures import asked_measures, measured, measures_of
 from rag.news.speakers import speaker_of
 from rag.records import Answer, AnswerSentence, Citation
 from rag.records.news import Disagreement, TimelineEntry
@@ -61,10 +62,15 @@ def _as_of(citations: list[Citation]) -> str | None:
 
 # Quantities whose key is no noun phrase of its own.
 _SPOKEN = {"aboard": "the number of people aboard"}
+_MEASURE_SPOKEN = {"percent": "the percentage", "metres": "the figure in metres",
+                   "feet": "the figure in feet", "km": "the distance",
+                   "miles": "the distance"}  # fmt: skip
 
 
 def _figures_text(d: Disagreement) -> str:
     what = _SPOKEN.get(d.quantity, d.quantity)
+    if measured(d.quantity):  # "metres (peak)": said by its unit
+        what = _MEASURE_SPOKEN.get(d.quantity.split(" (")[0], "the amount")
     if d.verdict == "change":
         steps = ", then ".join(f"{v.text} [{v.marker}] on {spoken_date(v.date)}"
                                for v in d.values)  # fmt: skip
@@ -105,7 +111,12 @@ def news_answer(
         timeline.sort(key=lambda t: (t.date is None, t.date or "", t.marker))
     cited = [(c.marker, c.quote, when(c)[0]) for c in citations]
     sources = {c.marker: (c.doc_id, c.speaker) for c in citations}
-    differ = disagreements(cited, asked_quantity(answer.question), sources)
+    wanted = asked_measures(answer.question)
+
+    def asked_measures_of(sentence: str) -> list[Figure]:
+        return [f for f in measures_of(sentence) if measured(f.quantity) in wanted]
+
+    differ = disagreements(cited, asked_quantity(answer.question), sources, asked_measures_of)
     as_of = _as_of(citations) if intent.kind == "recency" else None
     if write:
         text, sentences = _written(text, sentences, citations, timeline, differ, as_of)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -161,6 +162,7 @@ def _adds_up(values: list[FigureValue], parts: dict[int, str]) -> bool:
 def disagreements(
     cited: list[tuple[int, str, str | None]], asked: str | None = None,
     sources: dict[int, tuple[str, str | None]] | None = None,
+    more: Callable[[str], list[Figure]] | None = None,
 ) -> list[Disagreement]:  # fmt: skip
     """Quantities on which the cited sentences give different values.
 
@@ -172,6 +174,8 @@ def disagreements(
             when two named speakers give them (the manifest's 212 vs the harbourmaster's
             240); otherwise they count different things ("105 hostages released", "111 still
             held").
+        more: figures of a sentence beyond its counts (the asked measures,
+            `rag.news.measures`).
 
     Returns:
         One `Disagreement` per quantity whose values differ and do not add up: ``change``
@@ -180,7 +184,7 @@ def disagreements(
     by_quantity: dict[str, list[FigureValue]] = {}
     parts: dict[int, str] = {}
     for marker, sentence, date in cited:
-        for f in figures_of(sentence):
+        for f in figures_of(sentence) + (more(sentence) if more else []):
             fv = FigureValue(f.value, f.text, marker, date)
             parts[id(fv)] = f.part
             by_quantity.setdefault(f.quantity, []).append(fv)
