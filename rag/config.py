@@ -198,7 +198,9 @@ class Settings(BaseSettings):
     # half a minute of waiting means another writer has a big job or is stuck; batch workers
     # of a server home that should queue behind each other wait longer.
     write_wait: float = Field(
-        30.0, gt=0, le=86_400,
+        30.0,
+        gt=0,
+        le=86_400,
         description="Seconds a write waits for another writer (another process on this data "
         "dir, or the worker holding a Chroma server's lease) before it gives up.",
     )

@@ -46,7 +46,6 @@ from rag.records import Article, IngestReport
 logger = logging.getLogger(__name__)
 
 
-
 class Index:
     """The index of one data directory (vectors in Chroma, embedded or a server).
 
