@@ -17,10 +17,11 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from rag.answer.asks import asked, but_not, not_given
+from rag.answer.abstain import ABSTAIN_TEXT, abstention
+from rag.answer.asks import not_given
 from rag.answer.citations import cite
 from rag.answer.followup import norm_space, repeats_previous, said_before
-from rag.answer.parts import part_query, split_parts, subject
+from rag.answer.parts import part_query, split_parts
 from rag.answer.short import short_span
 from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.index.sentences import SentenceKey, unpack
@@ -35,7 +36,6 @@ from rag.text.sentences import split_sentences
 from rag.text.similarity import distinct
 from rag.text.terms import terms, words
 
-ABSTAIN_TEXT = "The articles don't say. None of the retrieved passages answers this question."
 NOTHING_NEW_TEXT = "The articles add nothing about this beyond the previous answer."
 _SIMILAR_SENTENCE = 0.7  # word-set Jaccard above which two sentences say the same thing
 _CONTINUATION_SHARED = 2  # content terms a next sentence shares with the best one
@@ -187,12 +187,13 @@ class ExtractiveAnswerer:
             reading.probs[np.array(stale)] *= _REPEAT_FACTOR
         why = reading.abstains(self.reader.thresholds, self.threshold)
         if why:
-            return self._abstain(question, query, hits, cands, reading.probs)
+            return abstention(question, query, hits, cands, reading.probs)
         intent, quotes = intent_of(question), [c.quote for c in cands]
         # Time and sources weigh the choice, never the decision to answer (made above).
         probs = reweigh(intent, quotes, reading.probs, self.recency, self._speaker)
         parts = [question] if intent.kind == "timeline" else split_parts(question)
         missing: list[str] = []
+        firsts: list[tuple[str, Quote, Reading]] = []  # each part's best sentence and reading
         if intent.kind == "timeline":
             picks = timeline_picks(quotes, probs)
             chosen = [_scored(quotes[i], float(probs[i])) for i in picks]
@@ -201,7 +202,7 @@ class ExtractiveAnswerer:
                 self._select(cands, probs, self.max_sentences, said), said
             )
         else:
-            chosen, missing = self._by_part(parts, question, cands, hits, said)
+            chosen, missing, firsts = self._by_part(parts, question, cands, hits, said)
         rivals = rival_figures(question, chosen, quotes, probs)
         chosen += [_scored(quotes[i], float(probs[i])) for i in rivals]
         if repeats_previous(chosen, history, question):
@@ -219,12 +220,15 @@ class ExtractiveAnswerer:
         if intent.kind == "timeline":  # a timeline reads in the order things happened
             chosen = chronological(chosen)
         text, citations, sentences = cite(chosen)
-        short = None
         if best is not None and len(parts) == 1:
-            short = self._short(question, best, cands, reading, citations)
-        if short is not None:
-            lead = AnswerSentence(short.text, (short.marker,))
-            text, sentences = f"{short.text} [{short.marker}]. {text}", [lead, *sentences]
+            firsts = [(question, best, reading)]
+        found = [self._short(part, q, cands, r, citations) for part, q, r in firsts]
+        shorts = list({s.text: s for s in found if s is not None}.values())
+        short = shorts[0] if shorts else None
+        if shorts:  # "Letitia James [1].", and each part's for a two-part question
+            lead = [AnswerSentence(s.text, (s.marker,)) for s in shorts]
+            said_first = "; ".join(f"{s.text} [{s.marker}]" for s in shorts)
+            text, sentences = f"{said_first}. {text}", [*lead, *sentences]
         reason: Reason | None = None
         if missing:
             text += "".join(" " + not_given(part) for part in missing)
@@ -242,58 +246,39 @@ class ExtractiveAnswerer:
                       (best.doc_id, best.start)), None)  # fmt: skip
         span = reading.spans.get(where) if where is not None else None
         found = span and short_span(question, best.text, span, self.reader.thresholds.short)
-        if not found:
+        marker = next((c.marker for c in citations
+                       if (c.doc_id, c.start) == (best.doc_id, best.start)), None)  # fmt: skip
+        if not found or marker is None:
             return None
-        marker = next(c.marker for c in citations
-                      if (c.doc_id, c.start) == (best.doc_id, best.start))  # fmt: skip
         start, end = best.start + found[0], best.start + found[1]
         return ShortAnswer(best.text[found[0] : found[1]], best.doc_id, start, end, marker)
 
     def _by_part(
         self, parts: list[str], question: str, cands: list[Candidate], hits: list[Hit],
         said: set[str],
-    ) -> tuple[list[Quote], list[str]]:  # fmt: skip
-        """Each part's best sentences; the parts the articles don't answer, as asked."""
+    ) -> tuple[list[Quote], list[str], list[tuple[str, Quote, Reading]]]:  # fmt: skip
+        """Each part's best sentences; the parts the articles don't answer, as asked; each
+        answered part's best sentence and reading (for its short answer)."""
         share = max(1, self.max_sentences // len(parts))
         chosen: list[Quote] = []
         missing = []
+        firsts: list[tuple[str, Quote, Reading]] = []
         for part in parts:
             query = part_query(part, question)
             reading = self._read(part, query, self._embedder.encode_query(query), cands, hits)
             if reading.abstains(self.reader.thresholds, self.threshold):
                 missing.append(part)
                 continue
-            for q in self._select(cands, reading.probs, share, said):
+            picked = self._select(cands, reading.probs, share, said)
+            firsts += [(part, picked[0], reading)] if picked else []
+            for q in picked:
                 if all((q.doc_id, q.start) != (c.doc_id, c.start) for c in chosen):
                     chosen.append(q)
         if not chosen:  # the whole question passed, no part alone did: answer it whole
             vector = self._embedder.encode_query(question)
             reading = self._read(question, question, vector, cands, hits)
-            return self._select(cands, reading.probs, self.max_sentences, said), []
-        return chosen[: self.max_sentences], missing
-
-    def _abstain(
-        self, question: str, query: str, hits: list[Hit], cands: list[Candidate],
-        probs: np.ndarray,
-    ) -> Answer:  # fmt: skip
-        """Abstain, naming what the articles do mention when they mention the subject."""
-        order = np.argsort(-probs, kind="stable")
-        # Whichever model abstained, the wording follows the evidence: when the passages name
-        # the question's subject, say so; the topic model alone cannot tell the two apart well
-        # (it leans on cosine, low for "How old is Blinken?" over an article about Blinken).
-        for i in order[:5]:
-            quote = cands[int(i)].quote
-            about = subject(query, quote.text)
-            if not about:
-                continue
-            citation = Citation(1, quote.doc_id, quote.title, quote.source, quote.text,
-                                quote.start, quote.end, round(float(probs[i]), 4), quote.date,
-                                quote.url)  # fmt: skip
-            text = f"The articles mention {about} [1] {but_not(question, about)}."
-            return Answer(question, text, [citation], True, query,
-                          [AnswerSentence(text, (1,))], hits, reason="detail_missing",
-                          missing=[asked(question).phrase or question])  # fmt: skip
-        return Answer(question, ABSTAIN_TEXT, [], True, query, [], hits, reason="no_evidence")
+            return self._select(cands, reading.probs, self.max_sentences, said), [], []
+        return chosen[: self.max_sentences], missing, firsts
 
 
 def _scored(quote: Quote, score: float) -> Quote:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rag.answer.extractive import ABSTAIN_TEXT
+from rag.answer.abstain import ABSTAIN_TEXT
 from rag.answer.followup import condense, needs_context
 from rag.answer.verify import Checked, Verifier, assemble, is_refusal, split_claims
 from rag.errors import LLMError

@@ -61,6 +61,11 @@ _NOT_COUNTS = set(
 )
 
 
+_PRESUMED = re.compile(
+    r"\s+(?:people\s+|persons\s+)?(?:(?:are|were)\s+)?(?:presumed|feared)\s+"
+    r"(?:to\s+be\s+)?dead\b",
+    re.IGNORECASE,
+)
 _DISPUTE_DAYS = 1  # see `_rival_claims`
 _CLOCK = re.compile(r"\d{1,2}[.:]\d\d")  # 05.20, 9.45: times in live blogs, never counts
 _ORDINAL = re.compile(r"\s+(?:\w+th|first|second|third|\w+-first|\w+-second|\w+-third)\b", re.I)
@@ -135,6 +140,10 @@ def figures_of(sentence: str) -> list[Figure]:
         if any(s < end and m.start() < e for s, e in taken):
             continue
         text = sentence[m.start() : end]
+        if _PRESUMED.match(m["words"]):
+            # "39 presumed dead", "20 people feared dead": an estimate of its own, not a toll
+            found.append(Figure(value, "presumed dead", "presumed dead", text))
+            continue
         state = _STATE.match(sentence[end:]) if noun in ("people", "persons") else None
         verb = _PEOPLE_VERB.match(sentence[end:]) if noun in ("people", "persons") else None
         if state:  # "12 people were killed": deaths, not people aboard

@@ -95,9 +95,15 @@ def _noun_phrase_forward(text: str) -> str | None:
         return None
     if words[0] in _PRONOUNS:
         return words[0]
-    keep = [w for w in words if w[:1].isupper() or _bare(w) in _ROLES | _CONNECT]
-    if len(keep) != len(words):
-        words = words[: next(i for i, w in enumerate(words) if w not in keep)]
+    kept = [w[:1].isupper() or _bare(w) in _ROLES | _CONNECT for w in words]
+    # Lower-case modifiers of a role count with it ("the Hamas-run health ministry").
+    for i in range(len(words)):
+        role = next((j for j in range(i, min(i + 3, len(words))) if _bare(words[j]) in _ROLES),
+                    None)  # fmt: skip
+        if not kept[i] and role is not None and all(w.isalpha() for w in words[i:role]):
+            kept[i : role + 1] = [True] * (role + 1 - i)
+    if not all(kept):
+        words = words[: kept.index(False)]
     while words and words[-1].lower() in _CONNECT:  # "according to the" is no one
         words.pop()
     return " ".join(words) or None

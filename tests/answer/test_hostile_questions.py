@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from rag import Assistant
+from rag.answer.abstain import ABSTAIN_TEXT
 from rag.answer.citations import quote_matches
-from rag.answer.extractive import ABSTAIN_TEXT
 from rag.errors import QueryError
 from rag.server.api import create_app
 from tests.conftest import SEED_ID

@@ -25,6 +25,9 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ("Three more bodies were found in 2014, 30 percent of them after 10 days.", []),
         ("Twenty-one people were injured.", [(21, "injured")]),
         ("Three people have died in the floods.", [(3, "deaths")]),
+        # an estimate is not a toll
+        ("111 hostages are still held, with 39 presumed dead.",
+         [(111, "hostages"), (39, "presumed dead")]),
         # people not aboard anything are counted by what happened to them
         ("About 1,200 people were evacuated from the town.", [(1200, "people evacuated")]),
         ("The fire forced 300 people from their homes.", [(300, "people")]),

@@ -15,6 +15,8 @@ from rag.news.speakers import same_speaker, speaker_of
         ("Bambang Soelistyo, head of the search and rescue agency, said three bodies had been "
          "recovered.", "Bambang Soelistyo"),
         ("According to the Indonesian navy, 40 bodies were found.", "the Indonesian navy"),
+        ("Over 40,000 people have died, according to the Hamas-run health ministry.",
+         "the Hamas-run health ministry"),
         ("A spokesman for the navy said the count was wrong.", "A spokesman for the navy"),
         ("In a statement, Hamas said it would not accept the proposal.", "Hamas"),
         ("Coast guard commander Ana Ruiz said the ferry had capsized at dawn.",
