@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from rag.text.terms import STOPWORDS
+
 _VERBS = (
     "said|says|say|told|tells|added|adds|announced|announces|stated|states|warned|warns|"
     "claimed|claims|denied|denies|insisted|insists|confirmed|confirms|noted|notes|explained|"
@@ -100,7 +102,9 @@ def _noun_phrase_forward(text: str) -> str | None:
     for i in range(len(words)):
         role = next((j for j in range(i, min(i + 3, len(words))) if _bare(words[j]) in _ROLES),
                     None)  # fmt: skip
-        if not kept[i] and role is not None and all(w.isalpha() for w in words[i:role]):
+        if kept[i] or role is None or role == i:
+            continue
+        if all(w.isalpha() and w not in STOPWORDS for w in words[i:role]):
             kept[i : role + 1] = [True] * (role + 1 - i)
     if not all(kept):
         words = words[: kept.index(False)]

@@ -67,3 +67,9 @@ def test_same_speaker(a: str | None, b: str, same: bool) -> None:
 def test_a_role_keeps_its_modifiers() -> None:
     sentence = "The fire has burned 14,500 hectares, the county emergency office said on Monday."
     assert speaker_of(sentence) == "county emergency office"
+
+
+def test_a_phrase_after_an_inverted_verb_is_no_speaker() -> None:
+    sentence = ('"We keep our commitments," the company\'s human resources director, Clara Fenn, '
+                "said in a statement.")  # fmt: skip
+    assert speaker_of(sentence) == "director Clara Fenn"
