@@ -1,1 +1,2 @@
-"""The learned reader: answer-sentence and answerability models, their training and data."""
+"""The learned reader at ask time: answer-sentence, span and answerability models (trained by
+`rag.training`)."""
