@@ -76,7 +76,7 @@ _PEOPLE_VERB = re.compile(
     r"(?P<verb>[a-z]+ed)\b"
 )
 _ABOARD = re.compile(
-    r"\b(?:aboard|on board|onboard|passengers?|crew|manifest|flight|ferry|"
+    r"\b(?:aboard|on board|onboard|board(?:ed|ing)|passengers?|crew|manifest|flight|ferry|"
     r"ship|vessel|boat|plane|bus|train)\b",
     re.IGNORECASE,
 )

@@ -25,6 +25,7 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ("Three more bodies were found in 2014, 30 percent of them after 10 days.", []),
         ("Twenty-one people were injured.", [(21, "injured")]),
         ("Three people have died in the floods.", [(3, "deaths")]),
+        ("As many as 240 people may have boarded, the harbourmaster said.", [(240, "aboard")]),
         # an estimate is not a toll
         ("111 hostages are still held, with 39 presumed dead.",
          [(111, "hostages"), (39, "presumed dead")]),
