@@ -41,6 +41,10 @@ _FUTURE = re.compile(
     re.IGNORECASE,
 )
 
+# A wire dateline around a date: "LONDRAVEN, Jan 14 (Bourse Wire) —", "PARIS, March 3 -".
+_DATELINE_HEAD = re.compile(r"^\s*[A-Z][A-Za-z.' -]{1,40},\s*$")
+_DATELINE_TAIL = re.compile(r"^,?\s*(?:\d{4}\s*)?(?:\([^()]{1,40}\)\s*)?[—–-]")
+
 # Words that make "May" the month ("in May"), not the verb ("may sell").
 _MAY_LEADS = [w for lead in "in since until by early late last next this".split()
               for w in (lead, lead.capitalize())]  # fmt: skip
@@ -244,19 +248,24 @@ def resolve_dates(text: str, published: str | None) -> tuple[DateMention, ...]:
             got = resolve(m, base, future)
             taken.append((start, end))
             date, precision = (iso(*got), got[1]) if got else (None, None)
-            found.append(DateMention(m.group(0), start, end, date, precision))
+            dateline = bool(_DATELINE_HEAD.match(text[:start]) and _DATELINE_TAIL.match(text[end:]))
+            found.append(DateMention(m.group(0), start, end, date, precision, dateline))
     return tuple(sorted(found, key=lambda d: d.start))
 
 
 def event_date(mentions: tuple[DateMention, ...], published: str | None) -> tuple[str | None, str]:
     """When a sentence's event happened: its first resolved day, else month, else published.
 
+    A dateline's date counts only when the sentence names no other: it says when the story
+    was filed ("LONDON, Jan 14 (Reuters) — … said on Monday" happened on the Monday).
+
     Returns:
         ``(date, basis)``: basis ``"text"`` when read from the sentence, ``"published"`` when
         it is the article's date, ``"none"`` when neither is known.
     """
+    events = [d for d in mentions if d.date and not d.dateline]
     for precision in ("day", "week", "month", "year"):
-        for d in mentions:
+        for d in events or mentions:
             if d.date and d.precision == precision:
                 return d.date, "text"
     return (published[:10], "published") if published else (None, "none")

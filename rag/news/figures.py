@@ -15,23 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 
+from rag.news.numbers import NUMBER as _NUMBER
+from rag.news.numbers import Tally, tallies
+from rag.news.numbers import number_value as _value
 from rag.news.speakers import same_speaker
 from rag.records.news import Disagreement, FigureValue
 from rag.text.terms import STOPWORDS
 
-_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-          "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-          "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-          "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-          "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-          "dozen": 12, "hundred": 100}  # fmt: skip
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
-_NUMBER = (
-    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|(?:a\s+)?(?:"
-    + "|".join(sorted(_UNITS, key=len, reverse=True))
-    + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)"
-    r"(?:\s+(?P<scale>thousand|million|billion))?"
-)
 # What is counted, by the noun after the number; people aboard split into their parts so that
 # parts that add up to the whole are recognised.
 _KIND = {"body": "bodies", "bodies": "bodies", "corpse": "bodies", "corpses": "bodies",
@@ -94,18 +84,6 @@ class Figure:
     text: str
 
 
-def _value(num: str, scale: str | None) -> float | None:
-    raw = num.lower().replace(",", "").removeprefix("a ").strip()
-    if re.fullmatch(r"\d+(?:\.\d+)?", raw):
-        value = float(raw)
-    else:
-        tens, _, unit = raw.partition("-")
-        if tens not in _UNITS:
-            return None
-        value = float(_UNITS[tens] + (_UNITS.get(unit, 0) if unit else 0))
-    return value * _SCALE.get((scale or "").lower(), 1.0)
-
-
 def _counted(m: re.Match[str]) -> tuple[str | None, int]:
     """The noun a number counts among the (up to three) words after it, and where it ends:
     a known kind first ("40 bodies"), else the first plural ("30 rescue ships")."""
@@ -130,6 +108,10 @@ def figures_of(sentence: str) -> list[Figure]:
         if value is not None:
             found.append(Figure(value, "deaths", "death toll", m.group(0)))
     taken = [m.span() for m in _TOLL.finditer(sentence)]
+    for t in tallies(sentence):
+        if not any(s < t.span[1] and t.span[0] < e for s, e in taken):
+            found.append(Figure(t.value, _tally_quantity(t, sentence), t.head, t.text))
+            taken.append(t.span)
     for m in _FIGURE.finditer(sentence):
         value = _value(m["num"], m["scale"])
         noun, end = _counted(m)
@@ -156,6 +138,24 @@ def figures_of(sentence: str) -> list[Figure]:
         elif not re.fullmatch(r"(19|20)\d\d", m["num"]):  # a year is not a count
             found.append(Figure(value, noun, noun, text))
     return found
+
+
+def _tally_quantity(t: Tally, sentence: str) -> str:
+    """What a tally counts, read as `figures_of` reads a noun after a number; "" when its
+    words name nothing ("the number recovered overnight": see `disagreements`)."""
+    words = [w.lower() for w in re.findall(r"[a-z][\w-]*", t.what, re.IGNORECASE)]
+    if t.head == "toll" or {"dead", "died", "killed", "deaths", "fatalities"} & set(words):
+        return "deaths"
+    for w in words:
+        if w in _STATE_KIND:
+            return _STATE_KIND[w]
+        if w in ("people", "persons"):
+            return "aboard" if _ABOARD.search(sentence) else "people"
+        if w in _KIND:
+            return _KIND[w]
+        if w not in STOPWORDS and w.endswith("s") and not w.endswith("ss"):
+            return w
+    return ""
 
 
 def _adds_up(values: list[FigureValue], parts: dict[int, str]) -> bool:
@@ -194,9 +194,12 @@ def disagreements(
     parts: dict[int, str] = {}
     for marker, sentence, date in cited:
         for f in figures_of(sentence) + (more(sentence) if more else []):
+            quantity = f.quantity or _unnamed(sentence, asked)
+            if not quantity:
+                continue
             fv = FigureValue(f.value, f.text, marker, date)
             parts[id(fv)] = f.part
-            by_quantity.setdefault(f.quantity, []).append(fv)
+            by_quantity.setdefault(quantity, []).append(fv)
     out: list[Disagreement] = []
     for quantity, values in by_quantity.items():
         if (asked and quantity != asked) or _adds_up(values, parts):
@@ -209,6 +212,15 @@ def disagreements(
             if (found := _compared(quantity, group, sources)) is not None:
                 out.append(found)
     return out
+
+
+def _unnamed(sentence: str, asked: str | None) -> str | None:
+    """The asked quantity, for a tally that names nothing in a sentence about it ("put the
+    number recovered overnight at seven, and said four of the bodies …")."""
+    if not asked:
+        return None
+    stem = asked[:-3] if asked.endswith("ies") else asked.rstrip("s")
+    return asked if re.search(rf"\b{re.escape(stem)}", sentence, re.IGNORECASE) else None
 
 
 def _compared(

@@ -7,6 +7,7 @@ the question asks of time and sources, or add the sentences a full answer needs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -71,20 +72,35 @@ def reweigh(
 
 
 def timeline_picks(quotes: Sequence[Quote], probs: np.ndarray) -> list[int]:
-    """Indexes of the candidate sentences a timeline lists (best first)."""
+    """Indexes of the candidate sentences a timeline lists (best first).
+
+    Of the sentences rated at least `TIMELINE_SHARE` of the best, those that name when their
+    event happened come first: a timeline is made of dated events, and a sentence dated only
+    by its article ties with every other one of that day (dev timeline events 0.37 -> 0.44).
+    """
     order = np.argsort(-probs, kind="stable")
     floor = TIMELINE_SHARE * float(probs[order[0]]) if len(order) else 0.0
+    kept = [int(i) for i in order if probs[i] >= floor]
+    kept.sort(key=lambda i: not _dated(quotes[i]))  # stable: best first within each group
+    # The cap per article keeps one long article from making the whole timeline; when fewer
+    # articles tell the story, each may give more events.
+    articles = len({quotes[i].doc_id for i in kept})
+    cap = max(TIMELINE_PER_ARTICLE, -(-TIMELINE_EVENTS // max(articles, 1)))
     picks: list[int] = []
     per_doc: dict[str, int] = {}
-    for i in order:
-        q = quotes[int(i)]
-        if probs[i] < floor or len(picks) >= TIMELINE_EVENTS:
+    for i in kept:
+        doc = quotes[i].doc_id
+        if len(picks) >= TIMELINE_EVENTS:
             break
-        if per_doc.get(q.doc_id, 0) >= TIMELINE_PER_ARTICLE:
-            continue
-        per_doc[q.doc_id] = per_doc.get(q.doc_id, 0) + 1
-        picks.append(int(i))
+        if per_doc.get(doc, 0) < cap:
+            per_doc[doc] = per_doc.get(doc, 0) + 1
+            picks.append(i)
     return picks
+
+
+def _dated(q: Quote) -> bool:
+    """Whether the sentence itself says when its event happened."""
+    return event_date(resolve_dates(q.text, q.date), None)[1] == "text"
 
 
 def rival_figures(
@@ -119,8 +135,25 @@ def rival_figures(
 def chronological(quotes: Sequence[Quote]) -> list[Quote]:
     """``quotes`` in the order their events happened; undated ones last, in given order."""
 
-    def key(q: Quote) -> tuple[bool, str]:
+    def key(q: Quote) -> tuple[bool, str, int]:
         date = event_date(resolve_dates(q.text, q.date), q.date)[0]
-        return date is None, date or ""
+        return date is None, date or "", clock_minutes(q.text)
 
     return sorted(quotes, key=key)
+
+
+# A live blog's time stamp ("06.48 Search agency says …") or a clock time ("at 9:24 p.m.").
+_STAMP = re.compile(r"^\s*([01]?\d|2[0-3])[.:]([0-5]\d)\b(?!\s*(?:%|percent|per|[ap]\.?m))")
+_CLOCK = re.compile(r"\b(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\b\.?", re.I)
+_NO_TIME = 24 * 60
+
+
+def clock_minutes(text: str) -> int:
+    """Minutes after midnight of the time ``text`` names (its live-blog stamp first), or
+    `_NO_TIME`: a day's sentences without a time follow those with one."""
+    if m := _STAMP.match(text):
+        return int(m[1]) * 60 + int(m[2])
+    if m := _CLOCK.search(text):
+        hour = int(m[1]) % 12 + (12 if m[3].lower() == "p" else 0)
+        return hour * 60 + int(m[2] or 0)
+    return _NO_TIME

@@ -16,7 +16,10 @@ _VERBS = (
     "said|says|say|told|tells|added|adds|announced|announces|stated|states|warned|warns|"
     "claimed|claims|denied|denies|insisted|insists|confirmed|confirms|noted|notes|explained|"
     "acknowledged|argued|argues|reported|reports|wrote|writes|asserted|stressed|declared|"
-    "admitted|maintained|alleged|urged|predicted|tweeted|posted|vowed|cautioned|conceded"
+    "admitted|maintained|alleged|urged|predicted|tweeted|posted|vowed|cautioned|conceded|"
+    # Verbs of stance carry a claim as much as "said" does ("Hamas accused Netanyahu of …").
+    "accused|accuses|rejected|rejects|dismissed|dismisses|described|describes|characterized|"
+    "characterised|blamed|blames|condemned|condemns|welcomed|welcomes|questioned|disputed"
 )
 _VERB = re.compile(rf"\b(?:{_VERBS})\b")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
@@ -113,6 +116,11 @@ def _noun_phrase_forward(text: str) -> str | None:
     return " ".join(words) or None
 
 
+def _inside_quote(before: str) -> bool:
+    """Whether a quotation opened in ``before`` is still open (curly or straight quotes)."""
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
 def _bare(word: str) -> str:
     """``word`` in lower case without a possessive ("operator's" → "operator")."""
     return word.lower().removesuffix("’s").removesuffix("'s")
@@ -125,6 +133,8 @@ def _attributed(sentence: str) -> str | None:
         return _noun_phrase_forward(sentence[m.end() :])
     for m in _VERB.finditer(sentence):
         before = sentence[: m.start()].rstrip()
+        if _inside_quote(before):  # '"I told Galih …," said Budi': the quote's own verb
+            continue
         # Inverted after a quote or clause: '..., said Bambang Soelistyo, head of ...'
         if before.endswith((",", '"', "”", "’")) or not before:
             after = _noun_phrase_forward(sentence[m.end() :].lstrip())
@@ -144,6 +154,16 @@ def _attributed(sentence: str) -> str | None:
         last = before.split()[-1] if before.split() else ""
         if last in _PRONOUNS:
             return last
+        if last == "and":  # "The coast guard put the number at seven, and said …": the subject
+            subject = _noun_phrase_forward(sentence) or ""
+            roles = any(_bare(w) in _ROLES for w in subject.split())
+            if roles or subject in _PRONOUNS or _NAME.fullmatch(subject):
+                # "The mayor of Surabaya, Tri Rismaharini, comforted … and urged": the name.
+                rest = sentence[sentence.find(subject) + len(subject) :]
+                apposed = re.match(r",\s*([^,]{3,40}),", rest)
+                if roles and apposed and _NAME.fullmatch(apposed[1]):
+                    return f"{subject} {apposed[1]}"
+                return subject
         named = _noun_phrase_back(before)
         if named:
             return named

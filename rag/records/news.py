@@ -13,13 +13,15 @@ Precision = Literal["day", "week", "month", "year"]
 class DateMention:
     """A date a quote names (``quote[start:end] == text``), resolved against its article's
     published date: ISO ``date`` at ``precision`` (a week is its Monday), None when the
-    article has no date to resolve a relative mention against."""
+    article has no date to resolve a relative mention against. ``dateline``: the date of a
+    wire dateline ("LONDON, Jan 14 (Reuters) —"), when the story was filed, not an event."""
 
     text: str
     start: int
     end: int
     date: str | None
     precision: Precision | None
+    dateline: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -80,3 +80,14 @@ def test_event_date_prefers_the_sentence_then_the_article() -> None:
     assert event_date(mentions, TUESDAY) == ("2014-12-28", "text")
     assert event_date((), TUESDAY) == ("2014-12-30", "published")
     assert event_date((), None) == (None, "none")
+
+
+def test_a_wire_dateline_is_when_the_story_was_filed_not_the_event() -> None:
+    text = "KELSO, Jan 14 (Coast Wire) — The two councils agreed the merger, they said on Monday."
+    mentions = resolve_dates(text, "2025-01-14")
+    assert [(d.text, d.dateline) for d in mentions] == [("Jan 14", True), ("on Monday", False)]
+    assert event_date(mentions, "2025-01-14") == ("2025-01-13", "text")
+    # a dateline alone still dates the sentence; a date in running text is no dateline
+    alone = resolve_dates("KELSO, Jan 14 (Coast Wire) — Talks go on.", "2025-01-14")
+    assert event_date(alone, "2025-01-14") == ("2025-01-14", "text")
+    assert not any(d.dateline for d in resolve_dates("Talks began on Jan 14 - late.", None))

@@ -34,6 +34,11 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ("The fire forced 300 people from their homes.", [(300, "people")]),
         # a live blog's time stamp and an ordinal are no count
         ("05.20 Seventh body found, officials say.", []),
+        # tallies named before their number
+        ("The number of people confirmed dead rose to 31 on Tuesday.", [(31, "deaths")]),
+        ("The toll climbed, and officials put the tally of bodies at 40.", [(40, "bodies")]),
+        ("Police said the number of homes searched was twelve.", [(12, "homes")]),
+        ("Prices rose in a number of shops.", []),
     ],
 )  # fmt: skip
 def test_figures_of(sentence: str, figures: list[tuple[float, str]]) -> None:
@@ -123,3 +128,18 @@ def test_two_sides_giving_counts_a_day_apart_dispute_them() -> None:
     assert [d.verdict for d in disagreements(cited, "workers", same)] == ["change"]
     later = [(1, company, "2025-05-12"), (2, union, "2025-05-20")]
     assert [d.verdict for d in disagreements(later, "workers", sides)] == ["change"]
+
+
+def test_a_tally_that_names_nothing_counts_as_the_asked_quantity() -> None:
+    rival = (
+        "The coast guard put the number recovered overnight at seven, and said two of the "
+        "bodies had been found by fishermen."
+    )
+    [d] = disagreements([(1, "Divers brought up 11 bodies overnight.", "2025-03-11"),
+                         (2, rival, "2025-03-11")], "bodies")  # fmt: skip
+    assert d.verdict == "conflict" and [v.value for v in d.values] == [11, 7]
+    # unasked, or in a sentence not about it, such a tally is nobody's count
+    assert disagreements([(1, "Divers brought up 11 bodies.", None), (2, rival, None)]) == []
+    unrelated = [(1, "Divers brought up 11 bodies.", None),
+                 (2, "Officials put the number at seven.", None)]  # fmt: skip
+    assert disagreements(unrelated, "bodies") == []

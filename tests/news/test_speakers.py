@@ -19,6 +19,15 @@ from rag.news.speakers import same_speaker, speaker_of
          "the Hamas-run health ministry"),
         ("A spokesman for the navy said the count was wrong.", "A spokesman for the navy"),
         ("In a statement, Hamas said it would not accept the proposal.", "Hamas"),
+        # verbs of stance, a subject that acts then speaks, the name after its role
+        ("In a statement on Friday, the union accused the company of stalling.", "union"),
+        ("The harbour authority put the count at nine, and said more were missing.",
+         "The harbour authority"),
+        ("The mayor of Kelso, Dana Fyfe, visited the shelter and urged calm.",
+         "The mayor of Kelso Dana Fyfe"),
+        ("The river rose overnight and flooded the lower town.", None),
+        # a verb inside the quotation is the quoted person's, not the attribution
+        ('"I told them to wait," said Pia Lund, the ferry\'s owner.', "Pia Lund"),
         ("Coast guard commander Ana Ruiz said the ferry had capsized at dawn.",
          "Coast guard commander Ana Ruiz"),
         ("Netanyahu's office denied the report.", "Netanyahu's office"),
