@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from rag.index.catalog import Catalog
 from rag.records import Answer, Hit, Outlet
-from rag.text.facts import holds
+from rag.text.facts import held_in, passage_pieces
 
 
 class _Copies:
@@ -25,11 +25,12 @@ class _Copies:
 
     def carrying(self, doc_id: str, passage: str, headline: str = "") -> tuple[Outlet, ...]:
         """The outlets of ``doc_id``'s story whose copy holds ``passage`` (see `holds`)."""
-        return tuple(
-            Outlet(**m)
-            for m in self.members.get(doc_id, [])
-            if holds(self.texts.get(m["doc_id"], ""), passage, headline)
-        )
+        members = self.members.get(doc_id, [])
+        if not members:
+            return ()
+        pieces = passage_pieces(passage, headline)  # once, not once per copy
+        return tuple(Outlet(**m) for m in members
+                     if held_in(self.texts.get(m["doc_id"], ""), pieces))  # fmt: skip
 
     def of_hit(self, hit: Hit) -> tuple[Outlet, ...]:
         return self.carrying(hit.doc_id, hit.text, hit.title if hit.start == 0 else "")

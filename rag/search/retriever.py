@@ -15,7 +15,7 @@ from rag.index.vectorstore import VectorStore
 from rag.records import Hit
 from rag.search.filters import Filters
 from rag.search.fusion import rrf, weighted
-from rag.text.facts import holds
+from rag.text.facts import held_in, passage_pieces
 from rag.text.similarity import distinct
 
 _DUPLICATE_JACCARD = 0.85
@@ -55,8 +55,10 @@ class _KeptCopies:
         missing = [d for d in others if d not in self._texts]
         if missing:
             self._texts.update(self.catalog.texts(missing))
-        if any(holds(self._texts.get(d, ""), text, title) for d in others):
-            return True
+        if others:
+            pieces = passage_pieces(text, title)
+            if any(held_in(self._texts.get(d, ""), pieces) for d in others):
+                return True
         if doc_id not in shown:
             shown.append(doc_id)
         return False
