@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from rag.errors import QueryError
@@ -108,7 +110,10 @@ def test_near_miss_abstains_and_names_what_the_articles_mention(seeded):
     # Blinken is all over the seed article; his age is nowhere in it.
     answer = seeded.ask("How old is Antony Blinken?")
     assert answer.abstained and answer.reason == "detail_missing"
-    assert answer.text.startswith("The articles mention Blinken [1] but not")
+    # The name as far as the cited sentence has it: which of the near-tied sentences about
+    # him is cited can depend on what the session asked before (int8 batch scales).
+    assert re.fullmatch(r"The articles mention (Antony )?Blinken \[1\] but not how old\.",
+                        answer.text)  # fmt: skip
     assert len(answer.citations) == 1 and "Blinken" in answer.citations[0].quote
     assert seed_text()[answer.citations[0].start : answer.citations[0].end] == (
         answer.citations[0].quote
