@@ -28,7 +28,7 @@ from rag.index.sentences import SentenceKey, unpack
 from rag.news.compose import context_before
 from rag.news.intent import intent_of
 from rag.news.select import chronological, reweigh, rival_figures, timeline_picks
-from rag.news.speakers import speaker_of
+from rag.news.speakers import same_speaker, speaker_of
 from rag.reader.features import MIN_WORDS, Candidate, IdfFn, candidates
 from rag.reader.model import Reader, Reading
 from rag.records import Answer, AnswerSentence, Citation, Hit, Quote, Reason, ShortAnswer
@@ -97,19 +97,20 @@ class ExtractiveAnswerer:
         rows = [unpack(stored[k]) if k in stored else next(fresh) for k in keys]
         return np.asarray(np.stack(rows) @ vector, np.float32) if rows else np.zeros(0)
 
-    def _continuation(self, quote: Quote) -> Quote | None:
+    def _continuation(self, quote: Quote, attribution: bool = False) -> Quote | None:
         """The next sentence of the same paragraph when it carries the thought on.
 
         News sentences often finish a point across two sentences ("one contentious issue is
         X." then "While A says ..., B says ..."); the second rarely repeats the question's
         words, so the sentence model misses it; it is found by its ties to the first: two or
         more shared content terms (kept from the first reader; on dev it adds fact recall, see
-        docs/reader.md).
+        docs/reader.md). For "what did X say", the speaker going on ("…," she said) carries
+        it on too, in the next paragraph as well: news gives a quote a paragraph of its own.
         """
         text = self._article_text(quote.doc_id)
         if not text:
             return None
-        para_end = text.find("\n", quote.end)
+        para_end = -1 if attribution else text.find("\n", quote.end)
         spans = split_sentences(text, quote.end, len(text) if para_end < 0 else para_end)
         if not spans:
             return None
@@ -117,13 +118,19 @@ class ExtractiveAnswerer:
         following = text[start:end]
         if len(words(following)) < MIN_WORDS:
             return None
-        if len(set(terms(quote.text)) & set(terms(following))) < _CONTINUATION_SHARED:
+        speaker = self._speaker(quote) if attribution else None
+        goes_on = speaker and same_speaker(speaker_of(following, context_before(text, start)),
+                                           speaker)  # fmt: skip
+        shared = len(set(terms(quote.text)) & set(terms(following)))
+        if shared < _CONTINUATION_SHARED and not goes_on:
             return None
         return Quote(quote.doc_id, quote.title, quote.source, following, start, end,
                      quote.score, quote.date, quote.url)  # fmt: skip
 
-    def _with_continuation(self, chosen: list[Quote], said: set[str]) -> list[Quote]:
-        nxt = self._continuation(chosen[0]) if chosen else None
+    def _with_continuation(
+        self, chosen: list[Quote], said: set[str], attribution: bool = False
+    ) -> list[Quote]:
+        nxt = self._continuation(chosen[0], attribution) if chosen else None
         if (
             nxt
             and norm_space(nxt.text) not in said
@@ -199,8 +206,9 @@ class ExtractiveAnswerer:
             chosen = [_scored(quotes[i], float(probs[i])) for i in picks]
         elif len(parts) == 1:
             chosen = self._with_continuation(
-                self._select(cands, probs, self.max_sentences, said), said
-            )
+                self._select(cands, probs, self.max_sentences, said), said,
+                intent.kind == "attribution",
+            )  # fmt: skip
         else:
             chosen, missing, firsts = self._by_part(parts, question, cands, hits, said)
         rivals = rival_figures(question, chosen, quotes, probs)

@@ -56,6 +56,7 @@ class SpanSetup:
     epochs: int = 2
     negatives: int = 6
     context: bool = False  # read each sentence after its title and the previous sentence
+    learning_rate: float = 5e-5
 
 
 def train_span_model(
@@ -63,7 +64,8 @@ def train_span_model(
 ) -> Path:
     """Step 4: the span model on ``train`` (a Hugging Face folder)."""
     return span_train.train(train, first_scores(first), folder, seed, setup.epochs,
-                            setup.negatives, context=setup.context)  # fmt: skip
+                            setup.negatives, setup.learning_rate,
+                            context=setup.context)  # fmt: skip
 
 
 def train_encoder(train: list[Example], folder: Path, seed: int) -> Path:

@@ -183,6 +183,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--negatives", type=int, default=6, help="non-answers per question")
     p.add_argument("--context", action=argparse.BooleanOptionalAction, default=False,
                    help="the span model reads the title and previous sentence too")  # fmt: skip
+    p.add_argument("--span-lr", type=float, default=5e-5, help="the span model's learning rate")
     p.add_argument("--folds", type=int, default=2)
     curve = "share of train questions used (a learning curve; writes no model)"
     p.add_argument("--fraction", type=float, default=1.0, help=curve)
@@ -205,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     first = fit_first_stage(train, a.seed)
     k, recall_at_k = choose_span_k(held["dev"], first)
     tag = "" if a.fraction == 1.0 else f"-{a.fraction:g}"
-    setup = SpanSetup(a.epochs, a.negatives, a.context)
+    setup = SpanSetup(a.epochs, a.negatives, a.context, a.span_lr)
     hf = train_span_model(train, first, a.work / f"span-all{tag}", a.seed, setup)
     for exs in held.values():
         read_spans(hf, exs, first, k, setup.context)

@@ -162,3 +162,27 @@ def test_a_short_answer_leads_with_the_asked_figure(seeded):
     _check_citations(answer)
     # A question that asks what is disputed, not for a name, figure, date or place: none.
     assert seeded.ask(PHILADELPHI).short is None
+
+
+@pytest.mark.real_model
+def test_what_someone_said_goes_on_to_their_next_quote(tmp_path):
+    # News gives a quote a paragraph of its own: "what did X say" reads on to it when X is
+    # still the one speaking, though it shares no words with the first sentence.
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "strike.md").write_text(
+        "# Dock strike\n\nDock workers in Kelso walked out on Monday over a pay offer.\n\n"
+        "Union leader Mara Vell said the offer of two percent was an insult to her members.\n\n"
+        '"Nobody here will sign anything that cuts what a family can buy," Vell said.\n\n'
+        "The port authority said ships would be diverted to Leith.\n"
+    )
+    from rag import Assistant
+
+    assistant = Assistant(data_dir=tmp_path / "data")
+    assistant.ingest([tmp_path / "docs"])
+    answer = assistant.ask("What did union leader Mara Vell say about the pay offer?")
+    quotes = [c.quote for c in answer.citations]
+    assert quotes[:2] == [
+        "Union leader Mara Vell said the offer of two percent was an insult to her members.",
+        '"Nobody here will sign anything that cuts what a family can buy," Vell said.',
+    ]
+    assert all(c.speaker and "Vell" in c.speaker for c in answer.citations[:2])
