@@ -57,6 +57,13 @@ _PRESUMED = re.compile(
     re.IGNORECASE,
 )
 _DISPUTE_DAYS = 1  # see `_rival_claims`
+# A sentence that sets its figure against another source's: rivals, however far apart dated
+# ("a far higher figure than the one given by Corvane", "lower than the official figure").
+_DISPUTED = re.compile(
+    r"\b(?:higher|lower|larger|smaller|bigger|different)\s+(?:than\s+the\s+(?:\w+\s+){0,2})?"
+    r"(?:figure|count|number|toll|tally|estimate)s?\b|\bcontradict",
+    re.IGNORECASE,
+)
 _CLOCK = re.compile(r"\d{1,2}[.:]\d\d")  # 05.20, 9.45: times in live blogs, never counts
 _ORDINAL = re.compile(r"\s+(?:\w+th|first|second|third|\w+-first|\w+-second|\w+-third)\b", re.I)
 # People counted without being aboard ("1,200 people were evacuated"): a quantity of their own,
@@ -200,6 +207,7 @@ def disagreements(
             fv = FigureValue(f.value, f.text, marker, date)
             parts[id(fv)] = f.part
             by_quantity.setdefault(quantity, []).append(fv)
+    disputes = {marker for marker, sentence, _ in cited if _DISPUTED.search(sentence)}
     out: list[Disagreement] = []
     for quantity, values in by_quantity.items():
         if (asked and quantity != asked) or _adds_up(values, parts):
@@ -209,7 +217,7 @@ def disagreements(
             kinds = dict.fromkeys(parts[id(v)] for v in values)
             groups = [[v for v in values if parts[id(v)] == kind] for kind in kinds]
         for group in groups:
-            if (found := _compared(quantity, group, sources)) is not None:
+            if (found := _compared(quantity, group, sources, disputes)) is not None:
                 out.append(found)
     return out
 
@@ -224,9 +232,11 @@ def _unnamed(sentence: str, asked: str | None) -> str | None:
 
 
 def _compared(
-    quantity: str, values: list[FigureValue], sources: dict[int, tuple[str, str | None]] | None
-) -> Disagreement | None:
-    """The disagreement among ``values`` of one quantity, if they differ between sources."""
+    quantity: str, values: list[FigureValue], sources: dict[int, tuple[str, str | None]] | None,
+    disputes: set[int],
+) -> Disagreement | None:  # fmt: skip
+    """The disagreement among ``values`` of one quantity, if they differ between sources
+    (``disputes``: markers of sentences that set their figure against another's)."""
     markers = {v.marker for v in values}
     if len({v.value for v in values}) < 2 or len(markers) < 2:
         return None
@@ -236,7 +246,8 @@ def _compared(
     for v in values:
         by_value.setdefault(v.value, set()).add(v.date)
     clash = any(a & b for a, b in combinations(by_value.values(), 2))
-    if all(v.date for v in values) and not clash and not _rival_claims(values, sources):
+    disputed = any(v.marker in disputes for v in values)
+    if all(v.date for v in values) and not (clash or disputed or _rival_claims(values, sources)):
         ordered = tuple(sorted(values, key=lambda v: (v.date or "", v.marker)))
         return Disagreement(quantity, "change", ordered)
     return Disagreement(quantity, "conflict", tuple(values))

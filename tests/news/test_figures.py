@@ -143,3 +143,13 @@ def test_a_tally_that_names_nothing_counts_as_the_asked_quantity() -> None:
     unrelated = [(1, "Divers brought up 11 bodies.", None),
                  (2, "Officials put the number at seven.", None)]  # fmt: skip
     assert disagreements(unrelated, "bodies") == []
+
+
+def test_a_figure_set_against_another_source_s_is_a_conflict_however_far_apart() -> None:
+    company = (1, "The firm told staff that about 600 jobs would go.", "2025-01-07")
+    union = (2, "The union said 1,200 jobs could go, a far higher figure than the firm's.",
+             "2025-01-14")  # fmt: skip
+    assert [d.verdict for d in disagreements([company, union], "jobs")] == ["conflict"]
+    # the same two figures a week apart, without the contrast, read as a change
+    plain = (2, "The union said 1,200 jobs could go.", "2025-01-14")
+    assert [d.verdict for d in disagreements([company, plain], "jobs")] == ["change"]
