@@ -45,7 +45,8 @@ def number_value(num: str, scale: str | None) -> float | None:
 @dataclass(frozen=True)
 class Tally:
     """A count named before its number: ``what`` it counts in the sentence's words (may be
-    empty: "the number recovered overnight"), its ``value``, and its ``span``."""
+    empty: "the number recovered overnight"), its ``value``, the number as written
+    (``text``), and the ``span`` of the whole tally."""
 
     value: float
     head: str
@@ -62,5 +63,6 @@ def tallies(sentence: str) -> list[Tally]:
         if value is None or re.fullmatch(r"(19|20)\d\d", m["num"]):
             continue
         what = re.sub(r"^\s*of\s+", "", m["what"]).strip()
-        out.append(Tally(value, m["head"].lower(), what, m.group(0), m.span()))
+        number = sentence[m.start("num") : m.end("scale") if m["scale"] else m.end("num")]
+        out.append(Tally(value, m["head"].lower(), what, number, m.span()))
     return out
