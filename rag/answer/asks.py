@@ -116,6 +116,13 @@ def _noun_run(tokens: list[str], low: list[str]) -> list[str]:
     """The noun after a wh-word and its of-phrases ("company", "kind of car", "members of
     Congress"), with a plural head after a singular word ("film moments", "rescue ships"):
     English puts the verb right after that noun ("which team beat Spain")."""
+    if low and low[0] == "of":  # "how much of the reef": the wh-phrase stands alone
+        return []
+    # An adjective before its noun ("what big honor did …", "which Beyoncé line does …"):
+    # the words up to an auxiliary right after them.
+    for k in (2, 3):
+        if len(low) > k and low[k] in _AUX and not set(low[:k]) & (_AUX | _VERBS | _PREPOSITIONS):
+            return tokens[:k]
     out: list[str] = []
     for t, w in zip(tokens, low, strict=True):
         compound = bool(out) and _plural(w) and not _plural(out[-1].lower())
@@ -125,7 +132,7 @@ def _noun_run(tokens: list[str], low: list[str]) -> list[str]:
         if not joined and w != "of":
             break
         out.append(t)
-    while out and out[-1].lower() == "of":
+    while out and out[-1].lower() in ("of", "the", "a", "an"):
         out.pop()
     return out
 

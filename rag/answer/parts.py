@@ -53,8 +53,33 @@ def subject(question: str, evidence: str) -> str:
             for m in _NAME.findall(question)]  # fmt: skip
     runs = [r for r in runs if r]
     if runs:
-        named = [" ".join(w for w in r if set(words(w)) <= low) for r in runs]
+        named = [_named(r, [w for w in r if set(words(w)) <= low], question) for r in runs]
         return " and ".join(dict.fromkeys(n for n in named if n))
     content = [w for w in words(question) if w not in STOPWORDS and w not in _ASKING and len(w) > 3]
     found = [w for w in content if w in low]
     return ", ".join(dict.fromkeys(found[:3])) if 2 * len(found) >= len(content) > 0 else ""
+
+
+# Heads that name nothing without the words before them ("Kangaroo Island" → "Island").
+_GENERIC_HEADS = frozenset(
+    """island islands prize club bank reef hospital university street party house office court
+    city state county center centre museum school college airport station bridge park river
+    lake company group council committee ministry department award awards cup league festival
+    war day times post news central""".split()
+)
+_DEMONYM = re.compile(r"(?:ish|ese|ian|ican|ous)$")
+
+
+def _named(run: list[str], found: list[str], question: str) -> str:
+    """The part of a name ``run`` of the question that the evidence has (``found``), when it
+    still names something: a surname ("Antony Blinken" → "Blinken"), not "Grand" of "Grand
+    Central", "Island" of "Kangaroo Island" or "British" of "British poultry farms"."""
+    if not found:
+        return ""
+    if len(found) < len(run) and (found[-1] != run[-1] or (
+            len(found) == 1 and found[0].lower() in _GENERIC_HEADS)):  # fmt: skip
+        return ""
+    if len(run) == 1 and _DEMONYM.search(run[0]) and re.search(
+            rf"\b{re.escape(run[0])}\s+[a-z]", question):  # fmt: skip
+        return ""  # an adjective of nationality before a noun names no one
+    return " ".join(found)

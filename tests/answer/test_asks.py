@@ -55,6 +55,10 @@ def test_asked_type(question, kind):
         ("And why?", "wh", "why"),
         ("What did Hamas say about the talks?", "wh", "what"),
         ("Did it rain?", "none", ""),
+        # "how much of the reef" stands alone; an adjective stays with its noun
+        ("How much of the Great Barrier Reef was bleached?", "wh", "how much"),
+        ("What big honor did the novel receive?", "wh", "what big honor"),
+        ("Which Beyonce line does the column suggest?", "wh", "which Beyonce line"),
     ],
 )
 def test_asked_phrase(question, kind, phrase):

@@ -39,3 +39,13 @@ def test_subject_is_what_the_evidence_mentions():
 def test_a_possessive_subject_names_its_owner():
     evidence = "Netanyahu’s office released a statement reiterating Israel’s commitment."
     assert subject("What did Netanyahu's office reiterate?", evidence) == "Netanyahu"
+
+
+def test_part_of_a_name_is_named_only_when_it_still_names_something():
+    evidence = "Crowds filled the Grand hall. Fire swept the Island. British farms keep hens."
+    # "Grand" of "Grand Central", "Island" of "Kangaroo Island": no subject, a plain abstention
+    assert subject("When did the LIRR terminal at Grand Central open?", evidence) == ""
+    assert subject("How many koalas died on Kangaroo Island?", evidence) == ""
+    # an adjective of nationality before a noun names no one
+    assert subject("How many hens do the biggest British farms keep?", evidence) == ""
+    assert subject("How many hens does the UK keep?", "The UK keeps hens.") == "UK"
