@@ -29,8 +29,9 @@ from rag.news.compose import context_before
 from rag.news.intent import intent_of
 from rag.news.select import chronological, reweigh, rival_figures, timeline_picks
 from rag.news.speakers import same_speaker, speaker_of
-from rag.reader.features import MIN_WORDS, Candidate, IdfFn, candidates
+from rag.reader.features import EVIDENCE_HITS, MIN_WORDS, Candidate, IdfFn, candidates
 from rag.reader.model import Reader, Reading
+from rag.reader.relevance import unmatched_numbers
 from rag.records import Answer, AnswerSentence, Citation, Hit, Quote, Reason, ShortAnswer
 from rag.text.sentences import split_sentences
 from rag.text.similarity import distinct
@@ -193,7 +194,7 @@ class ExtractiveAnswerer:
             ]
             reading.probs[np.array(stale)] *= _REPEAT_FACTOR
         why = reading.abstains(self.reader.thresholds, self.threshold)
-        if why:
+        if why or unmatched_numbers(question, hits[:EVIDENCE_HITS]):
             return abstention(question, query, hits, cands, reading.probs)
         intent, quotes = intent_of(question), [c.quote for c in cands]
         # Time and sources weigh the choice, never the decision to answer (made above).

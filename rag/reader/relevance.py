@@ -8,8 +8,9 @@ Two checks keep the extractive answerer from quoting something merely related:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
+from rag.records import Hit
 from rag.text.terms import terms
 
 IdfFn = Callable[[str], float]
@@ -63,3 +64,22 @@ def rare_term_coverage(query: str, evidence: Iterable[str], idf: IdfFn) -> float
         found |= wanted & set(terms(text))
     total = sum(idf(t) for t in wanted)
     return sum(idf(t) for t in found) / total if total else 1.0
+
+
+# Numbers of three or more digits a question names (years, model numbers, counts): articles
+# write them in figures, so one missing from every top passage means they are about something
+# else ("the 2020 NBA championship" over 2019 and 2021 coverage). Smaller numbers are often
+# spelt out ("three hostages"). Measured on the reader's dev split (docs/reader.md).
+_SPECIFIC = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\w.,])\d{3,}(?![\w])")
+
+
+def unmatched_numbers(question: str, hits: Sequence[Hit]) -> list[str]:
+    """The question's specific numbers that none of ``hits`` states (a year also counts when
+    it is one of their articles' publication years)."""
+    wanted = {m.group(0).replace(",", "") for m in _SPECIFIC.finditer(question)}
+    if not wanted:
+        return []
+    text = " ".join(f"{h.title} {h.text}" for h in hits).replace(",", "")
+    years = {h.date[:4] for h in hits if h.date}
+    return sorted(n for n in wanted if n not in years
+                  and not re.search(rf"(?<![\d.]){n}(?!\d)", text))  # fmt: skip

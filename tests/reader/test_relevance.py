@@ -41,3 +41,25 @@ def test_unanswerable_near_miss_abstains(seeded):
     assert seeded.ask("How old is Isaac Herzog?").abstained
     assert seeded.ask("How many moons does Neptune have?").abstained
     assert not seeded.ask("How many hostages were taken during the initial attack?").abstained
+
+
+def test_a_specific_number_no_passage_states_is_unmatched():
+    from rag.reader.relevance import unmatched_numbers
+    from rag.records import Hit
+
+    hit = Hit("c", "d", "Finals", "s", "The 2019 title went to Toronto; 1,200 fans came.", 0, 9,
+              1.0, "2020-10-12")  # fmt: skip
+    assert unmatched_numbers("Who won the 2021 NBA title?", [hit]) == ["2021"]
+    assert unmatched_numbers("Who won the 2019 NBA title?", [hit]) == []
+    assert unmatched_numbers("Did 1200 fans come?", [hit]) == []  # written with or without ","
+    # the articles' own year counts, small numbers may be spelt out, versions are no years
+    assert unmatched_numbers("Who won in 2020?", [hit]) == []
+    assert unmatched_numbers("Did 3 fans come?", [hit]) == []
+    assert unmatched_numbers("What does the RTX 5090 cost?", [hit]) == ["5090"]
+
+
+@pytest.mark.real_model
+def test_a_question_about_another_year_abstains(seeded):
+    answer = seeded.ask("How many hostages did Hamas release in the 2019 ceasefire deal?")
+    assert answer.abstained
+    assert not seeded.ask("How many hostages are still being held in Gaza?").abstained
