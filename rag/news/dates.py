@@ -37,7 +37,9 @@ _FUTURE = re.compile(
     r"\b(?:will|shall|'ll|(?:is|are|was|were) (?:due|expected|scheduled|set) to|plans? to|"
     r"scheduled|upcoming|until|going to|(?:hopes?|aims?|intends?) to|"
     # "the agency expects it to peak on Sunday", "rain is forecast to reach … on Friday"
-    r"(?:expects?|forecasts?|predicts?|forecast|predicted)\b[^,;]{0,40}?\bto)\b",
+    r"(?:expects?|forecasts?|predicts?|forecast|predicted)\b[^,;]{0,40}?\bto|"
+    # "a forecast of temperatures above 35 degrees through Wednesday": the days to come
+    r"forecasts?\b[^,;.]{0,60}?\b(?:through|until|till|into))\b",
     re.IGNORECASE,
 )
 

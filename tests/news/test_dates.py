@@ -91,3 +91,15 @@ def test_a_wire_dateline_is_when_the_story_was_filed_not_the_event() -> None:
     alone = resolve_dates("KELSO, Jan 14 (Coast Wire) — Talks go on.", "2025-01-14")
     assert event_date(alone, "2025-01-14") == ("2025-01-14", "text")
     assert not any(d.dateline for d in resolve_dates("Talks began on Jan 14 - late.", None))
+
+
+def test_a_forecast_through_a_weekday_is_the_days_to_come() -> None:
+    monday = "2025-08-11"
+    text = "A forecast of rain through Wednesday means the river could rise again."
+    assert [(d.text, d.date) for d in resolve_dates(text, monday)] == [("Wednesday", "2025-08-13")]
+    # without a forecast, "through Wednesday" in a report is the one before
+    past = "Protests went on through Wednesday, police said."
+    assert [d.date for d in resolve_dates(past, "2025-08-15")] == ["2025-08-13"]
+    assert [d.date for d in resolve_dates("Crowds came through Saturday.", monday)] == [
+        "2025-08-09"
+    ]
