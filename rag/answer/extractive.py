@@ -111,7 +111,9 @@ class ExtractiveAnswerer:
         text = self._article_text(quote.doc_id)
         if not text:
             return None
-        para_end = -1 if attribution else text.find("\n", quote.end)
+        # The next sentence's paragraph: this one's rest, or for a quote the next paragraph.
+        begin = len(text) - len(text[quote.end :].lstrip()) if attribution else quote.end
+        para_end = text.find("\n", begin)
         spans = split_sentences(text, quote.end, len(text) if para_end < 0 else para_end)
         if not spans:
             return None

@@ -98,9 +98,14 @@ def timeline_picks(quotes: Sequence[Quote], probs: np.ndarray) -> list[int]:
     return picks
 
 
+def _event(q: Quote) -> tuple[str | None, str]:
+    """When the quote's event happened, and where that date comes from (`event_date`)."""
+    return event_date(resolve_dates(q.text, q.date), q.date)
+
+
 def _dated(q: Quote) -> bool:
     """Whether the sentence itself says when its event happened."""
-    return event_date(resolve_dates(q.text, q.date), None)[1] == "text"
+    return _event(q)[1] == "text"
 
 
 def rival_figures(
@@ -136,7 +141,7 @@ def chronological(quotes: Sequence[Quote]) -> list[Quote]:
     """``quotes`` in the order their events happened; undated ones last, in given order."""
 
     def key(q: Quote) -> tuple[bool, str, int]:
-        date = event_date(resolve_dates(q.text, q.date), q.date)[0]
+        date = _event(q)[0]
         return date is None, date or "", clock_minutes(q.text)
 
     return sorted(quotes, key=key)

@@ -183,7 +183,8 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--negatives", type=int, default=6, help="non-answers per question")
     p.add_argument("--context", action=argparse.BooleanOptionalAction, default=False,
                    help="the span model reads the title and previous sentence too")  # fmt: skip
-    p.add_argument("--span-lr", type=float, default=5e-5, help="the span model's learning rate")
+    p.add_argument("--span-lr", type=float, default=SpanSetup.learning_rate,
+                   help="the span model's learning rate")  # fmt: skip
     p.add_argument("--folds", type=int, default=2)
     curve = "share of train questions used (a learning curve; writes no model)"
     p.add_argument("--fraction", type=float, default=1.0, help=curve)
