@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
+import fasteners
 
 from rag.errors import StoreError
 
@@ -45,6 +46,22 @@ def store_errors(what: str, secret: str | None = None) -> Iterator[None]:
 # folder reconnects when the count passes the one it connected at.
 _RELOADS: dict[str, int] = {}
 _RELOADS_LOCK = threading.Lock()
+# Per folder: operations share it, a reload takes it alone. Stopping the cached system while
+# another thread queried through it failed that query ("'RustBindingsAPI' object has no
+# attribute 'bindings'", tests/server/test_soak.py); a reload now waits for them to finish.
+_GATES: dict[str, fasteners.ReaderWriterLock] = {}
+
+
+def _gate(path: Path) -> fasteners.ReaderWriterLock:
+    with _RELOADS_LOCK:
+        return _GATES.setdefault(str(path), fasteners.ReaderWriterLock())
+
+
+@contextmanager
+def using_embedded(path: Path) -> Iterator[None]:
+    """Hold off reloads of the embedded store at ``path`` while one operation runs on it."""
+    with _gate(path).read_lock():
+        yield
 
 
 def reloads(path: Path) -> int:
@@ -65,12 +82,13 @@ def reload_embedded(path: Path) -> None:
     from chromadb.api.shared_system_client import SharedSystemClient
 
     key = str(path)
-    with _RELOADS_LOCK:
-        system = SharedSystemClient._identifier_to_system.pop(key, None)
-        SharedSystemClient._identifier_to_refcount.pop(key, None)
-        _RELOADS[key] = _RELOADS.get(key, 0) + 1
-    if system is not None:
-        system.stop()
+    with _gate(path).write_lock():
+        with _RELOADS_LOCK:
+            system = SharedSystemClient._identifier_to_system.pop(key, None)
+            SharedSystemClient._identifier_to_refcount.pop(key, None)
+            _RELOADS[key] = _RELOADS.get(key, 0) + 1
+        if system is not None:
+            system.stop()
 
 
 def open_client(data_dir: Path, chroma_url: str | None) -> Any:

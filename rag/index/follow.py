@@ -60,10 +60,13 @@ class Follower:
         try:
             yield
         finally:
+            # Read before the count drops: an ask that saw no write in progress and the old
+            # generation reloaded the store under the other asks (tests/server/test_soak.py).
+            generation = self._catalog().generation
             with self._writing_lock:
                 self._writing -= 1
                 if not self._writing:
-                    self._seen_generation = self._catalog().generation
+                    self._seen_generation = generation
 
     def refresh(self) -> None:
         """Catch up with writes of other processes (a `rag ingest` beside a running app)."""
@@ -72,15 +75,24 @@ class Follower:
             self._follow_server(home)
             return
         generation = self._catalog().generation
-        if generation == self._seen_generation or self._writing:
+        if not self._news(generation):
             return
         with self._refresh:
-            if generation == self._seen_generation:
+            if not self._news(generation):
                 return
             if self._seen_generation is not None and self._embedded:
                 logger.info("the index changed in another process: reloading the vectors")
                 self._store().reload()
-            self._seen_generation = generation
+            with self._writing_lock:
+                self._seen_generation = max(generation, self._seen_generation or generation)
+
+    def _news(self, generation: int) -> bool:
+        """Whether ``generation`` was committed by another process, as far as this one knows."""
+        # Generations only grow: one read while a write of this process was still committing
+        # is older than what the write left, not news.
+        with self._writing_lock:
+            seen = self._seen_generation
+            return not self._writing and (seen is None or generation > seen)
 
     def _follow_server(self, home: ServerHome) -> None:
         """Apply what other workers committed, at most once a second (`FOLLOW_SECONDS`)."""

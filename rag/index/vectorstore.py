@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -14,7 +15,14 @@ from llama_index.core.vector_stores.utils import node_to_metadata_dict
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from rag.errors import StoreError
-from rag.index.chroma_client import open_client, redact_url, reload_embedded, reloads, store_errors
+from rag.index.chroma_client import (
+    open_client,
+    redact_url,
+    reload_embedded,
+    reloads,
+    store_errors,
+    using_embedded,
+)
 from rag.records import Article, Chunk
 
 _T = TypeVar("_T")
@@ -126,16 +134,20 @@ class VectorStore:
     def _reloads(self) -> int:
         return 0 if self._url else reloads(self._data_dir / "chroma")
 
+    def _using(self) -> contextlib.AbstractContextManager[None]:
+        # A reload of an embedded store waits for operations in flight (and they for it).
+        return contextlib.nullcontext() if self._url else using_embedded(self._data_dir / "chroma")
+
     def reload(self) -> None:
         """Read an embedded store again from disk (another process wrote to it)."""
         if self._url:
             return  # a server is shared: it sees every writer already
-        with self._reconnect_lock:
-            reload_embedded(self._data_dir / "chroma")
-            self._connect()
+        # The next operation reconnects (the reload count moved). Not under `_reconnect_lock`:
+        # an operation in flight may be waiting for it while holding off the reload.
+        reload_embedded(self._data_dir / "chroma")
 
     def _connect(self) -> None:
-        self._connected_at = self._reloads()
+        reloads_now = self._reloads()
         client = open_client(self._data_dir, self._url)
         with store_errors(f"opening collection {self._name!r} at {self.where}", self._secret):
             # `configuration` is chromadb 1.x's form; the `hnsw:*` metadata keys are its legacy
@@ -147,6 +159,9 @@ class VectorStore:
         _raise_search_ef(collection, self.where)
         self.client, self.collection = client, collection
         self.llama = ChromaVectorStore(chroma_collection=collection)
+        # Last: an operation that finds the count current uses `collection` without waiting
+        # for `_reconnect_lock`, so the new collection must already be in place.
+        self._connected_at = reloads_now
 
     def call(self, what: str, operation: Callable[[], _T]) -> _T:
         """Run one store operation, turning failures into `StoreError`.
@@ -157,14 +172,15 @@ class VectorStore:
         cannot duplicate anything.
         """
         for attempt in (1, 2):
-            if self._stale or self._connected_at != self._reloads():
-                with self._reconnect_lock:
-                    if self._stale or self._connected_at != self._reloads():
-                        self._connect()  # StoreError while the server is still down
-                        self._stale = False
             try:
-                with store_errors(f"{what} {self.where}", self._secret):
-                    return operation()
+                with self._using():
+                    if self._stale or self._connected_at != self._reloads():
+                        with self._reconnect_lock:
+                            if self._stale or self._connected_at != self._reloads():
+                                self._connect()  # StoreError while the server is still down
+                                self._stale = False
+                    with store_errors(f"{what} {self.where}", self._secret):
+                        return operation()
             except StoreError:
                 # Only a server connection can come back; an embedded store's error is final.
                 if not self._url or attempt == 2:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
 
 import numpy as np
 
@@ -43,3 +44,33 @@ def test_vectors_written_by_another_process_are_found_after_a_reload(tmp_path):
     assert store.query(probe, 1)[0][0] == "second"
     # Every store of the folder in this process reconnects, none is left on a stopped client.
     assert twin.query(probe, 1)[0][0] == "second"
+
+
+def test_a_reload_waits_for_queries_in_flight_and_they_for_it(tmp_path):
+    # Stopping the cached system under a query failed it ("'RustBindingsAPI' object has no
+    # attribute 'bindings'"): seen as 503s when an ingest ran beside concurrent asks.
+    _write_elsewhere(tmp_path, 0, "first")
+    store = VectorStore(tmp_path, None, "articles")
+    probe = np.eye(384, dtype=np.float32)[0].tolist()
+    errors: list[str] = []
+    found: list[str] = []
+    stop = threading.Event()
+
+    def asks() -> None:
+        while not stop.is_set():
+            try:
+                found.append(store.query(probe, 1)[0][0])
+            except Exception as exc:  # noqa: BLE001 - every failure is the defect here
+                errors.append(repr(exc))
+
+    threads = [threading.Thread(target=asks) for _ in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(30):
+            store.reload()
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+    assert errors == [] and len(found) > 30 and set(found) == {"first"}

@@ -172,7 +172,7 @@ def test_rest_ingest_while_querying_sees_old_or_new_state(rest_server: str) -> N
             t.join(timeout=300)
     new = {q: ask(q) for q in (QUAKE_Q, PHILADELPHI)}
     assert "Lima" in new[QUAKE_Q] and "Lima" not in old[QUAKE_Q]
-    bad = [(q, st_, text[:80]) for q, st_, text in seen
+    bad = [(q, st_, text[:400]) for q, st_, text in seen
            if st_ != 200 or text not in (old[q], new[q])]  # fmt: skip
     assert bad == [] and len(seen) > 10
     c.close()
