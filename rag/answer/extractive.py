@@ -25,7 +25,7 @@ from rag.answer.parts import part_query, split_parts
 from rag.answer.short import short_span
 from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.index.sentences import SentenceKey, unpack
-from rag.news.compose import context_before
+from rag.news.compose import context_after, context_before
 from rag.news.intent import intent_of
 from rag.news.select import chronological, reweigh, rival_figures, timeline_picks
 from rag.news.speakers import same_speaker, speaker_of
@@ -76,7 +76,9 @@ class ExtractiveAnswerer:
         self.recency = recency  # per-day decay for questions about the present
 
     def _speaker(self, quote: Quote) -> str | None:
-        return speaker_of(quote.text, context_before(self._article_text(quote.doc_id), quote.start))
+        text = self._article_text(quote.doc_id)
+        return speaker_of(quote.text, context_before(text, quote.start),
+                          context_after(text, quote.end))  # fmt: skip
 
     def _doc_length(self, doc_id: str) -> int:
         if doc_id not in self._lengths:

@@ -41,12 +41,21 @@ def context_before(article_text: str | None, start: int) -> str:
     return (article_text or "")[max(0, start - _CONTEXT_CHARS) : start]
 
 
+def context_after(article_text: str | None, end: int) -> str:
+    """The article text just after a quote, where a body's spokesman may go on."""
+    return (article_text or "")[end : end + _CONTEXT_CHARS]
+
+
 def annotate(citation: Citation, article_text: str | None) -> Citation:
     """``citation`` with the dates its quote names and the speaker its claim is attributed to."""
     return replace(
         citation,
         dates=resolve_dates(citation.quote, citation.date),
-        speaker=speaker_of(citation.quote, context_before(article_text, citation.start)),
+        speaker=speaker_of(
+            citation.quote,
+            context_before(article_text, citation.start),
+            context_after(article_text, citation.end),
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from rag.text.sentences import split_sentences
 from rag.text.terms import STOPWORDS
 
 _VERBS = (
@@ -46,6 +47,11 @@ _ROLES = set(
 _CONNECT = {"of", "for", "the", "de", "al", "bin", "van", "von", "der", "la", "le", "and", "'s"}
 _DETERMINERS = {"the", "a", "an", "The", "A", "An"}
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "He", "She", "They", "It", "We", "I"}
+_POSSESSIVES = {"its", "their", "his", "her", "our", "Its", "Their", "His", "Her", "Our"}
+# Who speaks for a body: "spokesman Tomas Reil", "its director, Noor Haddad".
+_FOR_A_BODY = re.compile(
+    r"\b(?:spokes(?:man|woman|person|people|men)|representative|its\s+\w+|company\s+\w+)\b", re.I
+)
 _TOKEN = re.compile(r"[\w’'.-]+|[^\w\s]")
 _CAP = r"[A-Z][\w’'-]+"
 _NAME = re.compile(rf"\b{_CAP}(?:\s+(?:{_CAP}|de|al|bin|van|von|der))*\s+{_CAP}")
@@ -101,6 +107,7 @@ def _noun_phrase_forward(text: str) -> str | None:
     if words[0] in _PRONOUNS:
         return words[0]
     kept = [w[:1].isupper() or _bare(w) in _ROLES | _CONNECT for w in words]
+    kept[0] = kept[0] or (words[0] in _POSSESSIVES and len(words) > 1)  # "its director"
     # Lower-case modifiers of a role count with it ("the Hamas-run health ministry").
     for i in range(len(words)):
         role = next((j for j in range(i, min(i + 3, len(words))) if _bare(words[j]) in _ROLES),
@@ -113,12 +120,24 @@ def _noun_phrase_forward(text: str) -> str | None:
         words = words[: kept.index(False)]
     while words and words[-1].lower() in _CONNECT:  # "according to the" is no one
         words.pop()
-    return " ".join(words) or None
+    phrase = " ".join(words)
+    # A role, then its holder's name: "said its director, Noor Haddad." → both.
+    named = re.match(rf",\s*({_NAME.pattern})\s*[.,;]", text[len(head) :])
+    if phrase and not _NAME.search(phrase) and _bare(words[-1]) in _ROLES and named:
+        phrase = f"{phrase} {named[1]}"
+    return phrase or None
 
 
 def _inside_quote(before: str) -> bool:
     """Whether a quotation opened in ``before`` is still open (curly or straight quotes)."""
-    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+    curly = before.count("“") - before.count("”")
+    if curly:
+        return curly > 0  # a lone closing mark: the quote began in the sentence before
+    last = before.rfind('"')
+    # A straight mark after a word or punctuation closes a quote ('…a stronger future," she');
+    # one at the start or after a space opens one. Counting them took a quote split over two
+    # sentences for one still open and lost "she said".
+    return last >= 0 and (last == 0 or before[last - 1].isspace() or before[last - 1] in "([")
 
 
 def _bare(word: str) -> str:
@@ -170,22 +189,41 @@ def _attributed(sentence: str) -> str | None:
     return None
 
 
-def speaker_of(sentence: str, before: str = "") -> str | None:
+def _through(who: str, after: str) -> str:
+    """``who``, with who spoke for them when the next sentence quotes their representative.
+
+    "Bluewater Sound Lines denied that any complaint had been made." then '"We have no
+    record …," spokesman Tomas Reil told the Herald.': the company, through its spokesman.
+    """
+    spans = split_sentences(after)
+    rep = _attributed(after[spans[0][0] : spans[0][1]]) if spans else None
+    if not rep or rep in _PRONOUNS or same_speaker(rep, who):
+        return who
+    if _FOR_A_BODY.search(rep) and _NAME.search(rep):
+        return f"{who} ({rep})"
+    return who
+
+
+def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
     """Who ``sentence`` attributes its claim to, as the text names them.
 
     Args:
         sentence: the quoted sentence.
         before: the article text just before it, to resolve "he said" to a name.
+        after: the article text just after it, where a body's representative may speak on.
 
     Returns:
-        The speaker ("Bambang Soelistyo", "the Indonesian navy"), or None when the claim is
-        not attributed or a pronoun cannot be resolved.
+        The speaker ("Bambang Soelistyo", "the Indonesian navy", "Bluewater Sound Lines
+        (spokesman Tomas Reil)"), or None when the claim is not attributed or a pronoun
+        cannot be resolved.
     """
     who = _attributed(sentence)
-    if who is None or who not in _PRONOUNS:
-        return who
+    if who is None:
+        return None
+    if who not in _PRONOUNS:
+        return _through(who, after)
     # A pronoun: the last named speaker of the preceding sentences, else the last full name.
-    previous = re.split(r"(?<=[.!?\"”])\s+", before.strip())[-3:]
+    previous = [before[a:b] for a, b in split_sentences(before)][-3:]
     for earlier in reversed(previous):
         named = _attributed(earlier)
         if named and named not in _PRONOUNS:

@@ -164,25 +164,43 @@ def test_a_short_answer_leads_with_the_asked_figure(seeded):
     assert seeded.ask(PHILADELPHI).short is None
 
 
+_VELL = (
+    "Union leader Mara Vell said the offer of two percent was an insult to her members.",
+    '"Nobody here will sign anything that cuts what a family can buy," Vell said.',
+)
+_BLUEWATER = (
+    "Bluewater Sound Lines denied that any complaint had been made.",
+    '"We have no record of any report from the crew about the door," spokesman Tomas Reil '
+    "told the Herald.",
+)
+
+
 @pytest.mark.real_model
-def test_what_someone_said_goes_on_to_their_next_quote(tmp_path):
-    # News gives a quote a paragraph of its own: "what did X say" reads on to it when X is
-    # still the one speaking, though it shares no words with the first sentence.
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "strike.md").write_text(
-        "# Dock strike\n\nDock workers in Kelso walked out on Monday over a pay offer.\n\n"
-        "Union leader Mara Vell said the offer of two percent was an insult to her members.\n\n"
-        '"Nobody here will sign anything that cuts what a family can buy," Vell said.\n\n'
-        "The port authority said ships would be diverted to Leith.\n"
-    )
+@pytest.mark.parametrize(
+    ("article", "question", "speakers"),
+    [
+        # News gives a quote a paragraph of its own: "what did X say" reads on to it when X
+        # is still the one speaking, though it shares no words with the first sentence.
+        ("Dock workers in Kelso walked out on Monday over a pay offer.\n\n"
+         f"{_VELL[0]}\n\n{_VELL[1]}\n\nThe port authority said ships would go to Leith.\n",
+         "What did union leader Mara Vell say about the pay offer?",
+         ["Union leader Mara Vell", "Vell"]),
+        # A body's statement, then its spokesman's quote: one voice, named by who spoke.
+        ("The Tern Vale ferry capsized in a gale on Sunday night.\n\nTwo crew members said "
+         f"they had complained about the bow door for weeks.\n\n{_BLUEWATER[0]} "
+         f"{_BLUEWATER[1]}\n\nThe weather office said its gale warning went out at 4pm.\n",
+         "What did Bluewater Sound Lines say about the crew's complaints?",
+         ["Bluewater Sound Lines (spokesman Tomas Reil)", "spokesman Tomas Reil"]),
+    ],
+)  # fmt: skip
+def test_what_someone_said_goes_on_to_their_next_quote(tmp_path, article, question, speakers):
     from rag import Assistant
 
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "story.md").write_text(f"# The story\n\n{article}")
     assistant = Assistant(data_dir=tmp_path / "data")
     assistant.ingest([tmp_path / "docs"])
-    answer = assistant.ask("What did union leader Mara Vell say about the pay offer?")
-    quotes = [c.quote for c in answer.citations]
-    assert quotes[:2] == [
-        "Union leader Mara Vell said the offer of two percent was an insult to her members.",
-        '"Nobody here will sign anything that cuts what a family can buy," Vell said.',
-    ]
-    assert all(c.speaker and "Vell" in c.speaker for c in answer.citations[:2])
+    answer = assistant.ask(question)
+    said = _VELL if "Vell" in question else _BLUEWATER
+    assert [c.quote for c in answer.citations[:2]] == list(said)
+    assert [c.speaker for c in answer.citations[:2]] == speakers

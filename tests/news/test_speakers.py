@@ -39,6 +39,9 @@ from rag.news.speakers import same_speaker, speaker_of
         ("“Output is at 60 percent,” the company's human resources director, Clara Fenn, said.",
          "director Clara Fenn"),
         ("The attack shocked the family, the father said.", "father"),
+        # a role with a possessive, its holder named after a comma
+        ('"The warning went out at 4pm," said its director, Noor Haddad.',
+         "its director Noor Haddad"),
         ("The plane was carrying 162 people.", None),
         ("The sea was rough and the search was called off at dusk.", None),
     ],
@@ -52,6 +55,33 @@ def test_a_pronoun_is_the_last_named_speaker_before_it() -> None:
     assert speaker_of("He told reporters the search would continue.", before) == (
         "Bambang Soelistyo"
     )
+
+
+def test_a_pronoun_after_a_quote_split_over_two_sentences_is_resolved() -> None:
+    # The closing mark of a quote opened in the sentence before is not an open quote.
+    before = ('Chair Greta Hollis said the offer was the best way to protect the business. '
+              '"We looked hard at staying independent. ')  # fmt: skip
+    said = 'This deal gives our people a stronger future," she said.'
+    assert speaker_of(said, before) == "Chair Greta Hollis"
+    assert speaker_of("This deal is good,” she said.", before) == "Chair Greta Hollis"
+
+
+@pytest.mark.parametrize(
+    ("after", "speaker"),
+    [
+        ('"We have no record of it," spokesman Tomas Reil told the Herald.',
+         "Bluewater Sound Lines (spokesman Tomas Reil)"),
+        ('"Our lines were in good condition," company spokeswoman Beth Annand said.',
+         "Bluewater Sound Lines (company spokeswoman Beth Annand)"),
+        # someone else speaking next, or the same voice again, is no representative
+        ('"They are lying," said Mia Holt, a crew member.', "Bluewater Sound Lines"),
+        ('"We regret it," Bluewater Sound Lines said.', "Bluewater Sound Lines"),
+        ("The ferry sank in an hour.", "Bluewater Sound Lines"),
+    ],
+)  # fmt: skip
+def test_a_body_speaks_through_the_representative_quoted_next(after: str, speaker: str) -> None:
+    said = "Bluewater Sound Lines denied that any complaint had been made."
+    assert speaker_of(said, "", after) == speaker
 
 
 def test_an_unresolvable_pronoun_is_no_speaker() -> None:
