@@ -118,6 +118,14 @@ def _noun_run(tokens: list[str], low: list[str]) -> list[str]:
     English puts the verb right after that noun ("which team beat Spain")."""
     if low and low[0] == "of":  # "how much of the reef": the wh-phrase stands alone
         return []
+    # A year and names before the noun ("which 2014 Seth Rogen film set off …"): all of it.
+    if tokens and tokens[0].isdigit():
+        lead = 1
+        while lead < min(4, len(tokens) - 1) and tokens[lead][:1].isupper():
+            lead += 1
+        if lead < len(tokens) and tokens[lead].isalpha() and tokens[lead].islower() and (
+                low[lead] not in _AUX | _VERBS | _PREPOSITIONS):  # fmt: skip
+            return tokens[: lead + 1]
     # An adjective before its noun ("what big honor did …", "which Beyoncé line does …"):
     # the words up to an auxiliary right after them.
     for k in (2, 3):

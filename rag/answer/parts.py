@@ -21,7 +21,11 @@ _MIN_PART_WORDS = 2  # "and why?" alone is too short to retrieve or judge on its
 # Words that say how a question asks, not what about.
 _ASKING = frozenset("many much old long far big large often happen happened give gave".split())
 _POSSESSIVE = re.compile(r"['’]s?$")
-_NAME = re.compile(r"\b[A-Z][\w’'-]*\w(?:\s+[A-Z][\w’'-]*\w)*")
+# A name: capitalised words, with "of"/"de" … between them ("Bank of Japan", "Tour de
+# France", "Basket of Wild Strawberries") and dots inside them ("Parse.ly", "A.V. Club").
+_CAP_WORD = r"[A-Z][\w’'.-]*\w(?:\.(?=\s+[A-Z]))?"
+_CONNECTORS = ("of the", "of", "de", "du", "del", "des", "la", "le", "van", "von")
+_NAME = re.compile(rf"\b{_CAP_WORD}(?:\s+(?:(?:{'|'.join(_CONNECTORS)})\s+)?{_CAP_WORD})*")
 
 
 def split_parts(question: str) -> list[str]:
@@ -45,19 +49,26 @@ def subject(question: str, evidence: str) -> str:
     fewer than half of its content words are there: the articles are about something else.
     """
     low = set(words(evidence))
-    # Runs of capitalised words ("Antony Blinken"), minus a leading question word; a run
-    # counts by the words of it the evidence has ("Blinken").
-    # A possessive names its owner ("Netanyahu's office" → "Netanyahu"): "The articles
-    # mention Netanyahu's" is not English.
-    runs = [[_POSSESSIVE.sub("", w) for w in m.split() if w.lower() not in STOPWORDS]
-            for m in _NAME.findall(question)]  # fmt: skip
-    runs = [r for r in runs if r]
-    if runs:
-        named = [_named(r, [w for w in r if set(words(w)) <= low], question) for r in runs]
-        return " and ".join(dict.fromkeys(n for n in named if n))
+    # Names ("Antony Blinken"), minus a leading question word; a name counts by the words of
+    # it the evidence has ("Blinken").
+    named = [_named(m, low, question) for m in _NAME.findall(question)]
+    # One name inside another ("Seth Rogen" and "Rogen") is said once.
+    kept = [n for n in dict.fromkeys(named) if n and not any(
+        n != m and f" {n} " in f" {m} " for m in named)]  # fmt: skip
+    if any(w.lower() not in STOPWORDS for m in _NAME.findall(question) for w in m.split()):
+        return " and ".join(kept)
     content = [w for w in words(question) if w not in STOPWORDS and w not in _ASKING and len(w) > 3]
     found = [w for w in content if w in low]
-    return ", ".join(dict.fromkeys(found[:3])) if 2 * len(found) >= len(content) > 0 else ""
+    if not 2 * len(found) >= len(content) > 0:
+        return ""
+    # Found words next to each other in the question are one phrase ("satin ribbon").
+    phrases = re.findall(rf"\b{_alternatives(found[:3])}(?:\s+{_alternatives(found[:3])})*\b",
+                         question.lower())  # fmt: skip
+    return " and ".join(dict.fromkeys(phrases))
+
+
+def _alternatives(found: list[str]) -> str:
+    return "(?:" + "|".join(re.escape(w) for w in found) + ")"
 
 
 # Heads that name nothing without the words before them ("Kangaroo Island" → "Island").
@@ -65,21 +76,35 @@ _GENERIC_HEADS = frozenset(
     """island islands prize club bank reef hospital university street party house office court
     city state county center centre museum school college airport station bridge park river
     lake company group council committee ministry department award awards cup league festival
-    war day times post news central""".split()
+    war day times post news central capital king queen""".split()
 )
 _DEMONYM = re.compile(r"(?:ish|ese|ian|ican|ous)$")
 
 
-def _named(run: list[str], found: list[str], question: str) -> str:
-    """The part of a name ``run`` of the question that the evidence has (``found``), when it
-    still names something: a surname ("Antony Blinken" → "Blinken"), not "Grand" of "Grand
-    Central", "Island" of "Kangaroo Island" or "British" of "British poultry farms"."""
+def _named(name: str, low: set[str], question: str) -> str:
+    """The part of a ``name`` of the question that the evidence (its words ``low``) has,
+    when it still names something: a surname ("Antony Blinken" → "Blinken"), not "Grand" of
+    "Grand Central", "Island" of "Kangaroo Island" or "British" of "British poultry farms"."""
+    # A possessive names its owner ("Netanyahu's office" → "Netanyahu"): "The articles
+    # mention Netanyahu's" is not English; inside a name it stays ("Nolan's Dunkirk").
+    name = _POSSESSIVE.sub("", name)
+    run = [w for w in name.split() if w.lower() not in STOPWORDS and w not in _CONNECTORS]
+    found = [w for w in run if set(words(_POSSESSIVE.sub("", w))) <= low]
     if not found:
-        return ""
-    if len(found) < len(run) and (found[-1] != run[-1] or (
-            len(found) == 1 and found[0].lower() in _GENERIC_HEADS)):  # fmt: skip
         return ""
     if len(run) == 1 and _DEMONYM.search(run[0]) and re.search(
             rf"\b{re.escape(run[0])}\s+[a-z]", question):  # fmt: skip
         return ""  # an adjective of nationality before a noun names no one
+    if found == run:
+        # The whole name, as the question writes it; a lone generic head names nothing
+        # ("Capital" of "European Green Capital" cut by a lower-case word, "Club").
+        whole = " ".join(name.split()[next(i for i, w in enumerate(name.split()) if w in run) :])
+        return "" if len(run) == 1 and run[0].lower() in _GENERIC_HEADS else whole
+    # Only a last part names the same thing ("Blinken"), and not across "of"/"de" ("France"
+    # of "Tour de France", "Japan" of "Bank of Japan").
+    if found != run[-len(found) :] or len(name.split()) > len(run):
+        return ""
+    if len(found) == 1 and found[0].lower() in _GENERIC_HEADS:
+        return ""
+    found = [_POSSESSIVE.sub("", w) for w in found]
     return " ".join(found)

@@ -82,6 +82,9 @@ def test_asked_phrase(question, kind, phrase):
          "The articles mention Blinken [1] but don't answer this question."),
         ("Did it rain in Paris?", "Paris",
          "The articles mention Paris [1] but don't answer this question."),
+        # a year and names before the asked noun (was "but not which 2014")
+        ("Which 2014 Seth Rogen film set off a hacking controversy?", "Seth Rogen",
+         "The articles mention Seth Rogen [1] but not which 2014 Seth Rogen film."),
     ],
 )  # fmt: skip
 def test_abstentions_and_partials_are_sentences(question, about, sentence):

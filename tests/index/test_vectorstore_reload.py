@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 
 import numpy as np
 
@@ -54,23 +55,30 @@ def test_a_reload_waits_for_queries_in_flight_and_they_for_it(tmp_path):
     probe = np.eye(384, dtype=np.float32)[0].tolist()
     errors: list[str] = []
     found: list[str] = []
-    stop = threading.Event()
+    reloads = 0
+    done = threading.Event()
 
     def asks() -> None:
-        while not stop.is_set():
+        for _ in range(15):  # a count, not a time: the test asserts no timing
             try:
                 found.append(store.query(probe, 1)[0][0])
             except Exception as exc:  # noqa: BLE001 - every failure is the defect here
                 errors.append(repr(exc))
 
+    def reload_all_along() -> None:
+        nonlocal reloads
+        while not done.is_set():
+            store.reload()
+            reloads += 1
+            time.sleep(0.005)  # let the asks in between reloads
+
+    reloader = threading.Thread(target=reload_all_along)
+    reloader.start()
     threads = [threading.Thread(target=asks) for _ in range(4)]
     for t in threads:
         t.start()
-    try:
-        for _ in range(30):
-            store.reload()
-    finally:
-        stop.set()
-        for t in threads:
-            t.join(timeout=60)
-    assert errors == [] and len(found) > 30 and set(found) == {"first"}
+    for t in threads:
+        t.join(timeout=120)
+    done.set()
+    reloader.join(timeout=60)
+    assert errors == [] and found == ["first"] * 60 and reloads > 1
