@@ -19,6 +19,17 @@ def test_a_timeline_prefers_sentences_that_date_their_event() -> None:
     assert picks == [1, 2, 0]  # dated first (best first), then the rest above the floor
 
 
+def test_credit_lines_and_related_links_are_no_events() -> None:
+    quotes = [_quote("— Stansted Airport (@STN_Airport) December 22, 2014"),
+              _quote("Power was restored at about 5:30 p.m. on Monday."),
+              _quote("- Lena (@lenanix) December 22, 2014"),
+              _quote("• AirAsia plane found in Java Sea, in pictures"),
+              _quote("(AirAsia Flight 8501: What we know so far about the plane’s loss)"),
+              _quote("• Divers reached the hull on Tuesday.")]  # fmt: skip
+    # (a bulleted sentence is an event; a bulleted headline or a bracketed link is not)
+    assert timeline_picks(quotes, np.array([0.9, 0.8, 0.7, 0.7, 0.7, 0.6])) == [1, 5]
+
+
 def test_one_article_may_give_the_whole_timeline() -> None:
     one = [_quote(f"Event {n} happened on Monday.") for n in range(6)]
     assert len(timeline_picks(one, np.full(6, 0.9))) == 6
