@@ -25,10 +25,10 @@ from rag.answer.parts import part_query, split_parts
 from rag.answer.short import short_span
 from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.index.sentences import SentenceKey, unpack
-from rag.news.compose import context_after, context_before
+from rag.news.compose import speaker_at
 from rag.news.intent import intent_of
 from rag.news.select import chronological, reweigh, rival_figures, timeline_picks
-from rag.news.speakers import same_speaker, speaker_of
+from rag.news.speakers import same_speaker
 from rag.reader.features import EVIDENCE_HITS, MIN_WORDS, Candidate, IdfFn, candidates
 from rag.reader.model import Reader, Reading
 from rag.reader.relevance import unmatched_numbers
@@ -76,9 +76,7 @@ class ExtractiveAnswerer:
         self.recency = recency  # per-day decay for questions about the present
 
     def _speaker(self, quote: Quote) -> str | None:
-        text = self._article_text(quote.doc_id)
-        return speaker_of(quote.text, context_before(text, quote.start),
-                          context_after(text, quote.end))  # fmt: skip
+        return speaker_at(self._article_text(quote.doc_id), quote.text, quote.start, quote.end)
 
     def _doc_length(self, doc_id: str) -> int:
         if doc_id not in self._lengths:
@@ -124,8 +122,7 @@ class ExtractiveAnswerer:
         if len(words(following)) < MIN_WORDS:
             return None
         speaker = self._speaker(quote) if attribution else None
-        goes_on = speaker and same_speaker(speaker_of(following, context_before(text, start)),
-                                           speaker)  # fmt: skip
+        goes_on = speaker and same_speaker(speaker_at(text, following, start, end), speaker)
         shared = len(set(terms(quote.text)) & set(terms(following)))
         if shared < _CONTINUATION_SHARED and not goes_on:
             return None

@@ -15,8 +15,9 @@ from rag.news.speakers import speaker_of
 from rag.records import Answer, AnswerSentence, Citation
 from rag.records.news import Disagreement, TimelineEntry
 
-# How much article text before a quote is read to resolve "he said" to a name: about three
-# sentences of wire copy (the resolver looks back at most three sentences).
+# How much article text around a quote is read for its speaker: about three sentences of wire
+# copy before it (to resolve "he said"; the resolver looks back at most three) and after it
+# (a body's spokesman quoted next).
 _CONTEXT_CHARS = 600
 
 
@@ -36,14 +37,12 @@ def spoken_date(date: str | None, precision: str | None = "day") -> str:
     return f"week of {text}" if precision == "week" else text
 
 
-def context_before(article_text: str | None, start: int) -> str:
-    """The article text just before a quote, to resolve a pronoun speaker."""
-    return (article_text or "")[max(0, start - _CONTEXT_CHARS) : start]
-
-
-def context_after(article_text: str | None, end: int) -> str:
-    """The article text just after a quote, where a body's spokesman may go on."""
-    return (article_text or "")[end : end + _CONTEXT_CHARS]
+def speaker_at(article_text: str | None, quote: str, start: int, end: int) -> str | None:
+    """Who the sentence ``quote`` at ``start:end`` of the article attributes its claim to,
+    read with the text around it ("he said" before, a body's spokesman after)."""
+    text = article_text or ""
+    return speaker_of(quote, text[max(0, start - _CONTEXT_CHARS) : start],
+                      text[end : end + _CONTEXT_CHARS])  # fmt: skip
 
 
 def annotate(citation: Citation, article_text: str | None) -> Citation:
@@ -51,11 +50,7 @@ def annotate(citation: Citation, article_text: str | None) -> Citation:
     return replace(
         citation,
         dates=resolve_dates(citation.quote, citation.date),
-        speaker=speaker_of(
-            citation.quote,
-            context_before(article_text, citation.start),
-            context_after(article_text, citation.end),
-        ),
+        speaker=speaker_at(article_text, citation.quote, citation.start, citation.end),
     )
 
 
