@@ -51,11 +51,12 @@ def subject(question: str, evidence: str) -> str:
     low = set(words(evidence))
     # Names ("Antony Blinken"), minus a leading question word; a name counts by the words of
     # it the evidence has ("Blinken").
-    named = [_named(m, low, question) for m in _NAME.findall(question)]
-    # One name inside another ("Seth Rogen" and "Rogen") is said once.
-    kept = [n for n in dict.fromkeys(named) if n and not any(
-        n != m and f" {n} " in f" {m} " for m in named)]  # fmt: skip
-    if any(w.lower() not in STOPWORDS for m in _NAME.findall(question) for w in m.split()):
+    names = _NAME.findall(question)
+    if any(w.lower() not in STOPWORDS for m in names for w in m.split()):
+        named = [_named(m, low, question) for m in names]
+        # One name inside another ("Seth Rogen" and "Rogen") is said once.
+        kept = [n for n in dict.fromkeys(named) if n and not any(
+            n != m and f" {n} " in f" {m} " for m in named)]  # fmt: skip
         return " and ".join(kept)
     content = [w for w in words(question) if w not in STOPWORDS and w not in _ASKING and len(w) > 3]
     found = [w for w in content if w in low]
@@ -98,8 +99,9 @@ def _named(name: str, low: set[str], question: str) -> str:
     if found == run:
         # The whole name, as the question writes it; a lone generic head names nothing
         # ("Capital" of "European Green Capital" cut by a lower-case word, "Club").
-        whole = " ".join(name.split()[next(i for i, w in enumerate(name.split()) if w in run) :])
-        return "" if len(run) == 1 and run[0].lower() in _GENERIC_HEADS else whole
+        whole = name.split()
+        whole = whole[whole.index(run[0]) :]  # without a leading "The"
+        return "" if len(run) == 1 and run[0].lower() in _GENERIC_HEADS else " ".join(whole)
     # Only a last part names the same thing ("Blinken"), and not across "of"/"de" ("France"
     # of "Tour de France", "Japan" of "Bank of Japan").
     if found != run[-len(found) :] or len(name.split()) > len(run):

@@ -80,7 +80,7 @@ def timeline_picks(quotes: Sequence[Quote], probs: np.ndarray) -> list[int]:
     """
     order = np.argsort(-probs, kind="stable")
     floor = TIMELINE_SHARE * float(probs[order[0]]) if len(order) else 0.0
-    kept = [int(i) for i in order if probs[i] >= floor and not _CREDIT.match(quotes[i].text)]
+    kept = [int(i) for i in order if probs[i] >= floor and not _NO_EVENT.match(quotes[i].text)]
     kept.sort(key=lambda i: not _dated(quotes[i]))  # stable: best first within each group
     # The cap per article keeps one long article from making the whole timeline; when fewer
     # articles tell the story, each may give more events.
@@ -102,7 +102,7 @@ def timeline_picks(quotes: Sequence[Quote], probs: np.ndarray) -> list[int]:
 # Airport (@STN_Airport) December 22, 2014": dated, it made half of a dev timeline), a
 # related-story link ("• AirAsia plane found in Java Sea, in pictures", "(AirAsia Flight
 # 8501: What we know so far …)").
-_CREDIT = re.compile(r"\s*[—–-]+\s*[^.!?]{0,80}?\(@\w+\)|\s*•[^.!?]*$|\s*\([^()]*\)\s*$")
+_NO_EVENT = re.compile(r"\s*[—–-]+\s*[^.!?]{0,80}?\(@\w+\)|\s*•[^.!?]*$|\s*\([^()]*\)\s*$")
 
 
 def _event(q: Quote) -> tuple[str | None, str]:

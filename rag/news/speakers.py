@@ -47,7 +47,7 @@ _ROLES = set(
 _CONNECT = {"of", "for", "the", "de", "al", "bin", "van", "von", "der", "la", "le", "and", "'s"}
 _DETERMINERS = {"the", "a", "an", "The", "A", "An"}
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "He", "She", "They", "It", "We", "I"}
-_POSSESSIVES = {"its", "their", "his", "her", "our", "Its", "Their", "His", "Her", "Our"}
+_POSSESSIVES = {"its", "their", "his", "her", "our"}
 # Who speaks for a body: "spokesman Tomas Reil", "its director, Noor Haddad".
 _FOR_A_BODY = re.compile(
     r"\b(?:spokes(?:man|woman|person|people|men)|representative|its\s+\w+|company\s+\w+)\b", re.I
@@ -107,7 +107,7 @@ def _noun_phrase_forward(text: str) -> str | None:
     if words[0] in _PRONOUNS:
         return words[0]
     kept = [w[:1].isupper() or _bare(w) in _ROLES | _CONNECT for w in words]
-    kept[0] = kept[0] or (words[0] in _POSSESSIVES and len(words) > 1)  # "its director"
+    kept[0] = kept[0] or (words[0].lower() in _POSSESSIVES and len(words) > 1)  # "its director"
     # Lower-case modifiers of a role count with it ("the Hamas-run health ministry").
     for i in range(len(words)):
         role = next((j for j in range(i, min(i + 3, len(words))) if _bare(words[j]) in _ROLES),
@@ -197,11 +197,8 @@ def _through(who: str, after: str) -> str:
     """
     spans = split_sentences(after)
     rep = _attributed(after[spans[0][0] : spans[0][1]]) if spans else None
-    if not rep or rep in _PRONOUNS or same_speaker(rep, who):
-        return who
-    if _FOR_A_BODY.search(rep) and _NAME.search(rep):
-        return f"{who} ({rep})"
-    return who
+    speaks_for = rep and _FOR_A_BODY.search(rep) and _NAME.search(rep)
+    return f"{who} ({rep})" if speaks_for and not same_speaker(rep, who) else who
 
 
 def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
