@@ -213,7 +213,7 @@ class ExtractiveAnswerer:
             )  # fmt: skip
         else:
             chosen, missing, firsts = self._by_part(parts, question, cands, hits, said)
-        rivals = rival_figures(question, chosen, quotes, probs)
+        rivals = rival_figures(question, chosen, quotes, probs, self._speaker)
         chosen += [_scored(quotes[i], float(probs[i])) for i in rivals]
         if repeats_previous(chosen, history, question):
             fresh = probs.copy()
@@ -228,7 +228,7 @@ class ExtractiveAnswerer:
         doc_rank = {q.doc_id: i for i, q in reversed(list(enumerate(chosen)))}
         chosen.sort(key=lambda q: (doc_rank[q.doc_id], q.start))
         if intent.kind == "timeline":  # a timeline reads in the order things happened
-            chosen = chronological(chosen)
+            chosen = chronological(chosen, self._article_text)
         text, citations, sentences = cite(chosen)
         if best is not None and len(parts) == 1:
             firsts = [(question, best, reading)]

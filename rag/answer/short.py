@@ -47,6 +47,9 @@ _TOKEN = re.compile(r"[\w’'&-]*\w")
 _TRAILING_CLAUSE = re.compile(r",\s+(?=[a-z])")  # ", where …", ", with …", ", the model for …"
 _BARE = re.compile(r"[\d.,]+")
 _OPEN_BRACKET = re.compile(r"\s*\([^)]*$")
+# A live blog's time stamp at the head of an entry ("05.20 Seventh body has reportedly just
+# been found."): when the entry was written, never the asked number or date.
+_STAMP = re.compile(r"\d{1,2}[.:]\d\d")
 
 
 def short_span(
@@ -164,6 +167,8 @@ def _reads_as(kind: AnswerType, question: str, phrase: str, sentence: str) -> bo
         return False
     content = [w for w in ws if w not in _FUNCTION]
     if content and set(content) <= set(words(question)):
+        return False
+    if _STAMP.fullmatch(phrase) and sentence.lstrip().startswith(phrase):
         return False
     if kind == "number":
         return any(c.isdigit() for c in phrase) or any(w in _NUMBER_WORDS for w in ws)

@@ -56,7 +56,7 @@ def annotate(citation: Citation, article_text: str | None) -> Citation:
 
 def when(citation: Citation) -> tuple[str | None, str]:
     """When the cited event happened (see `event_date`)."""
-    return event_date(citation.dates, citation.date)
+    return event_date(citation.dates, citation.date, citation.quote)
 
 
 def _as_of(citations: list[Citation]) -> str | None:

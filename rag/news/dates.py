@@ -255,17 +255,28 @@ def resolve_dates(text: str, published: str | None) -> tuple[DateMention, ...]:
     return tuple(sorted(found, key=lambda d: d.start))
 
 
-def event_date(mentions: tuple[DateMention, ...], published: str | None) -> tuple[str | None, str]:
+# A relative clause set off by commas: what it dates is an aside to the sentence's event.
+_RELATIVE = re.compile(r",\s+(?:who|which)\b[^,]*,")
+
+
+def event_date(
+    mentions: tuple[DateMention, ...], published: str | None, text: str = ""
+) -> tuple[str | None, str]:
     """When a sentence's event happened: its first resolved day, else month, else published.
 
     A dateline's date counts only when the sentence names no other: it says when the story
-    was filed ("LONDON, Jan 14 (Reuters) — … said on Monday" happened on the Monday).
+    was filed ("LONDON, Jan 14 (Reuters) — … said on Monday" happened on the Monday). Likewise
+    a date inside a relative clause of ``text`` (the sentence the mentions are of): "Molloy,
+    who on Saturday said the defences were holding, said on Monday that …" happened on Monday.
 
     Returns:
         ``(date, basis)``: basis ``"text"`` when read from the sentence, ``"published"`` when
         it is the article's date, ``"none"`` when neither is known.
     """
     events = [d for d in mentions if d.date and not d.dateline]
+    asides = [m.span() for m in _RELATIVE.finditer(text)]
+    main = [d for d in events if not any(a <= d.start and d.end <= b for a, b in asides)]
+    events = main or events
     for precision in ("day", "week", "month", "year"):
         for d in events or mentions:
             if d.date and d.precision == precision:

@@ -64,6 +64,10 @@ _DISPUTED = re.compile(
     r"(?:figure|count|number|toll|tally|estimate)s?\b|\bcontradict",
     re.IGNORECASE,
 )
+# The upper end of a range ("seven to eight people", "between 20 and 30 bodies"): an estimate
+# that no single count contradicts, so no figure is read from it; "from 2,100 to 2,900
+# workers" is a change, its second number the figure.
+_RANGE_END = re.compile(rf"(?<!\bfrom\s)(?<![\w,.]){_NUMBER}\s+(?:to|or|and)\s+$", re.IGNORECASE)
 _CLOCK = re.compile(r"\d{1,2}[.:]\d\d")  # 05.20, 9.45: times in live blogs, never counts
 _ORDINAL = re.compile(r"\s+(?:\w+th|first|second|third|\w+-first|\w+-second|\w+-third)\b", re.I)
 # People counted without being aboard ("1,200 people were evacuated"): a quantity of their own,
@@ -125,6 +129,8 @@ def figures_of(sentence: str) -> list[Figure]:
         if value is None or m["more"] or noun is None or noun in _NOT_COUNTS:
             continue
         if _CLOCK.fullmatch(m["num"]) or _ORDINAL.match(m["words"]):
+            continue
+        if _RANGE_END.search(sentence[max(0, m.start() - 40) : m.start()]):
             continue  # "05.20 Seventh body": a live blog's time stamp, then an ordinal
         if any(s < end and m.start() < e for s, e in taken):
             continue

@@ -11,8 +11,9 @@ that thing ("How high did the river peak?", "What was turnout?"). Hand-written, 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from rag.news.figures import Figure
+from rag.news.figures import Figure, asked_quantity, figures_of
 from rag.text.terms import STOPWORDS, terms
 
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -79,3 +80,18 @@ def measured(quantity: str) -> str | None:
     """What a measure's quantity key measures ("metres (peak)" → "peak"), or None for a count."""
     m = re.fullmatch(r"\w+ \((?P<what>[^)]+)\)", quantity)
     return m["what"] if m else None
+
+
+def asked_figures(question: str) -> Callable[[str], list[Figure]] | None:
+    """The reader of the figures that answer ``question`` in a sentence: counts of the asked
+    quantity ("How many bodies …?") and measures of what it asks about ("What was turnout?");
+    None when the question asks for no figure."""
+    quantity, wanted = asked_quantity(question), asked_measures(question)
+    if quantity is None and not wanted:
+        return None
+
+    def of(sentence: str) -> list[Figure]:
+        counts = [f for f in figures_of(sentence) if quantity and f.quantity == quantity]
+        return counts + [f for f in measures_of(sentence) if measured(f.quantity) in wanted]
+
+    return of

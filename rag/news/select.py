@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from rag.news.dates import base_date, event_date, resolve_dates
-from rag.news.figures import asked_quantity, figures_of
 from rag.news.intent import Intent
+from rag.news.measures import asked_figures, measured
 from rag.news.speakers import same_speaker
 from rag.records import Quote
 
@@ -107,7 +107,7 @@ _NO_EVENT = re.compile(r"\s*[—–-]+\s*[^.!?]{0,80}?\(@\w+\)|\s*•[^.!?]*$|\s
 
 def _event(q: Quote) -> tuple[str | None, str]:
     """When the quote's event happened, and where that date comes from (`event_date`)."""
-    return event_date(resolve_dates(q.text, q.date), q.date)
+    return event_date(resolve_dates(q.text, q.date), q.date, q.text)
 
 
 def _dated(q: Quote) -> bool:
@@ -116,20 +116,31 @@ def _dated(q: Quote) -> bool:
 
 
 def rival_figures(
-    question: str, chosen: Sequence[Quote], quotes: Sequence[Quote], probs: np.ndarray
-) -> list[int]:
-    """Indexes of candidates that state another value of the figure a count question asks.
+    question: str, chosen: Sequence[Quote], quotes: Sequence[Quote], probs: np.ndarray,
+    speaker: Callable[[Quote], str | None],
+) -> list[int]:  # fmt: skip
+    """Indexes of candidates that state another value of the figure a question asks: a count
+    ("How many bodies …?") or a measure ("What was turnout …?", `rag.news.measures`).
+
+    Args:
+        question: the user's question.
+        chosen: the sentences the answer quotes.
+        quotes: the candidate sentences, in the order of ``probs``.
+        probs: the reader's probabilities.
+        speaker: who a quote is attributed to; a rival measure is another source's (another
+            article, or another named speaker of the same one), as `rag.news.figures` compares.
 
     Returns:
         At most `RIVALS` indexes, best first, of sentences rated at least `RIVAL_SHARE` of the
         best whose figure of the asked quantity differs from every chosen one.
     """
-    asked = asked_quantity(question)
-    if asked is None or not len(probs):
+    read = asked_figures(question)
+    if read is None or not len(probs):
         return []
-    have = {f.value for q in chosen for f in figures_of(q.text) if f.quantity == asked}
+    have = {(f.quantity, f.value) for q in chosen for f in read(q.text)}
     if not have:
         return []
+    stating = [q for q in chosen if read(q.text)]
     floor = RIVAL_SHARE * float(probs.max())
     taken = {(q.doc_id, q.start) for q in chosen}
     out: list[int] = []
@@ -137,27 +148,77 @@ def rival_figures(
         q = quotes[int(i)]
         if probs[i] < floor or len(out) >= RIVALS:
             break
-        values = {f.value for f in figures_of(q.text) if f.quantity == asked}
-        if (q.doc_id, q.start) not in taken and values and not values & have:
-            out.append(int(i))
-            have |= values
+        # Another value of a quantity the answer already gives: a measure of the same thing
+        # in the same unit, or a count of the asked quantity.
+        values = {(f.quantity, f.value) for f in read(q.text)}
+        quantities = {k for k, _ in have}
+        if (q.doc_id, q.start) in taken or values & have or not {k for k, _ in values} & quantities:
+            continue
+        # A count names what it counts ("40 bodies"), so two counts of one article compare; a
+        # measure is known by one word before it ("earned $4.9 billion" in the quarter, "earned
+        # $39.7 billion" over two years), so only another source's measure is a rival.
+        if any(measured(k) for k, _ in values) and not _other_source(q, stating, speaker):
+            continue
+        out.append(int(i))
+        have |= values
     return out
 
 
-def chronological(quotes: Sequence[Quote]) -> list[Quote]:
-    """``quotes`` in the order their events happened; undated ones last, in given order."""
+def _other_source(
+    q: Quote, stating: Sequence[Quote], speaker: Callable[[Quote], str | None]
+) -> bool:
+    """Whether ``q`` comes from another source than one of the ``stating`` sentences."""
+    for other in stating:
+        if other.doc_id != q.doc_id:
+            return True
+        who, theirs = speaker(q), speaker(other)
+        if who and theirs and not same_speaker(who, theirs):
+            return True
+    return False
+
+
+def chronological(
+    quotes: Sequence[Quote], article: Callable[[str], str | None] | None = None
+) -> list[Quote]:
+    """``quotes`` in the order their events happened; undated ones last, in given order.
+
+    Args:
+        quotes: the sentences to order.
+        article: an article's text by id, to time a live blog's sentences by their entry
+            (`entry_minutes`); without it, only a sentence's own time counts.
+    """
 
     def key(q: Quote) -> tuple[bool, str, int]:
         date = _event(q)[0]
-        return date is None, date or "", clock_minutes(q.text)
+        text = article(q.doc_id) if article else None
+        return date is None, date or "", entry_minutes(q, text)
 
     return sorted(quotes, key=key)
+
+
+def entry_minutes(q: Quote, article: str | None) -> int:
+    """Minutes after midnight of ``q``'s own time (`clock_minutes`), else of the live-blog
+    entry it belongs to: the last line before it that starts with a time stamp ("06.25
+    Jonathan Pearlman … has spoken to …" times the quote that follows it in that entry)."""
+    own = clock_minutes(q.text)
+    if own != _NO_TIME or not article:
+        return own
+    if len(_ENTRY.findall(article)) < _LIVE_BLOG:
+        return own  # a clock time at the head of a line or two is no live blog
+    stamps = list(_ENTRY.finditer(article, 0, q.start))
+    return int(stamps[-1][1]) * 60 + int(stamps[-1][2]) if stamps else own
 
 
 # A live blog's time stamp ("06.48 Search agency says …") or a clock time ("at 9:24 p.m.").
 _STAMP = re.compile(r"^\s*([01]?\d|2[0-3])[.:]([0-5]\d)\b(?!\s*(?:%|percent|per|[ap]\.?m))")
 _CLOCK = re.compile(r"\b(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\b\.?", re.I)
 _NO_TIME = 24 * 60
+# A live blog's entries begin on a line of their own with their time stamp; a page with at
+# least this many such lines is read as one (the dev live blogs have 20 to 40 of them).
+_ENTRY = re.compile(
+    r"^[ \t]*([01]?\d|2[0-3])[.:]([0-5]\d)\b(?!\s*(?:%|percent|per|[ap]\.?m))", re.MULTILINE
+)
+_LIVE_BLOG = 3
 
 
 def clock_minutes(text: str) -> int:

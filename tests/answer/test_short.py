@@ -53,6 +53,9 @@ NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terenc
         # A "when" question takes the first span that holds a date, not the best one.
         ("When did the doctor start posting?", "Fernando Caudevilla began posting in April 2013.",
          ["Fernando Caudevilla", "April 2013"], "April 2013"),
+        # A live blog's time stamp is when the entry was written, not the asked number.
+        ("How many bodies have been found?", "05.20 Seventh body has reportedly just been found.",
+         ["05.20"], None),
         # No span of the asked kind, or a question that asks for no short answer: nothing.
         ("How many people died?", "The storm hit the coast on Sunday.", ["the coast"], None),
         ("Why did the talks fail?", NIXON, ["Cynthia Nixon"], None),

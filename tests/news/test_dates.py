@@ -103,3 +103,13 @@ def test_a_forecast_through_a_weekday_is_the_days_to_come() -> None:
     assert [d.date for d in resolve_dates("Crowds came through Saturday.", monday)] == [
         "2025-08-09"
     ]
+
+
+def test_a_date_in_a_relative_clause_is_not_the_sentence_s_event() -> None:
+    text = ("Molloy, who on Saturday said the defences were holding, said on Monday that he "
+            "wanted an independent review.")  # fmt: skip
+    mentions = resolve_dates(text, "2025-04-07")
+    assert event_date(mentions, "2025-04-07", text) == ("2025-04-07", "text")
+    # the clause's date still dates a sentence whose main clause names none
+    aside = "Molloy, who on Saturday said the defences were holding, wants a review."
+    assert event_date(resolve_dates(aside, "2025-04-07"), "2025-04-07", aside)[0] == "2025-04-05"

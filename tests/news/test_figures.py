@@ -39,6 +39,10 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ("The toll climbed, and officials put the tally of bodies at 40.", [(40, "bodies")]),
         ("Police said the number of homes searched was twelve.", [(12, "homes")]),
         ("Prices rose in a number of shops.", []),
+        # a range is an estimate, not a count; "from X to Y" gives the new figure
+        ('A pilot said: "There are seven to eight people."', []),
+        ("Between 1,200 and 1,500 people were evacuated.", []),
+        ("The company's count rose from 2,100 to 2,900 workers.", [(2900, "workers")]),
     ],
 )  # fmt: skip
 def test_figures_of(sentence: str, figures: list[tuple[float, str]]) -> None:

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from rag.news.select import chronological, clock_minutes, timeline_picks
+from rag.news.select import (
+    chronological,
+    clock_minutes,
+    entry_minutes,
+    rival_figures,
+    timeline_picks,
+)
 from rag.records import Quote
 
 
-def _quote(text: str, doc: str = "a", date: str | None = "2025-03-12") -> Quote:
-    return Quote(doc, doc, doc, text, 0, len(text), 0.0, date, None)
+def _quote(text: str, doc: str = "a", date: str | None = "2025-03-12", start: int = 0) -> Quote:
+    return Quote(doc, doc, doc, text, start, start + len(text), 0.0, date, None)
 
 
 def test_a_timeline_prefers_sentences_that_date_their_event() -> None:
@@ -49,3 +55,54 @@ def test_a_day_s_events_follow_their_clock_times() -> None:
     ordered = [q.text[:5] for q in chronological(quotes)]
     assert ordered == ["06.48", "14.07", "At 9:", "The s"]
     assert clock_minutes("12.5 percent of homes flooded.") == 24 * 60
+
+
+def _nobody(_: Quote) -> str | None:
+    return None
+
+
+def test_a_measure_question_gets_another_source_s_value() -> None:
+    question = "What was turnout in the governor election?"
+    chosen = [_quote("Clean Ballot put turnout at 58.2 percent.", doc="a")]
+    quotes = [_quote("Lasko put preliminary turnout at 61.4 percent.", doc="b"),
+              _quote("Turnout was 55 percent four years ago, she said.", doc="a", start=90),
+              _quote("Dallin won 50.8 percent of the vote.", doc="c")]  # fmt: skip
+    probs = np.array([0.5, 0.6, 0.9])
+    # another article's turnout, not a share of the vote, not the same article's old figure
+    assert rival_figures(question, chosen, quotes, probs, _nobody) == [0]
+
+
+def test_a_rival_measure_of_the_same_article_needs_another_named_speaker() -> None:
+    question = "How much did the bank earn?"
+    chosen = [_quote("The bank earned $4.9 billion in the quarter.")]
+    quotes = [_quote("The bank earned $39.7 billion over two years, the analyst said.", start=90)]
+    assert rival_figures(question, chosen, quotes, np.array([0.8]), _nobody) == []
+
+    def named(q: Quote) -> str | None:
+        return "the analyst" if "analyst" in q.text else "the bank"
+
+    assert rival_figures(question, chosen, quotes, np.array([0.8]), named) == [0]
+    # counts name what they count: one article's two counts are compared
+    counts = [_quote("The manifest listed 212 people aboard the ferry."),
+              _quote("As many as 240 people may have boarded the ferry.", start=60)]  # fmt: skip
+    how_many = "How many people were aboard the ferry?"
+    assert rival_figures(how_many, counts[:1], counts[1:], np.array([0.8]), _nobody) == [0]
+
+
+def test_a_live_blog_s_sentences_take_their_entry_s_time() -> None:
+    blog = "\n".join(["14.07 An official cast doubt on the claim.",
+                      '"No victim wore a life jacket," he said.',
+                      "06.48 The agency says a body wore a life jacket.",
+                      "06.25 He spoke to the search chief.",
+                      "He is not aware of any bodies in life jackets."])  # fmt: skip
+
+    def at(text: str) -> Quote:
+        return _quote(text, doc="blog", start=blog.index(text))
+
+    said, unaware = at('"No victim wore a life jacket," he said.'), at("He is not aware")
+    assert [entry_minutes(q, blog) for q in (said, unaware)] == [847, 385]
+    quotes = [said, at("06.48 The agency"), unaware]
+    ordered = chronological(quotes, {"blog": blog}.get)
+    assert [q.text[:8] for q in ordered] == ["He is no", "06.48 Th", '"No vict']
+    # without the article, or in a page with no entries, a sentence has no time of its own
+    assert entry_minutes(said, None) == entry_minutes(said, "A day.\n14.07 Once.") == 24 * 60
