@@ -24,6 +24,12 @@ _VERBS = (
 )
 _VERB = re.compile(rf"\b(?:{_VERBS})\b")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
+# Naming a thing in quotation marks is a claim of the sentence's subject: 'Green Bay coach
+# Mike McCarthy …, going so far as to call Suh's play "ridiculous."', 'Mateen … called the
+# massacre "the act of a terrorist."'
+_CALLED = re.compile(
+    r"\b(?:call(?:s|ed|ing)?|dubb(?:ed|ing)|brand(?:s|ed|ing))\b[^\"“”.]{0,60}[\"“]"
+)
 # Lower-case words that can be (part of) a speaker: roles and bodies ("a spokesman for the
 # navy", "Indonesian officials", "coast guard commander Ana Ruiz").
 _ROLES = set(
@@ -186,6 +192,9 @@ def _attributed(sentence: str) -> str | None:
         named = _noun_phrase_back(before)
         if named:
             return named
+    subject = _noun_phrase_forward(sentence) if _CALLED.search(sentence) else None
+    if subject and (_NAME.search(subject) or any(_bare(w) in _ROLES for w in subject.split())):
+        return subject
     return None
 
 

@@ -43,6 +43,12 @@ from rag.news.speakers import same_speaker, speaker_of
         ('"The warning went out at 4pm," said its director, Noor Haddad.',
          "its director Noor Haddad"),
         ("The plane was carrying 162 people.", None),
+        # naming something in quotation marks is the subject's claim
+        ('Green Bay coach Mike McCarthy was much less diplomatic, going so far as to call '
+         'Suh\'s play "ridiculous."', "Green Bay coach Mike McCarthy"),
+        ('Seddique Mateen met reporters at his home and called the massacre by his son '
+         '"the act of a terrorist."', "Seddique Mateen"),
+        ("The search was called off at dusk.", None),
         ("The sea was rough and the search was called off at dusk.", None),
     ],
 )  # fmt: skip
