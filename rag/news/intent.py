@@ -32,6 +32,9 @@ _TIMELINE = re.compile(
     r"increase|decrease|climb|drop|spread|worsen|improve)|"
     r"what (?:has |had )?happened (?:with|to|over|during) .{0,80}?\b(?:after|since|following|"
     r"during|over)|in the (?:days|weeks|hours|months) (?:after|before|following|since)|"
+    # what happened over a span of days ("… on the weekend the two officers were killed?")
+    r"what (?:has |had )?happened\b.{0,60}?\b(?:on|over|during|across|in) the "
+    r"(?:weekend|week|days|weeks|months)|"
     r"schedule for|"
     r"how has .{1,80}? (?:developed|evolved|progressed|played out))\b",
     re.IGNORECASE,

@@ -28,6 +28,8 @@ from rag.news.intent import Intent, intent_of
         ("What did the boss do in the days after the plane went missing?", Intent("timeline")),
         ("What is the schedule for the opening of the centre?", Intent("timeline")),
         ("What milestone did Boeing reach over the weekend?", Intent("plain")),
+        ("What happened in New York over the weekend of the killings?", Intent("timeline")),
+        ("What happened to the plane on Sunday?", Intent("plain")),
         ("What did Hamas say about the talks?", Intent("attribution", "Hamas")),
         ("What did the Indonesian navy claim?", Intent("attribution", "Indonesian navy")),
         ("What was Netanyahu's response to the proposal?", Intent("attribution", "Netanyahu")),
