@@ -213,7 +213,7 @@ class ExtractiveAnswerer:
             )  # fmt: skip
         else:
             chosen, missing, firsts = self._by_part(parts, question, cands, hits, said)
-        rivals = rival_figures(question, chosen, quotes, probs, self._speaker)
+        rivals = rival_figures(question, chosen, quotes, probs, self._speaker, self._article_text)
         chosen += [_scored(quotes[i], float(probs[i])) for i in rivals]
         if repeats_previous(chosen, history, question):
             fresh = probs.copy()

@@ -29,12 +29,18 @@ _KIND = {"body": "bodies", "bodies": "bodies", "corpse": "bodies", "corpses": "b
          "victims": "deaths", "people": "aboard", "persons": "aboard", "passengers": "aboard",
          "passenger": "aboard", "crew": "aboard", "crewmembers": "aboard",
          "injured": "injured", "wounded": "injured", "injuries": "injured",
-         "missing": "missing"}  # fmt: skip
+         "missing": "missing", "lives": "deaths"}  # fmt: skip
 _STATE = re.compile(r"^\s*(?:people\s+|persons\s+)?(?:were\s+|ha(?:ve|s|d)\s+been\s+|are\s+|"
                     r"ha(?:ve|s|d)\s+)?"
                     r"(?:now\s+|so\s+far\s+|already\s+)?(?:known\s+to\s+have\s+|confirmed\s+|"
-                    r"reported\s+|feared\s+|presumed\s+)?"
-                    r"(?P<state>killed|dead|died|injured|wounded|missing)\b")  # fmt: skip
+                    r"reported\s+|feared\s+|presumed\s+|found\s+)?"
+                    r"(?P<state>killed|dead|died|injured|wounded|hurt|missing|"
+                    r"lost(?=\s+their\s+lives))\b")  # fmt: skip
+# An act done to people, before their number ("killing at least 19 people", "injured 40
+# people"): what happened to them, as "19 people were killed" says it after.
+_ACTED = re.compile(r"\b(?P<verb>kill(?:s|ed|ing)?|injur(?:es|ed|ing)|wound(?:s|ed|ing)|"
+                    r"hurt(?:ing)?)\s+(?:at\s+least\s+|about\s+|nearly\s+|some\s+|"
+                    r"more\s+than\s+|up\s+to\s+|as\s+many\s+as\s+)?$", re.IGNORECASE)  # fmt: skip
 _FIGURE = re.compile(
     rf"(?<![\w$£€.,-]){_NUMBER}(?P<more>\s+(?:more|additional|other|further))?"
     r"(?=(?P<words>(?:\s+[a-z][\w-]*){1,3}))",  # a lookahead: "155 passengers and seven crew"
@@ -43,7 +49,8 @@ _FIGURE = re.compile(
 _TOLL = re.compile(rf"\bdeath toll\b[^.;]{{0,40}}?\b(?:to|of|at|is|was|stands at|reached)\s+"
                    rf"(?:at least\s+|about\s+|nearly\s+)?{_NUMBER}\b", re.IGNORECASE)  # fmt: skip
 _STATE_KIND = {"killed": "deaths", "dead": "deaths", "died": "deaths", "injured": "injured",
-               "wounded": "injured", "missing": "missing"}  # fmt: skip
+               "wounded": "injured", "hurt": "injured", "missing": "missing", "lost": "deaths",
+               "kill": "deaths", "injur": "injured", "wound": "injured"}  # fmt: skip
 # Nouns that are never what a figure counts in the sense meant here (time spans, ages, units).
 _NOT_COUNTS = set(
     "years year months month days day weeks week hours hour minutes percent "
@@ -126,15 +133,26 @@ def figures_of(sentence: str) -> list[Figure]:
     for m in _FIGURE.finditer(sentence):
         value = _value(m["num"], m["scale"])
         noun, end = _counted(m)
-        if value is None or m["more"] or noun is None or noun in _NOT_COUNTS:
+        if value is None or m["more"] or noun in _NOT_COUNTS:
             continue
         if _CLOCK.fullmatch(m["num"]) or _ORDINAL.match(m["words"]):
-            continue
-        if _RANGE_END.search(sentence[max(0, m.start() - 40) : m.start()]):
             continue  # "05.20 Seventh body": a live blog's time stamp, then an ordinal
+        if _RANGE_END.search(sentence[max(0, m.start() - 40) : m.start()]):
+            continue
         if any(s < end and m.start() < e for s, e in taken):
             continue
+        if noun is None:  # "23 were killed": a number whose state names what it counts
+            bare = _STATE.match(sentence[m.end() :])
+            if bare and not re.fullmatch(r"(19|20)\d\d", m["num"]):
+                text = sentence[m.start() : m.end() + bare.end()]
+                found.append(Figure(value, _STATE_KIND[bare["state"]], bare["state"], text))
+            continue
         text = sentence[m.start() : end]
+        acted = _ACTED.search(sentence[max(0, m.start() - 40) : m.start()])
+        if acted and noun in ("people", "persons"):
+            act = re.sub(r"(?:s|ed|es|ing)$", "", acted["verb"].lower())
+            found.append(Figure(value, _STATE_KIND[act], act, text))
+            continue
         if _PRESUMED.match(m["words"]):
             # "39 presumed dead", "20 people feared dead": an estimate of its own, not a toll
             found.append(Figure(value, "presumed dead", "presumed dead", text))
@@ -259,12 +277,18 @@ def _compared(
     return Disagreement(quantity, "conflict", tuple(values))
 
 
+_LINKING = {"were", "was", "are", "is", "have", "has", "had", "died"}
+
+
 def asked_quantity(question: str) -> str | None:
     """The quantity a "how many" question asks about ("How many bodies ..." → "bodies")."""
     m = re.search(r"\bhow many\s+(?:(?:more|other|additional|of the)\s+)?(?P<noun>[a-z]+)\b",
                   question, re.IGNORECASE)  # fmt: skip
     if m:
         noun = m["noun"].lower()
+        if noun in _LINKING:  # "How many were killed?", "How many died?"
+            state = _STATE.match(question[m.start("noun") :])
+            return _STATE_KIND[state["state"]] if state else None
         if noun in ("people", "persons"):  # read as `figures_of` reads "N people ..."
             rest = question[m.end() :]
             state = _STATE.match(rest)

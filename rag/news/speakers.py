@@ -192,9 +192,9 @@ def _attributed(sentence: str) -> str | None:
         named = _noun_phrase_back(before)
         if named:
             return named
-    subject = _noun_phrase_forward(sentence) if _CALLED.search(sentence) else None
-    if subject and (_NAME.search(subject) or any(_bare(w) in _ROLES for w in subject.split())):
-        return subject
+    namer = _noun_phrase_forward(sentence) if _CALLED.search(sentence) else None
+    if namer and (_NAME.search(namer) or any(_bare(w) in _ROLES for w in namer.split())):
+        return namer
     return None
 
 

@@ -43,6 +43,16 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ('A pilot said: "There are seven to eight people."', []),
         ("Between 1,200 and 1,500 people were evacuated.", []),
         ("The company's count rose from 2,100 to 2,900 workers.", [(2900, "workers")]),
+        # what happened to people, said before their number or by a state without a noun
+        ("Gunmen opened fire, killing at least 19 people, including 17 foreigners.",
+         [(19, "deaths"), (17, "foreigners")]),
+        ("The blast injured 40 people.", [(40, "injured")]),
+        ("Officials said 23 were killed.", [(23, "deaths")]),
+        ("Twenty people lost their lives.", [(20, "deaths")]),
+        ("The storm claimed 14 lives.", [(14, "deaths")]),
+        ("Three people were found dead.", [(3, "deaths")]),
+        ("Five people were hurt.", [(5, "injured")]),
+        ("Three were rescued.", []),
     ],
 )  # fmt: skip
 def test_figures_of(sentence: str, figures: list[tuple[float, str]]) -> None:
@@ -94,6 +104,10 @@ def test_only_the_asked_quantity_is_compared() -> None:
         ("How many people died in the floods?", "deaths"),
         ("How many people were evacuated?", "people evacuated"),
         ("How many people were on the plane?", "aboard"),
+        ("How many were killed?", "deaths"),
+        ("How many died?", "deaths"),
+        ("How many people were hurt?", "injured"),
+        ("How many were there?", None),
     ],
 )
 def test_asked_quantity(question: str, quantity: str | None) -> None:

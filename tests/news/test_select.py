@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from rag.news.select import (
@@ -61,6 +63,15 @@ def _nobody(_: Quote) -> str | None:
     return None
 
 
+def _no_article(_: str) -> str | None:
+    return None
+
+
+def _rivals(question: str, chosen: list[Quote], quotes: list[Quote], probs: list[float],
+            speaker: Any = _nobody, article: Any = _no_article) -> list[int]:  # fmt: skip
+    return rival_figures(question, chosen, quotes, np.array(probs), speaker, article)
+
+
 def test_a_measure_question_gets_another_source_s_value() -> None:
     question = "What was turnout in the governor election?"
     chosen = [_quote("Clean Ballot put turnout at 58.2 percent.", doc="a")]
@@ -69,24 +80,24 @@ def test_a_measure_question_gets_another_source_s_value() -> None:
               _quote("Dallin won 50.8 percent of the vote.", doc="c")]  # fmt: skip
     probs = np.array([0.5, 0.6, 0.9])
     # another article's turnout, not a share of the vote, not the same article's old figure
-    assert rival_figures(question, chosen, quotes, probs, _nobody) == [0]
+    assert rival_figures(question, chosen, quotes, probs, _nobody, _no_article) == [0]
 
 
 def test_a_rival_measure_of_the_same_article_needs_another_named_speaker() -> None:
     question = "How much did the bank earn?"
     chosen = [_quote("The bank earned $4.9 billion in the quarter.")]
     quotes = [_quote("The bank earned $39.7 billion over two years, the analyst said.", start=90)]
-    assert rival_figures(question, chosen, quotes, np.array([0.8]), _nobody) == []
+    assert _rivals(question, chosen, quotes, [0.8]) == []
 
     def named(q: Quote) -> str | None:
         return "the analyst" if "analyst" in q.text else "the bank"
 
-    assert rival_figures(question, chosen, quotes, np.array([0.8]), named) == [0]
+    assert _rivals(question, chosen, quotes, [0.8], named) == [0]
     # counts name what they count: one article's two counts are compared
     counts = [_quote("The manifest listed 212 people aboard the ferry."),
               _quote("As many as 240 people may have boarded the ferry.", start=60)]  # fmt: skip
     how_many = "How many people were aboard the ferry?"
-    assert rival_figures(how_many, counts[:1], counts[1:], np.array([0.8]), _nobody) == [0]
+    assert _rivals(how_many, counts[:1], counts[1:], [0.8]) == [0]
 
 
 def test_a_live_blog_s_sentences_take_their_entry_s_time() -> None:
@@ -106,3 +117,27 @@ def test_a_live_blog_s_sentences_take_their_entry_s_time() -> None:
     assert [q.text[:8] for q in ordered] == ["He is no", "06.48 Th", '"No vict']
     # without the article, or in a page with no entries, a sentence has no time of its own
     assert entry_minutes(said, None) == entry_minutes(said, "A day.\n14.07 Once.") == 24 * 60
+
+
+def test_a_rival_measure_is_of_what_the_answer_s_figure_is_about() -> None:
+    question = "How much did the bank earn in its latest quarter?"
+    chosen = [_quote("The bank earned $4.9 billion in its latest quarter.", doc="a")]
+    quotes = [
+        _quote("The retailer earned $2 billion last year.", doc="b"),
+        _quote("Analysts said the bank earned $5.1 billion in the quarter.", doc="c"),
+    ]
+    # the retailer's earnings share only the measured word with the question
+    assert _rivals(question, chosen, quotes, [0.9, 0.5]) == [1]
+
+
+def test_a_rival_comes_from_an_article_that_names_the_asked_subject() -> None:
+    question = "How many people were killed in the Bardo's museum attack?"
+    chosen = [_quote("Gunmen opened fire at the museum, killing at least 19 people.", doc="a")]
+    quotes = [_quote("Approximately 1,200 people were killed in the initial attack.", doc="b"),
+              _quote("At least 20 people were killed, officials said.", doc="c")]  # fmt: skip
+    texts = {
+        "a": "The Bardo museum …",
+        "b": "Hamas attacked Israel …",
+        "c": "In Tunis, the Bardo …",
+    }
+    assert _rivals(question, chosen, quotes, [0.8, 0.7], article=texts.get) == [1]
