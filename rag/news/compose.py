@@ -11,6 +11,7 @@ from rag.news.dates import base_date, event_date, resolve_dates
 from rag.news.figures import Figure, asked_quantity, disagreements
 from rag.news.intent import Intent
 from rag.news.measures import asked_measures, measured, measures_of
+from rag.news.select import NO_TIME, entry_minutes, live_blog
 from rag.news.speakers import speaker_of
 from rag.records import Answer, AnswerSentence, Citation
 from rag.records.news import Disagreement, TimelineEntry
@@ -33,7 +34,9 @@ def spoken_date(date: str | None, precision: str | None = "day") -> str:
         day = dt.date.fromisoformat(date[:10])
     except ValueError:
         return date
-    text = f"{day.day} {day:%B %Y}"
+    text = f"{day.day} {day:%B %Y}" + (
+        f", {date[11:16].replace(':', '.')}" if len(date) > 10 else ""
+    )
     return f"week of {text}" if precision == "week" else text
 
 
@@ -57,6 +60,17 @@ def annotate(citation: Citation, article_text: str | None) -> Citation:
 def when(citation: Citation) -> tuple[str | None, str]:
     """When the cited event happened (see `event_date`)."""
     return event_date(citation.dates, citation.date, citation.quote)
+
+
+def _said_at(citation: Citation, article: str | None) -> str | None:
+    """When the cited figure was given: its event date, with the time of its live-blog entry
+    ("2026-01-12T14:30"), so that a figure a live blog updates through the day is a change."""
+    date = when(citation)[0]
+    if date and len(date) == 10 and article and live_blog(article):
+        minutes = entry_minutes(citation.quote, citation.start, article)
+        if minutes != NO_TIME:
+            date += f"T{minutes // 60:02d}:{minutes % 60:02d}"
+    return date
 
 
 def _as_of(citations: list[Citation]) -> str | None:
@@ -113,7 +127,7 @@ def news_answer(
             date, basis = when(c)
             timeline.append(TimelineEntry(date, c.marker, basis))  # type: ignore[arg-type]
         timeline.sort(key=lambda t: (t.date is None, t.date or "", t.marker))
-    cited = [(c.marker, c.quote, when(c)[0]) for c in citations]
+    cited = [(c.marker, c.quote, _said_at(c, article_text(c.doc_id))) for c in citations]
     sources = {c.marker: (c.doc_id, c.speaker) for c in citations}
     wanted = asked_measures(answer.question)
 

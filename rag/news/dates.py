@@ -255,6 +255,13 @@ def resolve_dates(text: str, published: str | None) -> tuple[DateMention, ...]:
     return tuple(sorted(found, key=lambda d: d.start))
 
 
+def _possessive(d: DateMention, text: str) -> bool:
+    """Whether the mention names another event by its day ("Sunday's earthquake", "Tuesday
+    night's derailment"): the sentence's own event is dated elsewhere ("… ended the search
+    for survivors of Sunday's earthquake on Wednesday")."""
+    return d.text.endswith(("'s", "’s")) or text[d.end : d.end + 2] in ("'s", "’s")
+
+
 # A relative clause set off by commas: what it dates is an aside to the sentence's event.
 _RELATIVE = re.compile(r",\s+(?:who|which)\b[^,]*,")
 
@@ -267,7 +274,8 @@ def event_date(
     A dateline's date counts only when the sentence names no other: it says when the story
     was filed ("LONDON, Jan 14 (Reuters) — … said on Monday" happened on the Monday). Likewise
     a date inside a relative clause of ``text`` (the sentence the mentions are of): "Molloy,
-    who on Saturday said the defences were holding, said on Monday that …" happened on Monday.
+    who on Saturday said the defences were holding, said on Monday that …" happened on Monday,
+    and a day that names another event (`_possessive`) gives way to one that does not.
 
     Returns:
         ``(date, basis)``: basis ``"text"`` when read from the sentence, ``"published"`` when
@@ -275,7 +283,8 @@ def event_date(
     """
     events = [d for d in mentions if d.date and not d.dateline]
     asides = [m.span() for m in _RELATIVE.finditer(text)]
-    main = [d for d in events if not any(a <= d.start and d.end <= b for a, b in asides)]
+    main = [d for d in events if not any(a <= d.start and d.end <= b for a, b in asides)
+            and not _possessive(d, text)]  # fmt: skip
     events = main or events
     for precision in ("day", "week", "month", "year"):
         for d in events or mentions:

@@ -75,6 +75,7 @@ _DISPUTED = re.compile(
 # that no single count contradicts, so no figure is read from it; "from 2,100 to 2,900
 # workers" is a change, its second number the figure.
 _RANGE_END = re.compile(rf"(?<!\bfrom\s)(?<![\w,.]){_NUMBER}\s+(?:to|or|and)\s+$", re.IGNORECASE)
+_OF_THE = re.compile(r"\bof the\s+$", re.IGNORECASE)
 _CLOCK = re.compile(r"\d{1,2}[.:]\d\d")  # 05.20, 9.45: times in live blogs, never counts
 _ORDINAL = re.compile(r"\s+(?:\w+th|first|second|third|\w+-first|\w+-second|\w+-third)\b", re.I)
 # People counted without being aboard ("1,200 people were evacuated"): a quantity of their own,
@@ -119,7 +120,9 @@ def _counted(m: re.Match[str]) -> tuple[str | None, int]:
 
 
 def figures_of(sentence: str) -> list[Figure]:
-    """The counted figures ``sentence`` states; increments ("three more bodies") are left out."""
+    """The counted figures ``sentence`` states; increments ("three more bodies") and the parts
+    of a whole the sentence gives ("rose to 12 after three people died", "Of the 89 dead, 61
+    died in Kovrin") are left out."""
     found: list[Figure] = []
     for m in _TOLL.finditer(sentence):
         value = _value(m["num"], m["scale"])
@@ -130,6 +133,7 @@ def figures_of(sentence: str) -> list[Figure]:
         if not any(s < t.span[1] and t.span[0] < e for s, e in taken):
             found.append(Figure(t.value, _tally_quantity(t, sentence), t.head, t.text))
             taken.append(t.span)
+    whole = len(found)  # the tallies come first: a sentence's whole, where it names one
     for m in _FIGURE.finditer(sentence):
         value = _value(m["num"], m["scale"])
         noun, end = _counted(m)
@@ -168,7 +172,16 @@ def figures_of(sentence: str) -> list[Figure]:
             found.append(Figure(value, _KIND[noun], noun, text))
         elif not re.fullmatch(r"(19|20)\d\d", m["num"]):  # a year is not a count
             found.append(Figure(value, noun, noun, text))
-    return found
+    wholes = {f.quantity for f in found[:whole]} | {f.quantity for f in found[whole:]
+                                                     if _whole(f, sentence)}  # fmt: skip
+    return [f for i, f in enumerate(found)
+            if i < whole or f.quantity not in wholes or _whole(f, sentence)]  # fmt: skip
+
+
+def _whole(f: Figure, sentence: str) -> bool:
+    """Whether the figure is the whole the sentence divides ("Of the 89 dead, 61 died …")."""
+    at = sentence.find(f.text)
+    return at >= 0 and bool(_OF_THE.search(sentence[max(0, at - 12) : at]))
 
 
 def _tally_quantity(t: Tally, sentence: str) -> str:
@@ -264,7 +277,10 @@ def _compared(
     markers = {v.marker for v in values}
     if len({v.value for v in values}) < 2 or len(markers) < 2:
         return None
-    if sources and not _rivals([sources.get(m, (str(m), None)) for m in markers]):
+    # One source's figures compare only when it gave them at different times of a live blog
+    # (a count it updates through the day); otherwise they count different things.
+    timed = all(v.date and len(v.date) > 10 for v in values)
+    if sources and not _rivals([sources.get(m, (str(m), None)) for m in markers]) and not timed:
         return None
     by_value: dict[float, set[str | None]] = {}
     for v in values:
@@ -294,6 +310,11 @@ def asked_quantity(question: str) -> str | None:
             state = _STATE.match(rest)
             if state:
                 return _STATE_KIND[state["state"]]
+            # "How many people did the earthquake kill?": what was done to them, read as
+            # `figures_of` reads "killing 38 people".
+            done = re.search(r"\b(?P<verb>kill|injure|wound|hurt)\b", rest, re.IGNORECASE)
+            if done:
+                return _STATE_KIND[done["verb"].lower().removesuffix("e")]
             if not _ABOARD.search(question):
                 verb = _PEOPLE_VERB.match(rest)
                 return f"people {verb['verb']}" if verb else "people"
@@ -315,8 +336,10 @@ def _rival_claims(
         who_a, who_b = sources.get(a.marker, ("", None))[1], sources.get(b.marker, ("", None))[1]
         if a.value == b.value or not (who_a and who_b) or same_speaker(who_a, who_b):
             continue
-        if a.date and b.date and len(a.date) == len(b.date) == 10:
-            gap = abs((dt.date.fromisoformat(a.date) - dt.date.fromisoformat(b.date)).days)
+        if a.date and b.date and len(a.date) >= 10 and len(b.date) >= 10:  # days, with times
+            gap = abs(
+                (dt.date.fromisoformat(a.date[:10]) - dt.date.fromisoformat(b.date[:10])).days
+            )
             if gap <= _DISPUTE_DAYS:
                 return True
     return False

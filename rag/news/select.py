@@ -214,28 +214,33 @@ def chronological(
     def key(q: Quote) -> tuple[bool, str, int]:
         date = _event(q)[0]
         text = article(q.doc_id) if article else None
-        return date is None, date or "", entry_minutes(q, text)
+        return date is None, date or "", entry_minutes(q.text, q.start, text)
 
     return sorted(quotes, key=key)
 
 
-def entry_minutes(q: Quote, article: str | None) -> int:
-    """Minutes after midnight of ``q``'s own time (`clock_minutes`), else of the live-blog
-    entry it belongs to: the last line before it that starts with a time stamp ("06.25
-    Jonathan Pearlman … has spoken to …" times the quote that follows it in that entry)."""
-    own = clock_minutes(q.text)
-    if own != _NO_TIME or not article:
+def entry_minutes(sentence: str, start: int, article: str | None) -> int:
+    """Minutes after midnight of the sentence's own time (`clock_minutes`), else of the
+    live-blog entry it belongs to (it starts at ``start`` of ``article``): the last line before
+    it that starts with a time stamp ("06.25 Jonathan Pearlman … has spoken to …" times the
+    quote that follows it in that entry)."""
+    own = clock_minutes(sentence)
+    if own != NO_TIME or not article or not live_blog(article):
         return own
-    if len(_ENTRY.findall(article)) < _LIVE_BLOG:
-        return own  # a clock time at the head of a line or two is no live blog
-    stamps = list(_ENTRY.finditer(article, 0, q.start))
+    stamps = list(_ENTRY.finditer(article, 0, start))
     return int(stamps[-1][1]) * 60 + int(stamps[-1][2]) if stamps else own
+
+
+def live_blog(article: str) -> bool:
+    """Whether ``article`` is a live blog: entries on lines of their own, each with its time
+    (a clock time at the head of a line or two is not)."""
+    return len(_ENTRY.findall(article)) >= _LIVE_BLOG
 
 
 # A live blog's time stamp ("06.48 Search agency says …") or a clock time ("at 9:24 p.m.").
 _STAMP = re.compile(r"^\s*([01]?\d|2[0-3])[.:]([0-5]\d)\b(?!\s*(?:%|percent|per|[ap]\.?m))")
 _CLOCK = re.compile(r"\b(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\b\.?", re.I)
-_NO_TIME = 24 * 60
+NO_TIME = 24 * 60
 # A live blog's entries begin on a line of their own with their time stamp; a page with at
 # least this many such lines is read as one (the dev live blogs have 20 to 40 of them).
 _ENTRY = re.compile(
@@ -246,10 +251,10 @@ _LIVE_BLOG = 3
 
 def clock_minutes(text: str) -> int:
     """Minutes after midnight of the time ``text`` names (its live-blog stamp first), or
-    `_NO_TIME`: a day's sentences without a time follow those with one."""
+    `NO_TIME`: a day's sentences without a time follow those with one."""
     if m := _STAMP.match(text):
         return int(m[1]) * 60 + int(m[2])
     if m := _CLOCK.search(text):
         hour = int(m[1]) % 12 + (12 if m[3].lower() == "p" else 0)
         return hour * 60 + int(m[2] or 0)
-    return _NO_TIME
+    return NO_TIME

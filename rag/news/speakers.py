@@ -210,6 +210,20 @@ def _through(who: str, after: str) -> str:
     return f"{who} ({rep})" if speaks_for and not same_speaker(rep, who) else who
 
 
+# Sentences a quotation runs on over before its speaker is named (news quotes run on for one
+# or two sentences before "…," she said).
+_QUOTE_RUNS_ON = 3
+
+
+def _without_lead(name: str) -> str | None:
+    """``name`` without a capitalised function word before it ("For Ingrid Sola" → "Ingrid
+    Sola"); None when no two-word name is left."""
+    words = name.split()
+    while words and words[0].lower() in STOPWORDS:
+        words.pop(0)
+    return " ".join(words) if len(words) >= 2 else None
+
+
 def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
     """Who ``sentence`` attributes its claim to, as the text names them.
 
@@ -224,6 +238,13 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
         cannot be resolved.
     """
     who = _attributed(sentence)
+    if who is None and _inside_quote(sentence):
+        # '"People are sleeping in their cars.' then 'Shelter is the most urgent need," its
+        # director, Leyla Tamar, said.': a quote runs on, its speaker named where it closes.
+        for a, b in split_sentences(after)[:_QUOTE_RUNS_ON]:
+            if '"' in after[a:b] or "”" in after[a:b]:
+                who = _attributed(after[a:b])
+                break
     if who is None:
         return None
     if who not in _PRONOUNS:
@@ -234,9 +255,9 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
         named = _attributed(earlier)
         if named and named not in _PRONOUNS:
             return named
-        names = _NAME.findall(earlier)
+        names = [n for name in _NAME.findall(earlier) if (n := _without_lead(name))]
         if names:
-            return str(names[-1])
+            return names[-1]
     return None
 
 

@@ -93,3 +93,22 @@ def test_spoken_date() -> None:
     assert spoken_date("2014-12-22", "week") == "week of 22 December 2014"
     assert (spoken_date("2014-10"), spoken_date("2014"), spoken_date(None)) == (
         "October 2014", "2014", "undated")  # fmt: skip
+
+
+def test_a_count_a_live_blog_updates_through_the_day_is_a_change() -> None:
+    blog = ("19.10 The utility says 190,000 households are still without power.\n"
+            "14.30 The utility says 210,000 households are without power.\n"
+            "09.15 Police say lights are out at 200 junctions.\n"
+            "07.40 The utility says 230,000 households are without power.")  # fmt: skip
+    texts = {"blog": blog}
+    cites = []
+    for marker, line in enumerate(blog.splitlines()[:2], 1):
+        start = blog.index(line)
+        cites.append(Citation(marker, "blog", "Blog", "test", line, start, start + len(line),
+                              0.9, "2026-01-12"))  # fmt: skip
+    question = "How many households are without power?"
+    out = news_answer(_answer(question, cites), intent_of(question), texts.get)
+    [d] = out.disagreements
+    assert d.verdict == "change" and [v.date for v in d.values] == [
+        "2026-01-12T14:30", "2026-01-12T19:10"]  # fmt: skip
+    assert "210,000 households [2] on 12 January 2026, 14.30, then 190,000" in out.text

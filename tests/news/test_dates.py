@@ -113,3 +113,10 @@ def test_a_date_in_a_relative_clause_is_not_the_sentence_s_event() -> None:
     # the clause's date still dates a sentence whose main clause names none
     aside = "Molloy, who on Saturday said the defences were holding, wants a review."
     assert event_date(resolve_dates(aside, "2025-04-07"), "2025-04-07", aside)[0] == "2025-04-05"
+
+
+def test_a_day_naming_another_event_gives_way_to_the_sentence_s_own() -> None:
+    text = "The search for survivors of Sunday's earthquake ended on Wednesday."
+    assert event_date(resolve_dates(text, "2026-02-05"), "2026-02-05", text)[0] == "2026-02-04"
+    toll = "The toll from Tuesday night's derailment rose to 12 on Thursday."
+    assert event_date(resolve_dates(toll, "2026-03-12"), "2026-03-12", toll)[0] == "2026-03-12"

@@ -53,6 +53,10 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ("Three people were found dead.", [(3, "deaths")]),
         ("Five people were hurt.", [(5, "injured")]),
         ("Three were rescued.", []),
+        # the parts of a whole the sentence gives are not counts of their own
+        ("The death toll rose to 12 on Thursday after three people died in hospital.",
+         [(12, "deaths")]),
+        ("Of the 89 dead, 61 died in Kovrin and 28 in the villages.", [(89, "deaths")]),
     ],
 )  # fmt: skip
 def test_figures_of(sentence: str, figures: list[tuple[float, str]]) -> None:
@@ -108,6 +112,8 @@ def test_only_the_asked_quantity_is_compared() -> None:
         ("How many died?", "deaths"),
         ("How many people were hurt?", "injured"),
         ("How many were there?", None),
+        ("How many people did the earthquake kill?", "deaths"),
+        ("How many people did the blast injure?", "injured"),
     ],
 )
 def test_asked_quantity(question: str, quantity: str | None) -> None:

@@ -111,12 +111,13 @@ def test_a_live_blog_s_sentences_take_their_entry_s_time() -> None:
         return _quote(text, doc="blog", start=blog.index(text))
 
     said, unaware = at('"No victim wore a life jacket," he said.'), at("He is not aware")
-    assert [entry_minutes(q, blog) for q in (said, unaware)] == [847, 385]
+    assert [entry_minutes(q.text, q.start, blog) for q in (said, unaware)] == [847, 385]
     quotes = [said, at("06.48 The agency"), unaware]
     ordered = chronological(quotes, {"blog": blog}.get)
     assert [q.text[:8] for q in ordered] == ["He is no", "06.48 Th", '"No vict']
     # without the article, or in a page with no entries, a sentence has no time of its own
-    assert entry_minutes(said, None) == entry_minutes(said, "A day.\n14.07 Once.") == 24 * 60
+    once = "A day.\n14.07 Once."
+    assert entry_minutes(said.text, 0, None) == entry_minutes(said.text, 20, once) == 24 * 60
 
 
 def test_a_rival_measure_is_of_what_the_answer_s_figure_is_about() -> None:

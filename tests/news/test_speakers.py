@@ -118,3 +118,18 @@ def test_a_phrase_after_an_inverted_verb_is_no_speaker() -> None:
     sentence = ('"We keep our commitments," the company\'s human resources director, Clara Fenn, '
                 "said in a statement.")  # fmt: skip
     assert speaker_of(sentence) == "director Clara Fenn"
+
+
+def test_a_quote_that_runs_on_is_the_speaker_s_named_where_it_closes() -> None:
+    after = (' Shelter is the most urgent need," its regional director, Leyla Tamar, said.'
+             " The army said it had flown in tents.")  # fmt: skip
+    first = '"People are sleeping in their cars and in the snow.'
+    assert speaker_of(first, "", after) == "director Leyla Tamar"
+    # a sentence outside a quotation is not attributed by the next one
+    assert speaker_of("People are sleeping in their cars.", "", after) is None
+
+
+def test_a_name_after_a_capitalised_function_word_is_the_name() -> None:
+    before = "For Ingrid Sola, a retired teacher, the lights came back on Tuesday. "
+    said = '"When the power came on, my neighbour started to cry," she said.'
+    assert speaker_of(said, before) == "Ingrid Sola"
