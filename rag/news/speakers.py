@@ -61,6 +61,9 @@ _FOR_A_BODY = re.compile(
 _TOKEN = re.compile(r"[\w’'.-]+|[^\w\s]")
 _CAP = r"[A-Z][\w’'-]+"
 _NAME = re.compile(rf"\b{_CAP}(?:\s+(?:{_CAP}|de|al|bin|van|von|der))*\s+{_CAP}")
+_APPOSED_ROLE = re.compile(
+    r",\s*((?:the|its|his|her|their|a|an)\s+(?:[\w’'-]+\s+){0,3}?(?P<role>[\w’'-]+))\s*[.,;]"
+)
 
 
 def _words_before(text: str) -> list[str]:
@@ -131,6 +134,11 @@ def _noun_phrase_forward(text: str) -> str | None:
     named = re.match(rf",\s*({_NAME.pattern})\s*[.,;]", text[len(head) :])
     if phrase and not _NAME.search(phrase) and _bare(words[-1]) in _ROLES and named:
         phrase = f"{phrase} {named[1]}"
+    # A name, then its role: "said Selim Arda, the region's governor, at …" → both, so that a
+    # question that names the speaker by role ("the governor of Upper Zeravan") finds them.
+    apposed = _APPOSED_ROLE.match(text[len(head) :])
+    if phrase and _NAME.fullmatch(phrase) and apposed and _bare(apposed["role"]) in _ROLES:
+        phrase = f"{phrase}, {apposed[1]}"
     return phrase or None
 
 
@@ -174,6 +182,10 @@ def _attributed(sentence: str) -> str | None:
                 appositive = before[cut + 1 : -1].strip()
                 if _NAME.fullmatch(appositive) and (not named or _bare(named) in _ROLES):
                     return f"{named} {appositive}" if named else appositive
+                # 'Dr Hanna Lind, the hospital's medical director, said': the name, its role.
+                role = _APPOSED_ROLE.match(f", {appositive},")
+                if named and _NAME.fullmatch(named) and role and _bare(role["role"]) in _ROLES:
+                    return f"{named}, {appositive}"
                 if named:
                     return named
         last = before.split()[-1] if before.split() else ""

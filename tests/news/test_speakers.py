@@ -11,9 +11,12 @@ from rag.news.speakers import same_speaker, speaker_of
     ("sentence", "speaker"),
     [
         ('"We have found 40 bodies," said First Admiral Widodo, a navy spokesman.',
-         "First Admiral Widodo"),
+         "First Admiral Widodo, a navy spokesman"),
         ("Bambang Soelistyo, head of the search and rescue agency, said three bodies had been "
          "recovered.", "Bambang Soelistyo"),
+        # a name, then its role: both, so that a question naming the role finds the speaker
+        ("Dr Hanna Lind, the hospital's medical director, said the staff were tired.",
+         "Dr Hanna Lind, the hospital's medical director"),
         ("According to the Indonesian navy, 40 bodies were found.", "the Indonesian navy"),
         ("Over 40,000 people have died, according to the Hamas-run health ministry.",
          "the Hamas-run health ministry"),
