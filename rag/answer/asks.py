@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from rag.news.figures import asked_quantity, figures_of
+from rag.news.counts import asked_quantity, figures_of
 from rag.text.terms import words
 
 AnswerType = Literal["name", "number", "date", "place"]

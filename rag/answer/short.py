@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.asks import AnswerType, asked_figure, asked_type
-from rag.news.figures import figures_of
+from rag.news.counts import figures_of
 from rag.news.measures import measures_of
 from rag.reader.span import Span
 from rag.text.terms import STOPWORDS, words

@@ -7,8 +7,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 
+from rag.news.counts import Figure, asked_quantity
 from rag.news.dates import base_date, event_date, resolve_dates
-from rag.news.figures import Figure, asked_quantity, disagreements
+from rag.news.figures import disagreements
 from rag.news.intent import Intent
 from rag.news.measures import asked_measures, measured, measures_of
 from rag.news.select import NO_TIME, entry_minutes, live_blog

@@ -5,7 +5,7 @@ A count says what it counts ("40 bodies"); a measure does not ("it peaked at 6.1
 before it ("peaked", "turnout", "worth"), so that two measures are compared only when both
 sentences measure the same thing in the same unit, and only for a question that asks about
 that thing ("How high did the river peak?", "What was turnout?"). Hand-written, like
-`rag.news.figures`: news gives such figures in few forms (tests/news/test_measures.py).
+`rag.news.counts`: news gives such figures in few forms (tests/news/test_measures.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rag.news.figures import Figure, asked_quantity, figures_of
+from rag.news.counts import Figure, asked_quantity, figures_of
 from rag.text.terms import STOPWORDS, terms
 
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.news.figures import asked_quantity, disagreements, figures_of
+from rag.news.counts import asked_quantity, figures_of
+from rag.news.figures import disagreements
 
 NAVY = "The navy said 40 bodies had been recovered from the sea."
 AGENCY = "Bambang Soelistyo said three bodies had been recovered."

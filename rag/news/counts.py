@@ -1,0 +1,218 @@
+"""Counts in quoted sentences: a number with what it counts ("40 bodies", "162 people", "a
+death toll of 45", "killing at least 19 people"), and the quantity a "how many" question asks.
+
+Hand-written: no quantity extraction model ships here, and news counts follow few forms
+(tests/news/test_figures.py); `rag.news.figures` compares them between citations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.news.numbers import NUMBER as _NUMBER
+from rag.news.numbers import Tally, tallies
+from rag.news.numbers import number_value as _value
+from rag.text.terms import STOPWORDS
+
+# What is counted, by the noun after the number; people aboard split into their parts so that
+# parts that add up to the whole are recognised.
+_KIND = {"body": "bodies", "bodies": "bodies", "corpse": "bodies", "corpses": "bodies",
+         "dead": "deaths", "deaths": "deaths", "death": "deaths", "fatalities": "deaths",
+         "victims": "deaths", "people": "aboard", "persons": "aboard", "passengers": "aboard",
+         "passenger": "aboard", "crew": "aboard", "crewmembers": "aboard",
+         "injured": "injured", "wounded": "injured", "injuries": "injured",
+         "missing": "missing", "lives": "deaths"}  # fmt: skip
+_STATE = re.compile(r"^\s*(?:people\s+|persons\s+)?(?:were\s+|ha(?:ve|s|d)\s+been\s+|are\s+|"
+                    r"ha(?:ve|s|d)\s+)?"
+                    r"(?:now\s+|so\s+far\s+|already\s+)?(?:known\s+to\s+have\s+|confirmed\s+|"
+                    r"reported\s+|feared\s+|presumed\s+|found\s+)?"
+                    r"(?P<state>killed|dead|died|injured|wounded|hurt|missing|"
+                    r"lost(?=\s+their\s+lives))\b")  # fmt: skip
+# An act done to people, before their number ("killing at least 19 people", "injured 40
+# people"): what happened to them, as "19 people were killed" says it after.
+_ACTED = re.compile(r"\b(?P<verb>kill(?:s|ed|ing)?|injur(?:es|ed|ing)|wound(?:s|ed|ing)|"
+                    r"hurt(?:ing)?)\s+(?:at\s+least\s+|about\s+|nearly\s+|some\s+|"
+                    r"more\s+than\s+|up\s+to\s+|as\s+many\s+as\s+)?$", re.IGNORECASE)  # fmt: skip
+_FIGURE = re.compile(
+    rf"(?<![\w$£€.,-]){_NUMBER}(?P<more>\s+(?:more|additional|other|further))?"
+    r"(?=(?P<words>(?:\s+[a-z][\w-]*){1,3}))",  # a lookahead: "155 passengers and seven crew"
+    re.IGNORECASE,
+)
+_TOLL = re.compile(rf"\bdeath toll\b[^.;]{{0,40}}?\b(?:to|of|at|is|was|stands at|reached)\s+"
+                   rf"(?:at least\s+|about\s+|nearly\s+)?{_NUMBER}\b", re.IGNORECASE)  # fmt: skip
+_STATE_KIND = {"killed": "deaths", "dead": "deaths", "died": "deaths", "injured": "injured",
+               "wounded": "injured", "hurt": "injured", "missing": "missing", "lost": "deaths",
+               "kill": "deaths", "injur": "injured", "wound": "injured"}  # fmt: skip
+# Nouns that are never what a figure counts in the sense meant here (time spans, ages, units).
+_NOT_COUNTS = set(
+    "years year months month days day weeks week hours hour minutes percent "
+    "per cent times km miles metres meters feet kilometres kilometers".split()
+)
+
+
+_PRESUMED = re.compile(
+    r"\s+(?:people\s+|persons\s+)?(?:(?:are|were)\s+)?(?:presumed|feared)\s+"
+    r"(?:to\s+be\s+)?dead\b",
+    re.IGNORECASE,
+)
+# The upper end of a range ("seven to eight people", "between 20 and 30 bodies"): an estimate
+# that no single count contradicts, so no figure is read from it; "from 2,100 to 2,900
+# workers" is a change, its second number the figure.
+_RANGE_END = re.compile(rf"(?<!\bfrom\s)(?<![\w,.]){_NUMBER}\s+(?:to|or|and)\s+$", re.IGNORECASE)
+_OF_THE = re.compile(r"\bof the\s+$", re.IGNORECASE)
+_CLOCK = re.compile(r"\d{1,2}[.:]\d\d")  # 05.20, 9.45: times in live blogs, never counts
+_ORDINAL = re.compile(r"\s+(?:\w+th|first|second|third|\w+-first|\w+-second|\w+-third)\b", re.I)
+# People counted without being aboard ("1,200 people were evacuated"): a quantity of their own,
+# named by the verb, so that evacuees are not set against the dead or the passengers.
+_PEOPLE_VERB = re.compile(
+    r"^\s*(?:were\s+|have\s+been\s+|had\s+been\s+|are\s+)?(?:now\s+)?"
+    r"(?P<verb>[a-z]+ed)\b"
+)
+_ABOARD = re.compile(
+    r"\b(?:aboard|on board|onboard|board(?:ed|ing)|passengers?|crew|manifest|flight|ferry|"
+    r"ship|vessel|boat|plane|bus|train)\b",
+    re.IGNORECASE,
+)
+
+_IRREGULAR = {"children", "men", "women", "mice", "geese", "feet", "teeth", "staff", "police"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of a sentence: ``value`` of ``quantity`` ("bodies"), ``part`` the noun read."""
+
+    value: float
+    quantity: str
+    part: str
+    text: str
+
+
+def _counted(m: re.Match[str]) -> tuple[str | None, int]:
+    """The noun a number counts among the (up to three) words after it, and where it ends:
+    a known kind first ("40 bodies"), else the first plural ("30 rescue ships")."""
+    start = m.start("words")
+    spans = [(w.group(0).lower(), start + w.end()) for w in re.finditer(r"[a-z][\w-]*",
+             m["words"], re.IGNORECASE)]  # fmt: skip
+    for word, end in spans:
+        if word in _KIND:
+            return word, end
+        if word in STOPWORDS:  # "40 of", "12 in the": the count ends before a function word
+            break
+        if (word.endswith("s") and not word.endswith("ss")) or word in _IRREGULAR:
+            return word, end
+    return None, m.end()
+
+
+def figures_of(sentence: str) -> list[Figure]:
+    """The counted figures ``sentence`` states; increments ("three more bodies") and the parts
+    of a whole the sentence gives ("rose to 12 after three people died", "Of the 89 dead, 61
+    died in Kovrin") are left out."""
+    found: list[Figure] = []
+    for m in _TOLL.finditer(sentence):
+        value = _value(m["num"], m["scale"])
+        if value is not None:
+            found.append(Figure(value, "deaths", "death toll", m.group(0)))
+    taken = [m.span() for m in _TOLL.finditer(sentence)]
+    for t in tallies(sentence):
+        if not any(s < t.span[1] and t.span[0] < e for s, e in taken):
+            found.append(Figure(t.value, _tally_quantity(t, sentence), t.head, t.text))
+            taken.append(t.span)
+    whole = len(found)  # the tallies come first: a sentence's whole, where it names one
+    for m in _FIGURE.finditer(sentence):
+        value = _value(m["num"], m["scale"])
+        noun, end = _counted(m)
+        if value is None or m["more"] or noun in _NOT_COUNTS:
+            continue
+        if _CLOCK.fullmatch(m["num"]) or _ORDINAL.match(m["words"]):
+            continue  # "05.20 Seventh body": a live blog's time stamp, then an ordinal
+        if _RANGE_END.search(sentence[max(0, m.start() - 40) : m.start()]):
+            continue
+        if any(s < end and m.start() < e for s, e in taken):
+            continue
+        if noun is None:  # "23 were killed": a number whose state names what it counts
+            bare = _STATE.match(sentence[m.end() :])
+            if bare and not re.fullmatch(r"(19|20)\d\d", m["num"]):
+                text = sentence[m.start() : m.end() + bare.end()]
+                found.append(Figure(value, _STATE_KIND[bare["state"]], bare["state"], text))
+            continue
+        text = sentence[m.start() : end]
+        acted = _ACTED.search(sentence[max(0, m.start() - 40) : m.start()])
+        if acted and noun in ("people", "persons"):
+            act = re.sub(r"(?:s|ed|es|ing)$", "", acted["verb"].lower())
+            found.append(Figure(value, _STATE_KIND[act], act, text))
+            continue
+        if _PRESUMED.match(m["words"]):
+            # "39 presumed dead", "20 people feared dead": an estimate of its own, not a toll
+            found.append(Figure(value, "presumed dead", "presumed dead", text))
+            continue
+        state = _STATE.match(sentence[end:]) if noun in ("people", "persons") else None
+        verb = _PEOPLE_VERB.match(sentence[end:]) if noun in ("people", "persons") else None
+        if state:  # "12 people were killed": deaths, not people aboard
+            found.append(Figure(value, _STATE_KIND[state["state"]], state["state"], text))
+        elif noun in ("people", "persons") and not _ABOARD.search(sentence):
+            quantity = f"people {verb['verb']}" if verb else "people"
+            found.append(Figure(value, quantity, noun, text))
+        elif noun in _KIND:
+            found.append(Figure(value, _KIND[noun], noun, text))
+        elif not re.fullmatch(r"(19|20)\d\d", m["num"]):  # a year is not a count
+            found.append(Figure(value, noun, noun, text))
+    wholes = {f.quantity for f in found[:whole]} | {f.quantity for f in found[whole:]
+                                                     if _whole(f, sentence)}  # fmt: skip
+    return [f for i, f in enumerate(found)
+            if i < whole or f.quantity not in wholes or _whole(f, sentence)]  # fmt: skip
+
+
+def _whole(f: Figure, sentence: str) -> bool:
+    """Whether the figure is the whole the sentence divides ("Of the 89 dead, 61 died …")."""
+    at = sentence.find(f.text)
+    return at >= 0 and bool(_OF_THE.search(sentence[max(0, at - 12) : at]))
+
+
+def _tally_quantity(t: Tally, sentence: str) -> str:
+    """What a tally counts, read as `figures_of` reads a noun after a number; "" when its
+    words name nothing ("the number recovered overnight": see `disagreements`)."""
+    words = [w.lower() for w in re.findall(r"[a-z][\w-]*", t.what, re.IGNORECASE)]
+    if t.head == "toll" or {"dead", "died", "killed", "deaths", "fatalities"} & set(words):
+        return "deaths"
+    for w in words:
+        if w in _STATE_KIND:
+            return _STATE_KIND[w]
+        if w in ("people", "persons"):
+            return "aboard" if _ABOARD.search(sentence) else "people"
+        if w in _KIND:
+            return _KIND[w]
+        if w not in STOPWORDS and w.endswith("s") and not w.endswith("ss"):
+            return w
+    return ""
+
+
+_LINKING = {"were", "was", "are", "is", "have", "has", "had", "died"}
+
+
+def asked_quantity(question: str) -> str | None:
+    """The quantity a "how many" question asks about ("How many bodies ..." → "bodies")."""
+    m = re.search(r"\bhow many\s+(?:(?:more|other|additional|of the)\s+)?(?P<noun>[a-z]+)\b",
+                  question, re.IGNORECASE)  # fmt: skip
+    if m:
+        noun = m["noun"].lower()
+        if noun in _LINKING:  # "How many were killed?", "How many died?"
+            state = _STATE.match(question[m.start("noun") :])
+            return _STATE_KIND[state["state"]] if state else None
+        if noun in ("people", "persons"):  # read as `figures_of` reads "N people ..."
+            rest = question[m.end() :]
+            state = _STATE.match(rest)
+            if state:
+                return _STATE_KIND[state["state"]]
+            # "How many people did the earthquake kill?": what was done to them, read as
+            # `figures_of` reads "killing 38 people".
+            done = re.search(r"\b(?P<verb>kill|injure|wound|hurt)\b", rest, re.IGNORECASE)
+            if done:
+                return _STATE_KIND[done["verb"].lower().removesuffix("e")]
+            if not _ABOARD.search(question):
+                verb = _PEOPLE_VERB.match(rest)
+                return f"people {verb['verb']}" if verb else "people"
+        return _KIND.get(noun, noun if noun.endswith("s") else noun + "s")
+    if re.search(r"\bdeath toll\b|\bhow many (?:died|were killed)\b", question, re.IGNORECASE):
+        return "deaths"
+    return None
