@@ -35,7 +35,7 @@ _NUMBER_WORDS |= {"a": 1, "an": 1, "a few": 3, "several": 3}
 # Friday"): "on Friday" is then the next Friday, not the last.
 _FUTURE = re.compile(
     r"\b(?:will|shall|'ll|(?:is|are|was|were) (?:due|expected|scheduled|set) to|plans? to|"
-    r"scheduled|upcoming|until|going to|(?:hopes?|aims?|intends?) to|"
+    r"scheduled|upcoming|until|going to|(?:hopes?|aims?|intends?) to|on (?:track|course) to|"
     # "the agency expects it to peak on Sunday", "rain is forecast to reach … on Friday"
     r"(?:expects?|forecasts?|predicts?|forecast|predicted)\b[^,;]{0,40}?\bto|"
     # "a forecast of temperatures above 35 degrees through Wednesday": the days to come

@@ -41,6 +41,8 @@ def _dates(text: str, published: str | None = TUESDAY) -> list[tuple[str, str | 
          [("on Sunday", "2015-01-04", "day")]),
         ("Heavy rain is forecast to reach the coast on Friday.",
          [("on Friday", "2015-01-02", "day")]),
+        ("The utility says it is on track to restore supply on Friday.",
+         [("on Friday", "2015-01-02", "day")]),
         ("The crash on Sunday was expected to be hard to explain.",
          [("on Sunday", "2014-12-28", "day")]),
         ("On 28 December 2014 the flight vanished, three days ago.",
