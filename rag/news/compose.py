@@ -35,9 +35,9 @@ def spoken_date(date: str | None, precision: str | None = "day") -> str:
         day = dt.date.fromisoformat(date[:10])
     except ValueError:
         return date
-    text = f"{day.day} {day:%B %Y}" + (
-        f", {date[11:16].replace(':', '.')}" if len(date) > 10 else ""
-    )
+    text = f"{day.day} {day:%B %Y}"
+    if len(date) > 10:  # a live-blog entry's time ("2026-01-12T14:30")
+        text += f", {date[11:16].replace(':', '.')}"
     return f"week of {text}" if precision == "week" else text
 
 

@@ -148,6 +148,7 @@ def rival_figures(
     names = [re.sub(r"[’']s$", "", w) for w in proper_nouns(question) if not resolve_dates(w, None)]
     floor = RIVAL_SHARE * float(probs.max())
     taken = {(q.doc_id, q.start) for q in chosen}
+    quantities = {k for k, _ in have}
     out: list[int] = []
     for i in np.argsort(-probs, kind="stable"):
         q = quotes[int(i)]
@@ -156,7 +157,6 @@ def rival_figures(
         # Another value of a quantity the answer already gives: a measure of the same thing
         # in the same unit, or a count of the asked quantity.
         values = {(f.quantity, f.value) for f in read(q.text)}
-        quantities = {k for k, _ in have}
         if (q.doc_id, q.start) in taken or values & have or not {k for k, _ in values} & quantities:
             continue
         if not all(n in (article(q.doc_id) or q.text) for n in names):
@@ -170,6 +170,7 @@ def rival_figures(
             continue
         out.append(int(i))
         have |= values
+        quantities |= {k for k, _ in values}
     return out
 
 
