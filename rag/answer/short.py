@@ -96,6 +96,9 @@ def _figure_in(
     if cut := _TRAILING_CLAUSE.search(phrase):
         phrase = phrase[: cut.start()]
     phrase = phrase.strip(" ,;:.")
+    stamp = _STAMP.match(phrase)
+    if stamp and sentence.lstrip().startswith(phrase[: stamp.end()]):
+        phrase = phrase[stamp.end() :].strip()  # "04.25 Three people": the entry's time first
     if kind == "number":
         if len(words(phrase)) > _FIGURE_WORDS:
             inside = [f.text for f in figures_of(phrase) if f.text in phrase]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from rag.news.counts import Figure
 from rag.news.dates import base_date, event_date, resolve_dates
 from rag.news.intent import Intent
 from rag.news.measures import asked_figures, measured
@@ -141,11 +142,13 @@ def rival_figures(
     if read is None or not len(probs):
         return []
     have = {(f.quantity, f.value) for q in chosen for f in read(q.text)}
+    names = [re.sub(r"[’']s$", "", w) for w in proper_nouns(question) if not resolve_dates(w, None)]
     if not have:
-        return []
+        # The answer quotes no figure of what is asked ("How many people were on board?"
+        # answered with a sentence about the dead): the best-rated sentence that gives one.
+        return _first_stating(read, quotes, probs, names, article)[:1]
     stating = [q for q in chosen if read(q.text)]
     asked = set(terms(question))
-    names = [re.sub(r"[’']s$", "", w) for w in proper_nouns(question) if not resolve_dates(w, None)]
     floor = RIVAL_SHARE * float(probs.max())
     taken = {(q.doc_id, q.start) for q in chosen}
     quantities = {k for k, _ in have}
@@ -172,6 +175,23 @@ def rival_figures(
         have |= values
         quantities |= {k for k, _ in values}
     return out
+
+
+def _first_stating(
+    read: Callable[[str], list[Figure]], quotes: Sequence[Quote], probs: np.ndarray,
+    names: list[str], article: Callable[[str], str | None],
+) -> list[int]:  # fmt: skip
+    """The best candidate rated at least `RIVAL_SHARE` of the best that states a count of the
+    asked quantity, from an article naming what the question names (none: empty)."""
+    floor = RIVAL_SHARE * float(probs.max())
+    for i in np.argsort(-probs, kind="stable"):
+        q = quotes[int(i)]
+        if probs[i] < floor:
+            break
+        counts = [f for f in read(q.text) if not measured(f.quantity)]
+        if counts and all(n in (article(q.doc_id) or q.text) for n in names):
+            return [int(i)]
+    return []
 
 
 def _other_source(

@@ -56,6 +56,8 @@ NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terenc
         # A live blog's time stamp is when the entry was written, not the asked number.
         ("How many bodies have been found?", "05.20 Seventh body has reportedly just been found.",
          ["05.20"], None),
+        ("How many bodies were spotted?", "04.25 Three bodies were spotted in the sea.",
+         ["04.25 Three bodies"], "Three bodies"),
         # No span of the asked kind, or a question that asks for no short answer: nothing.
         ("How many people died?", "The storm hit the coast on Sunday.", ["the coast"], None),
         ("Why did the talks fail?", NIXON, ["Cynthia Nixon"], None),

@@ -142,3 +142,13 @@ def test_a_rival_comes_from_an_article_that_names_the_asked_subject() -> None:
         "c": "In Tunis, the Bardo …",
     }
     assert _rivals(question, chosen, quotes, [0.8, 0.7], article=texts.get) == [1]
+
+
+def test_an_answer_without_the_asked_count_gets_the_best_sentence_with_one() -> None:
+    question = "How many people were on board the plane?"
+    chosen = [_quote("Three people killed on the flight were found holding hands.", doc="a")]
+    quotes = [_quote('A pilot said: "There are seven to eight people."', doc="b"),
+              _quote("The plane was carrying 162 people.", doc="c"),
+              _quote("The airline flies 20 million passengers a year.", doc="d")]  # fmt: skip
+    assert _rivals(question, chosen, quotes, [0.9, 0.5, 0.1]) == [1]  # 0.1: below the floor
+    assert _rivals(question, chosen, quotes[:1], [0.9]) == []
