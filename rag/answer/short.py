@@ -98,7 +98,10 @@ def _figure_in(
     phrase = phrase.strip(" ,;:.")
     stamp = _STAMP.match(phrase)
     if stamp and sentence.lstrip().startswith(phrase[: stamp.end()]):
-        phrase = phrase[stamp.end() :].strip()  # "04.25 Three people": the entry's time first
+        # "05.20", "04.25 Three people": the entry's time is never (part of) the answer
+        phrase = phrase[stamp.end() :].strip()
+        if not phrase:
+            return None
     if kind == "number":
         if len(words(phrase)) > _FIGURE_WORDS:
             inside = [f.text for f in figures_of(phrase) if f.text in phrase]
@@ -170,8 +173,6 @@ def _reads_as(kind: AnswerType, question: str, phrase: str, sentence: str) -> bo
         return False
     content = [w for w in ws if w not in _FUNCTION]
     if content and set(content) <= set(words(question)):
-        return False
-    if _STAMP.fullmatch(phrase) and sentence.lstrip().startswith(phrase):
         return False
     if kind == "number":
         return any(c.isdigit() for c in phrase) or any(w in _NUMBER_WORDS for w in ws)

@@ -120,7 +120,8 @@ def news_answer(
     """
     if answer.abstained or not answer.citations:
         return answer
-    citations = [annotate(c, article_text(c.doc_id)) for c in answer.citations]
+    texts = {c.doc_id: article_text(c.doc_id) for c in answer.citations}  # one read per article
+    citations = [annotate(c, texts[c.doc_id]) for c in answer.citations]
     text, sentences = answer.text, list(answer.sentences)
     timeline: list[TimelineEntry] = []
     if intent.kind == "timeline":
@@ -128,7 +129,7 @@ def news_answer(
             date, basis = when(c)
             timeline.append(TimelineEntry(date, c.marker, basis))  # type: ignore[arg-type]
         timeline.sort(key=lambda t: (t.date is None, t.date or "", t.marker))
-    cited = [(c.marker, c.quote, _said_at(c, article_text(c.doc_id))) for c in citations]
+    cited = [(c.marker, c.quote, _said_at(c, texts[c.doc_id])) for c in citations]
     sources = {c.marker: (c.doc_id, c.speaker) for c in citations}
     wanted = asked_measures(answer.question)
 

@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from rag.news.counts import Figure
 from rag.news.dates import base_date, event_date, resolve_dates
 from rag.news.intent import Intent
 from rag.news.measures import asked_figures, measured
@@ -141,29 +140,41 @@ def rival_figures(
     read = asked_figures(question)
     if read is None or not len(probs):
         return []
-    have = {(f.quantity, f.value) for q in chosen for f in read(q.text)}
     names = [re.sub(r"[’']s$", "", w) for w in proper_nouns(question) if not resolve_dates(w, None)]
+    named: dict[str, bool] = {}  # per article: does it name what the question names?
+
+    def about(q: Quote) -> bool:  # 1,200 killed in another attack: no rival of the Bardo's 19
+        if q.doc_id not in named:
+            text = article(q.doc_id) or q.text
+            named[q.doc_id] = all(n in text for n in names)
+        return named[q.doc_id]
+
+    floor = RIVAL_SHARE * float(probs.max())
+    rated = [int(i) for i in np.argsort(-probs, kind="stable") if probs[i] >= floor]
+    have = {(f.quantity, f.value) for q in chosen for f in read(q.text)}
     if not have:
         # The answer quotes no figure of what is asked ("How many people were on board?"
-        # answered with a sentence about the dead): the best-rated sentence that gives one.
-        return _first_stating(read, quotes, probs, names, article)[:1]
+        # answered with a sentence about the dead): the best-rated sentence that gives a count.
+        for i in rated:
+            if any(not measured(f.quantity) for f in read(quotes[i].text)) and about(quotes[i]):
+                return [i]
+        return []
     stating = [q for q in chosen if read(q.text)]
     asked = set(terms(question))
-    floor = RIVAL_SHARE * float(probs.max())
     taken = {(q.doc_id, q.start) for q in chosen}
     quantities = {k for k, _ in have}
     out: list[int] = []
-    for i in np.argsort(-probs, kind="stable"):
-        q = quotes[int(i)]
-        if probs[i] < floor or len(out) >= RIVALS:
+    for i in rated:
+        q = quotes[i]
+        if len(out) >= RIVALS:
             break
         # Another value of a quantity the answer already gives: a measure of the same thing
         # in the same unit, or a count of the asked quantity.
         values = {(f.quantity, f.value) for f in read(q.text)}
         if (q.doc_id, q.start) in taken or values & have or not {k for k, _ in values} & quantities:
             continue
-        if not all(n in (article(q.doc_id) or q.text) for n in names):
-            continue  # 1,200 killed in another attack is no rival of the Bardo museum's 19
+        if not about(q):
+            continue
         # A count names what it counts ("40 bodies"), so two counts of one article compare; a
         # measure is known by one word before it ("earned $4.9 billion" in the quarter, "earned
         # $39.7 billion" over two years), so only another source's measure is a rival.
@@ -171,27 +182,10 @@ def rival_figures(
             _other_source(q, stating, speaker) and _same_subject(q, stating, asked)
         ):
             continue
-        out.append(int(i))
+        out.append(i)
         have |= values
         quantities |= {k for k, _ in values}
     return out
-
-
-def _first_stating(
-    read: Callable[[str], list[Figure]], quotes: Sequence[Quote], probs: np.ndarray,
-    names: list[str], article: Callable[[str], str | None],
-) -> list[int]:  # fmt: skip
-    """The best candidate rated at least `RIVAL_SHARE` of the best that states a count of the
-    asked quantity, from an article naming what the question names (none: empty)."""
-    floor = RIVAL_SHARE * float(probs.max())
-    for i in np.argsort(-probs, kind="stable"):
-        q = quotes[int(i)]
-        if probs[i] < floor:
-            break
-        counts = [f for f in read(q.text) if not measured(f.quantity)]
-        if counts and all(n in (article(q.doc_id) or q.text) for n in names):
-            return [int(i)]
-    return []
 
 
 def _other_source(
@@ -232,10 +226,11 @@ def chronological(
             (`entry_minutes`); without it, only a sentence's own time counts.
     """
 
+    texts = {q.doc_id: article(q.doc_id) for q in quotes} if article else {}
+
     def key(q: Quote) -> tuple[bool, str, int]:
         date = _event(q)[0]
-        text = article(q.doc_id) if article else None
-        return date is None, date or "", entry_minutes(q.text, q.start, text)
+        return date is None, date or "", entry_minutes(q.text, q.start, texts.get(q.doc_id))
 
     return sorted(quotes, key=key)
 
@@ -259,14 +254,13 @@ def live_blog(article: str) -> bool:
 
 
 # A live blog's time stamp ("06.48 Search agency says …") or a clock time ("at 9:24 p.m.").
-_STAMP = re.compile(r"^\s*([01]?\d|2[0-3])[.:]([0-5]\d)\b(?!\s*(?:%|percent|per|[ap]\.?m))")
+_STAMP_AT = r"([01]?\d|2[0-3])[.:]([0-5]\d)\b(?!\s*(?:%|percent|per|[ap]\.?m))"
+_STAMP = re.compile(rf"^\s*{_STAMP_AT}")
 _CLOCK = re.compile(r"\b(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\b\.?", re.I)
 NO_TIME = 24 * 60
 # A live blog's entries begin on a line of their own with their time stamp; a page with at
 # least this many such lines is read as one (the dev live blogs have 20 to 40 of them).
-_ENTRY = re.compile(
-    r"^[ \t]*([01]?\d|2[0-3])[.:]([0-5]\d)\b(?!\s*(?:%|percent|per|[ap]\.?m))", re.MULTILINE
-)
+_ENTRY = re.compile(rf"^[ \t]*{_STAMP_AT}", re.MULTILINE)
 _LIVE_BLOG = 3
 
 

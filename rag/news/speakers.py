@@ -134,12 +134,17 @@ def _noun_phrase_forward(text: str) -> str | None:
     named = re.match(rf",\s*({_NAME.pattern})\s*[.,;]", text[len(head) :])
     if phrase and not _NAME.search(phrase) and _bare(words[-1]) in _ROLES and named:
         phrase = f"{phrase} {named[1]}"
-    # A name, then its role: "said Selim Arda, the region's governor, at …" → both, so that a
-    # question that names the speaker by role ("the governor of Upper Zeravan") finds them.
-    apposed = _APPOSED_ROLE.match(text[len(head) :])
-    if phrase and _NAME.fullmatch(phrase) and apposed and _bare(apposed["role"]) in _ROLES:
-        phrase = f"{phrase}, {apposed[1]}"
-    return phrase or None
+    return _with_role(phrase, text[len(head) :]) if phrase else None
+
+
+def _with_role(name: str, rest: str) -> str:
+    """``name`` with the role ``rest`` sets after it ("Selim Arda" and ", the region's
+    governor, at …" → "Selim Arda, the region's governor"), so that a question naming the
+    speaker by role ("the governor of Upper Zeravan") finds them; else ``name``."""
+    apposed = _APPOSED_ROLE.match(rest)
+    if _NAME.fullmatch(name) and apposed and _bare(apposed["role"]) in _ROLES:
+        return f"{name}, {apposed[1]}"
+    return name
 
 
 def _inside_quote(before: str) -> bool:
@@ -182,12 +187,8 @@ def _attributed(sentence: str) -> str | None:
                 appositive = before[cut + 1 : -1].strip()
                 if _NAME.fullmatch(appositive) and (not named or _bare(named) in _ROLES):
                     return f"{named} {appositive}" if named else appositive
-                # 'Dr Hanna Lind, the hospital's medical director, said': the name, its role.
-                role = _APPOSED_ROLE.match(f", {appositive},")
-                if named and _NAME.fullmatch(named) and role and _bare(role["role"]) in _ROLES:
-                    return f"{named}, {appositive}"
-                if named:
-                    return named
+                if named:  # 'Dr Hanna Lind, the hospital's medical director, said'
+                    return _with_role(named, f", {appositive},")
         last = before.split()[-1] if before.split() else ""
         if last in _PRONOUNS:
             return last
