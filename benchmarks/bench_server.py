@@ -1,17 +1,22 @@
 """The server home at scale: one `chroma run`, workers writing, replicas reading (issue 22).
 
     .venv/bin/python benchmarks/bench_server.py [--chunks 10000,100000] [--queries 100]
+    .venv/bin/python benchmarks/bench_server.py --chunks 1000000 --bulk   # about 2 hours here
 
 For each size, with a fresh Chroma server on 127.0.0.1:
 1. one worker ingests the synthetic corpus of `bench_scale.py` (articles recombined from the
    shared newspaper texts; chunk and sentence vectors composed from cached sentence vectors,
    as there): ingest throughput;
-2. two workers ingest two halves of another corpus into another collection at once, queueing
-   on the server's lease (``RAG_WRITE_WAIT`` of an hour: a writer holds the lease for its whole
-   write, the other waits for it): their combined throughput, or how many were refused;
+2. two workers ingest two halves of another corpus into another collection at once, taking
+   turns on the server's lease for each commit: their combined throughput, or how many were
+   refused;
 3. a replica process starts cold: the seconds until it has built its cache from the server and
    answers, its RSS, then retrieve and ask p50/p95 over the eval suites' questions;
 4. a worker adds one article: the seconds until the replica finds it (visibility).
+
+With ``--bulk`` the server is filled by `bulk_fill` instead (a worker's ingest is too slow to
+fill a million chunks here), a cold worker first catches up with it, then ingests a 5,000-chunk
+corpus on top (step 2 is left out: fresh workers would measure their catch-up).
 
 Prints figures; asserts nothing about speed.
 """
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -41,6 +47,12 @@ from benchmarks.bench_scale import (  # noqa: E402
     sentence_table,
 )
 from rag import Assistant  # noqa: E402
+from rag.index.chunking import chunk_text  # noqa: E402
+from rag.index.sentences import article_sentences, pack  # noqa: E402
+from rag.index.server_home import article_record  # noqa: E402
+from rag.index.vectorstore import chunk_node  # noqa: E402
+from rag.records import Article  # noqa: E402
+from rag.text.terms import terms  # noqa: E402
 from tests.appserver import chroma_server  # noqa: E402
 
 
@@ -57,6 +69,49 @@ def _ingest(url: str, collection: str, corpus: Path, data: Path, cache: Path) ->
     base = Assistant(data_dir=data)
     worker = _worker(data, url, collection, sentence_table(base.index.embedder, pool, cache))
     worker.ingest([corpus])
+
+
+def bulk_fill(url: str, collection: str, n_chunks: int, table: Any, data: Path) -> int:
+    """Fill the server with synthetic articles as workers would leave it (vectors, records,
+    log), written in large batches without a worker's local catalog: a worker's ingest runs
+    at about 300 chunks/s here, too slow to fill a million; the chunks a worker ingests on top
+    are measured apart. Returns the number of chunks."""
+    pool = sentence_pool(ROOT.parent / "shared")
+    asst = Assistant(data_dir=data, chroma_url=url, collection=collection)
+    store, home, s = asst.index.store, asst.index.home, asst.settings
+    assert home is not None
+    emb = ComposedEmbedder(asst.index.embedder, table)
+    rng = random.Random(n_chunks)
+    total, i, batch = 0, 0, []
+
+    def write(batch: list[tuple[Article, list[Any]]]) -> None:
+        sentences = [article_sentences(cs) for _, cs in batch]
+        texts = [c.text for _, cs in batch for c in cs]
+        rows = iter(emb.encode(texts + [t for ss in sentences for _, _, t in ss]))
+        store.upsert([chunk_node(a, c, next(rows).tolist()) for a, cs in batch for c in cs])
+        home.publish({a.doc_id: article_record(
+            a, "synthetic", cs, [" ".join(terms(a.title) + terms(c.text)) for c in cs], None,
+            [(x, y, pack(next(rows))) for x, y, _ in ss],
+        ) for (a, cs), ss in zip(batch, sentences, strict=True)}, [])  # fmt: skip
+
+    with home.lease(3600):
+        while total < n_chunks:
+            runs = []
+            for _ in range(rng.randint(2, 3)):
+                article = rng.choice(pool)
+                n = rng.randint(3, 8)
+                start = rng.randrange(max(1, len(article) - n))
+                runs.append(" ".join(article[start : start + n]))
+            a = Article(f"bulk/{i:07d}.txt", "\n\n".join(runs), f"bulk/{i:07d}.txt",
+                        f"Synthetic article {i}")  # fmt: skip
+            batch.append((a, chunk_text(a.doc_id, a.text, s.chunk_chars, s.chunk_overlap)))
+            total, i = total + len(batch[-1][1]), i + 1
+            if len(batch) == 200:
+                write(batch)
+                batch = []
+        if batch:
+            write(batch)
+    return total
 
 
 def replica(url: str, data: str, n_queries: int, probe: str) -> dict[str, Any]:
@@ -85,14 +140,16 @@ def replica(url: str, data: str, n_queries: int, probe: str) -> dict[str, Any]:
     return out
 
 
-def run(size: int, n_queries: int, cache: Path) -> dict[str, Any]:
+def run(size: int, n_queries: int, cache: Path, bulk: bool = False) -> dict[str, Any]:
     pool = sentence_pool(ROOT.parent / "shared")
     base = Assistant(data_dir=cache / "base")
     table = sentence_table(base.index.embedder, pool, cache)
     s = base.settings
-    corpus, halves = cache / f"corpus-{size}", [cache / f"half-{size}-{n}" for n in (0, 1)]
+    # With --bulk the server is filled by `bulk_fill` and workers ingest this much on top.
+    worked = 5000 if bulk else size
+    corpus, halves = cache / f"corpus-{worked}", [cache / f"half-{worked}-{n}" for n in (0, 1)]
     if not corpus.is_dir():
-        make_corpus(pool, size, corpus, s.chunk_chars, s.chunk_overlap)
+        make_corpus(pool, worked, corpus, s.chunk_chars, s.chunk_overlap)
     for n, half in enumerate(halves):
         if not half.is_dir():
             half.mkdir(parents=True)
@@ -100,22 +157,32 @@ def run(size: int, n_queries: int, cache: Path) -> dict[str, Any]:
                 (half / f.name).write_text(f.read_text())
     row: dict[str, Any] = {"chunks": size}
     with tempfile.TemporaryDirectory() as tmp, chroma_server(Path(tmp) / "chroma") as url:
-        began = time.perf_counter()
         worker = _worker(Path(tmp) / "w1", url, "articles", table)
+        if bulk:
+            began = time.perf_counter()
+            filled = bulk_fill(url, "articles", size, table, Path(tmp) / "filler")
+            row["bulk_fill_chunks_s"] = round(filled / (time.perf_counter() - began))
+            row["chunks"] = filled
+            began = time.perf_counter()
+            worker.ingest([])  # a cold worker first reads every record (its catalog cache)
+            row["worker_catch_up_s"] = round(time.perf_counter() - began, 1)
+        began = time.perf_counter()
         report = worker.ingest([corpus])
         row["ingest_1_worker_chunks_s"] = round(report.chunks / (time.perf_counter() - began))
-        me = [sys.executable, __file__, "--ingest", url]
-        began = time.perf_counter()
-        procs = [subprocess.Popen([*me, "pair", str(h), str(Path(tmp) / f"p{n}"), str(cache)])
-                 for n, h in enumerate(halves)]  # fmt: skip
-        for p in procs:
-            p.wait()
-        # A writer holds the server's lease for its whole write; the other queues behind it.
-        failed = sum(p.returncode != 0 for p in procs)
-        row["ingest_2_workers_refused"] = failed
-        row["ingest_2_workers_chunks_s"] = (
-            round(report.chunks / (time.perf_counter() - began)) if not failed else None
-        )
+        row["ingest_2_workers_refused"], row["ingest_2_workers_chunks_s"] = 0, None
+        if not bulk:  # two fresh workers at 1M would measure their catch-up, not their writes
+            me = [sys.executable, __file__, "--ingest", url]
+            began = time.perf_counter()
+            procs = [subprocess.Popen([*me, "pair", str(h), str(Path(tmp) / f"p{n}"),
+                                       str(cache)]) for n, h in enumerate(halves)]  # fmt: skip
+            for p in procs:
+                p.wait()
+            # A writer holds the server's lease for its whole write; the other queues.
+            failed = sum(p.returncode != 0 for p in procs)
+            row["ingest_2_workers_refused"] = failed
+            row["ingest_2_workers_chunks_s"] = (
+                round(report.chunks / (time.perf_counter() - began)) if not failed else None
+            )
         probe = "The Kestrel Bay breakwater will be 412 metres long."
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         child = subprocess.Popen(
@@ -140,6 +207,7 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--chunks", default="10000,100000")
     p.add_argument("--queries", type=int, default=100)
+    p.add_argument("--bulk", action="store_true", help="fill the server by bulk_fill")
     p.add_argument("--cache", type=Path, default=ROOT / ".bench-cache" / "server")
     p.add_argument("--shared", default=None, help="unused; `make bench` passes it")
     p.add_argument("--replica", nargs=4, help=argparse.SUPPRESS)
@@ -154,7 +222,9 @@ def main() -> None:
         url, collection, corpus, data, cache = a.ingest
         _ingest(url, collection, Path(corpus), Path(data), Path(cache))
         return
-    rows = [run(int(n), a.queries, a.cache) for n in a.chunks.split(",")]
+    rows = [run(int(n), a.queries, a.cache, a.bulk) for n in a.chunks.split(",")]
+    for r in rows:
+        print(json.dumps(r))
     print("| chunks | ingest 1 worker chunks/s | 2 workers | cold start s | retrieve p50 / p95 ms "
           "| ask p50 / p95 ms | visible after s | replica RSS MB |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|")

@@ -17,7 +17,7 @@ from rag.answering import Answering
 from rag.config import ANSWER_MODES, Settings, check_choice, load_settings
 from rag.errors import ConfigError
 from rag.index.index import Index
-from rag.index.ingest_run import Progress
+from rag.index.options import Progress
 from rag.index.uploads import ON_CONFLICT, OnConflict, UploadResult
 from rag.records import Answer, Hit, IngestReport
 from rag.search.filters import Filters

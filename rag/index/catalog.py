@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +124,17 @@ class Catalog(SqliteFile):
                 rows += self._rows(f"{sql} WHERE chunk_id IN ({','.join('?' * len(batch))})", batch)
         rows.sort(key=lambda r: (r[1], r[4]))
         return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def iter_chunk_terms(self, page: int = 20000) -> Iterator[tuple[str, str, str, int]]:
+        """Every chunk's ``(chunk_id, doc_id, space-joined terms, generation)``, a page at a
+        time in chunk id order: a replica's BM25 is built from a million chunks without
+        holding all of their terms at once."""
+        sql = "SELECT chunk_id, doc_id, terms, gen FROM chunks WHERE chunk_id > ? "
+        sql += "ORDER BY chunk_id LIMIT ?"
+        after = ""
+        while rows := self._rows(sql, [after, page]):
+            yield from ((r[0], r[1], r[2], r[3]) for r in rows)
+            after = rows[-1][0]
 
     def chunk_generations(self) -> dict[str, int]:
         """``chunk_id -> generation that wrote it``: what changed since an index was built."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from llama_index.core.schema import TextNode
 
-from rag.index.catalog import Catalog
+from rag.index.catalog import Catalog, text_hash
 from rag.index.embeddings import TextEmbedder
 from rag.index.sentences import article_sentences, pack
 from rag.index.vectorstore import VectorStore, chunk_node
@@ -50,18 +50,19 @@ def reconcile(catalog: Catalog, store: VectorStore) -> None:
             catalog.mark_stale(row["doc_id"])
 
 
-def write_batch(
-    batch: list[Pending],
-    catalog: Catalog,
-    store: VectorStore,
-    embedder: TextEmbedder,
-    report: IngestReport,
-) -> list[CommitItem]:
-    """Embed a batch of articles' chunks, write vectors, then commit each article.
+@dataclass
+class Embedded:
+    """An article of a batch with its vectors, computed before any lock is taken."""
 
-    Returns:
-        What was committed of each article (for a server home's records).
-    """
+    pending: Pending
+    vectors: np.ndarray  # one per chunk
+    sentences: list[tuple[int, int, bytes]]  # the reader's sentences: (start, end, vector)
+
+
+def embed_batch(
+    batch: list[Pending], embedder: TextEmbedder, report: IngestReport
+) -> list[Embedded]:
+    """Embed a batch of articles' chunks and sentences together (outside the write lease)."""
     texts = [c.text for p in batch for c in p.chunks]
     # The reader's candidate sentences are embedded now, with the chunks, so that ask
     # embeds only the question (rag.index.sentences).
@@ -69,37 +70,84 @@ def write_batch(
     began = time.perf_counter()
     vectors = embedder.encode(texts + [t for ss in sentences for _, _, t in ss])
     add_time(report, "embed", began)
+    out, at = [], 0
+    for p in batch:
+        out.append(Embedded(p, vectors[at : at + len(p.chunks)], []))
+        at += len(p.chunks)
+    for e, ss in zip(out, sentences, strict=True):
+        rows = vectors[at : at + len(ss)]
+        e.sentences = [(a, b, pack(v)) for (a, b, _), v in zip(ss, rows, strict=True)]
+        at += len(ss)
+    return out
+
+
+def commit_batch(
+    batch: list[Embedded], catalog: Catalog, store: VectorStore, report: IngestReport
+) -> list[CommitItem]:
+    """Write a batch's vectors, then commit each article to the catalog.
+
+    Returns:
+        What was committed of each article (for a server home's records).
+    """
     began = time.perf_counter()
     nodes: list[TextNode] = []
     stale: list[str] = []
-    rows = iter(vectors)
-    for p in batch:
-        nodes.extend(chunk_node(p.article, c, next(rows).tolist()) for c in p.chunks)
+    for e in batch:
+        p = e.pending
+        nodes.extend(
+            chunk_node(p.article, c, v.tolist()) for c, v in zip(p.chunks, e.vectors, strict=True)
+        )
         if p.updated:
             # The catalog knows the old chunks (the run began by reconciling it with Chroma);
             # a new article has none, so no per-article store lookup is needed.
             new_ids = {c.chunk_id for c in p.chunks}
             stale += [i for i in catalog.chunk_ids(p.article.doc_id) if i not in new_ids]
-    sentence_rows = {
-        p.article.doc_id: [(a, b, pack(next(rows))) for a, b, _ in ss]
-        for p, ss in zip(batch, sentences, strict=True)
-    }
     # New vectors first, then drop the old: readers never see an article vanish. The
     # catalog commit comes last, so a crash before it makes the next run redo these articles.
     store.upsert(nodes)
     store.delete_ids(stale)
     items = [
-        (p.article, p.root, p.chunks,
-         [" ".join(terms(p.article.title) + terms(c.text)) for c in p.chunks])
-        for p in batch
+        (e.pending.article, e.pending.root, e.pending.chunks,
+         [" ".join(terms(e.pending.article.title) + terms(c.text)) for c in e.pending.chunks])
+        for e in batch
     ]  # fmt: skip
-    catalog.put(items, {p.article.doc_id: p.story for p in batch}, sentence_rows)
+    catalog.put(
+        items,
+        {e.pending.article.doc_id: e.pending.story for e in batch},
+        {e.pending.article.doc_id: e.sentences for e in batch},
+    )
     add_time(report, "write", began)
-    report.chunks += len(texts)
-    return [
-        (*item, p.story, sentence_rows[p.article.doc_id])
-        for item, p in zip(items, batch, strict=True)
-    ]
+    report.chunks += len(nodes)
+    return [(*item, e.pending.story, e.sentences) for item, e in zip(items, batch, strict=True)]
+
+
+def drop_committed(
+    batch: list[Embedded], catalog: Catalog, report: IngestReport
+) -> tuple[list[Embedded], list[str]]:
+    """What another writer committed while this batch was embedded is not written again.
+
+    Returns:
+        The articles still to commit, and the doc ids dropped as duplicates of another's.
+    """
+    hashes = catalog.hashes()
+    by_text = {h: d for d, h in catalog.text_hashes().items()}
+    kept, twins = [], []
+    for e in batch:
+        article = e.pending.article
+        doc_id, twin = article.doc_id, by_text.get(text_hash(article.text))
+        for listed in (report.added, report.updated):
+            if doc_id in listed:
+                listed.remove(doc_id)
+        if hashes.get(doc_id) == article.content_hash:
+            report.unchanged.append(doc_id)
+        elif twin is not None and twin != doc_id:
+            report.duplicates.append((doc_id, twin))
+            twins.append(doc_id)
+        else:
+            e.pending.updated = doc_id in hashes
+            (report.updated if e.pending.updated else report.added).append(doc_id)
+            kept.append(e)
+    return kept, twins
 
 
 def backfill_sentences(catalog: Catalog, embedder: TextEmbedder) -> None:

@@ -28,15 +28,10 @@ from rag.index.catalog import Catalog, text_hash
 from rag.index.commit import CommitItem
 from rag.index.embeddings import Embedder, TextEmbedder
 from rag.index.follow import Follower
-from rag.index.ingest_run import (
-    WEB_ROOT,
-    IngestOptions,
-    IngestRun,
-    index_signature,
-    indexed_identity,
-)
+from rag.index.ingest_run import WEB_ROOT, IngestRun
 from rag.index.layout import Layout
 from rag.index.lexical import LexicalIndex
+from rag.index.options import IngestOptions, index_signature, indexed_identity
 from rag.index.server_home import ServerHome
 from rag.index.stories import StoryPlacer
 from rag.index.uploads import OnConflict, UploadResult, discard, place_uploads, stage_uploads
@@ -111,8 +106,13 @@ class Index:
         return StoryPlacer(self.catalog)
 
     @contextlib.contextmanager
-    def write_lock(self, timeout: float | None = None) -> Iterator[None]:
+    def write_lock(self, timeout: float | None = None, lease: bool = True) -> Iterator[None]:
         """Hold the index's one write lock (re-entrant within a thread).
+
+        Args:
+            timeout: seconds to wait (default ``RAG_WRITE_WAIT``).
+            lease: with a Chroma server, hold its writers' lease throughout too (a write that
+                takes it around each commit, `write`, passes False).
 
         Raises:
             IngestLockedError: another writer kept it for ``timeout`` seconds (default
@@ -130,7 +130,7 @@ class Index:
         try:
             # With a Chroma server, writers of every machine take its lease too, and start
             # from what the others committed.
-            home = self.home
+            home = self.home if lease else None
             with self._follower.writing(), home.lease(wait) if home else contextlib.nullcontext():
                 if home is not None:
                     home.catch_up(self.catalog)
@@ -172,15 +172,24 @@ class Index:
         opt = replace(opt, should_stop=lambda: self.stopping.is_set() or bool(stop and stop()))
         # The lock comes before the stores open: two processes creating an embedded Chroma at
         # once raced ("table collections already exists").
-        with self.write_lock():
+        # With a server, the writers' lease is held around each commit, not the whole write:
+        # workers embed at once and take turns only to write (`_commit_turn`).
+        with self.write_lock(lease=False):
             signature = index_signature(self.embedder.identity, opt.chunk_chars,
                                         opt.chunk_overlap)  # fmt: skip
-            publish = self._publish if self.home else None
+            publish, turn = (self._publish, self._commit_turn) if self.home else (None, None)
             run = IngestRun(self.catalog, self.store, self.lexical, self.embedder, opt,
-                            signature, self.stories, publish)  # fmt: skip
+                            signature, self.stories, publish, turn)  # fmt: skip
             if articles:
                 return run.execute_articles(list(articles), WEB_ROOT)
             return run.execute([Path(p) for p in paths])
+
+    @contextlib.contextmanager
+    def _commit_turn(self) -> Iterator[int]:
+        """A writer's turn at a server: its lease, and how many articles others committed."""
+        assert self.home is not None
+        with self.home.lease(self.settings.write_wait):
+            yield self.home.catch_up(self.catalog)
 
     def _publish(self, items: list[CommitItem], removed: list[str]) -> None:
         """The server home's commit point for what a write committed in this cache."""

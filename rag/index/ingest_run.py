@@ -8,10 +8,10 @@ holds the write lock); this module holds a run's options, state and steps.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from rag.errors import IngestCancelledError, LoaderError
@@ -22,47 +22,24 @@ from rag.index.commit import (
     Pending,
     add_time,
     backfill_sentences,
+    commit_batch,
+    drop_committed,
+    embed_batch,
     reconcile,
-    write_batch,
 )
 from rag.index.embeddings import TextEmbedder
 from rag.index.lexical import LexicalIndex
 from rag.index.loaders import iter_files, load_file
 from rag.index.metadata import Loaded
+from rag.index.options import IngestOptions
 from rag.index.scan import read_ahead
 from rag.index.stories import StoryPlacer
 from rag.index.vectorstore import VectorStore
 from rag.records import Article, IngestReport
 
-Progress = Callable[[int, int, str], None]  # (files done, files total, current path)
 Publish = Callable[[list[CommitItem], list[str]], None]  # (committed, removed doc ids)
-
-
-@dataclass
-class IngestOptions:
-    """How one write reads its input and what it may change (the index fills the limits)."""
-
-    max_bytes: int = 0
-    chunk_chars: int = 700
-    chunk_overlap: int = 1
-    keep_missing: bool = False
-    # Absolute paths: read only these files under the given folders (no removals).
-    only: frozenset[str] | None = None
-    # The files were added explicitly (an upload): their texts lift earlier user deletions.
-    undelete: bool = False
-    progress: Progress | None = None
-    should_stop: Callable[[], bool] | None = None
-
-
-def index_signature(identity: str, chunk_chars: int, chunk_overlap: int) -> str:
-    """What the stored vectors and chunks depend on; a change re-chunks and re-embeds."""
-    return f"{identity}|{chunk_chars}|{chunk_overlap}"
-
-
-def indexed_identity(catalog: Catalog) -> str | None:
-    """The `Embedder.identity` (``<model>:<backend>``) an index was built with, if any."""
-    signature = catalog.get_meta("signature")
-    return signature.rsplit("|", 2)[0] if signature and not catalog.is_empty() else None
+# Held around each commit: a server's lease; yields how many articles others committed since.
+Guard = Callable[[], contextlib.AbstractContextManager[int]]
 
 
 # The root web articles are kept under: not a folder, so no folder ingest ever removes them.
@@ -90,9 +67,11 @@ class IngestRun:
         signature: str,
         stories: StoryPlacer | None = None,
         publish: Publish | None = None,
+        guard: Guard | None = None,
     ) -> None:
         self.catalog, self.store, self.lexical, self.embedder = catalog, store, lexical, embedder
         self.publish = publish  # a server home's commit point, after each local commit
+        self.guard = guard or (lambda: contextlib.nullcontext(0))
         self.opt, self.signature = options, signature
         self.report = IngestReport()
         self.pending: list[Pending] = []
@@ -159,8 +138,9 @@ class IngestRun:
             # Another model or chunking: every article must be re-chunked and re-embedded.
             catalog.mark_all_stale()
         catalog.set_meta("signature", self.signature)
-        reconcile(catalog, self.store)
-        backfill_sentences(catalog, self.embedder)
+        with self.guard():
+            reconcile(catalog, self.store)
+            backfill_sentences(catalog, self.embedder)
         self.hashes = catalog.hashes()
         # Duplicates are the same text under another id, whatever the metadata: a page
         # re-linked with a new ``?v=N`` each fetch must not be indexed again each sync.
@@ -232,16 +212,35 @@ class IngestRun:
 
     def _flush(self) -> None:
         if self.pending:
-            done = write_batch(self.pending, self.catalog, self.store, self.embedder,
-                               self.report)  # fmt: skip
-            if self.publish is not None:
-                self.publish(done, [])
+            batch = embed_batch(self.pending, self.embedder, self.report)
+            with self.guard() as others:
+                if others:  # another writer committed while this batch was embedded
+                    batch, twins = drop_committed(batch, self.catalog, self.report)
+                    self._reload(twins)
+                    for e in batch:  # placed in a story before the others' articles were known
+                        e.pending.story = self.stories.place(e.pending.article.doc_id,
+                                                             e.pending.article.text)  # fmt: skip
+                done = commit_batch(batch, self.catalog, self.store, self.report)
+                if self.publish is not None:
+                    self.publish(done, [])
             self.pending, self.pending_chunks = [], 0
         if self.revived:
             self.catalog.memory.undelete_texts(self.revived)
             self.revived = set()
 
+    def _reload(self, twins: list[str]) -> None:
+        """Classify the rest of the run against what other writers committed too."""
+        self.hashes = self.catalog.hashes()
+        self.by_text.update({h: d for d, h in self.catalog.text_hashes().items()})
+        for doc_id in twins:
+            self.stories.remove(doc_id)
+        self.stories.absorb()
+
     def _remove_missing(self, roots: dict[str, set[str]]) -> None:
+        with self.guard():
+            self._remove_missing_now(roots)
+
+    def _remove_missing_now(self, roots: dict[str, set[str]]) -> None:
         for root_key, present in roots.items():
             for doc_id in self.catalog.doc_ids_under(root_key):
                 if doc_id not in present:

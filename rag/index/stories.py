@@ -94,6 +94,13 @@ class Stories:
             stories._insert(doc_id, from_bytes(sig), story)
         return stories
 
+    def add(self, rows: Iterable[tuple[str, str, bytes]]) -> None:
+        """Catalog rows ``(doc_id, story, signature bytes)`` another writer committed."""
+        for doc_id, story, sig in rows:
+            if self.story.get(doc_id) != story:
+                self.remove(doc_id)
+                self._insert(doc_id, from_bytes(sig), story)
+
     def _insert(self, doc_id: str, mh: MinHash, story: str) -> None:
         self._lsh.insert(doc_id, mh)
         self._sigs[doc_id] = mh
@@ -143,15 +150,24 @@ class StoryPlacer:
         self._stories: Stories | None = None
         self._generation: int | None = None  # the catalog's, when the last run committed
         self._check = True
+        self._others = False  # another writer committed during this run
 
     def begin(self) -> None:
         """A run starts: before placing anything, make sure the index is still current."""
-        self._check = True
+        self._check, self._others = True, False
+
+    def absorb(self) -> None:
+        """Another writer committed during this run: its articles join the index kept in
+        memory, so this run groups its next articles with them; the next run loads the index
+        again (what the other removed is still in this one)."""
+        self._others = True
+        if self._stories is not None:
+            self._stories.add(self.catalog.stories.rows())
 
     def finish(self) -> None:
         """The run committed every article it placed: the index matches the catalog (a run
         that placed nothing leaves the check to the next one: it may have removed articles)."""
-        if self._stories is not None and not self._check:
+        if self._stories is not None and not self._check and not self._others:
             self._generation = self.catalog.generation
 
     def place(self, doc_id: str, text: str) -> tuple[str, bytes]:

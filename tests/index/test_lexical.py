@@ -138,3 +138,29 @@ def test_filter_by_document_and_empty_index(catalog, tmp_path):
     assert hits and all(cid in catalog.chunk_ids("b") for cid, _ in hits)
     empty = LexicalIndex(Catalog(tmp_path / "empty.sqlite"), tmp_path / "bm25-empty")
     assert empty.search("anything", 5) == [] and empty.idf("anyth") > 0
+
+
+def test_a_segment_saved_by_the_previous_version_still_loads_and_updates(catalog, tmp_path):
+    import numpy as np
+
+    folder = tmp_path / "bm25"
+    index = LexicalIndex(catalog, folder)
+    expected = scores(index)
+    # Rewrite the saved segment as the version before wrote it: str ids, float32 counts.
+    (seg,) = folder.glob("*.npz")
+    with np.load(seg) as z:
+        old = {k: z[k] for k in z.files}
+    old.update(ids=old["ids"].astype(str), docs=old["docs"].astype(str),
+               data=old["data"].astype(np.float32))  # fmt: skip
+    np.savez(seg, **old)
+    reopened = LexicalIndex(catalog, folder)
+    assert scores(reopened) == expected
+    assert reopened.search("interest rates", 5, allowed={"a"})[0][0] in catalog.chunk_ids("a")
+    put(catalog, "a", ARTICLES["a"].replace("central bank", "mint"))  # one change on top
+    assert scores(reopened) == scores(LexicalIndex(catalog, tmp_path / "fresh"))
+
+
+def test_a_cold_build_streams_the_catalog_in_pages(catalog, tmp_path):
+    rows = list(catalog.iter_chunk_terms(page=3))
+    assert sorted(rows) == sorted(catalog.chunk_terms())
+    assert [r[0] for r in rows] == sorted(r[0] for r in rows)  # chunk id order, each once

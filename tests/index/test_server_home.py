@@ -142,3 +142,71 @@ def test_both_homes_answer_the_seed_suite_alike(chroma_url, tmp_path):
             for hit in answer["hits"]:
                 hit.pop("score"), hit.pop("dense_score")
         assert a == b, case.id
+
+
+def test_records_are_kept_as_metadata_and_records_of_older_servers_still_read(chroma_url, tmp_path):
+    from rag.index.server_home import Records
+
+    worker = quick_assistant(tmp_path / "worker", chroma_url=chroma_url)
+    records = Records(worker.index.store, "articles-records")
+    records.put({"new": ("a body", {"doc_id": "new"})})
+    raw = records._coll()  # noqa: SLF001 - the test looks at what the server holds
+    got = raw.get(ids=["new"], include=["documents", "metadatas"])
+    assert got["documents"] == [None] and got["metadatas"][0]["record"] == "a body"
+    # A server written before: the body as Chroma's document.
+    raw.upsert(ids=["old"], embeddings=[[1.0]], documents=["old body"], metadatas=[{"k": 1}])
+    assert records.get(["old", "new", "none"]) == {
+        "old": ("old body", {"k": 1}), "new": ("a body", {"doc_id": "new"}),
+    }  # fmt: skip
+    assert sorted(records.scan()) == [("new", "a body", {"doc_id": "new"}),
+                                      ("old", "old body", {"k": 1})]  # fmt: skip
+
+
+class _Meanwhile:
+    """An embedder that runs ``then`` the first time it is asked for vectors."""
+
+    def __init__(self, base, then) -> None:
+        self.base, self.then, self.done = base, then, []
+
+    def __getattr__(self, name):
+        return getattr(self.base, name)
+
+    def encode(self, texts):
+        if not self.done:
+            self.done.append(self.then())
+        return self.base.encode(texts)
+
+
+def test_workers_take_the_lease_per_commit_and_skip_what_another_committed_meanwhile(
+    chroma_url, tmp_path
+):
+    news, wire = tmp_path / "news", tmp_path / "wire"
+    news.mkdir(), wire.mkdir()
+    (news / "breakwater.txt").write_text(STORY, encoding="utf-8")
+    (news / "port.txt").write_text("Dockers at Kestrel Bay voted to end their strike.", "utf-8")
+    (wire / "copy.txt").write_text(STORY, encoding="utf-8")
+    # A's own copy of the story, edited: grouped with the copy B committed meanwhile.
+    (news / "edited.txt").write_text(STORY + " Work starts in May.", encoding="utf-8")
+    a = quick_assistant(tmp_path / "a", chroma_url=chroma_url, write_wait=2)
+    b = quick_assistant(tmp_path / "b", chroma_url=chroma_url, write_wait=2)
+    # While A embeds its batch it holds no lease, so B writes at once (with the lease held for
+    # A's whole write, B was refused after 2 s) and commits the same articles first.
+    theirs = tmp_path / "b-side" / "news"  # B's own folder "news", holding port.txt only
+    theirs.mkdir(parents=True)
+    shutil.copy(news / "port.txt", theirs / "port.txt")
+    meanwhile = _Meanwhile(a.index.embedder, lambda: b.ingest([wire, theirs]))
+    a.index.__dict__["embedder"] = meanwhile
+    report = a.ingest([news])
+    (by_b,) = meanwhile.done
+    assert by_b.added == ["wire/copy.txt", "news/port.txt"]
+    # A writes nothing twice: its port.txt is B's, its breakwater a copy of B's wire copy.
+    assert (report.added, report.updated) == (["news/edited.txt"], [])
+    assert report.unchanged == ["news/port.txt"]
+    assert report.duplicates == [("news/breakwater.txt", "wire/copy.txt")]
+    cold = quick_assistant(tmp_path / "cold", chroma_url=chroma_url)
+    docs = {"wire/copy.txt", "news/port.txt", "news/edited.txt"}
+    assert {d["doc_id"] for d in cold.documents()} == docs
+    stories = dict((d, s) for d, s, _ in cold.index.catalog.stories.rows())
+    assert stories["news/edited.txt"] == stories["wire/copy.txt"]
+    chunks = sum(d["n_chunks"] for d in cold.documents())
+    assert a.index.store.count() == chunks  # no duplicate vectors, no orphans

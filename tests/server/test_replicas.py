@@ -140,10 +140,10 @@ def _state(chroma: Chroma, collection: str) -> tuple[dict[str, str], set[str]]:
     import chromadb
 
     client = chromadb.HttpClient(host="127.0.0.1", port=chroma.port)
-    records = client.get_collection(f"{collection}-articles").get(include=["documents"])
-    articles = {
-        i: json.loads(doc)["article"]["text"][:80]
-        for i, doc in zip(records["ids"], records["documents"], strict=True)
+    records = client.get_collection(f"{collection}-articles").get(include=["metadatas"])
+    articles = {  # a record's body is its metadata's "record" (rag.index.server_home)
+        i: json.loads(meta["record"])["article"]["text"][:80]
+        for i, meta in zip(records["ids"], records["metadatas"], strict=True)
     }
     chunks = client.get_collection(collection).get(include=["metadatas"])
     owners = {m["doc_id"] for m in chunks["metadatas"]}
