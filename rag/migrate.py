@@ -98,7 +98,7 @@ def _item(local: Index, doc_id: str) -> CommitItem:
     fields = {k: doc[k] for k in Article.__dataclass_fields__ if k in doc}
     article = Article(**{**fields, "doc_id": doc_id, "text": doc["text"]})
     rows = catalog.chunk_texts(doc_id)
-    terms = {cid: t for cid, _, t, _ in catalog.chunk_terms([cid for cid, *_ in rows])}
+    terms = {cid: t for cid, _, t, _ in catalog.chunk_table.terms([cid for cid, *_ in rows])}
     chunks = [Chunk(cid, doc_id, text, start, end) for cid, text, start, end in rows]
     story = catalog.stories.story_of(doc_id)
     sentences = catalog.sentences.of(doc_id)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from rag.index.chunk_table import ChunkTable
 from rag.index.memory import Memory
 from rag.index.schema import SCHEMA
 from rag.index.sentences import SentenceTable
@@ -34,9 +35,10 @@ _DOC_COLUMNS = (*DOC_FIELDS, "text", "n_chunks", "text_hash")
 class Catalog(SqliteFile):
     """SQLite file with one row per article and per chunk; safe to share between threads.
 
-    Its story table (``catalog.stories``), sentence vectors (``catalog.sentences``) and what it
-    remembers of files and deletions (``catalog.memory``) live in the same file; stories and
-    sentences are written in the same transaction as their articles.
+    Its story table (``catalog.stories``), sentence vectors (``catalog.sentences``), chunk terms
+    and change log (``catalog.chunk_table``) and what it remembers of files and deletions
+    (``catalog.memory``) live in the same file; stories and sentences are written in the same
+    transaction as their articles.
     """
 
     def __init__(self, path: Path) -> None:
@@ -47,6 +49,7 @@ class Catalog(SqliteFile):
         columns = {r[1] for r in self._db.execute("PRAGMA table_info(chunks)")}
         if "gen" not in columns:  # catalogs written before BM25 became incremental
             self._db.execute("ALTER TABLE chunks ADD COLUMN gen INTEGER NOT NULL DEFAULT 0")
+        self.chunk_table = ChunkTable(self)
         doc_columns = {r[1] for r in self._db.execute("PRAGMA table_info(documents)")}
         if "fetched" not in doc_columns:  # catalogs written before web sources
             self._db.execute("ALTER TABLE documents ADD COLUMN fetched TEXT")
@@ -104,41 +107,6 @@ class Catalog(SqliteFile):
         if doc_id is None:
             return [r[0] for r in self._rows("SELECT chunk_id FROM chunks")]
         return [r[0] for r in self._rows("SELECT chunk_id FROM chunks WHERE doc_id=?", [doc_id])]
-
-    def chunk_terms(self, chunk_ids: list[str] | None = None) -> list[tuple[str, str, str, int]]:
-        """``(chunk_id, doc_id, space-joined terms, generation)`` of some or all chunks.
-
-        Args:
-            chunk_ids: which chunks (default: all), returned in a stable order either way.
-
-        Returns:
-            Rows ordered by article and position.
-        """
-        sql = "SELECT chunk_id, doc_id, terms, gen, start FROM chunks"
-        if chunk_ids is None:
-            rows = self._rows(sql)
-        else:
-            rows = []
-            for i in range(0, len(chunk_ids), 500):  # SQLite caps bound parameters
-                batch = chunk_ids[i : i + 500]
-                rows += self._rows(f"{sql} WHERE chunk_id IN ({','.join('?' * len(batch))})", batch)
-        rows.sort(key=lambda r: (r[1], r[4]))
-        return [(r[0], r[1], r[2], r[3]) for r in rows]
-
-    def iter_chunk_terms(self, page: int = 20000) -> Iterator[tuple[str, str, str, int]]:
-        """Every chunk's ``(chunk_id, doc_id, space-joined terms, generation)``, a page at a
-        time in chunk id order: a replica's BM25 is built from a million chunks without
-        holding all of their terms at once."""
-        sql = "SELECT chunk_id, doc_id, terms, gen FROM chunks WHERE chunk_id > ? "
-        sql += "ORDER BY chunk_id LIMIT ?"
-        after = ""
-        while rows := self._rows(sql, [after, page]):
-            yield from ((r[0], r[1], r[2], r[3]) for r in rows)
-            after = rows[-1][0]
-
-    def chunk_generations(self) -> dict[str, int]:
-        """``chunk_id -> generation that wrote it``: what changed since an index was built."""
-        return {r[0]: r[1] for r in self._rows("SELECT chunk_id, gen FROM chunks")}
 
     def chunk_texts(self, doc_id: str) -> list[tuple[str, str, int, int]]:
         """``(chunk_id, text, start, end)`` of an article's chunks, in article order."""
@@ -203,6 +171,8 @@ class Catalog(SqliteFile):
                 self._bump()
                 gen = int(self._db.execute("SELECT value FROM meta WHERE key='generation'")
                           .fetchone()[0])  # fmt: skip
+                # An article written without chunks leaves no chunk of this generation behind.
+                self.chunk_table.log_removals([a.doc_id for a, _, cs, _ in items if not cs], gen)
                 for article, root, chunks, chunk_terms in items:
                     self._db.execute("DELETE FROM chunks WHERE doc_id=?", (article.doc_id,))
                     self._db.execute(
@@ -244,6 +214,10 @@ class Catalog(SqliteFile):
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                self._bump()
+                gen = int(self._db.execute("SELECT value FROM meta WHERE key='generation'")
+                          .fetchone()[0])  # fmt: skip
+                self.chunk_table.log_removals(doc_ids, gen)
                 for doc_id in doc_ids:
                     if forget_text:
                         row = self._db.execute(
@@ -259,7 +233,6 @@ class Catalog(SqliteFile):
                     self._db.execute("DELETE FROM files WHERE doc_id=?", (doc_id,))
                     self._db.execute("DELETE FROM stories WHERE doc_id=?", (doc_id,))
                     self._db.execute("DELETE FROM sentences WHERE doc_id=?", (doc_id,))
-                self._bump()
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")

@@ -13,15 +13,12 @@ import json
 import logging
 import threading
 import uuid
-from array import array
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
+from rag.index.bm25_segment import Segment, strings
 from rag.index.catalog import Catalog
 from rag.text.terms import terms
 
@@ -33,96 +30,20 @@ _MAX_SEGMENTS = 8
 _MAX_DEAD_SHARE = 0.25
 
 
-def _strings(values: np.ndarray) -> list[str]:
-    """Ids of a segment as str (kept as UTF-8 bytes; segments saved before kept str)."""
-    return [v.decode() if isinstance(v, bytes) else v for v in values.tolist()]
-
-
-@dataclass
-class _Segment:
-    """Term counts of some chunks; only ``dead`` changes after creation."""
-
-    name: str
-    ids: np.ndarray  # chunk ids, UTF-8 bytes (segments saved before: str); see `_strings`
-    docs: np.ndarray  # doc ids, as ids
-    gens: np.ndarray  # catalog generation that wrote each chunk
-    lengths: np.ndarray  # terms per chunk
-    vocab: dict[str, int]
-    matrix: sparse.csc_matrix  # rows: chunks, columns: terms, values: counts
-    dead: set[int] = field(default_factory=set)
-
-    @classmethod
-    def build(cls, rows: Iterable[tuple[str, str, str, int]]) -> _Segment:
-        """A segment from catalog rows ``(chunk_id, doc_id, space-joined terms, generation)``.
-
-        Rows are read once, into typed arrays: at a million chunks the build from Python
-        lists of every chunk's terms peaked at 3.2 GB of RSS (`bench_bm25_memory.py`). Ids are
-        kept as UTF-8 bytes (1 byte a character, numpy's str takes 4) and term counts as
-        16-bit integers (a chunk of a few thousand characters repeats no term 65,535 times).
-        """
-        vocab: dict[str, int] = {}
-        ids, docs = list[bytes](), list[bytes]()
-        gens, lengths = array("q"), array("f")
-        indptr, columns, counts = array("q", [0]), array("i"), array("H")
-        for chunk_id, doc_id, text, gen in rows:
-            tokens = text.split()
-            ids.append(chunk_id.encode())
-            docs.append(doc_id.encode())
-            gens.append(gen)
-            lengths.append(len(tokens))
-            for term, n in Counter(tokens).items():
-                columns.append(vocab.setdefault(term, len(vocab)))
-                counts.append(min(n, 65535))
-            indptr.append(len(columns))
-        by_row = sparse.csr_matrix(
-            (np.frombuffer(counts, np.uint16), np.frombuffer(columns, np.int32),
-             np.frombuffer(indptr, np.int64)), shape=(len(ids), len(vocab)),
-        )  # fmt: skip
-        matrix = by_row.tocsc()
-        del by_row, columns, counts
-        return cls(
-            uuid.uuid4().hex[:12], np.array(ids, dtype=bytes), np.array(docs, dtype=bytes),
-            np.frombuffer(gens, np.int64), np.frombuffer(lengths, np.float32), vocab, matrix,
-        )  # fmt: skip
-
-    def save(self, folder: Path) -> None:
-        m = self.matrix
-        np.savez(
-            folder / f"{self.name}.npz", ids=self.ids, docs=self.docs, gens=self.gens,
-            lengths=self.lengths, terms=np.array(list(self.vocab)), data=m.data,
-            indices=m.indices, indptr=m.indptr, shape=np.array(m.shape),
-        )  # fmt: skip
-
-    @classmethod
-    def load(cls, folder: Path, name: str, dead: list[int]) -> _Segment:
-        with np.load(folder / f"{name}.npz", allow_pickle=False) as z:
-            matrix = sparse.csc_matrix((z["data"], z["indices"], z["indptr"]), tuple(z["shape"]))
-            vocab = {str(t): i for i, t in enumerate(z["terms"])}
-            return cls(name, z["ids"], z["docs"], z["gens"], z["lengths"], vocab, matrix, set(dead))
-
-    def alive(self) -> np.ndarray:
-        mask = np.ones(len(self.ids), dtype=bool)
-        mask[list(self.dead)] = False
-        return mask
-
-    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """Rows that contain ``term`` and its count in each."""
-        col = self.vocab.get(term)
-        if col is None:
-            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-        a, b = self.matrix.indptr[col], self.matrix.indptr[col + 1]
-        return self.matrix.indices[a:b], self.matrix.data[a:b]
-
-
 @dataclass
 class _State:
     """One consistent view for readers: replaced as a whole, never changed in place."""
 
     generation: int = -1
-    segments: list[_Segment] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
     alive: list[np.ndarray] = field(default_factory=list)
     n: int = 0
     avg_len: float = 1.0
+
+
+def _copied(segments: list[Segment]) -> list[Segment]:
+    """Copy-on-write: readers keep using the previous dead sets until `_publish`."""
+    return [Segment(**{**s.__dict__, "dead": set(s.dead)}) for s in segments]
 
 
 class LexicalIndex:
@@ -138,7 +59,7 @@ class LexicalIndex:
     def ids(self) -> list[str]:
         """Chunk ids of every live row."""
         st = self._state
-        return [i for s, a in zip(st.segments, st.alive, strict=True) for i in _strings(s.ids[a])]
+        return [i for s, a in zip(st.segments, st.alive, strict=True) for i in strings(s.ids[a])]
 
     def refresh(self) -> None:
         """Apply the catalog's changes since the last refresh (or load the saved index)."""
@@ -146,33 +67,37 @@ class LexicalIndex:
         with self._lock:
             if generation == self._state.generation:
                 return
-            segments = self._state.segments
+            segments, since = self._state.segments, self._state.generation
             if not self._loaded:
                 self._loaded = True
-                segments, saved_generation = self._load_saved()
-                if saved_generation == generation:
+                segments, since = self._load_saved()
+                if since == generation:
                     self._publish(generation, segments)
                     return
-            self._apply_changes(generation, segments)
+            docs = self._catalog.chunk_table.changed_docs(since) if segments else None
+            if docs is None:
+                self._apply_changes(generation, segments)
+            else:
+                self._apply_docs(generation, segments, docs)
 
-    def _apply_changes(self, generation: int, segments: list[_Segment]) -> None:
+    def _apply_changes(self, generation: int, segments: list[Segment]) -> None:
+        """Compare every chunk's generation with the index's (a cold or an old index)."""
         if not segments:
             # A cold build streams every chunk: at a million, naming each chunk first (the
             # path below) held about 200 MB more.
-            built = _Segment.build(self._catalog.iter_chunk_terms())
+            built = Segment.build(self._catalog.chunk_table.pages())
             segments = [built] if len(built.ids) else []
             self._save(generation, segments, segments)
             self.last_refresh = {"added": len(built.ids), "removed": 0, "merged": 0}
             self._publish(generation, segments)
             return
-        current = self._catalog.chunk_generations()
-        # Copy-on-write: readers keep using the previous dead sets until _publish.
-        segments = [_Segment(**{**s.__dict__, "dead": set(s.dead)}) for s in segments]
+        current = self._catalog.chunk_table.generations()
+        segments = _copied(segments)
         removed, indexed = 0, {}
         for seg in segments:
             rows = np.flatnonzero(seg.alive())
             for cid, row, gen in zip(
-                _strings(seg.ids[rows]), rows.tolist(), seg.gens[rows].tolist(), strict=True
+                strings(seg.ids[rows]), rows.tolist(), seg.gens[rows].tolist(), strict=True
             ):
                 if current.get(cid) == gen:
                     indexed[cid] = gen
@@ -180,26 +105,47 @@ class LexicalIndex:
                     seg.dead.add(row)
                     removed += 1
         fresh = [cid for cid, gen in current.items() if indexed.get(cid) != gen]
-        new = [_Segment.build(self._catalog.chunk_terms(fresh))] if fresh else []
+        new = [Segment.build(self._catalog.chunk_table.terms(fresh))] if fresh else []
+        self._settle(generation, segments, new, len(fresh), removed)
+
+    def _apply_docs(self, generation: int, segments: list[Segment], docs: set[str]) -> None:
+        """Index again the articles the catalog's log says changed since the index's
+        generation: one article's work, where comparing every chunk took seconds at 1M."""
+        segments = _copied(segments)
+        removed = 0
+        for seg in segments:
+            dead = seg.of_docs(np.flatnonzero(seg.alive()), docs)
+            seg.dead.update(dead.tolist())
+            removed += len(dead)
+        rows = self._catalog.chunk_table.of_docs(docs)
+        new = [Segment.build(rows)] if rows else []
+        self._settle(generation, segments, new, len(rows), removed)
+
+    def _settle(
+        self, generation: int, segments: list[Segment], new: list[Segment], added: int,
+        removed: int,
+    ) -> None:  # fmt: skip
+        """Merge if needed, save and publish the changed segments."""
         segments = [s for s in segments if len(s.dead) < len(s.ids)] + new
         total = sum(len(s.ids) for s in segments)
         merged = 0
         if sum(len(s.dead) for s in segments) > _MAX_DEAD_SHARE * total:
             # Many dead rows: rebuild everything from the catalog, the source of truth.
-            segments = new = [_Segment.build(self._catalog.iter_chunk_terms())] if current else []
-            merged = len(current)
+            built = Segment.build(self._catalog.chunk_table.pages())
+            segments = new = [built] if len(built.ids) else []
+            merged = len(built.ids)
         elif len(segments) > _MAX_SEGMENTS:
             # Merge all but the largest segment, so one small change never rewrites it.
             big = max(segments, key=lambda s: len(s.ids))
             small = [s for s in segments if s is not big]
-            keep = [i for s in small for i in _strings(s.ids[s.alive()])]
-            new = [_Segment.build(self._catalog.chunk_terms(keep))]
+            keep = [i for s in small for i in strings(s.ids[s.alive()])]
+            new = [Segment.build(self._catalog.chunk_table.terms(keep))]
             segments, merged = [big, *new], len(keep)
         self._save(generation, segments, new)
-        self.last_refresh = {"added": len(fresh), "removed": removed, "merged": merged}
+        self.last_refresh = {"added": added, "removed": removed, "merged": merged}
         self._publish(generation, segments)
 
-    def _publish(self, generation: int, segments: list[_Segment]) -> None:
+    def _publish(self, generation: int, segments: list[Segment]) -> None:
         alive = [s.alive() for s in segments]
         n = int(sum(a.sum() for a in alive))
         total_len = float(sum(s.lengths[a].sum() for s, a in zip(segments, alive, strict=True)))
@@ -208,21 +154,19 @@ class LexicalIndex:
     def _manifest(self) -> Path:
         return self._dir / "manifest.json"
 
-    def _load_saved(self) -> tuple[list[_Segment], int]:
+    def _load_saved(self) -> tuple[list[Segment], int]:
         if not self._manifest().exists():
             return [], -1  # never saved (a new data dir): built from the catalog
         try:
             manifest = json.loads(self._manifest().read_text())
-            segments = [
-                _Segment.load(self._dir, s["name"], s["dead"]) for s in manifest["segments"]
-            ]
+            segments = [Segment.load(self._dir, s["name"], s["dead"]) for s in manifest["segments"]]
             return segments, int(manifest["generation"])
         except (OSError, ValueError, KeyError) as exc:
             # Damaged: rebuilt from the catalog, the source of truth.
             logger.warning("BM25 index in %s is unreadable (%r); rebuilding it", self._dir, exc)
             return [], -1
 
-    def _save(self, generation: int, segments: list[_Segment], new: list[_Segment]) -> None:
+    def _save(self, generation: int, segments: list[Segment], new: list[Segment]) -> None:
         self._dir.mkdir(parents=True, exist_ok=True)
         for seg in new:
             seg.save(self._dir)
@@ -288,13 +232,12 @@ class LexicalIndex:
             rows = np.flatnonzero(scores)
             rows = rows[alive[rows]]
             if allowed is not None:
-                byte = seg.docs.dtype.kind == "S"
-                rows = rows[np.isin(seg.docs[rows], [d.encode() if byte else d for d in allowed])]
+                rows = seg.of_docs(rows, allowed)
             hit = scores[rows]
             # Every row tied with the k-th score, so ties break by chunk id below, not by
             # segment layout: an incremental index ranks exactly like a rebuilt one.
             kth = np.partition(hit, len(hit) - k)[len(hit) - k] if len(hit) > k else 0.0
             top = rows[hit >= kth]
-            found += zip(scores[top].tolist(), _strings(seg.ids[top]), strict=True)
+            found += zip(scores[top].tolist(), strings(seg.ids[top]), strict=True)
         found.sort(key=lambda p: (-p[0], p[1]))
         return [(cid, score) for score, cid in found[:k]]

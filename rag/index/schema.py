@@ -25,5 +25,7 @@ CREATE TABLE IF NOT EXISTS sentences (
     PRIMARY KEY (doc_id, start, "end")
 );
 CREATE INDEX IF NOT EXISTS stories_story ON stories(story);
+CREATE TABLE IF NOT EXISTS removals (doc_id TEXT NOT NULL, gen INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS removals_gen ON removals(gen);
 INSERT OR IGNORE INTO meta VALUES ('generation', '0');
 """

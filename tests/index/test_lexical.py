@@ -47,7 +47,7 @@ def catalog(tmp_path: Path) -> Catalog:
 
 def test_scores_are_lucene_bm25(catalog, tmp_path):
     index = LexicalIndex(catalog, tmp_path / "bm25")
-    rows = catalog.chunk_terms()
+    rows = catalog.chunk_table.terms()
     docs = [t.split() for _, _, t, _ in rows]
     avg = sum(map(len, docs)) / len(docs)
     query = ["oil", "price"]
@@ -161,6 +161,35 @@ def test_a_segment_saved_by_the_previous_version_still_loads_and_updates(catalog
 
 
 def test_a_cold_build_streams_the_catalog_in_pages(catalog, tmp_path):
-    rows = list(catalog.iter_chunk_terms(page=3))
-    assert sorted(rows) == sorted(catalog.chunk_terms())
+    rows = list(catalog.chunk_table.pages(page=3))
+    assert sorted(rows) == sorted(catalog.chunk_table.terms())
     assert [r[0] for r in rows] == sorted(r[0] for r in rows)  # chunk id order, each once
+
+
+def test_changes_are_read_from_the_log_not_by_comparing_every_chunk(catalog, tmp_path, monkeypatch):
+    index = LexicalIndex(catalog, tmp_path / "bm25")
+    index.refresh()
+
+    def every_chunk():
+        raise AssertionError("read every chunk's generation")
+
+    monkeypatch.setattr(catalog.chunk_table, "generations", every_chunk)
+    put(catalog, "e", "Inflation cooled in April. The central bank held interest rates.")
+    catalog.remove("c")
+    assert catalog.chunk_table.changed_docs(index._state.generation) == {"e", "c"}  # noqa: SLF001
+    assert scores(index) == scores(LexicalIndex(catalog, tmp_path / "fresh"))
+    # An index older than the log (a catalog from before it): every chunk is compared.
+    monkeypatch.undo()
+    stamp = catalog.generation
+    put(catalog, "f", "Oil output rose again in May, traders said.")
+    catalog.set_meta("removals_from", str(stamp + 5))
+    assert catalog.chunk_table.changed_docs(stamp) is None
+    assert scores(index) == scores(LexicalIndex(catalog, tmp_path / "fresh2"))
+
+
+def test_an_article_rewritten_without_chunks_leaves_the_index(catalog, tmp_path):
+    index = LexicalIndex(catalog, tmp_path / "bm25")
+    assert index.search("record turnout", 3)
+    article = Article(doc_id="c", text="", source="c.txt", title="")
+    catalog.put([(article, "/news", [], [])])
+    assert index.search("record turnout", 3) == []
