@@ -50,6 +50,7 @@ from rag import Assistant  # noqa: E402
 from rag.index.chunking import chunk_text  # noqa: E402
 from rag.index.sentences import article_sentences, pack  # noqa: E402
 from rag.index.server_home import article_record  # noqa: E402
+from rag.index.stories import signature, to_bytes  # noqa: E402
 from rag.index.vectorstore import chunk_node  # noqa: E402
 from rag.records import Article  # noqa: E402
 from rag.text.terms import terms  # noqa: E402
@@ -90,7 +91,8 @@ def bulk_fill(url: str, collection: str, n_chunks: int, table: Any, data: Path) 
         rows = iter(emb.encode(texts + [t for ss in sentences for _, _, t in ss]))
         store.upsert([chunk_node(a, c, next(rows).tolist()) for a, cs in batch for c in cs])
         home.publish({a.doc_id: article_record(
-            a, "synthetic", cs, [" ".join(terms(a.title) + terms(c.text)) for c in cs], None,
+            a, "synthetic", cs, [" ".join(terms(a.title) + terms(c.text)) for c in cs],
+            (a.doc_id, to_bytes(signature(a.text))),
             [(x, y, pack(next(rows))) for x, y, _ in ss],
         ) for (a, cs), ss in zip(batch, sentences, strict=True)}, [])  # fmt: skip
 

@@ -91,10 +91,8 @@ class Catalog(SqliteFile):
         return [dict(r) for r in self._rows(f"SELECT {cols} FROM documents ORDER BY doc_id")]
 
     def texts(self, doc_ids: Iterable[str]) -> dict[str, str]:
-        ids = list(set(doc_ids))
-        marks = ",".join("?" * len(ids))
-        sql = f"SELECT doc_id, text FROM documents WHERE doc_id IN ({marks})"
-        return {r[0]: r[1] for r in self._rows(sql, ids)} if ids else {}
+        sql = "SELECT doc_id, text FROM documents WHERE doc_id IN ({marks})"
+        return {r[0]: r[1] for r in self.rows_in(sql, sorted(set(doc_ids)))}
 
     def is_empty(self) -> bool:
         """True when no article is indexed (one row read, not the whole table)."""

@@ -34,26 +34,18 @@ class ChunkTable:
 
     def terms(self, chunk_ids: list[str] | None = None) -> list[Row]:
         """Rows of some chunks (default: all), ordered by article and position."""
-        sql = f"{_COLUMNS.replace(' FROM', ', start FROM')}"
+        sql = _COLUMNS.replace(" FROM", ", start FROM")
         if chunk_ids is None:
             rows = self._file.rows(sql)
         else:
-            rows = []
-            for i in range(0, len(chunk_ids), 500):  # SQLite caps bound parameters
-                batch = chunk_ids[i : i + 500]
-                rows += self._file.rows(f"{sql} WHERE chunk_id IN ({','.join('?' * len(batch))})",
-                                        batch)  # fmt: skip
+            rows = self._file.rows_in(sql + " WHERE chunk_id IN ({marks})", chunk_ids)
         rows.sort(key=lambda r: (r[1], r[4]))
         return [(r[0], r[1], r[2], r[3]) for r in rows]
 
     def of_docs(self, doc_ids: Iterable[str]) -> list[Row]:
         """Rows of every chunk of these articles."""
-        ids, rows = sorted(set(doc_ids)), []
-        for i in range(0, len(ids), 500):
-            batch = ids[i : i + 500]
-            sql = f"{_COLUMNS} WHERE doc_id IN ({','.join('?' * len(batch))})"
-            rows += [(r[0], r[1], r[2], r[3]) for r in self._file.rows(sql, batch)]
-        return rows
+        rows = self._file.rows_in(_COLUMNS + " WHERE doc_id IN ({marks})", sorted(set(doc_ids)))
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
 
     def pages(self, page: int = 20000) -> Iterator[Row]:
         """Every chunk's row, a page at a time in chunk id order: a replica's BM25 is built from

@@ -193,3 +193,13 @@ def test_an_article_rewritten_without_chunks_leaves_the_index(catalog, tmp_path)
     article = Article(doc_id="c", text="", source="c.txt", title="")
     catalog.put([(article, "/news", [], [])])
     assert index.search("record turnout", 3) == []
+
+
+def test_catalog_reads_of_more_ids_than_sqlite_binds_at_once(catalog):
+    # A cold worker's first run asked for the texts of 280,000 unstoried articles in one query
+    # ("too many SQL variables"; SQLite binds at most 32,766).
+    wanted = ["a", "b", *(f"missing{i}" for i in range(40_000))]
+    assert set(catalog.texts(wanted)) == {"a", "b"}
+    assert {r[1] for r in catalog.chunk_table.of_docs(wanted)} == {"a", "b"}
+    ids = [f"nope{i}" for i in range(40_000)] + catalog.chunk_ids("c")
+    assert {r[1] for r in catalog.chunk_table.terms(ids)} == {"c"}
