@@ -67,6 +67,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_sync.py --shared $(SHARED)
 	$(BIN)/python benchmarks/bench_probe.py
 	$(BIN)/python benchmarks/bench_server.py
+	$(BIN)/python benchmarks/bench_bm25_memory.py --shared $(SHARED)
 
 bench-smoke: install
 	$(BIN)/python benchmarks/bench_backbone.py --smoke --repeat 1
