@@ -89,6 +89,17 @@ def index_paths(cache: Path, backend: str, size: int) -> tuple[Path, Path]:
     return cache / f"index-{backend}-{size}", cache / f"corpus-{size}"
 
 
+def synthetic_body(rng: random.Random, pool: list[list[str]]) -> str:
+    """An article of two or three runs of 3-8 consecutive sentences of pool articles."""
+    runs = []
+    for _ in range(rng.randint(2, 3)):
+        article = rng.choice(pool)
+        n = rng.randint(3, 8)
+        start = rng.randrange(max(1, len(article) - n))
+        runs.append(" ".join(article[start : start + n]))
+    return "\n\n".join(runs)
+
+
 def make_corpus(
     pool: list[list[str]], n_chunks: int, folder: Path, chars: int, overlap: int
 ) -> int:
@@ -97,13 +108,7 @@ def make_corpus(
     folder.mkdir(parents=True, exist_ok=True)
     total, i = 0, 0
     while total < n_chunks:
-        runs = []
-        for _ in range(rng.randint(2, 3)):
-            article = rng.choice(pool)
-            n = rng.randint(3, 8)
-            start = rng.randrange(max(1, len(article) - n))
-            runs.append(" ".join(article[start : start + n]))
-        body = "\n\n".join(runs)
+        body = synthetic_body(rng, pool)
         total += len(chunk_text(f"s{i}", body, chars, overlap))
         path = folder / f"{i:06d}.txt"
         path.write_text(f"---\ntitle: Synthetic article {i}\n---\n{body}\n")

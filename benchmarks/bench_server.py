@@ -45,6 +45,7 @@ from benchmarks.bench_scale import (  # noqa: E402
     questions,
     sentence_pool,
     sentence_table,
+    synthetic_body,
 )
 from rag import Assistant  # noqa: E402
 from rag.index.chunking import chunk_text  # noqa: E402
@@ -98,13 +99,7 @@ def bulk_fill(url: str, collection: str, n_chunks: int, table: Any, data: Path) 
 
     with home.lease(3600):
         while total < n_chunks:
-            runs = []
-            for _ in range(rng.randint(2, 3)):
-                article = rng.choice(pool)
-                n = rng.randint(3, 8)
-                start = rng.randrange(max(1, len(article) - n))
-                runs.append(" ".join(article[start : start + n]))
-            a = Article(f"bulk/{i:07d}.txt", "\n\n".join(runs), f"bulk/{i:07d}.txt",
+            a = Article(f"bulk/{i:07d}.txt", synthetic_body(rng, pool), f"bulk/{i:07d}.txt",
                         f"Synthetic article {i}")  # fmt: skip
             batch.append((a, chunk_text(a.doc_id, a.text, s.chunk_chars, s.chunk_overlap)))
             total, i = total + len(batch[-1][1]), i + 1

@@ -122,15 +122,19 @@ def commit_batch(
 
 
 def drop_committed(
-    batch: list[Embedded], catalog: Catalog, report: IngestReport
+    batch: list[Embedded], hashes: dict[str, str], by_text: dict[str, str], report: IngestReport
 ) -> tuple[list[Embedded], list[str]]:
     """What another writer committed while this batch was embedded is not written again.
+
+    Args:
+        batch: the embedded batch.
+        hashes: the catalog's ``doc_id -> content hash`` now.
+        by_text: the catalog's ``text hash -> doc_id`` now.
+        report: the run's report, whose lists are corrected.
 
     Returns:
         The articles still to commit, and the doc ids dropped as duplicates of another's.
     """
-    hashes = catalog.hashes()
-    by_text = {h: d for d, h in catalog.text_hashes().items()}
     kept, twins = [], []
     for e in batch:
         article = e.pending.article

@@ -19,6 +19,7 @@ from rag.index.catalog import Catalog, text_hash
 from rag.index.chunking import chunk_text
 from rag.index.commit import (
     CommitItem,
+    Embedded,
     Pending,
     add_time,
     backfill_sentences,
@@ -126,7 +127,8 @@ class IngestRun:
         # Only now are these articles committed, so their files may be skipped next time.
         catalog.memory.set_file_digests({d: v for d, v in digests.items() if catalog.document(d)})
         if not opt.keep_missing:
-            self._remove_missing(roots)
+            with self.guard():
+                self._remove_missing(roots)
         self.stories.finish()
         return self._finish(run_began)
 
@@ -215,8 +217,7 @@ class IngestRun:
             batch = embed_batch(self.pending, self.embedder, self.report)
             with self.guard() as others:
                 if others:  # another writer committed while this batch was embedded
-                    batch, twins = drop_committed(batch, self.catalog, self.report)
-                    self._reload(twins)
+                    batch = self._drop_committed(batch)
                     for e in batch:  # placed in a story before the others' articles were known
                         e.pending.story = self.stories.place(e.pending.article.doc_id,
                                                              e.pending.article.text)  # fmt: skip
@@ -228,19 +229,18 @@ class IngestRun:
             self.catalog.memory.undelete_texts(self.revived)
             self.revived = set()
 
-    def _reload(self, twins: list[str]) -> None:
-        """Classify the rest of the run against what other writers committed too."""
+    def _drop_committed(self, batch: list[Embedded]) -> list[Embedded]:
+        """Drop what others committed; classify the rest of the run against it too."""
         self.hashes = self.catalog.hashes()
-        self.by_text.update({h: d for d, h in self.catalog.text_hashes().items()})
+        theirs = {h: d for d, h in self.catalog.text_hashes().items()}
+        self.by_text.update(theirs)
+        batch, twins = drop_committed(batch, self.hashes, theirs, self.report)
         for doc_id in twins:
             self.stories.remove(doc_id)
         self.stories.absorb()
+        return batch
 
     def _remove_missing(self, roots: dict[str, set[str]]) -> None:
-        with self.guard():
-            self._remove_missing_now(roots)
-
-    def _remove_missing_now(self, roots: dict[str, set[str]]) -> None:
         for root_key, present in roots.items():
             for doc_id in self.catalog.doc_ids_under(root_key):
                 if doc_id not in present:

@@ -86,10 +86,7 @@ class LexicalIndex:
             # A cold build streams every chunk: at a million, naming each chunk first (the
             # path below) held about 200 MB more.
             built = Segment.build(self._catalog.chunk_table.pages())
-            segments = [built] if len(built.ids) else []
-            self._save(generation, segments, segments)
-            self.last_refresh = {"added": len(built.ids), "removed": 0, "merged": 0}
-            self._publish(generation, segments)
+            self._settle(generation, [], [built] if len(built.ids) else [], len(built.ids), 0)
             return
         current = self._catalog.chunk_table.generations()
         segments = _copied(segments)
