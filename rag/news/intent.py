@@ -8,10 +8,21 @@ from typing import Literal
 
 Kind = Literal["recency", "timeline", "attribution", "plain"]
 
-# Words of a question about the present state of a story (issue 23's list, plus their forms).
+# Words of a question about the present state of a story (issue 23's list, plus their forms
+# and the other ways English asks for the state of things as they stand: "thus far", "at last
+# count", "where do the talks stand", "the status of", "remain"...).
 _RECENCY = re.compile(
     r"\b(?:latest|now|still|currently|current|so far|to date|most recent|as of|at present|"
-    r"these days|any longer|anymore|yet|update on)\b",
+    r"these days|any longer|anymore|yet|update on|thus far|at last count|last count|"
+    r"as (?:things|it) stands?|at this (?:point|stage|time)|right now|today|tonight|"
+    r"newest|up[- ]to[- ]date|recent (?:developments?|news|updates?|figures?)|"
+    r"last reported|latest reported|(?-i:state|status|situation) (?:of|in|at|with)(?! emergency)|"
+    r"what(?:'s| is) (?:new|happening))\b|"
+    r"\bwhere (?:do|does|is|are) .{1,80}? stand\b|"
+    # "remain" as a verb of the present state; "the remains of the plane" is a noun
+    r"\bremain(?:s|ing)? (?:missing|without|unaccounted|in|at|under|on|closed|open|stranded|"
+    r"trapped|displaced|homeless|hospitali[sz]ed|detained|held|captive|unknown|unclear)\b|"
+    r"\bhow many\b.{0,60}\bremain\b",
     re.IGNORECASE,
 )
 # Questions about the state of things without a recency word: present-tense yes/no questions
@@ -43,9 +54,11 @@ _SPEECH = (
     r"say|said|claim|deny|denied|tell|told|announce|report|warn|argue|admit|insist|respond|"
     r"react|describe|explain|confirm|state|suggest|reveal|promise|predict|vow|mean|accuse"
 )
+# After "was/were/is" only the -ing form is a speaker's act ("What was Hamas saying …?");
+# "What was the last reported toll?" is a passive, no speaker asked about.
 _WHAT_DID = re.compile(
-    rf"^\s*(?:and\s+)?(?:what|how)\s+(?:did|does|do|has|have|had|was|were|is)\s+(?P<who>.+?)\s+"
-    rf"(?:{_SPEECH})\w*\b",
+    rf"^\s*(?:and\s+)?(?:what|how)\s+(?:(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+"
+    rf"(?:{_SPEECH})\w*|(?:was|were|is|are)\s+(?P<who2>.+?)\s+(?:{_SPEECH})\w*ing)\b",
     re.IGNORECASE,
 )
 _ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,?]+?)(?:,|\?|$| (?:what|how|who|when))",
@@ -81,7 +94,8 @@ def intent_of(question: str) -> Intent:
     for pattern in (_WHAT_DID, _POSSESSIVE, _ACCORDING):
         m = pattern.search(question)
         if m:
-            who = re.sub(r"^(?:the|a|an)\s+", "", m["who"].strip(), flags=re.IGNORECASE)
+            said = m["who"] or m.groupdict().get("who2") or ""
+            who = re.sub(r"^(?:the|a|an)\s+", "", said.strip(), flags=re.IGNORECASE)
             return Intent("attribution", who)
     if _WHO_SAID.search(question):
         return Intent("attribution")
