@@ -47,28 +47,68 @@ _TIMELINE = re.compile(
     r"what (?:has |had )?happened\b.{0,60}?\b(?:on|over|during|across|in) the "
     r"(?:weekend|week|days|weeks|months)|"
     r"schedule for|"
+    # the other ways of asking for the events in order ("key events", "walk me through",
+    # "what has happened since", "a rundown", "day by day", "the stages of")
+    r"(?:key|main|major|biggest) (?:events|developments|milestones|moments|turning points)|"
+    r"walk (?:me|us) through|(?:what|everything that) (?:has |had )?happened since|"
+    r"what (?:has |had )?happened (?:in|with) .{1,80}? so far|run-?down|recap|"
+    r"led up to|in what order|day[- ]by[- ]day|hour[- ]by[- ]hour|on each day|"
+    r"(?:course|stages|chain) of (?:events|the)|"
     r"how has .{1,80}? (?:developed|evolved|progressed|played out))\b",
     re.IGNORECASE,
 )
 _SPEECH = (
     r"say|said|claim|deny|denied|tell|told|announce|report|warn|argue|admit|insist|respond|"
-    r"react|describe|explain|confirm|state|suggest|reveal|promise|predict|vow|mean|accuse"
+    r"react|describe|explain|confirm|state|suggest|reveal|promise|predict|vow|mean|accuse|"
+    # what a speaker holds or asks for is known from what they said
+    r"think|believe|want|demand|blame|conclude|recommend|concede|acknowledge|allege|urge|"
+    r"estimate|complain|criticis|criticiz|praise|dismiss|reject|defend|testify|stress|emphasi"
 )
+# The speaker is a phrase of one to eight words without a comma, a verb or a conjunction,
+# after an optional article ("What does the report say …?" names "report", not "the"; "What
+# did a source close to the investigation tell …?" names the source; "What does Yahoo have to
+# pay Verizon if investors reject …?" names no one); "have to say" is saying.
+_NOT_WHO = r"(?:have|has|had|if|when|because|while|and|or|but|will|would|can|could)\b"
+_WHO = rf"(?:(?:the|a|an)\s+)?(?!{_NOT_WHO})[^\s,?]+(?:\s+(?!{_NOT_WHO})[^\s,?]+){{0,7}}?"
+# A speech verb's forms, not an adverb made of it ("allegedly abduct" is no allegation) nor
+# a noun's possessive ("walking into the state's courthouse").
+_VERB = rf"(?:{_SPEECH})(?!\w*ly\b)\w*(?![’']s\b)"
 # After "was/were/is" only the -ing form is a speaker's act ("What was Hamas saying …?");
 # "What was the last reported toll?" is a passive, no speaker asked about.
 _WHAT_DID = re.compile(
-    rf"^\s*(?:and\s+)?(?:what|how)\s+(?:(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+"
-    rf"(?:{_SPEECH})\w*|(?:was|were|is|are)\s+(?P<who2>.+?)\s+(?:{_SPEECH})\w*ing)\b",
+    rf"^\s*(?:and\s+)?(?:what|how|whom|who)\s+(?:(?:did|does|do|has|have|had)\s+(?P<who>{_WHO})"
+    rf"(?:\s+(?:have|has|had)\s+to)?\s+{_VERB}|"
+    rf"(?:was|were|is|are)\s+(?P<who2>{_WHO})\s+(?:{_SPEECH})\w*ing)\b",
+    re.IGNORECASE,
+)
+# "What reason did the airline give …?", "What criticism did the opposition make …?"
+_WORDS = (
+    r"reason|explanation|excuse|justification|comments?|criticism|warning|message|promise|"
+    r"assurance|answer|response|reply|objections?|arguments?|demands?|remarks?|statement|"
+    r"account|version|defen[cs]e|complaints?|concerns?|view|verdict|assessment|take|"
+    r"position|stance|reaction|claims?|testimony|opinion|thoughts|reasoning|pledge|plea"
+)
+_WHAT_WORD_DID = re.compile(
+    rf"^\s*(?:and\s+)?(?:what|which)\s+(?:{_WORDS})\s+(?:did|does|do|has|have|had)\s+"
+    rf"(?P<who>{_WHO})\s+(?:give|offer|make|provide|issue|send|have|voice|raise|put forward)\b",
     re.IGNORECASE,
 )
 _ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,?]+?)(?:,|\?|$| (?:what|how|who|when))",
                         re.IGNORECASE)  # fmt: skip
 _POSSESSIVE = re.compile(
-    r"^\s*what (?:was|is|were|are)\s+(?P<who>.+?)[’']s?\s+(?:response|reaction|statement|"
-    r"position|view|account|explanation|comment|stance|claim)\b",
+    rf"^\s*(?:and\s+)?what (?:was|is|were|are)\s+(?P<who>.+?)[’']s?\s+(?:{_WORDS})\b|"
+    rf"^\s*(?:and\s+)?what (?:was|is|were|are) the (?:{_WORDS}) (?:of|from|by)\s+(?P<who2>[^,?]+)",
     re.IGNORECASE,
 )
 _WHO_SAID = re.compile(rf"^\s*who\s+(?:{_SPEECH})\w*\b", re.IGNORECASE)
+# "Which official said …?", "What agency warned …?": the question asks for the speaker ("What
+# are they accused of?" asks what).
+_AUX = r"(?:is|are|was|were|did|do|does|has|have|had|will|would|can|could)"
+_WHICH_SAID = re.compile(
+    rf"^\s*(?:and\s+)?(?:which|what)\s+(?:(?!{_AUX}\b)[\w’'-]+\s+){{1,3}}?(?:said|told|warned|claimed|"
+    rf"denied|announced|insisted|admitted|argued|confirmed|accused|blamed|urged|testified)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -91,13 +131,13 @@ def intent_of(question: str) -> Intent:
     """
     if _TIMELINE.search(question):
         return Intent("timeline")
-    for pattern in (_WHAT_DID, _POSSESSIVE, _ACCORDING):
+    for pattern in (_WHAT_DID, _WHAT_WORD_DID, _POSSESSIVE, _ACCORDING):
         m = pattern.search(question)
         if m:
             said = m["who"] or m.groupdict().get("who2") or ""
             who = re.sub(r"^(?:the|a|an)\s+", "", said.strip(), flags=re.IGNORECASE)
             return Intent("attribution", who)
-    if _WHO_SAID.search(question):
+    if _WHO_SAID.search(question) or _WHICH_SAID.search(question):
         return Intent("attribution")
     if _RECENCY.search(question) or _PRESENT.search(question):
         return Intent("recency")
