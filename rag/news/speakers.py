@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from rag.news.roles import ROLES as _ROLES
 from rag.text.sentences import split_sentences
 from rag.text.terms import STOPWORDS
 
@@ -20,35 +21,28 @@ _VERBS = (
     "admitted|maintained|alleged|urged|predicted|tweeted|posted|vowed|cautioned|conceded|"
     # Verbs of stance carry a claim as much as "said" does ("Hamas accused Netanyahu of …").
     "accused|accuses|rejected|rejects|dismissed|dismisses|described|describes|characterized|"
-    "characterised|blamed|blames|condemned|condemns|welcomed|welcomes|questioned|disputed"
+    "characterised|blamed|blames|condemned|condemns|welcomed|welcomes|questioned|disputed|"
+    # Estimates and beliefs are claims too ("Officials estimate that 12,000 people marched").
+    # ("estimates", "forecasts" are left out: as often the plural noun, "Growth forecasts …")
+    "estimate|estimated|expect|expects|believe|believes|forecast"
 )
-_VERB = re.compile(rf"\b(?:{_VERBS})\b")
+# "Organisers put the crowd at 40,000": the subject gives the figure.
+_PUT_AT = re.compile(
+    r"\bput(?:s|ting)?\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?(?:crowd|toll|number|figure|"
+    r"count|turnout|attendance|cost|damage|losses|total)(?:\s+of\s+[\w-]+)?\s+at\b"
+)
+# Words that open a sentence's clause, never a speaker's name ("As Reuters reported").
+_CLAUSE_OPENERS = {"As", "But", "And", "So", "While", "When", "After", "Before", "Since",
+                   "Because", "Although", "Though", "If", "Yet"}  # fmt: skip
+# An age set off by commas after a name ("Smith, 45, a teacher, said").
+_AGE = re.compile(r",\s*\d{1,3}\s*$")
+_VERB = re.compile(rf"\b(?:{_VERBS})\b|{_PUT_AT.pattern}")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
 # Naming a thing in quotation marks is a claim of the sentence's subject: 'Green Bay coach
 # Mike McCarthy …, going so far as to call Suh's play "ridiculous."', 'Mateen … called the
 # massacre "the act of a terrorist."'
 _CALLED = re.compile(
     r"\b(?:call(?:s|ed|ing)?|dubb(?:ed|ing)|brand(?:s|ed|ing))\b[^\"“”.]{0,60}[\"“]"
-)
-# Lower-case words that can be (part of) a speaker: roles and bodies ("a spokesman for the
-# navy", "Indonesian officials", "coast guard commander Ana Ruiz").
-_ROLES = set(
-    "spokesman spokeswoman spokesperson spokesmen official officials minister ministers "
-    "president police navy army military agency ministry government authorities authority "
-    "sources source analysts analyst experts expert witnesses witness residents resident chief "
-    "head director commander lawyer lawyers attorney prosecutors prosecutor investigators "
-    "investigator officer officers company airline committee council board coach manager "
-    "leader leaders guard coast group union court judge mayor governor secretary ambassador "
-    "envoy diplomat diplomats researchers scientists doctors rescuers rescue search survivor "
-    "survivors relatives family representative negotiators aide aides adviser advisers "
-    "economist economists statement department office service services operator operators "
-    "regulator regulators organizers organisers spokespeople team forces force campaign "
-    # People named by who they are to someone ("the father said", "a neighbour told …").
-    "father mother son daughter brother sister wife husband widow widower uncle aunt cousin "
-    "friend friends neighbour neighbor neighbours neighbors colleague colleagues teammate "
-    # What a figure is "according to" as often as a person: documents and counts.
-    "manifest records report reports data figures tally estimate estimates documents list "
-    "census survey poll study".split()
 )
 _CONNECT = {"of", "for", "the", "de", "al", "bin", "van", "von", "der", "la", "le", "and", "'s"}
 _DETERMINERS = {"the", "a", "an", "The", "A", "An"}
@@ -90,8 +84,8 @@ def _noun_phrase_back(text: str) -> str | None:
         else:
             break
         tokens.pop()
-    while taken and taken[-1] in _CONNECT:  # never start on "of", "and"
-        taken.pop()
+    while taken and (taken[-1] in _CONNECT or (taken[-1] in _CLAUSE_OPENERS and len(taken) > 1)):
+        taken.pop()  # never start on "of", "and", nor on the "As" of "As Reuters reported"
     if not taken:
         return None
     phrase = " ".join(reversed(taken)).replace(" 's", "'s")
@@ -181,8 +175,10 @@ def _attributed(sentence: str) -> str | None:
         # An appositive between speaker and verb: 'Soelistyo, head of the agency, said'
         if before.endswith(","):
             cut = before[:-1].rfind(",")
+            if cut > 0 and _AGE.search(before[:-1]):  # "Smith, 45, said"
+                return _noun_phrase_back(_AGE.sub("", before[:-1]))
             if cut > 0 and cut > len(before) - 80:
-                named = _noun_phrase_back(before[:cut])
+                named = _noun_phrase_back(_AGE.sub("", before[:cut]))
                 # 'the company's director, Clara Fenn, said': the role, then its name.
                 appositive = before[cut + 1 : -1].strip()
                 if _NAME.fullmatch(appositive) and (not named or _bare(named) in _ROLES):

@@ -38,6 +38,16 @@ from rag.news.speakers import same_speaker, speaker_of
          "U.S. Secretary of State Antony Blinken"),
         ("The talks collapsed, Reuters reported on Sunday.", "Reuters"),
         ("Rescuers, who worked through the night, said the sea was rough.", "Rescuers"),
+        # estimates and beliefs are claims; who puts a figure at a number gives it
+        ("Officials estimate that 12,000 people joined the march.", "Officials"),
+        ("Organisers put the crowd at 40,000.", "Organisers"),
+        ("Police put the number of protesters at 12,000, far fewer than organisers claimed.",
+         "Police"),
+        ("Growth forecasts were cut in March.", None),
+        ("An estimated 12,000 people marched.", None),
+        # an age after the name; a clause's opening word is no part of the name
+        ("Smith, 45, a teacher from Leeds, said she had waited six hours.", "Smith"),
+        ("As Reuters reported on Sunday, the plane climbed steeply.", "Reuters"),
         # a role, then the name in apposition: the name
         ("“Output is at 60 percent,” the company's human resources director, Clara Fenn, said.",
          "director Clara Fenn"),

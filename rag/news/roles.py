@@ -1,0 +1,24 @@
+"""The words that name a speaker by role or kind (`rag.news.speakers`)."""
+
+from __future__ import annotations
+
+# Lower-case words that can be (part of) a speaker: roles and bodies ("a spokesman for the
+# navy", "Indonesian officials", "coast guard commander Ana Ruiz").
+ROLES = frozenset(
+    "spokesman spokeswoman spokesperson spokesmen official officials minister ministers "
+    "president police navy army military agency ministry government authorities authority "
+    "sources source analysts analyst experts expert witnesses witness residents resident chief "
+    "head director commander lawyer lawyers attorney prosecutors prosecutor investigators "
+    "investigator officer officers company airline committee council board coach manager "
+    "leader leaders guard coast group union court judge mayor governor secretary ambassador "
+    "envoy diplomat diplomats researchers scientists doctors rescuers rescue search survivor "
+    "survivors relatives family representative negotiators aide aides adviser advisers "
+    "economist economists statement department office service services operator operators "
+    "regulator regulators organizers organisers spokespeople team forces force campaign "
+    # People named by who they are to someone ("the father said", "a neighbour told …").
+    "father mother son daughter brother sister wife husband widow widower uncle aunt cousin "
+    "friend friends neighbour neighbor neighbours neighbors colleague colleagues teammate "
+    # What a figure is "according to" as often as a person: documents and counts.
+    "manifest records report reports data figures tally estimate estimates documents list "
+    "census survey poll study".split()
+)
