@@ -41,6 +41,16 @@ _FIGURE = re.compile(
 )
 _TOLL = re.compile(rf"\bdeath toll\b[^.;]{{0,40}}?\b(?:to|of|at|is|was|stands at|reached)\s+"
                    rf"(?:at least\s+|about\s+|nearly\s+)?{_NUMBER}\b", re.IGNORECASE)  # fmt: skip
+# The size of a crowd, however it is given ("police put the crowd at 12,000", "some 40,000
+# marched", "8,000 protesters gathered", "15,000 people took part"): one quantity, so that
+# the police's and the organisers' figures are set against each other.
+_CROWD_AT = re.compile(rf"\bcrowds?\b[^.;]{{0,30}}?\b(?:at|of)\s+(?:about\s+|some\s+|around\s+|"
+                       rf"nearly\s+|roughly\s+|more than\s+|at least\s+|up to\s+)?{_NUMBER}\b",
+                       re.IGNORECASE)  # fmt: skip
+_CROWD_VERB = re.compile(r"^\s*(?:had\s+|have\s+)?(?:marched|march|protested|rallied|"
+                         r"demonstrated|gathered|attended|turned\s+out|took\s+part|"
+                         r"joined|filled|packed|massed)\b", re.IGNORECASE)  # fmt: skip
+_CROWD_NOUNS = {"protesters", "protestors", "demonstrators", "marchers", "participants"}
 _STATE_KIND = {"killed": "deaths", "dead": "deaths", "died": "deaths", "injured": "injured",
                "wounded": "injured", "hurt": "injured", "missing": "missing", "lost": "deaths",
                "kill": "deaths", "injur": "injured", "wound": "injured"}  # fmt: skip
@@ -113,7 +123,11 @@ def figures_of(sentence: str) -> list[Figure]:
         value = _value(m["num"], m["scale"])
         if value is not None:
             found.append(Figure(value, "deaths", "death toll", m.group(0)))
-    taken = [m.span() for m in _TOLL.finditer(sentence)]
+    for m in _CROWD_AT.finditer(sentence):
+        value = _value(m["num"], m["scale"])
+        if value is not None:
+            found.append(Figure(value, "crowd", "crowd", m.group(0)))
+    taken = [m.span() for m in (*_TOLL.finditer(sentence), *_CROWD_AT.finditer(sentence))]
     for t in tallies(sentence):
         if not any(s < t.span[1] and t.span[0] < e for s, e in taken):
             found.append(Figure(t.value, _tally_quantity(t, sentence), t.head, t.text))
@@ -132,6 +146,10 @@ def figures_of(sentence: str) -> list[Figure]:
             continue
         if noun is None:  # "23 were killed": a number whose state names what it counts
             bare = _STATE.match(sentence[m.end() :])
+            if (march := _CROWD_VERB.match(sentence[m.end() :])) and value >= 100:
+                text = sentence[m.start() : m.end() + march.end()]  # "some 40,000 marched"
+                found.append(Figure(value, "crowd", "crowd", text))
+                continue
             if bare and not re.fullmatch(r"(19|20)\d\d", m["num"]):
                 text = sentence[m.start() : m.end() + bare.end()]
                 found.append(Figure(value, _STATE_KIND[bare["state"]], bare["state"], text))
@@ -150,6 +168,8 @@ def figures_of(sentence: str) -> list[Figure]:
         verb = _PEOPLE_VERB.match(sentence[end:]) if noun in ("people", "persons") else None
         if state:  # "12 people were killed": deaths, not people aboard
             found.append(Figure(value, _STATE_KIND[state["state"]], state["state"], text))
+        elif noun in ("people", *_CROWD_NOUNS) and _CROWD_VERB.match(sentence[end:]):
+            found.append(Figure(value, "crowd", noun, text))
         elif noun in ("people", "persons") and not _ABOARD.search(sentence):
             quantity = f"people {verb['verb']}" if verb else "people"
             found.append(Figure(value, quantity, noun, text))
@@ -187,11 +207,20 @@ def _tally_quantity(t: Tally, sentence: str) -> str:
     return ""
 
 
+_ASKED_CROWD = re.compile(
+    r"\bhow (?:big|large) (?:was|were|is|are) (?:the|their) crowds?\b|\bsize of the crowd|"
+    r"\bcrowd size|\bhow many (?:people|protesters|protestors|demonstrators|marchers)?\s*"
+    r"(?:(?:had|have)\s+)?(?:marched|protested|rallied|demonstrated|gathered|attended|"
+    r"turned out|took part|joined)\b|\bhow many (?:people )?(?:did|do)\b.{0,60}\b(?:draw|attract)\b",
+    re.IGNORECASE,
+)
 _LINKING = {"were", "was", "are", "is", "have", "has", "had", "died"}
 
 
 def asked_quantity(question: str) -> str | None:
     """The quantity a "how many" question asks about ("How many bodies ..." → "bodies")."""
+    if _ASKED_CROWD.search(question):
+        return "crowd"
     m = re.search(r"\bhow many\s+(?:(?:more|other|additional|of the)\s+)?(?P<noun>[a-z]+)\b",
                   question, re.IGNORECASE)  # fmt: skip
     if m:

@@ -58,6 +58,12 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ("The death toll rose to 12 on Thursday after three people died in hospital.",
          [(12, "deaths")]),
         ("Of the 89 dead, 61 died in Kovrin and 28 in the villages.", [(89, "deaths")]),
+        # a crowd's size, however it is given, is one quantity
+        ("Police put the crowd at 12,000.", [(12000, "crowd")]),
+        ("Organisers said some 40,000 marched on Saturday.", [(40000, "crowd")]),
+        ("About 40,000 people took part in the march.", [(40000, "crowd")]),
+        ("At least 8,000 protesters gathered in the square.", [(8000, "crowd")]),
+        ("200 protesters were arrested.", [(200, "protesters")]),
     ],
 )  # fmt: skip
 def test_figures_of(sentence: str, figures: list[tuple[float, str]]) -> None:
@@ -115,6 +121,8 @@ def test_only_the_asked_quantity_is_compared() -> None:
         ("How many were there?", None),
         ("How many people did the earthquake kill?", "deaths"),
         ("How many people did the blast injure?", "injured"),
+        ("How many people took part in the march?", "crowd"),
+        ("How big was the crowd at the second protest?", "crowd"),
     ],
 )
 def test_asked_quantity(question: str, quantity: str | None) -> None:
@@ -178,3 +186,10 @@ def test_a_figure_set_against_another_source_s_is_a_conflict_however_far_apart()
     # the same two figures a week apart, without the contrast, read as a change
     plain = (2, "The union said 1,200 jobs could go.", "2025-01-14")
     assert [d.verdict for d in disagreements([company, plain], "jobs")] == ["change"]
+
+
+def test_the_police_s_crowd_and_the_organisers_conflict() -> None:
+    police = "Police put the crowd at 12,000."
+    organisers = "Organisers said some 40,000 people marched through the capital."
+    [d] = disagreements([(1, police, "2026-02-07"), (2, organisers, "2026-02-07")], "crowd")
+    assert d.verdict == "conflict" and sorted(v.value for v in d.values) == [12000, 40000]
