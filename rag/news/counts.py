@@ -24,10 +24,10 @@ _KIND = {"body": "bodies", "bodies": "bodies", "corpse": "bodies", "corpses": "b
          "injured": "injured", "wounded": "injured", "injuries": "injured",
          "missing": "missing", "lives": "deaths"}  # fmt: skip
 _STATE = re.compile(r"^\s*(?:people\s+|persons\s+)?(?:were\s+|ha(?:ve|s|d)\s+been\s+|are\s+|"
-                    r"ha(?:ve|s|d)\s+)?"
+                    r"ha(?:ve|s|d)\s+|remain(?:s|ed)?\s+)?"
                     r"(?:now\s+|so\s+far\s+|already\s+)?(?:known\s+to\s+have\s+|confirmed\s+|"
                     r"reported\s+|feared\s+|presumed\s+|found\s+)?"
-                    r"(?P<state>killed|dead|died|injured|wounded|hurt|missing|"
+                    r"(?P<state>killed|dead|died|injured|wounded|hurt|missing|unaccounted|"
                     r"lost(?=\s+their\s+lives))\b")  # fmt: skip
 # An act done to people, before their number ("killing at least 19 people", "injured 40
 # people"): what happened to them, as "19 people were killed" says it after.
@@ -53,6 +53,7 @@ _CROWD_VERB = re.compile(r"^\s*(?:had\s+|have\s+)?(?:marched|march|protested|ral
 _CROWD_NOUNS = {"protesters", "protestors", "demonstrators", "marchers", "participants"}
 _STATE_KIND = {"killed": "deaths", "dead": "deaths", "died": "deaths", "injured": "injured",
                "wounded": "injured", "hurt": "injured", "missing": "missing", "lost": "deaths",
+               "unaccounted": "missing",
                "kill": "deaths", "injur": "injured", "wound": "injured"}  # fmt: skip
 # Nouns that are never what a figure counts in the sense meant here (time spans, ages, units).
 _NOT_COUNTS = set(
@@ -79,6 +80,10 @@ _PEOPLE_VERB = re.compile(
     r"^\s*(?:were\s+|have\s+been\s+|had\s+been\s+|are\s+)?(?:now\s+)?"
     r"(?P<verb>[a-z]+ed)\b"
 )
+# What was done to people, before their number ("displaced 20,000 people", "arrested 14
+# people"): the same quantity as "20,000 people were displaced".
+_DONE_TO = re.compile(r"\b(?P<verb>[a-z]+ed)\s+(?:at\s+least\s+|about\s+|nearly\s+|some\s+|"
+                      r"more\s+than\s+|up\s+to\s+|as\s+many\s+as\s+)?$")  # fmt: skip
 _ABOARD = re.compile(
     r"\b(?:aboard|on board|onboard|board(?:ed|ing)|passengers?|crew|manifest|flight|ferry|"
     r"ship|vessel|boat|plane|bus|train)\b",
@@ -171,8 +176,9 @@ def figures_of(sentence: str) -> list[Figure]:
         elif noun in ("people", *_CROWD_NOUNS) and _CROWD_VERB.match(sentence[end:]):
             found.append(Figure(value, "crowd", noun, text))
         elif noun in ("people", "persons") and not _ABOARD.search(sentence):
-            quantity = f"people {verb['verb']}" if verb else "people"
-            found.append(Figure(value, quantity, noun, text))
+            done = _DONE_TO.search(sentence[max(0, m.start() - 40) : m.start()])
+            did = verb["verb"] if verb else done["verb"] if done else None
+            found.append(Figure(value, f"people {did}" if did else "people", noun, text))
         elif noun in _KIND:
             found.append(Figure(value, _KIND[noun], noun, text))
         elif not re.fullmatch(r"(19|20)\d\d", m["num"]):  # a year is not a count

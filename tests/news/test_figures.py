@@ -32,7 +32,10 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
          [(111, "hostages"), (39, "presumed dead")]),
         # people not aboard anything are counted by what happened to them
         ("About 1,200 people were evacuated from the town.", [(1200, "people evacuated")]),
-        ("The fire forced 300 people from their homes.", [(300, "people")]),
+        ("The fire forced 300 people from their homes.", [(300, "people forced")]),
+        ("The flood displaced 20,000 people.", [(20000, "people displaced")]),
+        ("Police arrested 14 people.", [(14, "people arrested")]),
+        ("Seven people remain unaccounted for.", [(7, "missing")]),
         # a live blog's time stamp and an ordinal are no count
         ("05.20 Seventh body found, officials say.", []),
         # tallies named before their number
