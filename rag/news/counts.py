@@ -217,7 +217,8 @@ _ASKED_CROWD = re.compile(
     r"\bhow (?:big|large) (?:was|were|is|are) (?:the|their) crowds?\b|\bsize of the crowd|"
     r"\bcrowd size|\bhow many (?:people|protesters|protestors|demonstrators|marchers)?\s*"
     r"(?:(?:had|have)\s+)?(?:marched|protested|rallied|demonstrated|gathered|attended|"
-    r"turned out|took part|joined)\b|\bhow many (?:people )?(?:did|do)\b.{0,60}\b(?:draw|attract)\b",
+    r"turned out|took part|joined)\b|"
+    r"\bhow many (?:people )?(?:did|do)\b.{0,60}\b(?:draw|attract)\b",
     re.IGNORECASE,
 )
 _LINKING = {"were", "was", "are", "is", "have", "has", "had", "died"}
