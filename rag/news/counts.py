@@ -81,8 +81,10 @@ _PEOPLE_VERB = re.compile(
     r"(?P<verb>[a-z]+ed)\b"
 )
 # What was done to people, before their number ("displaced 20,000 people", "arrested 14
-# people"): the same quantity as "20,000 people were displaced".
-_DONE_TO = re.compile(r"\b(?P<verb>[a-z]+ed)\s+(?:at\s+least\s+|about\s+|nearly\s+|some\s+|"
+# people"): the same quantity as "20,000 people were displaced"; verbs that only link a
+# whole to its number ("included 12 people", "topped 500 people") name no act.
+_DONE_TO = re.compile(r"\b(?!(?:includ|involv|number|total|exceed|reach|topp|surpass)ed\b)"
+                      r"(?P<verb>[a-z]+ed)\s+(?:at\s+least\s+|about\s+|nearly\s+|some\s+|"
                       r"more\s+than\s+|up\s+to\s+|as\s+many\s+as\s+)?$")  # fmt: skip
 _ABOARD = re.compile(
     r"\b(?:aboard|on board|onboard|board(?:ed|ing)|passengers?|crew|manifest|flight|ferry|"

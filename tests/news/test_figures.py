@@ -35,6 +35,7 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ("The fire forced 300 people from their homes.", [(300, "people forced")]),
         ("The flood displaced 20,000 people.", [(20000, "people displaced")]),
         ("Police arrested 14 people.", [(14, "people arrested")]),
+        ("The tour group included 12 people.", [(12, "people")]),
         ("Seven people remain unaccounted for.", [(7, "missing")]),
         # a live blog's time stamp and an ordinal are no count
         ("05.20 Seventh body found, officials say.", []),
