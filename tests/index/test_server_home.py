@@ -8,6 +8,8 @@ import time
 import pytest
 
 from rag.errors import IngestLockedError
+from rag.index import stories as stories_module
+from rag.index.stories import SIGNATURE_KIND
 from tests.appserver import chroma_server
 from tests.conftest import ROOT, SEED_ID
 from tests.fakes import quick_assistant
@@ -210,3 +212,27 @@ def test_workers_take_the_lease_per_commit_and_skip_what_another_committed_meanw
     assert stories["news/edited.txt"] == stories["wire/copy.txt"]
     chunks = sum(d["n_chunks"] for d in cold.documents())
     assert a.index.store.count() == chunks  # no duplicate vectors, no orphans
+
+
+def test_a_cold_worker_keeps_the_stories_it_reads_from_the_server(
+    chroma_url, tmp_path, monkeypatch
+):
+    news, more = tmp_path / "news", tmp_path / "more"
+    news.mkdir(), more.mkdir()
+    (news / "breakwater.txt").write_text(STORY, encoding="utf-8")
+    (news / "port.txt").write_text("Dockers at Kestrel Bay voted to end their strike.", "utf-8")
+    (more / "copy.txt").write_text(STORY + " Work starts in May.", encoding="utf-8")
+    quick_assistant(tmp_path / "first", chroma_url=chroma_url).ingest([news])
+    # A fresh worker: its catalog comes from the server's records, stories and signatures too.
+    cold = quick_assistant(tmp_path / "cold", chroma_url=chroma_url)
+    signed: list[str] = []
+    real = stories_module.signature
+    monkeypatch.setattr(stories_module, "signature", lambda text: signed.append(text) or real(text))
+    report = cold.ingest([more])
+    assert report.added == ["more/copy.txt"]
+    # Only the new article is signed (before, every article read from the server was signed
+    # again, its stories taken for another shingling's), and it joins its story.
+    assert len(signed) == 1
+    assert cold.index.catalog.get_meta("stories") == SIGNATURE_KIND
+    stories = dict((d, s) for d, s, _ in cold.index.catalog.stories.rows())
+    assert stories["more/copy.txt"] == stories["news/breakwater.txt"] != stories["news/port.txt"]
