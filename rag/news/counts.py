@@ -126,15 +126,14 @@ def figures_of(sentence: str) -> list[Figure]:
     of a whole the sentence gives ("rose to 12 after three people died", "Of the 89 dead, 61
     died in Kovrin") are left out."""
     found: list[Figure] = []
-    for m in _TOLL.finditer(sentence):
-        value = _value(m["num"], m["scale"])
-        if value is not None:
-            found.append(Figure(value, "deaths", "death toll", m.group(0)))
-    for m in _CROWD_AT.finditer(sentence):
-        value = _value(m["num"], m["scale"])
-        if value is not None:
-            found.append(Figure(value, "crowd", "crowd", m.group(0)))
-    taken = [m.span() for m in (*_TOLL.finditer(sentence), *_CROWD_AT.finditer(sentence))]
+    taken: list[tuple[int, int]] = []
+    # Figures whose noun comes before the number: a death toll, a crowd put at a number.
+    for pattern, quantity, part in ((_TOLL, "deaths", "death toll"), (_CROWD_AT, "crowd", "crowd")):
+        for m in pattern.finditer(sentence):
+            taken.append(m.span())
+            value = _value(m["num"], m["scale"])
+            if value is not None:
+                found.append(Figure(value, quantity, part, m.group(0)))
     for t in tallies(sentence):
         if not any(s < t.span[1] and t.span[0] < e for s, e in taken):
             found.append(Figure(t.value, _tally_quantity(t, sentence), t.head, t.text))
