@@ -8,6 +8,7 @@ really meets.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -18,7 +19,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from rag.answer.followup import condense
-from rag.reader.features import Candidate, candidates, read_features, sentence_features
+from rag.reader.features import (
+    SENTENCE_FEATURES,
+    Candidate,
+    candidates,
+    read_features,
+    sentence_features,
+)
 from rag.records import Hit, Quote
 
 if TYPE_CHECKING:
@@ -49,6 +56,7 @@ class Example:
     answer_type: str | None = None
     short_texts: list[str] = field(default_factory=list)  # every gold short answer
     tags: list[str] = field(default_factory=list)
+    key: str = ""  # `row_key` of the labelled row it was collected from (the cache's key)
     # Filled by `make reader`: the candidates the span model read, their margins and spans.
     read: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     margins: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
@@ -60,6 +68,12 @@ class Example:
         tuned = self.tuned if len(self.tuned) == len(self.read) else np.zeros(len(self.read))
         extra = read_features(tuned, self.margins, self.read, len(self.cands))
         return np.hstack([self.features, extra])
+
+
+def row_key(row: dict[str, Any]) -> str:
+    """What an example's cached candidates depend on: its labelled row and the feature set."""
+    blob = json.dumps([row, SENTENCE_FEATURES], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
 def _short_in(c: Candidate, shorts: Iterable[dict[str, Any]]) -> tuple[int, int]:
@@ -122,6 +136,7 @@ def collect(
                 np.array([_short_in(c, shorts) for c in cands], np.int32).reshape(-1, 2),
                 np.array([_overlaps(c, row.get("decoy") or []) for c in cands], np.int8),
                 row.get("answer_type"), [s["text"] for s in shorts], list(row.get("tags") or []),
+                row_key(row),
             )
         )  # fmt: skip
     return out
@@ -163,6 +178,7 @@ def save(examples: list[Example], path: Path) -> None:
                         "answer_type": e.answer_type,
                         "short_texts": e.short_texts,
                         "tags": e.tags,
+                        "key": e.key,
                     },
                     ensure_ascii=False,
                 )  # fmt: skip
@@ -185,9 +201,10 @@ def load(path: Path) -> list[Example]:
             Example(
                 d["qid"], d["kind"], d["question"], d["query"], d["answerable"], cands, hits,
                 np.array(d["labels"], np.int8), np.array(d["cosines"], float),
-                np.array(d["features"], np.float32).reshape(n, -1), d["history"],
+                np.array(d["features"], np.float32).reshape(n, len(SENTENCE_FEATURES)),
+                d["history"],
                 np.array(d["shorts"], np.int32).reshape(n, 2), np.array(d["decoys"], np.int8),
-                d["answer_type"], d["short_texts"], d["tags"],
+                d["answer_type"], d["short_texts"], d["tags"], d.get("key", ""),
             )
         )  # fmt: skip
     return out
