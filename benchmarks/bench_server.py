@@ -16,7 +16,9 @@ For each size, with a fresh Chroma server on 127.0.0.1:
 
 With ``--bulk`` the server is filled by `bulk_fill` instead (a worker's ingest is too slow to
 fill a million chunks here), a cold worker first catches up with it, then ingests a 5,000-chunk
-corpus on top (step 2 is left out: fresh workers would measure their catch-up).
+corpus on top; in step 2 two workers that start from copies of its caught-up data dir ingest
+the halves of another 5,000-chunk corpus into the same full collection (fresh workers would
+measure their catch-up, not their writes).
 
 Prints figures; asserts nothing about speed.
 """
@@ -27,6 +29,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -144,13 +147,18 @@ def run(size: int, n_queries: int, cache: Path, bulk: bool = False) -> dict[str,
     s = base.settings
     # With --bulk the server is filled by `bulk_fill` and workers ingest this much on top.
     worked = 5000 if bulk else size
-    corpus, halves = cache / f"corpus-{worked}", [cache / f"half-{worked}-{n}" for n in (0, 1)]
+    corpus = cache / f"corpus-{worked}"
     if not corpus.is_dir():
         make_corpus(pool, worked, corpus, s.chunk_chars, s.chunk_overlap)
+    # With --bulk the two workers write other articles into the full collection.
+    pair = cache / f"corpus-b-{worked}" if bulk else corpus
+    if not pair.is_dir():
+        make_corpus(pool, worked + 1, pair, s.chunk_chars, s.chunk_overlap)  # another seed
+    halves = [cache / f"half-{pair.name}-{n}" for n in (0, 1)]
     for n, half in enumerate(halves):
         if not half.is_dir():
             half.mkdir(parents=True)
-            for f in sorted(corpus.glob("*.txt"))[n::2]:
+            for f in sorted(pair.glob("*.txt"))[n::2]:
                 (half / f.name).write_text(f.read_text())
     row: dict[str, Any] = {"chunks": size}
     with tempfile.TemporaryDirectory() as tmp, chroma_server(Path(tmp) / "chroma") as url:
@@ -166,20 +174,27 @@ def run(size: int, n_queries: int, cache: Path, bulk: bool = False) -> dict[str,
         began = time.perf_counter()
         report = worker.ingest([corpus])
         row["ingest_1_worker_chunks_s"] = round(report.chunks / (time.perf_counter() - began))
-        row["ingest_2_workers_refused"], row["ingest_2_workers_chunks_s"] = 0, None
-        if not bulk:  # two fresh workers at 1M would measure their catch-up, not their writes
-            me = [sys.executable, __file__, "--ingest", url]
-            began = time.perf_counter()
-            procs = [subprocess.Popen([*me, "pair", str(h), str(Path(tmp) / f"p{n}"),
-                                       str(cache)]) for n, h in enumerate(halves)]  # fmt: skip
-            for p in procs:
-                p.wait()
-            # A writer holds the server's lease for its whole write; the other queues.
-            failed = sum(p.returncode != 0 for p in procs)
-            row["ingest_2_workers_refused"] = failed
-            row["ingest_2_workers_chunks_s"] = (
-                round(report.chunks / (time.perf_counter() - began)) if not failed else None
-            )
+        # Without --bulk the pair writes into a collection of its own, with it into the full
+        # one from copies of the caught-up worker (fresh ones would measure their catch-up).
+        target = "articles" if bulk else "pair"
+        for n in (0, 1):
+            if bulk:
+                shutil.copytree(Path(tmp) / "w1", Path(tmp) / f"p{n}")
+        me = [sys.executable, __file__, "--ingest", url, target]
+        began = time.perf_counter()
+        procs = [subprocess.Popen([*me, str(h), str(Path(tmp) / f"p{n}"), str(cache)])
+                 for n, h in enumerate(halves)]  # fmt: skip
+        for p in procs:
+            p.wait()
+        # Writers take turns on the server's lease for each commit.
+        failed = sum(p.returncode != 0 for p in procs)
+        row["ingest_2_workers_refused"] = failed
+        pair_chunks = report.chunks if not bulk else sum(
+            len(chunk_text(f.name, f.read_text(), s.chunk_chars, s.chunk_overlap))
+            for f in pair.glob("*.txt"))  # fmt: skip
+        row["ingest_2_workers_chunks_s"] = (
+            round(pair_chunks / (time.perf_counter() - began)) if not failed else None
+        )
         probe = "The Kestrel Bay breakwater will be 412 metres long."
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         child = subprocess.Popen(
