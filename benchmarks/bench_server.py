@@ -177,8 +177,8 @@ def run(size: int, n_queries: int, cache: Path, bulk: bool = False) -> dict[str,
         # Without --bulk the pair writes into a collection of its own, with it into the full
         # one from copies of the caught-up worker (fresh ones would measure their catch-up).
         target = "articles" if bulk else "pair"
-        for n in (0, 1):
-            if bulk:
+        if bulk:
+            for n in (0, 1):
                 shutil.copytree(Path(tmp) / "w1", Path(tmp) / f"p{n}")
         me = [sys.executable, __file__, "--ingest", url, target]
         began = time.perf_counter()
