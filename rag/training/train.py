@@ -89,12 +89,14 @@ def collect_examples(work: Path, shared: Path) -> dict[str, list[Example]]:
     """Step 1: labelled candidates per split, cached in ``work`` question by question.
 
     A question is asked again only when its labelled row (or the feature set) changed, so
-    new questions cost their own collection, not the whole data's (about 2 h on 2 cores).
+    new questions cost their own collection, not the whole data's (32 min on 2 cores).
     """
     rows = {s: _rows(s) for s in SPLITS}
+    keys = {s: [row_key(r) for r in rows[s]] for s in SPLITS}
     cache = {s: work / f"examples-{s}.jsonl" for s in SPLITS}
     known = {e.key: e for s in SPLITS if cache[s].exists() for e in load(cache[s])}
-    todo = {s: [r for r in rows[s] if row_key(r) not in known] for s in SPLITS}
+    todo = {s: [r for r, k in zip(rows[s], keys[s], strict=True) if k not in known]
+            for s in SPLITS}  # fmt: skip
     if any(todo.values()):
         from rag.assistant import Assistant
 
@@ -107,8 +109,8 @@ def collect_examples(work: Path, shared: Path) -> dict[str, list[Example]]:
                 # Candidates come from the top 8 passages although `ask` reads 5 (RAG_TOP_K):
                 # more negatives and more gold sentences within reach (issue 14, chosen on dev).
                 known |= {e.key: e for e in collect(assistant, todo[s], EVIDENCE_HITS)}
-                save([known[row_key(r)] for r in rows[s]], cache[s])
-    return {s: [known[row_key(r)] for r in rows[s]] for s in SPLITS}
+                save([known[k] for k in keys[s]], cache[s])
+    return {s: [known[k] for k in keys[s]] for s in SPLITS}
 
 
 def fit_logistic(
