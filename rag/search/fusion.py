@@ -3,6 +3,22 @@
 from __future__ import annotations
 
 
+def ranking(scores: dict[str, float]) -> list[str]:
+    """Ids best first; equal scores by id, not by the order a store returned them in.
+
+    Syndicated copies have equal vectors, so a dense store returns them tied, in an order
+    that depends on the index's history (its HNSW graph); ranking ties by id gives rank
+    fusion the same input for the same articles however they were ingested.
+
+    Args:
+        scores: ``id -> score``, higher is better.
+
+    Returns:
+        The ids, by descending score, then by id.
+    """
+    return sorted(scores, key=lambda c: (-scores[c], c))
+
+
 def rrf(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
     """Reciprocal rank fusion: sum of 1 / (k + rank) over the rankings an id appears in.
 

@@ -14,7 +14,7 @@ from rag.index.lexical import LexicalIndex
 from rag.index.vectorstore import VectorStore
 from rag.records import Hit
 from rag.search.filters import Filters
-from rag.search.fusion import rrf, weighted
+from rag.search.fusion import ranking, rrf, weighted
 from rag.text.facts import held_in, passage_pieces
 from rag.text.similarity import distinct
 
@@ -129,15 +129,13 @@ class Retriever:
         if self.fusion != "dense":
             lexical = dict(self.lexical.search(query, pool, set(allowed) if allowed else None))
         fused = self._fuse(dense, lexical)
-        ranked = sorted(fused, key=lambda c: (-fused[c], c))[: pool * 2]
+        ranked = ranking(fused)[: pool * 2]
         return collapse_duplicates(self._hits(ranked, fused, dense, lexical), limit=top_k)
 
     def _fuse(self, dense: dict[str, float], lexical: dict[str, float]) -> dict[str, float]:
         """One score per chunk by the configured fusion method."""
         if self.fusion == "rrf":
-            by_dense = sorted(dense, key=lambda c: -dense[c])
-            by_bm25 = sorted(lexical, key=lambda c: -lexical[c])
-            return rrf([by_dense, by_bm25], self.rrf_k)
+            return rrf([ranking(dense), ranking(lexical)], self.rrf_k)
         if self.fusion == "weighted":
             return weighted(dense, lexical, self.dense_weight)
         return dense or lexical

@@ -3,7 +3,7 @@ import pytest
 from rag.errors import ConfigError, QueryError
 from rag.records import Hit
 from rag.search.filters import Filters
-from rag.search.fusion import rrf, weighted
+from rag.search.fusion import ranking, rrf, weighted
 from rag.search.retriever import collapse_duplicates
 from tests.conftest import SEED_ID, seed_text
 
@@ -14,6 +14,18 @@ def test_rrf_hand_computed():
     assert scores["a"] == pytest.approx(1 / 61)
     assert scores["d"] == pytest.approx(1 / 62)
     assert max(scores, key=scores.__getitem__) == "b"
+
+
+def test_tied_scores_fuse_the_same_in_any_store_order():
+    # Two syndicated copies tie in the dense store, returned in either order by its history.
+    one = {"copy-b": 0.8, "copy-a": 0.8, "other": 0.5}
+    two = {"other": 0.5, "copy-a": 0.8, "copy-b": 0.8}
+    lexical = {"other": 3.0, "copy-b": 2.0}
+    assert ranking(one) == ranking(two) == ["copy-a", "copy-b", "other"]
+    fused = [rrf([ranking(d), ranking(lexical)]) for d in (one, two)]
+    assert fused[0] == fused[1]
+    assert fused[0]["copy-a"] == pytest.approx(1 / 61)
+    assert fused[0]["copy-b"] == pytest.approx(1 / 62 + 1 / 62)
 
 
 def test_weighted_hand_computed():
