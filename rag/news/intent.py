@@ -54,7 +54,11 @@ _TIMELINE = re.compile(
     r"what (?:has |had )?happened (?:in|with) .{1,80}? so far|run-?down|recap|"
     r"led up to|in what order|day[- ]by[- ]day|hour[- ]by[- ]hour|on each day|"
     r"(?:course|stages|chain) of (?:events|the)|"
-    r"how has .{1,80}? (?:developed|evolved|progressed|played out))\b",
+    r"how has .{1,80}? (?:developed|evolved|progressed|played out)|"
+    # a story told from its start: "the story so far", "the backstory of", "trace X's career",
+    # "over the years", "the milestones in", "the history of", "…, in order?"
+    r"story so far|back-?story|^\s*trace\b|(?:over|through) the (?:years|decades)|"
+    r"year by year|(?:the )?milestones (?:in|of)|history of|in (?:chronological )?order(?! to))\b",
     re.IGNORECASE,
 )
 _SPEECH = (
@@ -62,7 +66,9 @@ _SPEECH = (
     r"react|describe|explain|confirm|state|suggest|reveal|promise|predict|vow|mean|accuse|"
     # what a speaker holds or asks for is known from what they said
     r"think|believe|want|demand|blame|conclude|recommend|concede|acknowledge|allege|urge|"
-    r"estimate|complain|criticis|criticiz|praise|dismiss|reject|defend|testify|stress|emphasi"
+    r"estimate|complain|criticis|criticiz|praise|dismiss|reject|defend|testify|stress|emphasi|"
+    # an opinion asked for ("What does X make of Y?"), an answer to a charge, a pledge
+    r"make of|made of|answer|pledge"
 )
 # The speaker is a phrase of one to eight words without a comma, a verb or a conjunction,
 # after an optional article ("What does the report say …?" names "report", not "the"; "What

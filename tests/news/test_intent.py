@@ -40,6 +40,15 @@ from rag.news.intent import Intent, intent_of
         # the other ways a question asks for what someone said
         ("What was the navy's take on the search?", Intent("attribution", "navy")),
         ("What does Hamas think about the proposal?", Intent("attribution", "Hamas")),
+        ("What does the union leader make of the review?", Intent("attribution", "union leader")),
+        (
+            "How has the trucking magnate answered the charges?",
+            Intent("attribution", "trucking magnate"),
+        ),
+        (
+            "What has the government pledged after the collapse?",
+            Intent("attribution", "government"),
+        ),
         ("What reason did the airline give for the delay?", Intent("attribution", "airline")),
         ("What was the reaction from Israel?", Intent("attribution", "Israel")),
         ("What did the spokesman have to say about it?", Intent("attribution", "spokesman")),
@@ -59,6 +68,14 @@ from rag.news.intent import Intent, intent_of
         ("Walk me through the ferry disaster.", Intent("timeline")),
         ("What has happened since the plane went missing?", Intent("timeline")),
         ("Summarise the blackout day by day.", Intent("timeline")),
+        # a story told from its start
+        ("What's the story so far on the mine rescue?", Intent("timeline")),
+        ("Trace the senator's career since 1990.", Intent("timeline")),
+        ("What's the backstory of the tarot deck?", Intent("timeline")),
+        ("What are the milestones in the history of radio?", Intent("timeline")),
+        ("How has the museum's funding built up over the years?", Intent("timeline")),
+        ("What has happened to the contractor since the war, in order?", Intent("timeline")),
+        ("What did the party do in order to win the vote?", Intent("plain")),
         ("What is the main event at the festival?", Intent("plain")),
         ("What led to the crash?", Intent("plain")),
         ("Who did Misch allegedly abduct?", Intent("plain")),

@@ -13,7 +13,7 @@ from rag.news.speakers import same_speaker, speaker_of
         ('"We have found 40 bodies," said First Admiral Widodo, a navy spokesman.',
          "First Admiral Widodo, a navy spokesman"),
         ("Bambang Soelistyo, head of the search and rescue agency, said three bodies had been "
-         "recovered.", "Bambang Soelistyo"),
+         "recovered.", "Bambang Soelistyo, head of the search and rescue agency"),
         # a name, then its role: both, so that a question naming the role finds the speaker
         ("Dr Hanna Lind, the hospital's medical director, said the staff were tired.",
          "Dr Hanna Lind, the hospital's medical director"),
@@ -56,6 +56,27 @@ from rag.news.speakers import same_speaker, speaker_of
         ('"The warning went out at 4pm," said its director, Noor Haddad.',
          "its director Noor Haddad"),
         ("The plane was carrying 162 people.", None),
+        # appositives and clauses between the subject and its verb; the listener of "told"
+        ("Sister Ann Holt, the head of the order, who was the only one without a habit, told "
+         "reporters that the report was fair.", "Sister Ann Holt, the head of the order"),
+        ("A senior ministry official, speaking on condition of anonymity, told Harbour Radio "
+         "that the count was wrong.", "A senior ministry official"),
+        ("In an interview with Coast FM on Saturday, the mine's chief executive, Piet Lenz, "
+         "said the company would pay for the funerals.", "Piet Lenz"),
+        ("Kai Moss, defending, said Dunn had 20 years of experience.", "Kai Moss"),
+        ("The Western Grid Operator, the nonprofit body that runs the network for most of the "
+         "state, said it had no choice.", "The Western Grid Operator"),
+        ("Industry minister Ana Bren, who arrived at the pit on Monday, promised that the "
+         "government would spare nothing.", "Industry minister Ana Bren"),
+        ('"We are joining the best alliance there is," Nils Pahl, senior vice president of '
+         'fleet, finance and alliances, said.', "Nils Pahl, senior vice president of fleet"),
+        # the one quoted, an outlet's report, a role with its modifiers after "says"
+        ('"I regret nothing," local papers quote Salinas as saying.', "Salinas"),
+        ("According to a report in the Daily Courier, the air force is to get new jets.",
+         "the Daily Courier"),
+        ('"They will shrug and say no," says a senior Afghan economic official.',
+         "a senior Afghan economic official"),
+        ("Muller criticized the sisters' choice of speakers.", "Muller"),
         # naming something in quotation marks is the subject's claim
         ('Green Bay coach Mike McCarthy was much less diplomatic, going so far as to call '
          'Suh\'s play "ridiculous."', "Green Bay coach Mike McCarthy"),
@@ -116,6 +137,7 @@ def test_an_unresolvable_pronoun_is_no_speaker() -> None:
         ("Hamas", "Israel", False),
         ("Netanyahu", "Netanyahu's office", True),
         (None, "Hamas", False),
+        ("Muller", "Gerhard Müller", True),  # one name, spelt with and without its accent
     ],
 )
 def test_same_speaker(a: str | None, b: str, same: bool) -> None:

@@ -1,0 +1,176 @@
+"""The noun phrases that name a speaker around a reporting verb (`rag.news.speakers`).
+
+"Bambang Soelistyo, head of the agency, said", "said its director, Noor Haddad", "Sister
+Sharon Holland, the head of the group, who …, told reporters": the name, its role, and the
+appositives and clauses news sets between a subject and its verb.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.news.roles import ROLES
+from rag.text.terms import STOPWORDS
+
+# Words that open a sentence's clause, never a speaker's name ("As Reuters reported").
+CLAUSE_OPENERS = {"As", "But", "And", "So", "While", "When", "After", "Before", "Since",
+                  "Because", "Although", "Though", "If", "Yet"}  # fmt: skip
+# An age set off by commas after a name ("Smith, 45, a teacher, said").
+AGE = re.compile(r",\s*\d{1,3}\s*$")
+CONNECT = {"of", "for", "the", "de", "al", "bin", "van", "von", "der", "la", "le", "and", "'s"}
+DETERMINERS = {"the", "a", "an", "The", "A", "An"}
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "He", "She", "They", "It", "We", "I"}
+POSSESSIVES = {"its", "their", "his", "her", "our"}
+_TOKEN = re.compile(r"[\w’'.-]+|[^\w\s]")
+_CAP = r"[A-Z][\w’'-]+"
+NAME = re.compile(rf"\b{_CAP}(?:\s+(?:{_CAP}|de|al|bin|van|von|der))*\s+{_CAP}")
+_APPOSED_ROLE = re.compile(
+    r",\s*((?:the|its|his|her|their|a|an)\s+(?:[\w’'-]+\s+){0,3}?(?P<role>[\w’'-]+))\s*[.,;]"
+)
+# How far a modifier run may reach from its determiner to the role ("a senior Afghan economic
+# official"): four words covers the wire forms seen in the suites; more reaches into clauses.
+_MODIFIERS = 4
+# What ends a speaker phrase read forward: punctuation, or a clause after the name.
+_FORWARD_END = re.compile(r"[,.;:\"“”]|\s(?:that|who|which|in|on|at|after|when)\s")
+# A segment between commas that only describes the subject: a relative clause, an age, or
+# any lower-case run ("speaking on condition of anonymity", "the nonprofit entity that …",
+# "senior vice president of fleet"): a subject before its verb starts with a capital.
+_DESCRIBES = re.compile(r"^(?:\d{1,3}$|[a-z])")
+# Words after a name that end an inverted attribution without being part of it ('said Reed
+# as he left', 'said Reed to reporters', 'said Reed late on Monday').
+_AFTER_NAME = {"as", "to", "before", "while", "during", "adding", "late", "early", "last",
+               "this", "yesterday", "today", "shortly", "later", "earlier", "from", "with",
+               "via", "over", "outside", "inside", "through"}  # fmt: skip
+# A segment that opens the sentence with a circumstance, not a subject ("In an interview …").
+_INTRO = re.compile(
+    r"^(?:In|On|At|After|Before|During|When|While|As|Since|Asked|Speaking|Later|Earlier|"
+    r"Meanwhile|However|But|And|Yet|Still|Then)\b"
+)
+# Commas an appositive run may hold between subject and verb, and how long it may be.
+_MAX_SEGMENTS, _MAX_RUN = 4, 240
+
+
+def bare(word: str) -> str:
+    """``word`` in lower case without a possessive ("operator's" → "operator")."""
+    return word.lower().removesuffix("’s").removesuffix("'s")
+
+
+def noun_phrase_back(text: str) -> str | None:
+    """The speaker noun phrase that ends ``text`` ("... the Indonesian navy"), or None."""
+    tokens = _TOKEN.findall(text.rstrip())[-12:]
+    taken: list[str] = []
+    while tokens:
+        tok = tokens[-1]
+        word = tok.rstrip(".")
+        named = word[:1].isupper() and tok not in DETERMINERS
+        if named or word.lower() in ROLES or (tok in CONNECT and taken and tokens[:-1]):
+            taken.append(tok)
+        elif tok in DETERMINERS and taken:
+            taken.append(tok)
+            break
+        elif taken and (k := _modifiers_to_determiner(tokens)):
+            # "the county emergency office": lower-case modifiers of a role, up to its "the".
+            taken.extend(reversed(tokens[-k:]))
+            break
+        else:
+            break
+        tokens.pop()
+    while taken and (taken[-1] in CONNECT or (taken[-1] in CLAUSE_OPENERS and len(taken) > 1)):
+        taken.pop()  # never start on "of", "and", nor on the "As" of "As Reuters reported"
+    if not taken:
+        return None
+    phrase = " ".join(reversed(taken)).replace(" 's", "'s")
+    return phrase if any(ch.isalpha() for ch in phrase) else None
+
+
+def _modifiers_to_determiner(tokens: list[str]) -> int:
+    """How many tokens from the end of ``tokens`` up to and with a determiner, when the ones
+    between are at most three plain lower-case words; else 0."""
+    for k in range(2, min(5, len(tokens) + 1)):
+        if tokens[-k] in DETERMINERS:
+            return k if all(t.isalpha() and t.islower() for t in tokens[-k + 1 :]) else 0
+    return 0
+
+
+def noun_phrase_forward(text: str, whole: bool = False) -> str | None:
+    """The speaker noun phrase that starts ``text`` ("Bambang Soelistyo, head of ...").
+
+    Args:
+        text: what follows a reporting verb or "according to".
+        whole: only a phrase that runs to the end of its clause ('said the company.', not
+            'said the company would pay'), as an inverted attribution is.
+    """
+    head = _FORWARD_END.split(text, maxsplit=1)[0]
+    words = head.split()[:7]
+    if not words:
+        return None
+    if words[0] in PRONOUNS:
+        return words[0]
+    kept = [w[:1].isupper() or bare(w) in ROLES | CONNECT for w in words]
+    kept[0] = kept[0] or (words[0].lower() in POSSESSIVES and len(words) > 1)  # "its director"
+    # Lower-case modifiers of a role count with it ("the Hamas-run health ministry", "a
+    # senior Afghan economic official").
+    for i in range(len(words)):
+        role = next((j for j in range(i, min(i + _MODIFIERS + 1, len(words)))
+                     if bare(words[j]) in ROLES), None)  # fmt: skip
+        if kept[i] or role is None or role == i:
+            continue
+        if all(w.isalpha() and (w not in STOPWORDS or (j == i and w in DETERMINERS))
+               for j, w in enumerate(words[i:role], i)):  # fmt: skip
+            kept[i : role + 1] = [True] * (role + 1 - i)
+    if not all(kept):
+        words = words[: kept.index(False)]
+    rest = head.split()[len(words) :]
+    if whole and rest and rest[0].lower() not in _AFTER_NAME:
+        return None  # 'said the company would pay': the company is the reported subject
+    while words and words[-1].lower() in CONNECT:  # "according to the" is no one
+        words.pop()
+    phrase = " ".join(words)
+    # A role, then its holder's name: "said its director, Noor Haddad." → both.
+    named = re.match(rf",\s*({NAME.pattern})\s*[.,;]", text[len(head) :])
+    if phrase and not NAME.search(phrase) and bare(words[-1]) in ROLES and named:
+        phrase = f"{phrase} {named[1]}"
+    return with_role(phrase, text[len(head) :]) if phrase else None
+
+
+def with_role(name: str, rest: str) -> str:
+    """``name`` with the role ``rest`` sets after it ("Selim Arda" and ", the region's
+    governor, at …" → "Selim Arda, the region's governor"), so that a question naming the
+    speaker by role ("the governor of Upper Zeravan") finds them; else ``name``."""
+    apposed = _APPOSED_ROLE.match(rest)
+    if NAME.fullmatch(name) and apposed and bare(apposed["role"]) in ROLES:
+        return f"{name}, {apposed[1]}"
+    return name
+
+
+def _is_role(phrase: str | None) -> bool:
+    return bool(phrase) and any(bare(w) in ROLES for w in (phrase or "").split())
+
+
+def subject_before(before: str) -> str | None:
+    """The subject of a verb that ``before`` (ending in a comma) sets off with appositives:
+    'Sister Ann Holt, the head of the group, who …, told' → "Sister Ann Holt, the head of the
+    group"; "Halvard's chief executive, Viktor Halmi," → "Halvard's chief executive Viktor
+    Halmi"; "Smith, 45, a teacher from Leeds," → "Smith"."""
+    segments = before.rstrip().removesuffix(",").split(",")
+    run: list[str] = []  # the appositives, nearest the verb first
+    while len(segments) > 1 and len(run) < _MAX_SEGMENTS - 1:
+        segment = segments[-1].strip()
+        if sum(map(len, run)) + len(segment) > _MAX_RUN:
+            break
+        if not (_DESCRIBES.match(segment) or NAME.fullmatch(segment)):
+            break
+        run.append(segments.pop())
+    head = segments[-1].strip()
+    subject = None if _INTRO.match(head) else noun_phrase_back(head)
+    names = [s.strip() for s in run if NAME.fullmatch(s.strip())]
+    roles = [s.strip() for s in run if not NAME.fullmatch(s.strip()) and _is_role(s)]
+    if subject and names and not NAME.search(subject) and _is_role(subject):
+        return f"{subject} {names[-1]}"  # "the company's director, Clara Fenn, said"
+    if subject and roles and NAME.fullmatch(subject):
+        # "Sister Ann Holt, the head of the order": both, so that a question naming the
+        # speaker by role ("the head of the order") finds them.
+        return f"{subject}, {roles[-1]}"
+    if subject:
+        return subject
+    return names[-1] if names else None
