@@ -15,8 +15,6 @@ from rag.text.terms import STOPWORDS
 # Words that open a sentence's clause, never a speaker's name ("As Reuters reported").
 CLAUSE_OPENERS = {"As", "But", "And", "So", "While", "When", "After", "Before", "Since",
                   "Because", "Although", "Though", "If", "Yet"}  # fmt: skip
-# An age set off by commas after a name ("Smith, 45, a teacher, said").
-AGE = re.compile(r",\s*\d{1,3}\s*$")
 CONNECT = {"of", "for", "the", "de", "al", "bin", "van", "von", "der", "la", "le", "and", "'s"}
 DETERMINERS = {"the", "a", "an", "The", "A", "An"}
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "He", "She", "They", "It", "We", "I"}
