@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -20,6 +19,7 @@ from typing import Literal
 from rag.errors import LoaderError, UploadError
 from rag.index.limits import too_big
 from rag.index.loaders import SUPPORTED, load_file
+from rag.text.terms import ascii_fold
 
 # Every type the loaders read, except the long ".markdown" spelling: the upload form and the
 # API never offered it, and the list is shown to users as is (".md" covers markdown).
@@ -82,7 +82,7 @@ def safe_name(name: str) -> str:
     if suffix not in ALLOWED_TYPES:
         kind = f"'{suffix}'" if suffix else "without an extension"
         raise UploadError(f"unsupported file type {kind} (allowed: {', '.join(ALLOWED_TYPES)})")
-    stem = unicodedata.normalize("NFKD", name[: -len(suffix)]).encode("ascii", "ignore").decode()
+    stem = ascii_fold(name[: -len(suffix)])
     stem = _UNSAFE.sub("_", stem).strip("._-") or "upload"
     return stem[: _MAX_NAME_CHARS - len(suffix)] + suffix
 

@@ -44,8 +44,8 @@ _INTRO = re.compile(
     r"^(?:In|On|At|After|Before|During|When|While|As|Since|Asked|Speaking|Later|Earlier|"
     r"Meanwhile|However|But|And|Yet|Still|Then)\b"
 )
-# Commas an appositive run may hold between subject and verb, and how long it may be.
-_MAX_SEGMENTS, _MAX_RUN = 4, 240
+# Appositives a run may hold between subject and verb, and how many characters in all.
+_MAX_APPOSITIVES, _MAX_RUN = 3, 240
 
 
 def bare(word: str) -> str:
@@ -141,8 +141,9 @@ def with_role(name: str, rest: str) -> str:
     return name
 
 
-def _is_role(phrase: str | None) -> bool:
-    return bool(phrase) and any(bare(w) in ROLES for w in (phrase or "").split())
+def is_role(phrase: str) -> bool:
+    """Whether ``phrase`` holds a word that names a speaker by role ("the head of the LCWR")."""
+    return any(bare(w) in ROLES for w in phrase.split())
 
 
 def subject_before(before: str) -> str | None:
@@ -152,18 +153,19 @@ def subject_before(before: str) -> str | None:
     Halmi"; "Smith, 45, a teacher from Leeds," → "Smith"."""
     segments = before.rstrip().removesuffix(",").split(",")
     run: list[str] = []  # the appositives, nearest the verb first
-    while len(segments) > 1 and len(run) < _MAX_SEGMENTS - 1:
+    while len(segments) > 1 and len(run) < _MAX_APPOSITIVES:
         segment = segments[-1].strip()
         if sum(map(len, run)) + len(segment) > _MAX_RUN:
             break
         if not (_DESCRIBES.match(segment) or NAME.fullmatch(segment)):
             break
-        run.append(segments.pop())
+        run.append(segment)
+        segments.pop()
     head = segments[-1].strip()
     subject = None if _INTRO.match(head) else noun_phrase_back(head)
-    names = [s.strip() for s in run if NAME.fullmatch(s.strip())]
-    roles = [s.strip() for s in run if not NAME.fullmatch(s.strip()) and _is_role(s)]
-    if subject and names and not NAME.search(subject) and _is_role(subject):
+    names = [s for s in run if NAME.fullmatch(s)]
+    roles = [s for s in run if not NAME.fullmatch(s) and is_role(s)]
+    if subject and names and not NAME.search(subject) and is_role(subject):
         return f"{subject} {names[-1]}"  # "the company's director, Clara Fenn, said"
     if subject and roles and NAME.fullmatch(subject):
         # "Sister Ann Holt, the head of the order": both, so that a question naming the

@@ -9,19 +9,17 @@ reporting conventions of wire copy; tests/news/test_speakers.py holds the forms 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from rag.news.phrases import (
     NAME,
     PRONOUNS,
-    bare,
+    is_role,
     noun_phrase_back,
     noun_phrase_forward,
     subject_before,
 )
-from rag.news.roles import ROLES
 from rag.text.sentences import split_sentences
-from rag.text.terms import STOPWORDS
+from rag.text.terms import STOPWORDS, ascii_fold
 
 _VERBS = (
     "said|says|say|told|tells|added|adds|announced|announces|stated|states|warned|warns|"
@@ -104,7 +102,7 @@ def _attributed(sentence: str) -> str | None:
             return last
         if last == "and":  # "The coast guard put the number at seven, and said …": the subject
             subject = noun_phrase_forward(sentence) or ""
-            roles = any(bare(w) in ROLES for w in subject.split())
+            roles = is_role(subject)
             if roles or subject in PRONOUNS or NAME.fullmatch(subject):
                 # "The mayor of Surabaya, Tri Rismaharini, comforted … and urged": the name.
                 rest = sentence[sentence.find(subject) + len(subject) :]
@@ -116,7 +114,7 @@ def _attributed(sentence: str) -> str | None:
         if named:
             return named
     namer = noun_phrase_forward(sentence) if _CALLED.search(sentence) else None
-    if namer and (NAME.search(namer) or any(bare(w) in ROLES for w in namer.split())):
+    if namer and (NAME.search(namer) or is_role(namer)):
         return namer
     return None
 
@@ -188,10 +186,10 @@ _TITLES = {"mr", "mrs", "ms", "dr", "the", "a", "an", "of", "for", "said", "'s"}
 
 
 def _tokens(name: str) -> list[str]:
-    # Accents folded: "Muller" and "Müller" are one person, spelt by two outlets.
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return [t for t in re.findall(r"[\w-]+", plain.lower().replace("’s", "").replace("'s", ""))
-            if t not in _TITLES]  # fmt: skip
+    # Possessives off before accents are folded (folding drops the "’" of "Netanyahu’s");
+    # folded: "Muller" and "Müller" are one person, spelt by two outlets.
+    plain = ascii_fold(name.lower().replace("’s", "").replace("'s", ""))
+    return [t for t in re.findall(r"[\w-]+", plain) if t not in _TITLES]
 
 
 def same_speaker(a: str | None, b: str | None) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import Stemmer
@@ -21,6 +22,11 @@ STOPWORDS = frozenset(
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STEMMER = Stemmer.Stemmer("english")
+
+
+def ascii_fold(text: str) -> str:
+    """``text`` without accents or other non-ASCII letters ("Müller" → "Muller")."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 @lru_cache(maxsize=100_000)

@@ -136,6 +136,7 @@ def test_an_unresolvable_pronoun_is_no_speaker() -> None:
         ("Hamas", "a Hamas official", True),
         ("Hamas", "Israel", False),
         ("Netanyahu", "Netanyahu's office", True),
+        ("Netanyahu", "Netanyahu’s office", True),  # a curly apostrophe
         (None, "Hamas", False),
         ("Muller", "Gerhard Müller", True),  # one name, spelt with and without its accent
     ],
