@@ -63,7 +63,7 @@ GRID: dict[str, tuple[str, list[float]]] = {
     "recency": ("RAG_RECENCY", [0.0, 0.01, 0.03, 0.1, 0.3, 1.0]),
     "timeline": ("TIMELINE_SHARE", [0.1, 0.2, 0.3, 0.5]),
     "conflict": ("RIVAL_SHARE", [0.05, 0.1, 0.2, 0.4, 1.01]),
-    "attribution": ("OTHER_SPEAKER", [1.0, 0.5, 0.25]),
+    "attribution": ("OTHER_SPEAKER", [1.0, 0.5, 0.25, 0.1]),
 }
 
 

@@ -27,8 +27,8 @@ from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.index.sentences import SentenceKey, unpack
 from rag.news.compose import speaker_at
 from rag.news.intent import intent_of
+from rag.news.naming import same_speaker
 from rag.news.select import chronological, reweigh, rival_figures, timeline_picks
-from rag.news.speakers import same_speaker
 from rag.reader.features import EVIDENCE_HITS, MIN_WORDS, Candidate, IdfFn, candidates
 from rag.reader.model import Reader, Reading
 from rag.reader.relevance import unmatched_numbers

@@ -12,6 +12,7 @@ from rag.news.dates import base_date, event_date, resolve_dates
 from rag.news.figures import disagreements
 from rag.news.intent import Intent
 from rag.news.measures import asked_measures, measured, measures_of
+from rag.news.people import introduced
 from rag.news.select import NO_TIME, entry_minutes, live_blog
 from rag.news.speakers import speaker_of
 from rag.records import Answer, AnswerSentence, Citation
@@ -43,10 +44,12 @@ def spoken_date(date: str | None, precision: str | None = "day") -> str:
 
 def speaker_at(article_text: str | None, quote: str, start: int, end: int) -> str | None:
     """Who the sentence ``quote`` at ``start:end`` of the article attributes its claim to,
-    read with the text around it ("he said" before, a body's spokesman after)."""
+    read with the text around it ("he said" before, a body's spokesman after) and named as
+    the article introduced them."""
     text = article_text or ""
-    return speaker_of(quote, text[max(0, start - _CONTEXT_CHARS) : start],
-                      text[end : end + _CONTEXT_CHARS])  # fmt: skip
+    who = speaker_of(quote, text[max(0, start - _CONTEXT_CHARS) : start],
+                     text[end : end + _CONTEXT_CHARS])  # fmt: skip
+    return introduced(who, article_text)  # "Osk" → "Mira Osk, the operator's chief executive"
 
 
 def annotate(citation: Citation, article_text: str | None) -> Citation:

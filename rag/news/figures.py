@@ -14,7 +14,7 @@ from collections.abc import Callable
 from itertools import combinations
 
 from rag.news.counts import Figure, figures_of
-from rag.news.speakers import same_speaker
+from rag.news.naming import same_speaker
 from rag.records.news import Disagreement, FigureValue
 
 _DISPUTE_DAYS = 1  # see `_rival_claims`

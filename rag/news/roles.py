@@ -15,6 +15,9 @@ ROLES = frozenset(
     "survivors relatives family representative negotiators aide aides adviser advisers "
     "economist economists statement department office service services operator operators "
     "regulator regulators organizers organisers spokespeople team forces force campaign "
+    # Who runs a body, and who speaks in court ("Michael Fitton, defending, said").
+    "executive executives boss ceo chairman chairwoman founder barrister solicitor counsel "
+    "defending prosecuting "
     # People named by who they are to someone ("the father said", "a neighbour told …").
     "father mother son daughter brother sister wife husband widow widower uncle aunt cousin "
     "friend friends neighbour neighbor neighbours neighbors colleague colleagues teammate "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from rag.news.naming import same_speaker
 from rag.news.phrases import (
     NAME,
     PRONOUNS,
@@ -19,7 +20,7 @@ from rag.news.phrases import (
     subject_before,
 )
 from rag.text.sentences import split_sentences
-from rag.text.terms import STOPWORDS, ascii_fold
+from rag.text.terms import STOPWORDS
 
 _VERBS = (
     "said|says|say|told|tells|added|adds|announced|announces|stated|states|warned|warns|"
@@ -166,6 +167,13 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
             if '"' in after[a:b] or "”" in after[a:b]:
                 who = _attributed(after[a:b])
                 break
+    if who is None and sentence.lstrip()[:1] in '“"' and _inside_quote(sentence):
+        # '"A," says Michael Litt. "B. C."': a quotation that opens right after an attributed
+        # one, and is attributed nowhere, goes on with the same speaker's words.
+        spans = split_sentences(before)
+        last = before[spans[-1][0] : spans[-1][1]] if spans else ""
+        if last.lstrip()[:1] in '“"' or _inside_quote(last) or "”" in last or '"' in last:
+            who = _attributed(last)
     if who is None:
         return None
     if who not in PRONOUNS:
@@ -180,22 +188,3 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
         if names:
             return names[-1]
     return None
-
-
-_TITLES = {"mr", "mrs", "ms", "dr", "the", "a", "an", "of", "for", "said", "'s"}
-
-
-def _tokens(name: str) -> list[str]:
-    # Possessives off before accents are folded (folding drops the "’" of "Netanyahu’s");
-    # folded: "Muller" and "Müller" are one person, spelt by two outlets.
-    plain = ascii_fold(name.lower().replace("’s", "").replace("'s", ""))
-    return [t for t in re.findall(r"[\w-]+", plain) if t not in _TITLES]
-
-
-def same_speaker(a: str | None, b: str | None) -> bool:
-    """True when two namings are the same speaker: one's last word is in the other
-    ("Blinken" ~ "Secretary of State Antony Blinken", "the navy" ~ "the Indonesian navy")."""
-    if not a or not b:
-        return False
-    ta, tb = _tokens(a), _tokens(b)
-    return bool(ta and tb) and (ta[-1] in tb or tb[-1] in ta)

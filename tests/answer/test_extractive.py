@@ -184,7 +184,7 @@ _BLUEWATER = (
         ("Dock workers in Kelso walked out on Monday over a pay offer.\n\n"
          f"{_VELL[0]}\n\n{_VELL[1]}\n\nThe port authority said ships would go to Leith.\n",
          "What did union leader Mara Vell say about the pay offer?",
-         ["Union leader Mara Vell", "Vell"]),
+         ["Union leader Mara Vell", "Mara Vell, Union leader"]),
         # A body's statement, then its spokesman's quote: one voice, named by who spoke.
         ("The Tern Vale ferry capsized in a gale on Sunday night.\n\nTwo crew members said "
          f"they had complained about the bow door for weeks.\n\n{_BLUEWATER[0]} "

@@ -8,7 +8,7 @@ from typing import Any
 from scipy.stats import kendalltau
 
 from rag.eval.metrics.core import Score, ok, unscorable
-from rag.news.speakers import same_speaker
+from rag.news.naming import same_speaker
 from rag.records import Answer, Citation
 
 

@@ -1,0 +1,137 @@
+"""Who is who in an article: how it first introduces each person it names.
+
+Wire copy names a person once with their role ("The operator's chief executive, Mira Osk,
+apologised", "Health minister Dalia Ferrant stood by the figure") and later by surname alone
+("Osk said", "Ferrant said in parliament"). A reader links the two; so does this module, so
+that a later statement is shown as said by "Mira Osk, the operator's chief executive" and a
+question that names the speaker by role ("What did the head of the rail operator say …?")
+finds it. Hand-written like `rag.news.speakers`, for the same reason (no coreference model
+ships for this machine); tests/news/test_people.py holds the forms it reads.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rag.news.naming import name_tokens
+from rag.news.phrases import NAME, POSSESSIVES, is_role
+from rag.text.terms import STOPWORDS
+
+# A role set before a name in its own comma segment ("The operator's chief executive, Mira
+# Osk,") or after it ("Mira Osk, Tarrow Valley Railways' chief executive,", "Michael Fitton,
+# defending,"): one segment of at most this many words, so that a clause is never taken.
+_ROLE_WORDS = 6
+_TWO_PEOPLE = re.compile(r"[A-Z][\w’'-]*\s+and\b")  # "Chris and mother", not "co-founder and CEO"
+_CLAUSE = {"who", "whose", "which", "that", "where", "when", "whom"}
+_SEGMENT_BEFORE = re.compile(r"(?:^|[.!?;:\"“”(]\s*|,\s*)([^,.!?;:\"“”()]+),\s*$")
+_SEGMENT_AFTER = re.compile(r",\s*([^,.!?;:\"“”()]+?)\s*[,.;]")
+# A role written just before the name, in the same phrase ("Health minister Dalia Ferrant",
+# "chief executive Arne Holt"): the words back to a punctuation mark, at most three.
+_PREFIX = re.compile(r"((?:[\w’'-]+\s+){1,3})$")
+
+
+def _clean_role(role: str) -> str:
+    """A role as it reads after a name: no leading possessive pronoun ("Its chief executive"
+    → "chief executive"), and a capital article lowered ("The operator's …" → "the …")."""
+    words = role.split()
+    while words and words[0].lower() in POSSESSIVES:
+        words.pop(0)
+    if len(words) > 1 and words[0].lower() in STOPWORDS:
+        words[0] = words[0].lower()
+    return " ".join(words)
+
+
+def _a_role(segment: str) -> bool:
+    """Whether a comma segment beside a name is its role: a role word, a few words, no
+    clause ("whose director", "who runs …") and no second person ("Chris and mother")."""
+    words = segment.split()
+    return (is_role(segment) and len(words) <= _ROLE_WORDS and not _TWO_PEOPLE.match(segment)
+            and words[0].lower() not in _CLAUSE)  # fmt: skip
+
+
+def _role_around(article: str, start: int, end: int) -> str | None:
+    """The role the article sets around the name at ``start:end``, if any."""
+    line_start = max(article.rfind("\n", 0, start), 0)
+    before, after = article[line_start:start], article[end : end + 200]
+    if after.startswith(",") and (seg := _SEGMENT_BEFORE.search(before)):
+        role = seg[1].strip()
+        if _a_role(role) and not NAME.search(role):
+            return _clean_role(role)
+    if seg := _SEGMENT_AFTER.match(after):
+        role = seg[1].strip()
+        if _a_role(role):
+            return _clean_role(role)
+    if prefix := _PREFIX.search(before):
+        words = prefix[1].split()
+        while words and not is_role(" ".join(words)):
+            words.pop(0)
+        while words and not is_role(words[0]) and words[0].lower() in STOPWORDS:
+            words.pop(0)  # "said chief executive …" → "chief executive"
+        if words and is_role(words[-1]):
+            return _clean_role(" ".join(words))
+    return None
+
+
+@lru_cache(maxsize=64)
+def introductions(article: str) -> dict[str, str]:
+    """Each person's key (the last word of their name) → how the article introduces them.
+
+    Args:
+        article: the article's text.
+
+    Returns:
+        "osk" → "Mira Osk, the operator's chief executive": the name at its first mention with
+        a role (else the first mention), for names of two or more words. A key that two
+        different names of the article share ("Omar Mateen", "Seddique Mir Mateen") is left out.
+    """
+    names: dict[str, set[str]] = {}
+    namings: dict[str, str] = {}
+    for m in NAME.finditer(article):
+        words = m.group().split()
+        skip = 0
+        while skip < len(words) and words[skip].lower() in STOPWORDS:
+            skip += 1  # "The Rev. …", "For Ingrid Sola": the name starts after them
+        if len(words) - skip < 2 or m.group().endswith(("’s", "'s")):
+            continue
+        name = " ".join(words[skip:])
+        key = name_tokens(name)[-1] if name_tokens(name) else None
+        if not key:
+            continue
+        names.setdefault(key, set()).add(" ".join(name_tokens(name)))
+        if key in namings and "," in namings[key]:
+            continue
+        start = m.start() + len(" ".join(words[:skip])) + (1 if skip else 0)
+        role = _role_around(article, start, m.end())
+        if role or key not in namings:
+            namings[key] = f"{name}, {role}" if role and not _holds(name, role) else name
+    return {k: v for k, v in namings.items() if _one_person(names[k])}
+
+
+def _holds(name: str, role: str) -> bool:
+    return role.lower() in name.lower()
+
+
+def _one_person(names: set[str]) -> bool:
+    """Whether the full names that share a key are one person ("Mira Osk", "Ms Mira Osk")."""
+    sets = sorted((set(n.split()) for n in names), key=len)
+    return all(a <= sets[-1] for a in sets)
+
+
+def introduced(speaker: str | None, article: str | None) -> str | None:
+    """``speaker`` as the article introduced them ("Osk" → "Mira Osk, the operator's chief
+    executive"); unchanged when it already carries a role, is not a name, or the article has
+    no introduction of that name."""
+    if not speaker or not article or any(c in speaker for c in ",()"):
+        return speaker
+    found = NAME.search(speaker)
+    name = found.group() if found and found.end() == len(speaker) else speaker
+    if not re.fullmatch(r"[A-Z][\w’'-]+", name) and name != (found and found.group()):
+        return speaker  # "the ministry", "Con Edison officials": no one person's name
+    tokens = name_tokens(name)
+    naming = introductions(article).get(tokens[-1]) if tokens else None
+    if naming is None or not set(tokens) <= set(name_tokens(naming.split(",")[0])):
+        return speaker
+    # Only when the article says more than the speaker's naming ("director Tomas Lind" →
+    # "Tomas Lind, the regulator's director"; "Union leader Mara Vell" stays as it is).
+    return naming if not set(name_tokens(naming)) <= set(name_tokens(speaker)) else speaker

@@ -1,0 +1,64 @@
+"""Who is who in an article: a later "Osk said" named as the article introduced her
+(rag.news.people)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.news.compose import speaker_at
+from rag.news.people import introduced, introductions
+
+ARTICLE = (
+    "CARVELL — Nine people died when the 07.40 from Ossery left the rails on Tuesday.\n\n"
+    "The operator's chief executive, Mira Osk, apologised to the families of the dead. "
+    '"We failed the people on that train," she said.\n\n'
+    "Health minister Dalia Ferrant visited the site. "
+    "Its spokesman, Stefan Strand, gave no figure. "
+    "Michael Fitton, defending, said the driver had followed his briefing. "
+    "Tarrow Valley Railways, whose director, Osmund Pryle, resigned, did not comment. "
+    "Omar Mateen and Seddique Mir Mateen were not involved. "
+    "The rail union backed the driver, says Ada Vine, co-founder and head of the union.\n\n"
+    "Osk said the company had ordered a check of every route briefing. "
+    '"Every death is being examined," Ferrant said in parliament.'
+)
+
+
+def test_each_person_is_named_with_the_role_they_were_introduced_with() -> None:
+    who = introductions(ARTICLE)
+    assert who["osk"] == "Mira Osk, the operator's chief executive"
+    assert who["ferrant"] == "Dalia Ferrant, Health minister"  # a role before the name
+    assert who["strand"] == "Stefan Strand, spokesman"  # "Its": whose is not known here
+    assert who["fitton"] == "Michael Fitton, defending"  # a role after the name
+    assert who["pryle"] == "Osmund Pryle"  # "whose director" is a clause, not a role
+    assert "mateen" not in who  # two people share the surname: neither is assumed
+    assert who["vine"] == "Ada Vine, co-founder and head of the union"
+
+
+@pytest.mark.parametrize(
+    ("speaker", "named"),
+    [
+        ("Osk", "Mira Osk, the operator's chief executive"),
+        ("Mira Osk", "Mira Osk, the operator's chief executive"),
+        ("Health minister Dalia Ferrant", "Health minister Dalia Ferrant"),  # says it all
+        ("Kai Moss", "Kai Moss"),  # not in the article
+        ("the ministry", "the ministry"),  # no one person's name
+        ("Michael Fitton, defending", "Michael Fitton, defending"),  # a role already
+        ("Mateen", "Mateen"),
+        (None, None),
+    ],
+)
+def test_a_speaker_is_named_as_the_article_introduced_them(
+    speaker: str | None, named: str | None
+) -> None:
+    assert introduced(speaker, ARTICLE) == named
+
+
+def test_a_later_statement_carries_its_speaker_s_role() -> None:
+    quote = "Osk said the company had ordered a check of every route briefing."
+    at = ARTICLE.index(quote)
+    assert speaker_at(ARTICLE, quote, at, at + len(quote)) == (
+        "Mira Osk, the operator's chief executive"
+    )
+    quote = '"Every death is being examined," Ferrant said in parliament.'
+    at = ARTICLE.index(quote)
+    assert speaker_at(ARTICLE, quote, at, at + len(quote)) == "Dalia Ferrant, Health minister"
