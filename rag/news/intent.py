@@ -46,6 +46,10 @@ _TIMELINE = re.compile(
     # what happened over a span of days ("… on the weekend the two officers were killed?")
     r"what (?:has |had )?happened\b.{0,60}?\b(?:on|over|during|across|in) the "
     r"(?:weekend|week|days|weeks|months)|"
+    # the events of one day ("What happened on Monday, the third day of the blackout?")
+    # ("What happened to the plane on Sunday?" asks one thing)
+    r"what (?:has |had )?happened (?:in [\w’' -]{1,40}? )?(?:on|during) (?:the (?:\w+ ){0,2})?"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|day)\b|"
     r"schedule for|"
     # the other ways of asking for the events in order ("key events", "walk me through",
     # "what has happened since", "a rundown", "day by day", "the stages of")

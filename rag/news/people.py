@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from rag.news.naming import name_tokens
-from rag.news.phrases import NAME, POSSESSIVES, is_role
+from rag.news.phrases import NAME, POSSESSIVES, RELATIVE, is_role
 from rag.text.terms import STOPWORDS
 
 # A role set before a name in its own comma segment ("The operator's chief executive, Mira
@@ -23,7 +23,6 @@ from rag.text.terms import STOPWORDS
 # defending,"): one segment of at most this many words, so that a clause is never taken.
 _ROLE_WORDS = 6
 _TWO_PEOPLE = re.compile(r"[A-Z][\w’'-]*\s+and\b")  # "Chris and mother", not "co-founder and CEO"
-_CLAUSE = {"who", "whose", "which", "that", "where", "when", "whom"}
 _SEGMENT_BEFORE = re.compile(r"(?:^|[.!?;:\"“”(]\s*|,\s*)([^,.!?;:\"“”()]+),\s*$")
 _SEGMENT_AFTER = re.compile(r",\s*([^,.!?;:\"“”()]+?)\s*[,.;]")
 # A role written just before the name, in the same phrase ("Health minister Dalia Ferrant",
@@ -47,7 +46,7 @@ def _a_role(segment: str) -> bool:
     clause ("whose director", "who runs …") and no second person ("Chris and mother")."""
     words = segment.split()
     return (is_role(segment) and len(words) <= _ROLE_WORDS and not _TWO_PEOPLE.match(segment)
-            and words[0].lower() not in _CLAUSE)  # fmt: skip
+            and not RELATIVE.match(segment))  # fmt: skip
 
 
 def _role_around(article: str, start: int, end: int) -> str | None:

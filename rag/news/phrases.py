@@ -44,6 +44,9 @@ _INTRO = re.compile(
     r"^(?:In|On|At|After|Before|During|When|While|As|Since|Asked|Speaking|Later|Earlier|"
     r"Meanwhile|However|But|And|Yet|Still|Then)\b"
 )
+# A relative clause describes the subject without being its role ("Orla Kent, whose company
+# depends on Brannock, said").
+RELATIVE = re.compile(r"(?:who|whose|which|that|where|when|whom)\b", re.IGNORECASE)
 # Appositives a run may hold between subject and verb, and how many characters in all.
 _MAX_APPOSITIVES, _MAX_RUN = 3, 240
 
@@ -164,7 +167,7 @@ def subject_before(before: str) -> str | None:
     head = segments[-1].strip()
     subject = None if _INTRO.match(head) else noun_phrase_back(head)
     names = [s for s in run if NAME.fullmatch(s)]
-    roles = [s for s in run if not NAME.fullmatch(s) and is_role(s)]
+    roles = [s for s in run if not NAME.fullmatch(s) and is_role(s) and not RELATIVE.match(s)]
     if subject and names and not NAME.search(subject) and is_role(subject):
         return f"{subject} {names[-1]}"  # "the company's director, Clara Fenn, said"
     if subject and roles and NAME.fullmatch(subject):

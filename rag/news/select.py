@@ -218,7 +218,8 @@ def _same_subject(q: Quote, stating: Sequence[Quote], asked: set[str]) -> bool:
 def chronological(
     quotes: Sequence[Quote], article: Callable[[str], str | None] | None = None
 ) -> list[Quote]:
-    """``quotes`` in the order their events happened; undated ones last, in given order.
+    """``quotes`` in the order their events happened; undated ones last; events of one time
+    in their article's order.
 
     Args:
         quotes: the sentences to order.
@@ -227,10 +228,13 @@ def chronological(
     """
 
     texts = {q.doc_id: article(q.doc_id) for q in quotes} if article else {}
+    docs = {doc: i for i, doc in enumerate(dict.fromkeys(q.doc_id for q in quotes))}
 
-    def key(q: Quote) -> tuple[bool, str, int]:
+    def key(q: Quote) -> tuple[bool, str, int, int, int]:
         date = _event(q)[0]
-        return date is None, date or "", entry_minutes(q.text, q.start, texts.get(q.doc_id))
+        minutes = entry_minutes(q.text, q.start, texts.get(q.doc_id))
+        # Events of one time (or undated) keep the order their article tells them in.
+        return date is None, date or "", minutes, docs[q.doc_id], q.start
 
     return sorted(quotes, key=key)
 

@@ -91,6 +91,9 @@ from rag.news.intent import Intent, intent_of
         ("What milestone did Boeing reach over the weekend?", Intent("plain")),
         ("What happened in New York over the weekend of the killings?", Intent("timeline")),
         ("What happened to the plane on Sunday?", Intent("plain")),
+        # the events of one day
+        ("What happened on Monday, the third day of the blackout?", Intent("timeline")),
+        ("What happened in Sardova on the second Saturday of protests?", Intent("timeline")),
         ("What did Hamas say about the talks?", Intent("attribution", "Hamas")),
         ("What did the Indonesian navy claim?", Intent("attribution", "Indonesian navy")),
         ("What was Netanyahu's response to the proposal?", Intent("attribution", "Netanyahu")),
