@@ -22,7 +22,7 @@ from rag.answer.asks import not_given
 from rag.answer.citations import cite
 from rag.answer.followup import norm_space, repeats_previous, said_before
 from rag.answer.parts import part_query, split_parts
-from rag.answer.short import short_span
+from rag.answer.short import short_span, speaker_short
 from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.index.sentences import SentenceKey, unpack
 from rag.news.compose import speaker_at
@@ -255,6 +255,9 @@ class ExtractiveAnswerer:
         where = next((i for i, c in enumerate(cands) if (c.quote.doc_id, c.quote.start) ==
                       (best.doc_id, best.start)), None)  # fmt: skip
         span = reading.spans.get(where) if where is not None else None
+        asks_who = (intent := intent_of(question)).kind == "attribution" and not intent.speaker
+        if asks_who and (named := speaker_short(best, self._speaker(best), citations)):
+            return named  # "Who said …?": the speaker's name
         found = span and short_span(question, best.text, span, self.reader.thresholds.short)
         marker = next((c.marker for c in citations
                        if (c.doc_id, c.start) == (best.doc_id, best.start)), None)  # fmt: skip

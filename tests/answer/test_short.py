@@ -2,8 +2,9 @@
 
 import pytest
 
-from rag.answer.short import short_span
+from rag.answer.short import short_span, speaker_in, speaker_short
 from rag.reader.span import Span
+from rag.records import Citation, Quote
 
 
 def _span(sentence: str, *phrases: str, score: float = 1.0) -> Span:
@@ -83,3 +84,37 @@ def test_the_real_span_model_gives_the_name_not_the_clause():
     span = reader.span_model.read(question, [Candidate(quote, 0, 1.0, NIXON)])[0]
     where = short_span(question, NIXON, span, reader.thresholds.short)
     assert where is not None and NIXON[where[0] : where[1]] == "Cynthia Nixon"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "name"),
+    [
+        ("“It was subjective,” Dr. Shadlen says.", "Dr. Shadlen", "Dr. Shadlen"),
+        ("Osk apologised.", "Mira Osk, Tarrow Valley Railways' chief executive", "Osk"),
+        # the body a role belongs to is not who spoke
+        ("Tarrow Valley Railways apologised.", "Mira Osk, Tarrow Valley Railways' chief", None),
+        ("The head, Mira Osk, said so.", "The operator's chief executive, Mira Osk", "Mira Osk"),
+        ("Dennise Laboy said she felt ignored.", "Throgs Neck resident Dennise Laboy",
+         "Dennise Laboy"),
+        ('"No," spokesman Tomas Reil said.', "Bluewater Sound Lines (spokesman Tomas Reil)",
+         "Tomas Reil"),
+        ("Ursula von der Leyen said so.", "Ursula von der Leyen", "Ursula von der Leyen"),
+        ("The Government said it would act.", "the Government", None),  # no name to give
+        ("He said it was over.", "Mira Osk", None),
+    ],
+)  # fmt: skip
+def test_who_said_is_answered_with_the_speaker_s_name(sentence, speaker, name):
+    at = speaker_in(sentence, speaker)
+    assert (sentence[at[0] : at[1]] if at else None) == name
+
+
+def test_the_speaker_s_name_may_come_from_the_next_cited_sentence():
+    article = ('"It doesn\u2019t take a genius." "It just doesn\u2019t," said Jeff Miller, a '
+               "councilman.")
+    end = article.index('." ') + 2
+    best = Quote("a", "A", "src", article[:end], 0, end, 0.9, None, None)
+    cites = [Citation(1, "a", "A", "src", article[:end], 0, end, 0.9, None),
+             Citation(2, "a", "A", "src", article[end + 1 :], end + 1, len(article), 0.8, None)]
+    short = speaker_short(best, "Jeff Miller, a councilman", cites)
+    assert short is not None and short.text == "Jeff Miller" and short.marker == 2
+    assert article[short.start : short.end] == "Jeff Miller"
