@@ -109,12 +109,15 @@ def test_who_said_is_answered_with_the_speaker_s_name(sentence, speaker, name):
 
 
 def test_the_speaker_s_name_may_come_from_the_next_cited_sentence():
-    article = ('"It doesn\u2019t take a genius." "It just doesn\u2019t," said Jeff Miller, a '
-               "councilman.")
+    article = (
+        '"It doesn\u2019t take a genius." "It just doesn\u2019t," said Jeff Miller, a councilman.'
+    )
     end = article.index('." ') + 2
     best = Quote("a", "A", "src", article[:end], 0, end, 0.9, None, None)
-    cites = [Citation(1, "a", "A", "src", article[:end], 0, end, 0.9, None),
-             Citation(2, "a", "A", "src", article[end + 1 :], end + 1, len(article), 0.8, None)]
+    cites = [
+        Citation(1, "a", "A", "src", article[:end], 0, end, 0.9, None),
+        Citation(2, "a", "A", "src", article[end + 1 :], end + 1, len(article), 0.8, None),
+    ]
     short = speaker_short(best, "Jeff Miller, a councilman", cites)
     assert short is not None and short.text == "Jeff Miller" and short.marker == 2
     assert article[short.start : short.end] == "Jeff Miller"
