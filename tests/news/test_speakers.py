@@ -201,3 +201,17 @@ def test_a_quotation_that_opens_after_an_attributed_one_goes_on_with_its_speaker
     sentence = '"Video is a huge part of that as it is simply more efficient than text.'
     assert speaker_of(sentence, before) == "Michael Litt"
     assert speaker_of(sentence, "The company grew fast. ") is None
+
+
+def test_a_long_quotation_is_its_closing_speaker_s() -> None:
+    sentence = "\u201cI don\u2019t want to be misunderstood on this point."
+    after = ("The FDA has approved them. It\u2019s found that they\u2019re safe. I am not "
+             "contesting that. I don\u2019t want to be misunderstood. I\u2019m sure I will be. "
+             "I just want to emphasize I\u2019m not making that point,\u201d Alito said.")
+    assert speaker_of(sentence, "", after) == "Alito"
+    # a quotation that never closes before another opens is not the next speaker's
+    assert speaker_of(sentence, "", '\u201cNo,\u201d Prelogar said.') is None
+
+
+def test_it_is_said_is_said_by_no_one() -> None:
+    assert speaker_of("It\u2019s said that the benefits greatly outweigh the risks.") is None
