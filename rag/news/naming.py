@@ -65,7 +65,7 @@ def _body(name: str) -> tuple[set[str], bool]:
     of = _OF.split(parts[-1], maxsplit=1)
     text = f"{owner} {of[1] if len(of) > 1 else ''}"
     words = {w for w in name_tokens(text) if w not in STOPWORDS}
-    return words, bool(NAME.search(text) or re.search(r"\b[A-Z]", text.replace("The ", "")))
+    return words, bool(re.search(r"\b[A-Z]", text.replace("The ", "")))
 
 
 def _named_in(key: str, tokens: list[str]) -> bool:
@@ -89,7 +89,7 @@ def same_speaker(a: str | None, b: str | None) -> bool:
             by_role = key == "head" or key in ROLES or key in _SAME_ROLE.values()
             (body, named), (other_body, other_named) = _body(mine), _body(theirs)
             # "the region's governor" may be the governor of Upper Zeravan; "the utility's
-            # boss" is not "the regulator's director", nor Halvard's chief Tessa Power's.
+            # boss" is not "the regulator's director", nor is Halvard's chief Ombra Power's.
             if not (by_role and body and other_body and named == other_named
                     and body.isdisjoint(other_body)):  # fmt: skip
                 return True

@@ -100,15 +100,11 @@ def introductions(article: str) -> dict[str, str]:
         names.setdefault(key, set()).add(" ".join(name_tokens(name)))
         if key in namings and "," in namings[key]:
             continue
-        start = m.start() + len(" ".join(words[:skip])) + (1 if skip else 0)
-        role = _role_around(article, start, m.end())
+        role = _role_around(article, m.start() + m.group().find(words[skip]), m.end())
         if role or key not in namings:
-            namings[key] = f"{name}, {role}" if role and not _holds(name, role) else name
+            held = role and role.lower() in name.lower()  # "Governor Jay Inslee"
+            namings[key] = f"{name}, {role}" if role and not held else name
     return {k: v for k, v in namings.items() if _one_person(names[k])}
-
-
-def _holds(name: str, role: str) -> bool:
-    return role.lower() in name.lower()
 
 
 def _one_person(names: set[str]) -> bool:
@@ -124,8 +120,11 @@ def introduced(speaker: str | None, article: str | None) -> str | None:
     if not speaker or not article or any(c in speaker for c in ",()"):
         return speaker
     found = NAME.search(speaker)
-    name = found.group() if found and found.end() == len(speaker) else speaker
-    if not re.fullmatch(r"[A-Z][\w’'-]+", name) and name != (found and found.group()):
+    if found and found.end() == len(speaker):
+        name = found.group()  # "director Tomas Lind" → "Tomas Lind"
+    elif re.fullmatch(r"[A-Z][\w’'-]+", speaker):
+        name = speaker  # "Osk"
+    else:
         return speaker  # "the ministry", "Con Edison officials": no one person's name
     tokens = name_tokens(name)
     naming = introductions(article).get(tokens[-1]) if tokens else None

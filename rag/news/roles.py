@@ -18,6 +18,9 @@ ROLES = frozenset(
     # Who runs a body, and who speaks in court ("Michael Fitton, defending, said").
     "executive executives boss ceo chairman chairwoman founder barrister solicitor counsel "
     "defending prosecuting "
+    # Elected members ("Jeff Miller, a city councilman in Hendersonville, said").
+    "councilman councilwoman councillor councilor lawmaker lawmakers legislator legislators "
+    "senator senators congressman congresswoman "
     # People named by who they are to someone ("the father said", "a neighbour told …").
     "father mother son daughter brother sister wife husband widow widower uncle aunt cousin "
     "friend friends neighbour neighbor neighbours neighbors colleague colleagues teammate "

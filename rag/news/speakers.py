@@ -133,7 +133,7 @@ def _through(who: str, after: str) -> str:
 
 
 # "It's said that …", "It is claimed …": said by no one in particular.
-_IMPERSONAL = {"It’s", "It's", "it’s", "it's", "There", "there"}
+_IMPERSONAL = {"It’s", "It's", "it’s", "it's"}
 # Sentences a quotation runs on over before its speaker is named: news quotes mostly run on
 # for one or two sentences before "…," she said; a judge's or a minister's remarks run longer
 # (Alito's in the dev article newspaper4k-003: seven). The mark that ends the search must close
@@ -185,7 +185,7 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
         # one, and is attributed nowhere, goes on with the same speaker's words.
         spans = split_sentences(before)
         last = before[spans[-1][0] : spans[-1][1]] if spans else ""
-        if last.lstrip()[:1] in '“"' or _inside_quote(last) or "”" in last or '"' in last:
+        if any(mark in last for mark in '"“”'):
             who = _attributed(last)
     if who is None or who in _IMPERSONAL:
         return None

@@ -205,12 +205,14 @@ def test_a_quotation_that_opens_after_an_attributed_one_goes_on_with_its_speaker
 
 def test_a_long_quotation_is_its_closing_speaker_s() -> None:
     sentence = "\u201cI don\u2019t want to be misunderstood on this point."
-    after = ("The FDA has approved them. It\u2019s found that they\u2019re safe. I am not "
-             "contesting that. I don\u2019t want to be misunderstood. I\u2019m sure I will be. "
-             "I just want to emphasize I\u2019m not making that point,\u201d Alito said.")
+    after = (
+        "The FDA has approved them. It\u2019s found that they\u2019re safe. I am not "
+        "contesting that. I don\u2019t want to be misunderstood. I\u2019m sure I will be. "
+        "I just want to emphasize I\u2019m not making that point,\u201d Alito said."
+    )
     assert speaker_of(sentence, "", after) == "Alito"
     # a quotation that never closes before another opens is not the next speaker's
-    assert speaker_of(sentence, "", '\u201cNo,\u201d Prelogar said.') is None
+    assert speaker_of(sentence, "", "\u201cNo,\u201d Prelogar said.") is None
 
 
 def test_it_is_said_is_said_by_no_one() -> None:
