@@ -119,6 +119,8 @@ def introduced(speaker: str | None, article: str | None) -> str | None:
     no introduction of that name."""
     if not speaker or not article or any(c in speaker for c in ",()"):
         return speaker
+    if holder := _holder(speaker, article):
+        return holder  # "Governor says …", "the minister said": the one person of that role
     found = NAME.search(speaker)
     if found and found.end() == len(speaker):
         name = found.group()  # "director Tomas Lind" → "Tomas Lind"
@@ -133,3 +135,26 @@ def introduced(speaker: str | None, article: str | None) -> str | None:
     # Only when the article says more than the speaker's naming ("director Tomas Lind" →
     # "Tomas Lind, the regulator's director"; "Union leader Mara Vell" stays as it is).
     return naming if not set(name_tokens(naming)) <= set(name_tokens(speaker)) else speaker
+
+
+# Roles one person holds: "the governor said" is the article's governor. Bodies ("police",
+# "the ministry") and plurals speak as many, and stay as they are.
+_ONE_HOLDER = frozenset(
+    "governor minister president mayor judge coach spokesman spokeswoman spokesperson director "
+    "chief head father mother son daughter brother sister wife husband widow lawyer attorney "
+    "prosecutor secretary ambassador senator chairman chairwoman executive founder manager "
+    "commander adviser".split()
+)
+_BARE_ROLE = re.compile(r"(?:the\s+|a\s+)?([\w’'-]+(?:\s+[\w’'-]+)?)", re.IGNORECASE)
+
+
+def _holder(speaker: str, article: str) -> str | None:
+    """The article's one person whose role a bare role speaker names ("Governor" → "Governor
+    Jay Inslee", "the health minister" → "Dalia Ferrant, Health minister"), or None."""
+    bare = _BARE_ROLE.fullmatch(speaker)
+    words = bare[1].lower().split() if bare else []
+    if not words or words[-1] not in _ONE_HOLDER or NAME.search(speaker):
+        return None
+    holders = [v for v in introductions(article).values()
+               if set(words) <= set(w.lower() for w in re.findall(r"[\w-]+", v))]  # fmt: skip
+    return holders[0] if len(holders) == 1 else None
