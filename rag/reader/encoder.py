@@ -36,8 +36,14 @@ class ReaderEncoder:
         self._sentences = VectorCache(self)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit-length vectors of ``texts``, one row each."""
-        return self._onnx.encode(texts)
+        """Unit-length vectors of ``texts``, one row each, each encoded on its own."""
+        # The int8 graph quantizes its activations per run (dynamic quantization), so a batch
+        # gives a sentence another vector than it has alone (cosine 0.99 apart): cached
+        # across questions, that made an answer depend on the questions asked before it (4 of
+        # the 99 dev attribution answers differed between a run of all 291 time cases and a
+        # run of those 99 alone). Alone, a sentence always has one vector; the reader encodes
+        # only the few best sentences of a question, so this costs little (bench: ask p50).
+        return np.stack([self._onnx.encode([t])[0] for t in texts]) if texts else np.zeros((0, 0), np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
         """The unit-length vector of one question."""
