@@ -43,7 +43,9 @@ class ReaderEncoder:
         # the 99 dev attribution answers differed between a run of all 291 time cases and a
         # run of those 99 alone). Alone, a sentence always has one vector; the reader encodes
         # only the few best sentences of a question, so this costs little (bench: ask p50).
-        return np.stack([self._onnx.encode([t])[0] for t in texts]) if texts else np.zeros((0, 0), np.float32)
+        if not texts:
+            return np.zeros((0, 0), np.float32)
+        return np.stack([self._onnx.encode([t])[0] for t in texts])
 
     def encode_query(self, text: str) -> np.ndarray:
         """The unit-length vector of one question."""
