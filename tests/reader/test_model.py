@@ -89,6 +89,16 @@ def test_reader_encoder_prefers_the_answering_sentence():
     assert sims.shape == (3,) and np.isfinite(sims).all() and int(np.argmax(sims)) == 1
 
 
+def test_a_sentence_has_one_vector_whatever_is_encoded_with_it():
+    # The int8 graph quantizes activations per run: batched, a sentence's vector moved with
+    # its batch-mates, and a cache of it made answers depend on earlier questions.
+    encoder = ReaderEncoder(FOLDER)
+    sentence = "The operator's chief executive, Mira Osk, apologised to the families."
+    alone = encoder.encode([sentence])[0]
+    beside = encoder.encode(["Short one.", sentence, "A far longer sentence " * 8])[1]
+    assert np.array_equal(alone, beside)
+
+
 def test_reader_loads_the_shipped_model_offline():
     reader = Reader()
     assert reader.uses_encoder and reader.span_k >= 4
