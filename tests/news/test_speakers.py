@@ -65,6 +65,8 @@ from rag.news.speakers import speaker_of
         ("In an interview with Coast FM on Saturday, the mine's chief executive, Piet Lenz, "
          "said the company would pay for the funerals.", "Piet Lenz"),
         ("Kai Moss, defending, said Dunn had 20 years of experience.", "Kai Moss, defending"),
+        ("While Hamas sources suggest that the IDF would keep a reduced presence, Israeli "
+         "sources say otherwise.", "Hamas sources"),
         ("Orla Kent, whose company in Ashby depends on Brannock, said she had sent 40 of her "
          "120 workers home.", "Orla Kent"),
         ("The Western Grid Operator, the nonprofit body that runs the network for most of the "
