@@ -41,8 +41,9 @@ class ReaderEncoder:
         # gives a sentence another vector than it has alone (cosine 0.99 apart): cached
         # across questions, that made an answer depend on the questions asked before it (4 of
         # the 99 dev attribution answers differed between a run of all 291 time cases and a
-        # run of those 99 alone). Alone, a sentence always has one vector; the reader encodes
-        # only the few best sentences of a question, so this costs little (bench: ask p50).
+        # run of those 99 alone). Alone, a sentence always has one vector, and with no padding
+        # it is no slower: ask p50 129 ms against 156 ms batched, 60 dev questions with the
+        # cache cleared, on the 2-core dev machine (docs/reader.md, round 6).
         if not texts:
             return np.zeros((0, 0), np.float32)
         return np.stack([self._onnx.encode([t])[0] for t in texts])
