@@ -213,15 +213,14 @@ def speaker_in(sentence: str, speaker: str | None) -> tuple[int, int] | None:
     # of "Mira Osk, Tarrow Valley Railways' chief executive"), else a lone capitalised word
     # ("Woodard"); then the representative of a body ("Bluewater Sound Lines (spokesman
     # Tomas Reil)").
-    full = next(([r for r in seg if len(r.split()) > 1] for seg in runs
-                 if any(len(r.split()) > 1 for r in seg)), [])  # fmt: skip
+    multi = [[r for r in seg if len(r.split()) > 1] for seg in runs]
+    full = next((m for m in multi if m), [])
     names = full[-1:] or (runs[0][-1:] if runs else [])
     names += [m.group() for m in _NAME_RUN.finditer(rep)][-1:]
-    for name in names:
-        key = words(name)[-1] if words(name) else None
+    for key in [words(name)[-1] for name in names if words(name)]:
         for m in _NAME_RUN.finditer(sentence):
             run = m.group().removesuffix("’s").removesuffix("'s")
-            if key and key in words(run) and run.lower() not in STOPWORDS:
+            if key in words(run) and run.lower() not in STOPWORDS:
                 return m.start(), m.start() + len(run)
     return None
 

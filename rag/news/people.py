@@ -94,10 +94,11 @@ def introductions(article: str) -> dict[str, str]:
         if len(words) - skip < 2 or m.group().endswith(("’s", "'s")):
             continue
         name = " ".join(words[skip:])
-        key = name_tokens(name)[-1] if name_tokens(name) else None
-        if not key:
+        tokens = name_tokens(name)
+        if not tokens:
             continue
-        names.setdefault(key, set()).add(" ".join(name_tokens(name)))
+        key = tokens[-1]
+        names.setdefault(key, set()).add(" ".join(tokens))
         if key in namings and "," in namings[key]:
             continue
         role = _role_around(article, m.start() + m.group().find(words[skip]), m.end())
@@ -115,8 +116,8 @@ def _one_person(names: set[str]) -> bool:
 
 def introduced(speaker: str | None, article: str | None) -> str | None:
     """``speaker`` as the article introduced them ("Osk" → "Mira Osk, the operator's chief
-    executive"); unchanged when it already carries a role, is not a name, or the article has
-    no introduction of that name."""
+    executive"; a bare role, "Governor", → the article's one holder of it); unchanged when it
+    already carries a role, is no one person, or the article has no introduction of them."""
     if not speaker or not article or any(c in speaker for c in ",()"):
         return speaker
     if holder := _holder(speaker, article):
