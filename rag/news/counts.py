@@ -25,10 +25,10 @@ _KIND = {"body": "bodies", "bodies": "bodies", "corpse": "bodies", "corpses": "b
          "missing": "missing", "lives": "deaths"}  # fmt: skip
 _STATE = re.compile(r"^\s*(?:people\s+|persons\s+)?(?:were\s+|ha(?:ve|s|d)\s+been\s+|are\s+|"
                     r"ha(?:ve|s|d)\s+|remain(?:s|ed)?\s+)?"
-                    r"(?:now\s+|so\s+far\s+|already\s+)?(?:known\s+to\s+have\s+|confirmed\s+|"
-                    r"reported\s+|feared\s+|presumed\s+|found\s+)?"
+                    r"(?:now\s+|so\s+far\s+|already\s+|still\s+)?(?:known\s+to\s+have\s+|"
+                    r"confirmed\s+|reported\s+|feared\s+|presumed\s+|found\s+)?"
                     r"(?P<state>killed|dead|died|injured|wounded|hurt|missing|unaccounted|"
-                    r"lost(?=\s+their\s+lives))\b")  # fmt: skip
+                    r"trapped|stuck|lost(?=\s+their\s+lives))\b")  # fmt: skip
 # An act done to people, before their number ("killing at least 19 people", "injured 40
 # people"): what happened to them, as "19 people were killed" says it after.
 _ACTED = re.compile(r"\b(?P<verb>kill(?:s|ed|ing)?|injur(?:es|ed|ing)|wound(?:s|ed|ing)|"
@@ -53,12 +53,15 @@ _CROWD_VERB = re.compile(r"^\s*(?:had\s+|have\s+)?(?:marched|march|protested|ral
 _CROWD_NOUNS = {"protesters", "protestors", "demonstrators", "marchers", "participants"}
 _STATE_KIND = {"killed": "deaths", "dead": "deaths", "died": "deaths", "injured": "injured",
                "wounded": "injured", "hurt": "injured", "missing": "missing", "lost": "deaths",
-               "unaccounted": "missing",
+               "unaccounted": "missing", "trapped": "trapped", "stuck": "trapped",
                "kill": "deaths", "injur": "injured", "wound": "injured"}  # fmt: skip
-# Nouns that are never what a figure counts in the sense meant here (time spans, ages, units).
+# Nouns that are never what a figure counts in the sense meant here (time spans, ages, units;
+# a temperature is a reading of one place and hour, "passed 40 degrees" and "not cooled below
+# 29 degrees" being the day's high and low, so two of them never dispute each other).
 _NOT_COUNTS = set(
     "years year months month days day weeks week hours hour minutes percent "
-    "per cent times km miles metres meters feet kilometres kilometers".split()
+    "per cent times km miles metres meters feet kilometres kilometers degrees "
+    "celsius fahrenheit".split()
 )
 
 
@@ -77,7 +80,7 @@ _ORDINAL = re.compile(r"\s+(?:\w+th|first|second|third|\w+-first|\w+-second|\w+-
 # People counted without being aboard ("1,200 people were evacuated"): a quantity of their own,
 # named by the verb, so that evacuees are not set against the dead or the passengers.
 _PEOPLE_VERB = re.compile(
-    r"^\s*(?:were\s+|have\s+been\s+|had\s+been\s+|are\s+)?(?:now\s+)?"
+    r"^\s*(?:were\s+|ha(?:ve|d)\s+(?:now\s+)?been\s+|are\s+)?(?:now\s+)?"
     r"(?P<verb>[a-z]+ed)\b"
 )
 # What was done to people, before their number ("displaced 20,000 people", "arrested 14
@@ -93,6 +96,13 @@ _ABOARD = re.compile(
 )
 
 _IRREGULAR = {"children", "men", "women", "mice", "geese", "feet", "teeth", "staff", "police"}
+# Nouns for people: a state after them names what is counted ("seven passengers had died",
+# "Fourteen men were still trapped"), as after "people"; without one they count themselves.
+_PERSONS = frozenset(
+    "people persons passengers passenger crew crewmembers miners men women children workers "
+    "residents soldiers civilians pilgrims migrants students tourists climbers hikers "
+    "firefighters fishermen villagers patients victims".split()
+)
 
 
 @dataclass(frozen=True)
@@ -170,7 +180,7 @@ def figures_of(sentence: str) -> list[Figure]:
             # "39 presumed dead", "20 people feared dead": an estimate of its own, not a toll
             found.append(Figure(value, "presumed dead", "presumed dead", text))
             continue
-        state = _STATE.match(sentence[end:]) if noun in ("people", "persons") else None
+        state = _STATE.match(sentence[end:]) if noun in _PERSONS else None
         verb = _PEOPLE_VERB.match(sentence[end:]) if noun in ("people", "persons") else None
         if state:  # "12 people were killed": deaths, not people aboard
             found.append(Figure(value, _STATE_KIND[state["state"]], state["state"], text))
@@ -229,13 +239,16 @@ def asked_quantity(question: str) -> str | None:
     """The quantity a "how many" question asks about ("How many bodies ..." → "bodies")."""
     if _ASKED_CROWD.search(question):
         return "crowd"
-    m = re.search(r"\bhow many\s+(?:(?:more|other|additional|of the)\s+)?(?P<noun>[a-z]+)\b",
-                  question, re.IGNORECASE)  # fmt: skip
+    # Names before the noun say whose it is, not what is counted ("How many Drevna miners …").
+    m = re.search(r"\b(?i:how many)\s+(?:(?i:more|other|additional|of the)\s+)?"
+                  r"(?:[A-Z][\w’'&.-]*\s+)*(?P<noun>[A-Za-z]+)\b", question)  # fmt: skip
     if m:
         noun = m["noun"].lower()
         if noun in _LINKING:  # "How many were killed?", "How many died?"
             state = _STATE.match(question[m.start("noun") :])
             return _STATE_KIND[state["state"]] if state else None
+        if noun in _PERSONS and (state := _STATE.match(question[m.end() :])):
+            return _STATE_KIND[state["state"]]  # "How many miners were trapped?"
         if noun in ("people", "persons"):  # read as `figures_of` reads "N people ..."
             rest = question[m.end() :]
             state = _STATE.match(rest)
@@ -243,9 +256,10 @@ def asked_quantity(question: str) -> str | None:
                 return _STATE_KIND[state["state"]]
             # "How many people did the earthquake kill?": what was done to them, read as
             # `figures_of` reads "killing 38 people".
-            done = re.search(r"\b(?P<verb>kill|injure|wound|hurt)\b", rest, re.IGNORECASE)
-            if done:
-                return _STATE_KIND[done["verb"].lower().removesuffix("e")]
+            done = re.search(r"\b(?P<verb>kill|injur|wound|hurt)(?:e|es|ed|s|ing)?\b", rest,
+                             re.IGNORECASE)  # fmt: skip
+            if done:  # "… did the quake kill?", "… had the heatwave killed?"
+                return _STATE_KIND[done["verb"].lower()]
             if not _ABOARD.search(question):
                 verb = _PEOPLE_VERB.match(rest)
                 return f"people {verb['verb']}" if verb else "people"

@@ -262,8 +262,16 @@ def _possessive(d: DateMention, text: str) -> bool:
     return d.text.endswith(("'s", "’s")) or text[d.end : d.end + 2] in ("'s", "’s")
 
 
-# A relative clause set off by commas: what it dates is an aside to the sentence's event.
-_RELATIVE = re.compile(r",\s+(?:who|which)\b[^,]*,")
+# A relative clause set off by commas, also after what it counts among ("…, including 17 who
+# were found alive on Monday on the rocks, and 34 were still missing"): what it dates is an
+# aside to the sentence's event.
+_RELATIVE = re.compile(r",\s+(?:(?:including|among them)\s+[^,]{0,30}?\s+)?(?:who|which)\b[^,]*,")
+
+
+def in_aside(mention: DateMention, text: str) -> bool:
+    """Whether ``mention`` dates a relative clause of ``text``, not its main event."""
+    return any(m.start() <= mention.start and mention.end <= m.end()
+               for m in _RELATIVE.finditer(text))  # fmt: skip
 
 
 def event_date(
@@ -282,9 +290,7 @@ def event_date(
         it is the article's date, ``"none"`` when neither is known.
     """
     events = [d for d in mentions if d.date and not d.dateline]
-    asides = [m.span() for m in _RELATIVE.finditer(text)]
-    main = [d for d in events if not any(a <= d.start and d.end <= b for a, b in asides)
-            and not _possessive(d, text)]  # fmt: skip
+    main = [d for d in events if not in_aside(d, text) and not _possessive(d, text)]
     events = main or events
     for precision in ("day", "week", "month", "year"):
         for d in events or mentions:

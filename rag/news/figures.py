@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from itertools import combinations
 
 from rag.news.counts import Figure, figures_of
@@ -18,6 +18,9 @@ from rag.news.naming import same_speaker
 from rag.records.news import Disagreement, FigureValue
 
 _DISPUTE_DAYS = 1  # see `_rival_claims`
+# People counted by nothing but being people ("1,900 people" a mine employs, "the 26 men who
+# were in the section"): compared only when the question asks for them.
+_VAGUE = frozenset({"people", "men", "women", "children", "persons"})
 # A sentence that sets its figure against another source's: rivals, however far apart dated
 # ("a far higher figure than the one given by Corvane", "lower than the official figure").
 _DISPUTED = re.compile(
@@ -41,6 +44,7 @@ def disagreements(
     cited: list[tuple[int, str, str | None]], asked: str | None = None,
     sources: dict[int, tuple[str, str | None]] | None = None,
     more: Callable[[str], list[Figure]] | None = None,
+    dated: Mapping[int, Callable[[int, int], str | None]] | None = None,
 ) -> list[Disagreement]:  # fmt: skip
     """Quantities on which the cited sentences give different values.
 
@@ -54,6 +58,9 @@ def disagreements(
             held").
         more: figures of a sentence beyond its counts (the asked measures,
             `rag.news.measures`).
+        dated: per marker, the date of the figure at ``(start, end)`` of its sentence, where
+            it is not the sentence's (one naming several dates: "had burned 4,200 hectares by
+            Saturday morning", "the previous record of 4,390 megawatts set in August 2022").
 
     Returns:
         One `Disagreement` per quantity whose values differ and do not add up: ``change``
@@ -64,9 +71,10 @@ def disagreements(
     for marker, sentence, date in cited:
         for f in figures_of(sentence) + (more(sentence) if more else []):
             quantity = f.quantity or _unnamed(sentence, asked)
-            if not quantity:
+            if not quantity or (not asked and quantity in _VAGUE):
                 continue
-            fv = FigureValue(f.value, f.text, marker, date)
+            at, when = sentence.find(f.text), (dated or {}).get(marker)
+            fv = FigureValue(f.value, f.text, marker, when(at, at + len(f.text)) if when else date)
             parts[id(fv)] = f.part
             by_quantity.setdefault(quantity, []).append(fv)
     disputes = {marker for marker, sentence, _ in cited if _DISPUTED.search(sentence)}

@@ -20,9 +20,11 @@ NUMBER = (
     r"(?:\s+(?P<scale>thousand|million|billion))?"
 )
 # "the number of people confirmed dead rose to 31", "put the number recovered overnight at
-# seven", "the tally stands at 40": what is counted comes first, its number after a verb.
+# seven", "the tally stands at 40", "a higher count of customers cut off, which it put at
+# 140,000": what is counted comes first, its number after a verb.
 _TALLY = re.compile(
-    r"(?<!a\s)\b(?P<head>number|tally|toll|count)\b(?P<what>[^.;:,()\d]{0,60}?)\s+"
+    r"(?<!a\s)\b(?P<head>number|tally|toll|count)\b(?P<what>[^.;:,()\d]{0,60}?)"
+    r"(?:,\s+which\s+(?:it|they|he|she)\s+(?:put|puts|estimated|estimates))?\s+"
     r"(?:at|to|is|was|of|stands\s+at|stood\s+at|reached|hit)\s+"
     rf"(?:about\s+|nearly\s+|around\s+|at\s+least\s+|more\s+than\s+)?{NUMBER}\b",
     re.IGNORECASE,

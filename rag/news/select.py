@@ -152,18 +152,21 @@ def rival_figures(
     floor = RIVAL_SHARE * float(probs.max())
     rated = [int(i) for i in np.argsort(-probs, kind="stable") if probs[i] >= floor]
     have = {(f.quantity, f.value) for q in chosen for f in read(q.text)}
+    out: list[int] = []
     if not have:
         # The answer quotes no figure of what is asked ("How many people were on board?"
-        # answered with a sentence about the dead): the best-rated sentence that gives a count.
-        for i in rated:
-            if any(not measured(f.quantity) for f in read(quotes[i].text)) and about(quotes[i]):
-                return [i]
-        return []
+        # answered with a sentence about the dead): the best-rated sentence that gives a
+        # count, then its rivals.
+        counts = (i for i in rated if any(not measured(f.quantity) for f in read(quotes[i].text)))
+        first = next((i for i in counts if about(quotes[i])), None)
+        if first is None:
+            return []
+        out, chosen = [first], [*chosen, quotes[first]]
+        have = {(f.quantity, f.value) for f in read(quotes[first].text)}
     stating = [q for q in chosen if read(q.text)]
     asked = set(terms(question))
     taken = {(q.doc_id, q.start) for q in chosen}
     quantities = {k for k, _ in have}
-    out: list[int] = []
     for i in rated:
         q = quotes[i]
         if len(out) >= RIVALS:

@@ -112,3 +112,50 @@ def test_a_count_a_live_blog_updates_through_the_day_is_a_change() -> None:
     assert d.verdict == "change" and [v.date for v in d.values] == [
         "2026-01-12T14:30", "2026-01-12T19:10"]  # fmt: skip
     assert "210,000 households [2] on 12 January 2026, 14.30, then 190,000" in out.text
+
+
+def _own(doc: str, text: str, date: str) -> Citation:
+    ARTICLES[doc], DATES[doc] = text, date
+    return Citation(len(doc), doc, doc.upper(), "test", text, 0, len(text), 0.9, date)
+
+
+def test_a_figure_is_dated_by_the_nearest_date_its_sentence_names() -> None:
+    # Thursday is when the fire broke out; its 4,200 hectares were measured on Saturday.
+    fire = _own("f1", "A fire that broke out on Thursday afternoon had burned 4,200 hectares by "
+                "Saturday morning.", "2025-08-09")  # fmt: skip
+    later = _own("f22", "The fire has burned 11,800 hectares, officials said on Monday.",
+                 "2025-08-11")  # fmt: skip
+    out = _compose("How many hectares has the fire burned?", [fire, later])
+    [d] = out.disagreements
+    assert d.verdict == "change"
+    assert [(v.value, v.date) for v in d.values] == [(4200, "2025-08-09"), (11800, "2025-08-11")]
+    # A record set years ago is no rival of this week's demand.
+    record = _own("r333", "Demand reached 4,610 megawatts on Sunday, beating the previous "
+                  "record of 4,390 megawatts set in August 2022.", "2025-07-21")  # fmt: skip
+    peak = _own("p4444", "Demand peaked at 4,870 megawatts on Tuesday.", "2025-07-25")
+    [d] = _compose("What was the peak demand?", [record, peak]).disagreements
+    assert d.verdict == "change"
+    assert [v.date for v in d.values] == ["2022-08", "2025-07-20", "2025-07-22"]
+
+
+def test_a_total_counted_since_a_date_is_as_of_its_article() -> None:
+    first = _own("h1", "Hospitals admitted 436 people between Thursday and Sunday night.",
+                 "2025-07-21")  # fmt: skip
+    total = _own("h22", "The board said 1,690 people had been admitted since July 17.",
+                 "2025-07-30")  # fmt: skip
+    out = _compose("How many people were admitted to hospital?", [first, total])
+    [d] = out.disagreements
+    assert d.verdict == "change"
+    assert [(v.value, v.date) for v in d.values] == [(436, "2025-07-20"), (1690, "2025-07-30")]
+
+
+def test_a_figure_beside_a_clause_s_date_is_as_of_its_article() -> None:
+    # Monday is when the 17 were found; the 34 still missing are Tuesday's count.
+    rescued = _own("m1", "The coast guard said 158 people had been rescued, including 17 who "
+                   "were found alive on Monday on the rocks, and 34 were still missing.",
+                   "2025-03-11")  # fmt: skip
+    monday = _own("m22", "Coast guard commander Ines Varga said 68 were still unaccounted for.",
+                  "2025-03-10")  # fmt: skip
+    [d] = _compose("How many people are missing?", [rescued, monday]).disagreements
+    assert d.verdict == "change"
+    assert [(v.value, v.date) for v in d.values] == [(68, "2025-03-10"), (34, "2025-03-11")]

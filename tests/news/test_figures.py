@@ -68,6 +68,14 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ("About 40,000 people took part in the march.", [(40000, "crowd")]),
         ("At least 8,000 protesters gathered in the square.", [(8000, "crowd")]),
         ("200 protesters were arrested.", [(200, "protesters")]),
+        # people named by what they are, counted by what happened to them
+        ("The railway said seven passengers had died.", [(7, "deaths")]),
+        ("Fourteen men were still trapped, the union said.", [(14, "trapped")]),
+        ("The coast guard said 158 people had now been rescued.", [(158, "people rescued")]),
+        ("A far higher count of customers cut off, which it put at 140,000.",
+         [(140000, "customers")]),
+        # temperatures are readings, not counts
+        ("Temperatures passed 40 degrees and have not fallen below 29 degrees.", []),
     ],
 )  # fmt: skip
 def test_figures_of(sentence: str, figures: list[tuple[float, str]]) -> None:
@@ -127,6 +135,10 @@ def test_only_the_asked_quantity_is_compared() -> None:
         ("How many people did the blast injure?", "injured"),
         ("How many people took part in the march?", "crowd"),
         ("How big was the crowd at the second protest?", "crowd"),
+        # names before the noun say whose it is
+        ("How many Tessa Valley households were still in the dark?", "households"),
+        ("How many Drevna miners were stuck underground?", "trapped"),
+        ("How many people had the heatwave killed by July 25?", "deaths"),
     ],
 )
 def test_asked_quantity(question: str, quantity: str | None) -> None:
@@ -197,3 +209,11 @@ def test_the_police_s_crowd_and_the_organisers_conflict() -> None:
     organisers = "Organisers said some 40,000 people marched through the capital."
     [d] = disagreements([(1, police, "2026-02-07"), (2, organisers, "2026-02-07")], "crowd")
     assert d.verdict == "conflict" and sorted(v.value for v in d.values) == [12000, 40000]
+
+
+def test_people_counted_by_nothing_else_are_compared_only_when_asked() -> None:
+    cited = [(1, "The mine employs about 1,900 people.", "2025-11-03"),
+             (2, "The 26 people in the section were accounted for.", "2025-11-05")]  # fmt: skip
+    sides = {1: ("a.txt", None), 2: ("b.txt", None)}
+    assert disagreements(cited, None, sides) == []
+    assert [d.quantity for d in disagreements(cited, "people", sides)] == ["people"]
