@@ -27,7 +27,7 @@ from rag import Assistant  # noqa: E402
 from rag.eval import metrics as m  # noqa: E402
 from rag.eval.metrics import news  # noqa: E402
 from rag.eval.suite import Case, load_suite  # noqa: E402
-from rag.news import select  # noqa: E402
+from rag.news import given, select  # noqa: E402
 from rag.records import Answer  # noqa: E402
 from rag.text.markers import strip_markers  # noqa: E402
 
@@ -64,6 +64,7 @@ GRID: dict[str, tuple[str, list[float]]] = {
     "timeline": ("TIMELINE_SHARE", [0.1, 0.2, 0.3, 0.5]),
     "conflict": ("RIVAL_SHARE", [0.05, 0.1, 0.2, 0.4, 1.01]),
     "attribution": ("OTHER_SPEAKER", [1.0, 0.5, 0.25, 0.1]),
+    "day": ("OTHER_DAY", [1.0, 0.5, 0.25, 0.1]),  # the cases, of any kind, that ask for a day
 }
 
 
@@ -71,7 +72,12 @@ def _apply(name: str, value: float) -> None:
     if name == "RAG_RECENCY":  # a setting, read when an Assistant opens its reader
         os.environ[name] = str(value)
     else:
-        setattr(select, name, value)
+        setattr(given if hasattr(given, name) else select, name, value)
+
+
+def _of_kind(case: Case, kind: str) -> bool:
+    """Whether ``case`` is one ``kind`` tunes on ("day": any kind's that asks for a day)."""
+    return bool(given.asked_day(case.question)) if kind == "day" else case.tags[0] == kind
 
 
 def tune(data_dir: Path, only: str | None = None) -> dict[str, Any]:
@@ -80,7 +86,7 @@ def tune(data_dir: Path, only: str | None = None) -> dict[str, Any]:
     for kind, (name, values) in GRID.items():
         if only and kind != only:
             continue
-        mine = [c for c in cases if c.tags[0] == kind]
+        mine = [c for c in cases if _of_kind(c, kind)]
         rows = []
         for value in values:
             _apply(name, value)
@@ -122,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = ap.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("tune")
     t.add_argument("--data-dir", type=Path, required=True)
-    t.add_argument("--kind", choices=KINDS, help="tune this kind's setting only")
+    t.add_argument("--kind", choices=list(GRID), help="tune this kind's setting only")
     f = sub.add_parser("table")
     f.add_argument("runs", nargs="+", type=Path)
     a = ap.parse_args(argv)

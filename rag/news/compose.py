@@ -4,13 +4,13 @@ and figures that differ, added to an answer without altering any quote."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import replace
 
 from rag.news.counts import Figure, asked_quantity
-from rag.news.dates import base_date, event_date, in_aside, resolve_dates
+from rag.news.dates import base_date, event_date, resolve_dates
 from rag.news.figures import disagreements
+from rag.news.given import given_at
 from rag.news.intent import Intent
 from rag.news.measures import asked_measures, measured, measures_of
 from rag.news.people import introduced
@@ -78,37 +78,6 @@ def _said_at(citation: Citation, article: str | None) -> str | None:
     return date
 
 
-# A date that opens a period ("since July 17", "between Thursday and Sunday") is not when a
-# figure counted over it was given.
-_PERIOD_START = re.compile(r"\b(?:since|between|from)\s+(?:the\s+)?$", re.IGNORECASE)
-
-
-def _figure_dates(citation: Citation, said: str | None) -> Callable[[int, int], str | None]:
-    """When the figure at ``(start, end)`` of the cited sentence was given: the nearest date
-    the sentence names where it names several ("had burned 4,200 hectares by Saturday
-    morning"), else ``said`` (`_said_at`); a total counted "since July 17", or beside a
-    clause's date ("including 17 who were found on Monday, and 34 were still missing"), is as
-    of the article's date."""
-    named = [d for d in citation.dates if d.date and not d.dateline]
-    spans = [(d.start, d.end, d.date) for d in named if not in_aside(d, citation.quote)
-             and not _PERIOD_START.search(citation.quote[: d.start])]  # fmt: skip
-    opened = len(spans) < len(named)
-    published = citation.date[:10] if citation.date else None
-
-    def at(start: int, end: int) -> str | None:
-        days = {date for *_, date in spans}
-        if start < 0 or not (len(days) > 1 or opened):
-            return said
-        if not spans:
-            near = published
-        else:  # a date after the figure is nearer at equal distance ("4,200 … by Saturday")
-            gap = lambda m: (m[0] - end, 0) if m[0] >= end else (start - m[1], 1)  # noqa: E731
-            near = min(spans, key=gap)[2]
-        return said if said and near and said.startswith(near) else near or said
-
-    return at
-
-
 def _as_of(citations: list[Citation]) -> str | None:
     days = [d for c in citations if (d := base_date(c.date))]
     return max(days).isoformat() if days else None
@@ -172,7 +141,7 @@ def news_answer(
         return [f for f in measures_of(sentence) if measured(f.quantity) in wanted]
 
     pairs = zip(citations, cited, strict=True)
-    dated = {marker: _figure_dates(c, said) for c, (marker, _, said) in pairs}
+    dated = {marker: given_at(c.dates, c.quote, said, c.date) for c, (marker, _, said) in pairs}
     differ = disagreements(
         cited, asked_quantity(answer.question), sources, asked_measures_of, dated
     )

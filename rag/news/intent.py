@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from rag.news.given import asked_day
+
 Kind = Literal["recency", "timeline", "attribution", "plain"]
 
 # Words of a question about the present state of a story (issue 23's list, plus their forms
@@ -124,10 +126,11 @@ _WHICH_SAID = re.compile(
 @dataclass(frozen=True)
 class Intent:
     """The kind of a news question; for an attribution, the speaker asked about (None for
-    "Who said ...?", which asks for the speaker)."""
+    "Who said ...?", which asks for the speaker); the day it asks about, if any."""
 
     kind: Kind
     speaker: str | None = None
+    day: str | None = None  # the day asked about ("as of Wednesday"), see `rag.news.given`
 
 
 def intent_of(question: str) -> Intent:
@@ -141,14 +144,16 @@ def intent_of(question: str) -> Intent:
     """
     if _TIMELINE.search(question):
         return Intent("timeline")
+    day = asked_day(question)
     for pattern in (_WHAT_DID, _WHAT_WORD_DID, _POSSESSIVE, _ACCORDING):
         m = pattern.search(question)
         if m:
             said = m["who"] or m.groupdict().get("who2") or ""
             who = re.sub(r"^(?:the|a|an)\s+", "", said.strip(), flags=re.IGNORECASE)
-            return Intent("attribution", who)
+            return Intent("attribution", who, day)
     if _WHO_SAID.search(question) or _WHICH_SAID.search(question):
-        return Intent("attribution")
-    if _RECENCY.search(question) or _PRESENT.search(question):
+        return Intent("attribution", None, day)
+    # "as of Wednesday", "still … on Monday afternoon": the asked day, not the newest news
+    if (_RECENCY.search(question) or _PRESENT.search(question)) and not day:
         return Intent("recency")
-    return Intent("plain")
+    return Intent("plain", None, day)

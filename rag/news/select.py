@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from rag.news.dates import base_date, event_date, resolve_dates
+from rag.news.given import weigh_day
 from rag.news.intent import Intent
 from rag.news.measures import asked_figures, measured
 from rag.news.naming import same_speaker
@@ -60,9 +61,13 @@ def reweigh(
 
     Returns:
         New probabilities: recency questions decay with age, attribution questions favour
-        the asked speaker's statements.
+        the asked speaker's statements, a question asking about a day what was given that
+        day (`rag.news.given`).
     """
     out = probs.astype(float).copy()
+    if intent.day:  # "as of Wednesday": what was given that day first
+        out = weigh_day(intent.day, quotes, out, lambda q: event_date(
+            resolve_dates(q.text, q.date), q.date, q.text)[0])  # fmt: skip
     if intent.kind == "recency" and recency > 0:
         out *= np.exp(-recency * age_days(quotes))
     elif intent.kind == "attribution" and intent.speaker:

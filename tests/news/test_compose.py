@@ -135,7 +135,8 @@ def test_a_figure_is_dated_by_the_nearest_date_its_sentence_names() -> None:
     peak = _own("p4444", "Demand peaked at 4,870 megawatts on Tuesday.", "2025-07-25")
     [d] = _compose("What was the peak demand?", [record, peak]).disagreements
     assert d.verdict == "change"
-    assert [v.date for v in d.values] == ["2022-08", "2025-07-20", "2025-07-22"]
+    # (and, dated years before, it is another event's figure: left out)
+    assert [(v.value, v.date) for v in d.values] == [(4610, "2025-07-20"), (4870, "2025-07-22")]
 
 
 def test_a_total_counted_since_a_date_is_as_of_its_article() -> None:
@@ -159,3 +160,14 @@ def test_a_figure_beside_a_clause_s_date_is_as_of_its_article() -> None:
     [d] = _compose("How many people are missing?", [rescued, monday]).disagreements
     assert d.verdict == "change"
     assert [(v.value, v.date) for v in d.values] == [(68, "2025-03-10"), (34, "2025-03-11")]
+
+
+def test_a_date_of_the_event_s_own_clause_does_not_date_its_count() -> None:
+    # Both counts were given on Wednesday: the crash's Tuesday night dates the crash.
+    wire = _own("d1", "At least nine people were killed when an express train left the tracks "
+                "on Tuesday night.", "2026-03-11")  # fmt: skip
+    railway = _own("d22", "In a statement on Wednesday morning, the railway said seven "
+                   "passengers had died.", "2026-03-11")  # fmt: skip
+    [d] = _compose("How many people died in the derailment?", [wire, railway]).disagreements
+    assert d.verdict == "conflict"
+    assert [(v.value, v.date) for v in d.values] == [(9, "2026-03-11"), (7, "2026-03-11")]

@@ -217,3 +217,12 @@ def test_people_counted_by_nothing_else_are_compared_only_when_asked() -> None:
     sides = {1: ("a.txt", None), 2: ("b.txt", None)}
     assert disagreements(cited, None, sides) == []
     assert [d.quantity for d in disagreements(cited, "people", sides)] == ["people"]
+
+
+def test_a_figure_dated_years_before_the_others_is_another_event_s() -> None:
+    cited = [(1, "About 190,000 households are still without power.", "2026-01-12"),
+             (2, "About 210,000 households are without power.", "2026-01-12"),
+             (3, "The 2019 blackout left 90,000 households without power.", "2019-02")]  # fmt: skip
+    sides = {1: ("a.txt", None), 2: ("b.txt", None), 3: ("c.txt", None)}
+    [d] = disagreements(cited, "households", sides)
+    assert sorted(v.value for v in d.values) == [190000, 210000]

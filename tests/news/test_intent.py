@@ -90,7 +90,7 @@ from rag.news.intent import Intent, intent_of
         ("What is the schedule for the opening of the centre?", Intent("timeline")),
         ("What milestone did Boeing reach over the weekend?", Intent("plain")),
         ("What happened in New York over the weekend of the killings?", Intent("timeline")),
-        ("What happened to the plane on Sunday?", Intent("plain")),
+        ("What happened to the plane on Sunday?", Intent("plain", None, "Sunday")),
         # the events of one day
         ("What happened on Monday, the third day of the blackout?", Intent("timeline")),
         ("What happened in Sardova on the second Saturday of protests?", Intent("timeline")),
@@ -101,6 +101,14 @@ from rag.news.intent import Intent, intent_of
         ("Who said the bodies were found?", Intent("attribution")),
         ("What is disputed about the Philadelphi Corridor?", Intent("plain")),
         ("How many people were aboard?", Intent("plain")),
+        # the day a figure or a statement is asked for
+        ("How many had died as of Wednesday?", Intent("plain", None, "Wednesday")),
+        (
+            "How many were still in the dark on Monday afternoon?",
+            Intent("plain", None, "Monday afternoon"),
+        ),
+        ("What did the minister say on July 25?", Intent("attribution", "minister", "July 25")),
+        ("What share did the Mail on Sunday's poll give?", Intent("plain")),
     ],
 )
 def test_intent_of(question: str, intent: Intent) -> None:

@@ -1,0 +1,56 @@
+"""When figures and statements were given, and the day a question asks (rag.news.given)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rag.news.dates import resolve_dates
+from rag.news.given import OTHER_DAY, asked_day, given_at, weigh_day
+from rag.records import Quote
+
+
+@pytest.mark.parametrize(
+    ("question", "day"),
+    [
+        ("How many people had died as of Wednesday?", "Wednesday"),
+        ("How many households were in the dark on Monday afternoon?", "Monday afternoon"),
+        ("How many had the heatwave killed by July 25?", "July 25"),
+        ("What did the minister say on 4 March?", "4 March"),
+        ("What share did the Mail on Sunday's poll give?", None),
+        ("How many people died?", None),
+    ],
+)
+def test_asked_day(question: str, day: str | None) -> None:
+    assert asked_day(question) == day
+
+
+def _given(sentence: str, published: str, figure: str) -> str | None:
+    at = sentence.index(figure)
+    mentions = resolve_dates(sentence, published)
+    return given_at(mentions, sentence, published, published)(at, at + len(figure))
+
+
+def test_a_figure_is_given_when_its_source_spoke_not_when_the_event_was() -> None:
+    quake = ("A magnitude 6.8 earthquake struck before dawn on Sunday, killing at least 38 "
+             "people, the interior ministry said on Monday.")  # fmt: skip
+    assert _given(quake, "2026-02-03", "38 people") == "2026-02-02"
+    # a date right after the figure is its own
+    toll = "The toll from Sunday's quake rose to 63 on Tuesday, the ministry said on Wednesday."
+    assert _given(toll, "2026-02-05", "63") == "2026-02-03"
+
+
+def _quote(text: str, date: str) -> Quote:
+    return Quote("doc", "Doc", "test", text, 0, len(text), 0.5, date)
+
+
+def test_what_was_given_on_the_asked_day_comes_first() -> None:
+    quotes = [_quote("Police said on Thursday that 12 people had died.", "2026-03-12"),
+              _quote("In a statement on Wednesday, the railway said seven had died.", "2026-03-11"),
+              _quote("Nine people were killed, police said.", "2026-03-11")]  # fmt: skip
+    probs = np.array([0.9, 0.8, 0.7])
+    out = weigh_day("Wednesday", quotes, probs, lambda q: q.date)
+    # Thursday's count gives way; an undated sentence is left as it is.
+    assert out.tolist() == [0.9 * OTHER_DAY, 0.8, 0.7]
+    # no candidate of the asked day: nothing moves
+    assert weigh_day("Friday", quotes, probs, lambda q: q.date).tolist() == probs.tolist()
