@@ -115,16 +115,20 @@ def weigh_day(
         New scores; unchanged when no candidate is given on the asked day, or for
         candidates whose date is not known to the day.
     """
-    other = np.zeros(len(quotes), bool)
-    matched = False
-    for i, q in enumerate(quotes):
-        asked = {d.date for d in resolve_dates(day, q.date) if d.date and d.precision == "day"}
-        when = given_at(resolve_dates(q.text, q.date), q.text, said(q), q.date)(-1, -1)
-        if not asked or not when or len(when) < 10:
-            continue
-        matched |= when[:10] in asked
-        other[i] = when[:10] not in asked
+    on = [on_day(day, q, said) for q in quotes]
     out = probs.astype(float).copy()
-    if matched:
-        out[other] *= OTHER_DAY
+    if any(on):
+        out[np.array([o is False for o in on])] *= OTHER_DAY
     return out
+
+
+def on_day(day: str, quote: Quote, said: Callable[[Quote], str | None]) -> bool | None:
+    """Whether ``quote`` was given on the asked ``day`` (resolved against its article's
+    date); None when either is not known to the day."""
+    asked = {d.date for d in resolve_dates(day, quote.date) if d.date and d.precision == "day"}
+    when = given_at(resolve_dates(quote.text, quote.date), quote.text, said(quote), quote.date)(
+        -1, -1
+    )
+    if not asked or not when or len(when) < 10:
+        return None
+    return when[:10] in asked

@@ -85,6 +85,8 @@ def same_speaker(a: str | None, b: str | None) -> bool:
         return False
     ta, tb = name_tokens(a), name_tokens(b)
     for key, other, mine, theirs in ((ka, tb, a, b), (kb, ta, b, a)):
+        if _key(theirs) in _LEADS | {"head"} and key in _body(theirs)[0]:
+            continue  # "The utility said" is not said by "the utility's boss"
         if _named_in(key, other):
             by_role = key == "head" or key in ROLES or key in _SAME_ROLE.values()
             (body, named), (other_body, other_named) = _body(mine), _body(theirs)

@@ -15,6 +15,9 @@ ROLES = frozenset(
     "survivors relatives family representative negotiators aide aides adviser advisers "
     "economist economists statement department office service services operator operators "
     "regulator regulators organizers organisers spokespeople team forces force campaign "
+    # Bodies that speak as one ("The utility said 85,000 customers had lost power").
+    "utility utilities firm railway railways hospital hospitals morgue charity inspectorate "
+    "federation bank watchdog insurer carrier embassy "
     # Who runs a body, and who speaks in court ("Michael Fitton, defending, said").
     "executive executives boss ceo chairman chairwoman founder barrister solicitor counsel "
     "defending prosecuting "

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from rag.news.dates import base_date, event_date, resolve_dates
-from rag.news.given import weigh_day
+from rag.news.given import asked_day, on_day, weigh_day
 from rag.news.intent import Intent
 from rag.news.measures import asked_figures, measured
 from rag.news.naming import same_speaker
@@ -66,8 +66,7 @@ def reweigh(
     """
     out = probs.astype(float).copy()
     if intent.day:  # "as of Wednesday": what was given that day first
-        out = weigh_day(intent.day, quotes, out, lambda q: event_date(
-            resolve_dates(q.text, q.date), q.date, q.text)[0])  # fmt: skip
+        out = weigh_day(intent.day, quotes, out, _said)
     if intent.kind == "recency" and recency > 0:
         out *= np.exp(-recency * age_days(quotes))
     elif intent.kind == "attribution" and intent.speaker:
@@ -75,6 +74,10 @@ def reweigh(
             if not same_speaker(speaker(q), intent.speaker):
                 out[i] *= OTHER_SPEAKER
     return out
+
+
+def _said(q: Quote) -> str | None:
+    return event_date(resolve_dates(q.text, q.date), q.date, q.text)[0]
 
 
 def timeline_picks(quotes: Sequence[Quote], probs: np.ndarray) -> list[int]:
@@ -142,7 +145,7 @@ def rival_figures(
         At most `RIVALS` indexes, best first, of sentences rated at least `RIVAL_SHARE` of the
         best whose figure of the asked quantity differs from every chosen one.
     """
-    read = asked_figures(question)
+    read, day = asked_figures(question), asked_day(question)
     if read is None or not len(probs):
         return []
     names = [re.sub(r"[’']s$", "", w) for w in proper_nouns(question) if not resolve_dates(w, None)]
@@ -181,8 +184,8 @@ def rival_figures(
         values = {(f.quantity, f.value) for f in read(q.text)}
         if (q.doc_id, q.start) in taken or values & have or not {k for k, _ in values} & quantities:
             continue
-        if not about(q):
-            continue
+        if not about(q) or (day and on_day(day, q, _said) is False):
+            continue  # another event's figure, or another day's than the asked one
         # A count names what it counts ("40 bodies"), so two counts of one article compare; a
         # measure is known by one word before it ("earned $4.9 billion" in the quarter, "earned
         # $39.7 billion" over two years), so only another source's measure is a rival.

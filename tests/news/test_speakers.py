@@ -163,6 +163,10 @@ def test_an_unresolvable_pronoun_is_no_speaker() -> None:
         ("Dalia Ferrant, health minister", "Aleks Bren, industry minister", False),
         ("Selim Arda, the region's governor", "Rana Velic, the state governor", False),
         ("Gov. Inslee", "Governor Jay Inslee", True),
+        # A body's own statement is not its leader's; its spokesman speaks for it.
+        ("the utility's boss", "The utility", False),
+        ("Ombra Power's chief", "Ombra Power", False),
+        ("the navy", "a spokesman for the navy", True),
     ],
 )
 def test_same_speaker(a: str | None, b: str, same: bool) -> None:
@@ -219,3 +223,15 @@ def test_a_long_quotation_is_its_closing_speaker_s() -> None:
 
 def test_it_is_said_is_said_by_no_one() -> None:
     assert speaker_of("It\u2019s said that the benefits greatly outweigh the risks.") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The utility said 85,000 customers had lost power.", "The utility"),
+        ("The railway said seven passengers had died.", "The railway"),
+        ("The morgue said it had received 74 bodies.", "The morgue"),
+    ],
+)
+def test_bodies_that_speak_as_one(sentence: str, speaker: str) -> None:
+    assert speaker_of(sentence) == speaker
