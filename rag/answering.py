@@ -22,6 +22,7 @@ from rag.reader.model import Reader
 from rag.records import Answer, Hit
 from rag.search.copies import answer_with_copies, hits_with_copies
 from rag.search.filters import Filters
+from rag.search.newer import with_newer
 from rag.search.retriever import Retriever
 from rag.text.stream import stream_pieces
 
@@ -85,8 +86,11 @@ class Answering:
         self.index.refresh()
         vector = self.index.embedder.encode_query(query)
         hits = self.retriever.search(query, top_k, filters, query_vector=vector)
-        extractive = self.reader.answer(text, query, vector, hits, turns)
         catalog, intent = self.index.catalog, intent_of(text)
+        if intent.kind == "recency":  # the story's newest article, if none was retrieved
+            hits = with_newer(text, hits, filters, lambda f: self.retriever.search(
+                query, top_k, f, query_vector=vector), self.index.text)  # fmt: skip
+        extractive = self.reader.answer(text, query, vector, hits, turns)
         # Too little evidence to answer from: abstain without asking the model to try.
         if not use_llm or extractive.abstained:
             final = news_answer(answer_with_copies(catalog, extractive), intent, self.index.text)
