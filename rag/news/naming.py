@@ -22,6 +22,7 @@ _CHIEF_EXECUTIVE = re.compile(r"\bchief executive(?: officer)?\b")
 # means whoever leads the body, by whichever title the article gives them ("Katherine Maher,
 # Executive Director of the Wikimedia Foundation"); a "chief inspector" leads no body.
 _LEADS = {"head", "director", "leader", "president", "chairman", "chairwoman", "chair"}
+_VOICES = {"spokesman", "spokeswoman", "spokesperson", "source", "official", "representative"}
 _OF = re.compile(r"\s(?:of|for|at|in)\s")
 _POSSESSIVE = re.compile(r"[’']s\b")
 
@@ -96,3 +97,19 @@ def same_speaker(a: str | None, b: str | None) -> bool:
                     and body.isdisjoint(other_body)):  # fmt: skip
                 return True
     return False
+
+
+def speaks_as(asked: str, speaker: str | None) -> bool:
+    """Whether ``speaker`` says the words of the ``asked`` one: `same_speaker`, but a body
+    named only as what a role belongs to is not the person holding it ("the union" does not
+    speak as "union leader Jonas Weir"; "the union leader" and "Weir" do)."""
+    if not same_speaker(asked, speaker) or not speaker:
+        return False
+    key, tokens = _key(speaker), name_tokens(asked)
+    at = [i for i, t in enumerate(tokens) if t == key]
+    role = (ROLES | _LEADS | {"head"}) - _VOICES
+    # a person's role after it ("union leader"); plural roles and those who voice the body
+    # speak for it ("Hamas officials" ~ "Hamas", "a ministry source" ~ "the health ministry")
+    return not (at and all(i + 1 < len(tokens) and tokens[i + 1] in role
+                           and not tokens[i + 1].endswith("s") for i in at)
+                and key not in _LEADS | {"head"} and not NAME.search(speaker))  # fmt: skip

@@ -16,7 +16,7 @@ from rag.news.dates import base_date, event_date, resolve_dates
 from rag.news.given import asked_day, on_day, weigh_day
 from rag.news.intent import Intent
 from rag.news.measures import asked_figures, measured
-from rag.news.naming import same_speaker
+from rag.news.naming import same_speaker, speaks_as
 from rag.records import Quote
 from rag.text.terms import proper_nouns, terms
 
@@ -71,7 +71,7 @@ def reweigh(
         out *= np.exp(-recency * age_days(quotes))
     elif intent.kind == "attribution" and intent.speaker:
         for i, q in enumerate(quotes):
-            if not same_speaker(speaker(q), intent.speaker):
+            if not speaks_as(intent.speaker, speaker(q)):
                 out[i] *= OTHER_SPEAKER
     return out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.news.naming import same_speaker
+from rag.news.naming import same_speaker, speaks_as
 from rag.news.speakers import speaker_of
 
 
@@ -235,3 +235,21 @@ def test_it_is_said_is_said_by_no_one() -> None:
 )
 def test_bodies_that_speak_as_one(sentence: str, speaker: str) -> None:
     assert speaker_of(sentence) == speaker
+
+
+@pytest.mark.parametrize(
+    ("asked", "speaker", "speaks"),
+    [
+        ("union leader Jonas Weir", "union", False),
+        ("union leader Jonas Weir", "the union leader", True),
+        ("union leader Jonas Weir", "Weir", True),
+        ("coast guard commander Ines Varga", "The coast guard", False),
+        ("Hamas officials", "Hamas", True),
+        ("an unnamed ministry source", "the health ministry", True),
+        ("the navy", "a spokesman for the navy", True),
+    ],
+)
+def test_a_body_does_not_speak_as_the_person_who_holds_its_role(
+    asked: str, speaker: str, speaks: bool
+) -> None:
+    assert speaks_as(asked, speaker) is speaks
