@@ -18,6 +18,11 @@ _SAME_ROLE = {"barrister": "lawyer", "solicitor": "lawyer", "attorney": "lawyer"
               "counsel": "lawyer", "defending": "lawyer", "prosecuting": "prosecutor",
               "boss": "head", "ceo": "head"}  # fmt: skip
 _CHIEF_EXECUTIVE = re.compile(r"\bchief executive(?: officer)?\b")
+# Titles said in full or by their letters ("Brannock's HR director", "human resources
+# director Clara Fenn").
+_LETTERS = {"human resources": "hr", "chief financial officer": "cfo",
+            "chief operating officer": "coo", "public relations": "pr"}  # fmt: skip
+_SPELT_OUT = re.compile(r"\b(?:" + "|".join(_LETTERS) + r")\b")
 # Asked for "the head" ("the head of the rail operator", "Ombra Power's chief"), a question
 # means whoever leads the body, by whichever title the article gives them ("Katherine Maher,
 # Executive Director of the Wikimedia Foundation"); a "chief inspector" leads no body.
@@ -33,7 +38,7 @@ def name_tokens(name: str) -> list[str]:
     # Possessives off before accents are folded (folding drops the "’" of "Netanyahu’s");
     # folded: "Muller" and "Müller" are one person, spelt by two outlets.
     plain = ascii_fold(_POSSESSIVE.sub("", name.lower()))
-    plain = _CHIEF_EXECUTIVE.sub("ceo", plain)
+    plain = _SPELT_OUT.sub(lambda m: _LETTERS[m[0]], _CHIEF_EXECUTIVE.sub("ceo", plain))
     return [_SAME_ROLE.get(t, t) for t in re.findall(r"[\w-]+", plain) if t not in _TITLES]
 
 

@@ -246,6 +246,7 @@ def test_bodies_that_speak_as_one(sentence: str, speaker: str) -> None:
         ("coast guard commander Ines Varga", "The coast guard", False),
         ("Hamas officials", "Hamas", True),
         ("an unnamed ministry source", "the health ministry", True),
+        ("Brannock's HR director", "Clara Fenn, Brannock's human resources director", True),
         ("the navy", "a spokesman for the navy", True),
     ],
 )
