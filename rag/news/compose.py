@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from rag.news.counts import Figure, asked_quantity
-from rag.news.dates import base_date, event_date, resolve_dates
+from rag.news.dates import base_date, resolve_dates
+from rag.news.events import event_date
 from rag.news.figures import disagreements
 from rag.news.given import given_at
 from rag.news.intent import Intent

@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from rag.news.dates import in_aside, resolve_dates
+from rag.news.dates import resolve_dates
+from rag.news.events import in_aside
 from rag.records import Quote
 from rag.records.news import DateMention
 

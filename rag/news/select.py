@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from rag.news.dates import base_date, event_date, resolve_dates
+from rag.news.dates import base_date, resolve_dates
+from rag.news.events import event_date
 from rag.news.given import asked_day, on_day, weigh_day
 from rag.news.intent import Intent
 from rag.news.measures import asked_figures, measured

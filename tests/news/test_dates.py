@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.news.dates import event_date, resolve_dates
+from rag.news.dates import resolve_dates
+from rag.news.events import event_date
 
 TUESDAY = "2014-12-30"  # the Reuters AirAsia reports' date: a Tuesday
 
@@ -122,3 +123,12 @@ def test_a_day_naming_another_event_gives_way_to_the_sentence_s_own() -> None:
     assert event_date(resolve_dates(text, "2026-02-05"), "2026-02-05", text)[0] == "2026-02-04"
     toll = "The toll from Tuesday night's derailment rose to 12 on Thursday."
     assert event_date(resolve_dates(toll, "2026-03-12"), "2026-03-12", toll)[0] == "2026-03-12"
+
+
+def test_the_day_a_period_started_dates_nothing_the_sentence_tells() -> None:
+    text = '"Sixty-one people have come through our doors since last Thursday," Pryle said.'
+    mentions = resolve_dates(text, "2025-07-25")
+    assert [d.date for d in mentions] == ["2025-07-24"]
+    assert event_date(mentions, "2025-07-25", text) == ("2025-07-25", "published")
+    both = "The toll has risen to 58 since July 17, the ministry said on Wednesday."
+    assert event_date(resolve_dates(both, "2025-07-30"), "2025-07-30", both)[0] == "2025-07-30"

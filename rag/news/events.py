@@ -1,0 +1,62 @@
+"""When a quoted sentence's event happened, read from the dates it names (resolved by
+`rag.news.dates`): not a dateline's, an aside's or a period's start, unless nothing else is
+named (tests/news/test_dates.py)."""
+
+from __future__ import annotations
+
+import re
+
+from rag.records.news import DateMention
+
+
+def _possessive(d: DateMention, text: str) -> bool:
+    """Whether the mention names another event by its day ("Sunday's earthquake", "Tuesday
+    night's derailment"): the sentence's own event is dated elsewhere ("… ended the search
+    for survivors of Sunday's earthquake on Wednesday")."""
+    return d.text.endswith(("'s", "’s")) or text[d.end : d.end + 2] in ("'s", "’s")
+
+
+# A relative clause set off by commas, also after what it counts among ("…, including 17 who
+# were found alive on Monday on the rocks, and 34 were still missing"): what it dates is an
+# aside to the sentence's event.
+_RELATIVE = re.compile(r",\s+(?:(?:including|among them)\s+[^,]{0,30}?\s+)?(?:who|which)\b[^,]*,")
+
+
+# The date a period starts ("have come through our doors since last Thursday"): what the
+# sentence tells is as of its article's date, or of another date it names.
+_SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def in_aside(mention: DateMention, text: str) -> bool:
+    """Whether ``mention`` dates a relative clause of ``text``, not its main event."""
+    return any(m.start() <= mention.start and mention.end <= m.end()
+               for m in _RELATIVE.finditer(text))  # fmt: skip
+
+
+def event_date(
+    mentions: tuple[DateMention, ...], published: str | None, text: str = ""
+) -> tuple[str | None, str]:
+    """When a sentence's event happened: its first resolved day, else month, else published.
+
+    A dateline's date counts only when the sentence names no other: it says when the story
+    was filed ("LONDON, Jan 14 (Reuters) — … said on Monday" happened on the Monday). Likewise
+    a date inside a relative clause of ``text`` (the sentence the mentions are of): "Molloy,
+    who on Saturday said the defences were holding, said on Monday that …" happened on Monday,
+    and a day that names another event (`_possessive`) gives way to one that does not; the
+    day a period started ("since last Thursday") dates nothing the sentence tells.
+
+    Returns:
+        ``(date, basis)``: basis ``"text"`` when read from the sentence, ``"published"`` when
+        it is the article's date, ``"none"`` when neither is known.
+    """
+    events = [d for d in mentions if d.date and not d.dateline]
+    if events and all(_SINCE.search(text[: d.start]) for d in events):
+        return (published[:10], "published") if published else (None, "none")
+    main = [d for d in events if not in_aside(d, text) and not _possessive(d, text)
+            and not _SINCE.search(text[: d.start])]  # fmt: skip
+    events = main or events
+    for precision in ("day", "week", "month", "year"):
+        for d in events or mentions:
+            if d.date and d.precision == precision:
+                return d.date, "text"
+    return (published[:10], "published") if published else (None, "none")
