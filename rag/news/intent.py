@@ -74,7 +74,9 @@ _SPEECH = (
     r"think|believe|want|demand|blame|conclude|recommend|concede|acknowledge|allege|urge|"
     r"estimate|complain|criticis|criticiz|praise|dismiss|reject|defend|testify|stress|emphasi|"
     # an opinion asked for ("What does X make of Y?"), an answer to a charge, a pledge
-    r"make of|made of|answer|pledge"
+    r"make of|made of|answer|pledge|"
+    # a challenge is said ("Who questioned the turnout figure?", "Who objected to …?")
+    r"question|object|dispute"
 )
 # The speaker is a phrase of one to eight words without a comma, a verb or a conjunction,
 # after an optional article ("What does the report say …?" names "report", not "the"; "What

@@ -70,9 +70,10 @@ def reweigh(
         out = weigh_day(intent.day, quotes, out, _said)
     if intent.kind == "recency" and recency > 0:
         out *= np.exp(-recency * age_days(quotes))
-    elif intent.kind == "attribution" and intent.speaker:
+    elif intent.kind == "attribution":  # "Who said …?": someone's words, whoever it was
         for i, q in enumerate(quotes):
-            if not speaks_as(intent.speaker, speaker(q)):
+            who = speaker(q)
+            if not (speaks_as(intent.speaker, who) if intent.speaker else who):
                 out[i] *= OTHER_SPEAKER
     return out
 

@@ -28,7 +28,8 @@ _VERBS = (
     "acknowledged|argued|argues|reported|reports|wrote|writes|asserted|stressed|declared|"
     "admitted|maintained|alleged|urged|predicted|tweeted|posted|vowed|cautioned|conceded|"
     "promised|promises|pledged|pledges|affirmed|affirms|apologised|apologized|apologises|"
-    "apologizes|suggest|suggests|suggested|"
+    "apologizes|suggest|suggests|suggested|instructed|replied|replies|recalled|recalls|joked|"
+    "quipped|remarked|countered|"
     # Verbs of stance carry a claim as much as "said" does ("Hamas accused Netanyahu of …").
     "accused|accuses|rejected|rejects|dismissed|dismisses|described|describes|characterized|"
     "characterised|blamed|blames|condemned|condemns|welcomed|welcomes|questioned|disputed|"

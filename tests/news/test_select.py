@@ -6,10 +6,14 @@ from typing import Any
 
 import numpy as np
 
+from rag.news.given import OTHER_DAY
+from rag.news.intent import intent_of
 from rag.news.select import (
+    OTHER_SPEAKER,
     chronological,
     clock_minutes,
     entry_minutes,
+    reweigh,
     rival_figures,
     timeline_picks,
 )
@@ -152,3 +156,32 @@ def test_an_answer_without_the_asked_count_gets_the_best_sentence_with_one() -> 
               _quote("The airline flies 20 million passengers a year.", doc="d")]  # fmt: skip
     assert _rivals(question, chosen, quotes, [0.9, 0.5, 0.1]) == [1]  # 0.1: below the floor
     assert _rivals(question, chosen, quotes[:1], [0.9]) == []
+
+
+def test_who_said_prefers_someone_s_words() -> None:
+    quotes = [_quote("The line reopened on Saturday."),
+              _quote('Tess Maguire called the decision "reckless".')]  # fmt: skip
+    speakers = {quotes[1].text: "Tess Maguire"}
+    out = reweigh(intent_of("Who objected to reopening the line?"), quotes,
+                  np.array([0.9, 0.8]), 0.1, lambda q: speakers.get(q.text))  # fmt: skip
+    assert out.tolist() == [0.9 * OTHER_SPEAKER, 0.8]
+
+
+def test_a_question_asking_a_day_prefers_what_was_given_that_day() -> None:
+    thursday = _quote("Police said on Thursday that 12 people had died.", date="2026-03-12")
+    quotes = [thursday, _quote("On Wednesday, the railway said seven had died.", date="2026-03-11")]
+    out = reweigh(intent_of("How many had died as of Wednesday?"), quotes,
+                  np.array([0.9, 0.8]), 0.1, lambda q: None)  # fmt: skip
+    assert out.tolist() == [0.9 * OTHER_DAY, 0.8]
+
+
+def test_the_first_count_found_gets_its_rival_and_only_of_the_asked_day() -> None:
+    question = "How many miners were trapped on Monday?"
+    chosen = [_quote("Eight of the miners are alive.", doc="a")]
+    quotes = [_quote("On Monday, eleven miners were trapped, the company said.", doc="b",
+                     date="2025-11-03"),
+              _quote("Fourteen men were still trapped on Monday, the union said.", doc="b",
+                     date="2025-11-03", start=80),
+              _quote("Eight men were still trapped on Wednesday.", doc="c",
+                     date="2025-11-05")]  # fmt: skip
+    assert _rivals(question, chosen, quotes, [0.9, 0.8, 0.85]) == [0, 1]

@@ -231,6 +231,8 @@ def test_it_is_said_is_said_by_no_one() -> None:
         ("The utility said 85,000 customers had lost power.", "The utility"),
         ("The railway said seven passengers had died.", "The railway"),
         ("The morgue said it had received 74 bodies.", "The morgue"),
+        ('"Meadows screwed everybody," said one GOP operative in the state.', "one GOP operative"),
+        ("“Don’t get nervous,” instructed Milton Velez, the district supervisor.", "Milton Velez"),
     ],
 )
 def test_bodies_that_speak_as_one(sentence: str, speaker: str) -> None:
