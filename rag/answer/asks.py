@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rag.news.counts import asked_quantity, figures_of
+from rag.news.numbers import NUMBER
 from rag.text.terms import words
 
 AnswerType = Literal["name", "number", "date", "place"]
@@ -31,6 +32,9 @@ _DETERMINERS = ("the ", "a ", "an ", "this ", "that ", "these ", "those ", "its 
 _LEAD = re.compile(r"^\s*(?:(?:and|so|but|also|then|ok|okay|well)[,\s]+)+", re.I)
 _WORD = re.compile(r"[\w’'-]+")
 _BARE_NUMBER = re.compile(r"[\d.,]+")
+# Words between the two numbers of one figure: a range or a part ("40 to 50 percent", "21 of
+# 131 countries", "4 and 8 a week").
+_RANGE_WORDS = {"to", "and", "or", "of", "between", "from", "a", "an", "out", "per"}
 _HOW_WORDS = frozenset("many much old long far tall big large often soon high deep wide".split())
 _COPULA = frozenset("is was are were 's".split())
 # Verbs that can follow a wh-word at once ("what caused it", "who won").
@@ -195,6 +199,13 @@ def asked_figure(question: str, sentence: str, phrase: str) -> str:
     """
     figures = figures_of(sentence)
     asked = asked_quantity(question)
+    numbers = list(re.finditer(NUMBER, phrase, re.IGNORECASE))
+    between = re.findall(r"[a-z]+", phrase[numbers[0].end() : numbers[1].start()].lower()) if (
+        asked and len(numbers) > 1) else []  # fmt: skip
+    if set(between) - _RANGE_WORDS:  # "nine included two people": two counts, the first is it
+        first = numbers[0].group(0)
+        whole = [f.text for f in figures if f.text.startswith(first) and f.text in phrase]
+        phrase = whole[0] if whole else first
     mine = [f for f in figures if f.quantity == asked]
     if len(mine) == 1 and phrase not in mine[0].text and mine[0].text not in phrase:
         return mine[0].text

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from rag.news.numbers import NUMBER as _NUMBER
-from rag.news.numbers import Tally, tallies
+from rag.news.numbers import Tally, is_number_word, tallies
 from rag.news.numbers import number_value as _value
 from rag.text.terms import STOPWORDS
 
@@ -124,8 +124,8 @@ def _counted(m: re.Match[str]) -> tuple[str | None, int]:
     for word, end in spans:
         if word in _KIND:
             return word, end
-        if word in STOPWORDS:  # "40 of", "12 in the": the count ends before a function word
-            break
+        if word in STOPWORDS or is_number_word(word):
+            break  # "40 of", "12 in the", "nine included two people": the count ends there
         if (word.endswith("s") and not word.endswith("ss")) or word in _IRREGULAR:
             return word, end
     return None, m.end()

@@ -31,6 +31,11 @@ _TALLY = re.compile(
 )
 
 
+def is_number_word(word: str) -> bool:
+    """Whether ``word`` is a number written out ("two", "forty-one", "dozen")."""
+    return word.lower().partition("-")[0] in _UNITS
+
+
 def number_value(num: str, scale: str | None) -> float | None:
     """The value of a number as `NUMBER` matched it (``num`` and ``scale`` groups)."""
     raw = num.lower().replace(",", "").removeprefix("a ").strip()

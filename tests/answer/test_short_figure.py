@@ -19,6 +19,9 @@ HELD = "Currently, 111 hostages are still being held, with 39 presumed dead."
         # Nothing to do for a name, or when the asked quantity is not in the sentence.
         ("Who won?", "Smith won 750 votes.", "Smith", "Smith"),
         ("How many ships searched?", HELD, "111 hostages", "111 hostages"),
+        # A phrase of two figures is the span's first ("nine", not "nine included two people").
+        ("How many people had died?", "Police said its figure of nine included two people "
+         "who had died at the scene.", "nine included two people", "nine"),
     ],
 )  # fmt: skip
 def test_asked_figure(question: str, sentence: str, phrase: str, expected: str) -> None:

@@ -74,6 +74,8 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ("The coast guard said 158 people had now been rescued.", [(158, "people rescued")]),
         ("A far higher count of customers cut off, which it put at 140,000.",
          [(140000, "customers")]),
+        # a count's noun comes before the next number
+        ("Its figure of nine included two people.", [(2, "people")]),
         # temperatures are readings, not counts
         ("Temperatures passed 40 degrees and have not fallen below 29 degrees.", []),
     ],
