@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
+from rag.news.dates import resolve_dates
 from rag.news.phrases import DETERMINERS, NAME
 from rag.news.roles import ROLES
-from rag.text.terms import STOPWORDS, ascii_fold
+from rag.text.terms import STOPWORDS, ascii_fold, proper_nouns
 
 # Titles that are no part of whom a naming names ("Gov. Inslee" is "Jay Inslee").
 _TITLES = {"mr", "mrs", "ms", "dr", "the", "a", "an", "of", "for", "said", "'s", "gov", "sen",
@@ -118,3 +119,9 @@ def speaks_as(asked: str, speaker: str | None) -> bool:
     return not (at and all(i + 1 < len(tokens) and tokens[i + 1] in role
                            and not tokens[i + 1].endswith("s") for i in at)
                 and key not in _LEADS | {"head"} and not NAME.search(speaker))  # fmt: skip
+
+
+def names_asked(question: str) -> list[str]:
+    """The names a question names, no possessive and no dates ("the strike at Brannock's
+    Leddington plant on Monday" → Brannock, Leddington): an article about it names them."""
+    return [_POSSESSIVE.sub("", w) for w in proper_nouns(question) if not resolve_dates(w, None)]

@@ -17,9 +17,9 @@ from rag.news.events import event_date
 from rag.news.given import asked_day, on_day, weigh_day
 from rag.news.intent import Intent
 from rag.news.measures import asked_figures, measured
-from rag.news.naming import same_speaker, speaks_as
+from rag.news.naming import names_asked, same_speaker, speaks_as
 from rag.records import Quote
-from rag.text.terms import proper_nouns, terms
+from rag.text.terms import terms
 
 # A sentence attributed to someone else than the asked speaker keeps this share of its score:
 # it may still be the answer ("Hamas rejected what Blinken said"), but the asked speaker's own
@@ -150,7 +150,7 @@ def rival_figures(
     read, day = asked_figures(question), asked_day(question)
     if read is None or not len(probs):
         return []
-    names = [re.sub(r"[’']s$", "", w) for w in proper_nouns(question) if not resolve_dates(w, None)]
+    names = names_asked(question)
     named: dict[str, bool] = {}  # per article: does it name what the question names?
 
     def about(q: Quote) -> bool:  # 1,200 killed in another attack: no rival of the Bardo's 19

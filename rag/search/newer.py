@@ -10,16 +10,15 @@ articles dated after the newest retrieved one finds it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
-from rag.news.dates import base_date, resolve_dates
+from rag.news.dates import base_date
+from rag.news.naming import names_asked
 from rag.records import Hit
 from rag.search.filters import Filters
-from rag.text.terms import proper_nouns
 
 # At most this many newer passages join the retrieved ones: the newest article's best
 # passage and one more (the decay of `RAG_RECENCY` then weighs them against the rest).
@@ -52,7 +51,7 @@ def with_newer(
         scored no higher than the last retrieved hit (they come after it: the reader reads a
         passage's rank and score).
     """
-    names = [re.sub(r"[’']s$", "", w) for w in proper_nouns(question) if not resolve_dates(w, None)]
+    names = names_asked(question)
     days = [d for h in hits if (d := base_date(h.date))]
     if not names or not days:
         return hits
