@@ -89,8 +89,7 @@ def disagreements(
             kinds = dict.fromkeys(parts[id(v)] for v in values)
             groups = [[v for v in values if parts[id(v)] == kind] for kind in kinds]
         for group in groups:
-            if (found := _compared(quantity, group, sources, disputes)) is not None:
-                out.append(found)
+            out += _compared(quantity, group, sources, disputes)
     return out
 
 
@@ -124,26 +123,36 @@ def _unnamed(sentence: str, asked: str | None) -> str | None:
 def _compared(
     quantity: str, values: list[FigureValue], sources: dict[int, tuple[str, str | None]] | None,
     disputes: set[int],
-) -> Disagreement | None:  # fmt: skip
-    """The disagreement among ``values`` of one quantity, if they differ between sources
+) -> list[Disagreement]:  # fmt: skip
+    """The disagreements among ``values`` of one quantity, if they differ between sources
     (``disputes``: markers of sentences that set their figure against another's)."""
     markers = {v.marker for v in values}
     if len({v.value for v in values}) < 2 or len(markers) < 2:
-        return None
+        return []
     # One source's figures compare only when it gave them at different times of a live blog
     # (a count it updates through the day); otherwise they count different things.
     timed = all(v.date and len(v.date) > 10 for v in values)
     if sources and not _rivals([sources.get(m, (str(m), None)) for m in markers]) and not timed:
-        return None
+        return []
     by_value: dict[float, set[str | None]] = {}
     for v in values:
         by_value.setdefault(v.value, set()).add(v.date)
     clash = any(a & b for a, b in combinations(by_value.values(), 2))
     disputed = any(v.marker in disputes for v in values)
-    if all(v.date for v in values) and not (clash or disputed or _rival_claims(values, sources)):
+    dated = all(v.date for v in values)
+    if dated and not (clash or disputed or _rival_claims(values, sources)):
         ordered = tuple(sorted(values, key=lambda v: (v.date or "", v.marker)))
-        return Disagreement(quantity, "change", ordered)
-    return Disagreement(quantity, "conflict", tuple(values))
+        return [Disagreement(quantity, "change", ordered)]
+    if dated and clash and not disputed:
+        # The values given on one day conflict; the others are figures of their time, a
+        # change when they differ (the fire's 4,200 hectares on Saturday beside Monday's
+        # 11,800 and 14,500; three, then six, then seven bodies after the navy's 40).
+        days = {d for a, b in combinations(by_value.values(), 2) for d in a & b}
+        rest = [v for v in values if v.date not in days]
+        later = _compared(quantity, rest, sources, disputes) if len(rest) > 1 else []
+        return [Disagreement(quantity, "conflict", tuple(v for v in values if v.date in days)),
+                *later]  # fmt: skip
+    return [Disagreement(quantity, "conflict", tuple(values))]
 
 
 def _rival_claims(

@@ -228,3 +228,17 @@ def test_a_figure_dated_years_before_the_others_is_another_event_s() -> None:
     sides = {1: ("a.txt", None), 2: ("b.txt", None), 3: ("c.txt", None)}
     [d] = disagreements(cited, "households", sides)
     assert sorted(v.value for v in d.values) == [190000, 210000]
+
+
+def test_only_the_values_of_one_day_conflict() -> None:
+    cited = [(1, "The fire had burned 4,200 hectares.", "2025-08-09"),
+             (2, "The fire has burned 11,800 hectares.", "2025-08-11"),
+             (3, "The fire has burned 14,500 hectares.", "2025-08-11")]  # fmt: skip
+    sides = {1: ("a.txt", None), 2: ("b.txt", None), 3: ("c.txt", None)}
+    [d] = disagreements(cited, "hectares", sides)
+    assert d.verdict == "conflict" and [v.value for v in d.values] == [11800, 14500]
+    # the other days' values, when they differ, changed over time
+    later = [*cited, (4, "The fire had burned 6,000 hectares.", "2025-08-10")]
+    conflict, change = disagreements(later, "hectares", {**sides, 4: ("d.txt", None)})
+    assert [v.value for v in conflict.values] == [11800, 14500]
+    assert change.verdict == "change" and [v.value for v in change.values] == [4200, 6000]
