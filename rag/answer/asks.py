@@ -199,10 +199,10 @@ def asked_figure(question: str, sentence: str, phrase: str) -> str:
     """
     figures = figures_of(sentence)
     asked = asked_quantity(question)
-    numbers = list(re.finditer(NUMBER, phrase, re.IGNORECASE))
-    between = re.findall(r"[a-z]+", phrase[numbers[0].end() : numbers[1].start()].lower()) if (
-        asked and len(numbers) > 1) else []  # fmt: skip
-    if set(between) - _RANGE_WORDS:  # "nine included two people": two counts, the first is it
+    numbers = list(re.finditer(NUMBER, phrase, re.IGNORECASE)) if asked else []
+    gap = phrase[numbers[0].end() : numbers[1].start()] if len(numbers) > 1 else ""
+    if set(re.findall(r"[a-z]+", gap.lower())) - _RANGE_WORDS:
+        # "nine included two people": two counts, the span's first is the answer
         first = numbers[0].group(0)
         whole = [f.text for f in figures if f.text.startswith(first) and f.text in phrase]
         phrase = whole[0] if whole else first

@@ -19,8 +19,8 @@ from collections.abc import Callable
 
 from rag.records.news import DateMention, Precision
 
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-_MONTHS = ("january february march april may june july august september october november "
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+MONTHS = ("january february march april may june july august september october november "
            "december").split()  # fmt: skip
 _MONTH_RE = (
     r"(?P<month>January|February|March|April|May|June|July|August|September|October|November"
@@ -64,7 +64,7 @@ def _pattern(regex: str, flags: int = 0) -> Callable[[_Resolver], _Resolver]:
 
 def _month(name: str) -> int:
     key = name.lower().rstrip(".")[:3]
-    return next(i for i, m in enumerate(_MONTHS, 1) if m.startswith(key))
+    return next(i for i, m in enumerate(MONTHS, 1) if m.startswith(key))
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
@@ -163,7 +163,7 @@ def _weekday(
 ) -> tuple[dt.date, Precision] | None:
     if base is None:
         return None
-    wd, lead = _WEEKDAYS.index(m["wd"].lower()), (m["lead"] or "").lower()
+    wd, lead = WEEKDAYS.index(m["wd"].lower()), (m["lead"] or "").lower()
     back = (base.weekday() - wd) % 7
     ahead = (wd - base.weekday()) % 7
     if lead == "last":

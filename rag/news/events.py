@@ -49,9 +49,10 @@ def event_date(
         ``(date, basis)``: basis ``"text"`` when read from the sentence, ``"published"`` when
         it is the article's date, ``"none"`` when neither is known.
     """
+    article = (published[:10], "published") if published else (None, "none")
     events = [d for d in mentions if d.date and not d.dateline]
     if events and all(_SINCE.search(text[: d.start]) for d in events):
-        return (published[:10], "published") if published else (None, "none")
+        return article
     main = [d for d in events if not in_aside(d, text) and not _possessive(d, text)
             and not _SINCE.search(text[: d.start])]  # fmt: skip
     events = main or events
@@ -59,4 +60,4 @@ def event_date(
         for d in events or mentions:
             if d.date and d.precision == precision:
                 return d.date, "text"
-    return (published[:10], "published") if published else (None, "none")
+    return article

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from rag.news.dates import resolve_dates
-from rag.news.events import in_aside
+from rag.news.dates import MONTHS, WEEKDAYS, resolve_dates
+from rag.news.events import event_date, in_aside
 from rag.records import Quote
 from rag.records.news import DateMention
 
@@ -23,16 +23,15 @@ from rag.records.news import DateMention
 # event in a clause of its own ("were killed when a train left the tracks on Tuesday night",
 # "after the ferry capsized on Sunday"), is not when a figure of the sentence was given.
 # ("before dawn on Sunday" is no clause: "after" and "before" open one with a verb in it.)
-_NOT_GIVEN = re.compile(r"\b(?:since|between|from)\s+(?:the\s+)?$|\b(?:when|since)\b[^,;:.]*$|"
+_NOT_GIVEN = re.compile(r"\b(?:between|from)\s+(?:the\s+)?$|\b(?:when|since)\b[^,;:.]*$|"
                         r"\b(?:after|before|while)\b(?=[^,;:.]*\b(?:\w+ed|was|were)\b)"
                         r"[^,;:.]*$", re.IGNORECASE)  # fmt: skip
 _RIGHT_AFTER = 20  # characters: "4,200 hectares by Saturday", "rose to 12 on Thursday"
 _SAID = re.compile(r"\b(?:said|says|told\s+\w+|announced|reported|confirmed)\s+(?:on\s+)?$")
 # A day a question asks a figure or a statement for ("as of Wednesday", "on Monday
 # afternoon", "by July 25"); not a day that names an event ("the Mail on Sunday's poll").
-_DAYS = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-_MONTHS = (r"January|February|March|April|May|June|July|August|September|October|November|"
-           r"December")  # fmt: skip
+_DAYS = "|".join(d.title() for d in WEEKDAYS)
+_MONTHS = "|".join(m.title() for m in MONTHS)
 _ASKED_DAY = re.compile(
     rf"\b(?:on|as of|by|until)\s+(?P<day>(?:{_DAYS})(?:\s+(?:morning|afternoon|evening|night))?"
     rf"|(?:{_MONTHS})\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTHS}))\b(?!['’]s)"
@@ -100,36 +99,34 @@ def _figure_date(spans: list[tuple[int, int, str]], quote: str, start: int, end:
     return min(spans, key=lambda m: (m[0] - end, 0) if m[0] >= end else (start - m[1], 1))[2]
 
 
-def weigh_day(
-    day: str, quotes: Sequence[Quote], probs: np.ndarray,
-    said: Callable[[Quote], str | None],
-) -> np.ndarray:  # fmt: skip
+def weigh_day(day: str, quotes: Sequence[Quote], probs: np.ndarray) -> np.ndarray:
     """``probs`` with candidates given on another day than the asked one down to `OTHER_DAY`.
 
     Args:
         day: the asked day phrase (`asked_day`), resolved against each candidate's article.
         quotes: the candidate sentences.
         probs: their scores.
-        said: a quote's own date (its event date), as `given_at` takes it.
 
     Returns:
         New scores; unchanged when no candidate is given on the asked day, or for
         candidates whose date is not known to the day.
     """
-    on = [on_day(day, q, said) for q in quotes]
+    on = [on_day(day, q) for q in quotes]
     out = probs.astype(float).copy()
     if any(on):
         out[np.array([o is False for o in on])] *= OTHER_DAY
     return out
 
 
-def on_day(day: str, quote: Quote, said: Callable[[Quote], str | None]) -> bool | None:
+def on_day(day: str, quote: Quote) -> bool | None:
     """Whether ``quote`` was given on the asked ``day`` (resolved against its article's
     date); None when either is not known to the day."""
     asked = {d.date for d in resolve_dates(day, quote.date) if d.date and d.precision == "day"}
-    when = given_at(resolve_dates(quote.text, quote.date), quote.text, said(quote), quote.date)(
-        -1, -1
-    )
-    if not asked or not when or len(when) < 10:
+    if not asked:
+        return None
+    mentions = resolve_dates(quote.text, quote.date)
+    said = event_date(mentions, quote.date, quote.text)[0]
+    when = given_at(mentions, quote.text, said, quote.date)(-1, -1)
+    if not when or len(when) < 10:
         return None
     return when[:10] in asked

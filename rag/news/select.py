@@ -67,7 +67,7 @@ def reweigh(
     """
     out = probs.astype(float).copy()
     if intent.day:  # "as of Wednesday": what was given that day first
-        out = weigh_day(intent.day, quotes, out, _said)
+        out = weigh_day(intent.day, quotes, out)
     if intent.kind == "recency" and recency > 0:
         out *= np.exp(-recency * age_days(quotes))
     elif intent.kind == "attribution":  # "Who said …?": someone's words, whoever it was
@@ -76,10 +76,6 @@ def reweigh(
             if not (speaks_as(intent.speaker, who) if intent.speaker else who):
                 out[i] *= OTHER_SPEAKER
     return out
-
-
-def _said(q: Quote) -> str | None:
-    return event_date(resolve_dates(q.text, q.date), q.date, q.text)[0]
 
 
 def timeline_picks(quotes: Sequence[Quote], probs: np.ndarray) -> list[int]:
@@ -186,7 +182,7 @@ def rival_figures(
         values = {(f.quantity, f.value) for f in read(q.text)}
         if (q.doc_id, q.start) in taken or values & have or not {k for k, _ in values} & quantities:
             continue
-        if not about(q) or (day and on_day(day, q, _said) is False):
+        if not about(q) or (day and on_day(day, q) is False):
             continue  # another event's figure, or another day's than the asked one
         # A count names what it counts ("40 bodies"), so two counts of one article compare; a
         # measure is known by one word before it ("earned $4.9 billion" in the quarter, "earned

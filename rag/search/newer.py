@@ -13,8 +13,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 
-import numpy as np
-
 from rag.news.dates import base_date
 from rag.news.naming import names_asked
 from rag.records import Hit
@@ -60,7 +58,7 @@ def with_newer(
     if f.date_to and f.date_to < after:
         return hits
     newer = search(Filters(f.sources, after, f.date_to))
-    floor = float(np.min([h.score for h in hits]))
+    floor = min(h.score for h in hits)
     close = NEWER_SIMILARITY * max(h.dense_score or 0.0 for h in hits)
     taken = {h.chunk_id for h in hits}
     kept = [replace(h, score=min(h.score, floor)) for h in newer

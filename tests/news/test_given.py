@@ -49,8 +49,8 @@ def test_what_was_given_on_the_asked_day_comes_first() -> None:
               _quote("In a statement on Wednesday, the railway said seven had died.", "2026-03-11"),
               _quote("Nine people were killed, police said.", "2026-03-11")]  # fmt: skip
     probs = np.array([0.9, 0.8, 0.7])
-    out = weigh_day("Wednesday", quotes, probs, lambda q: q.date)
+    out = weigh_day("Wednesday", quotes, probs)
     # Thursday's count gives way; an undated sentence is left as it is.
     assert out.tolist() == [0.9 * OTHER_DAY, 0.8, 0.7]
     # no candidate of the asked day: nothing moves
-    assert weigh_day("Friday", quotes, probs, lambda q: q.date).tolist() == probs.tolist()
+    assert weigh_day("Friday", quotes, probs).tolist() == probs.tolist()
