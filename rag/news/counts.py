@@ -23,12 +23,19 @@ _KIND = {"body": "bodies", "bodies": "bodies", "corpse": "bodies", "corpses": "b
          "passenger": "aboard", "crew": "aboard", "crewmembers": "aboard",
          "injured": "injured", "wounded": "injured", "injuries": "injured",
          "missing": "missing", "lives": "deaths"}  # fmt: skip
-_STATE = re.compile(r"^\s*(?:people\s+|persons\s+)?(?:were\s+|ha(?:ve|s|d)\s+been\s+|are\s+|"
-                    r"ha(?:ve|s|d)\s+|remain(?:s|ed)?\s+)?"
-                    r"(?:now\s+|so\s+far\s+|already\s+|still\s+)?(?:known\s+to\s+have\s+|"
-                    r"confirmed\s+|reported\s+|feared\s+|presumed\s+|found\s+)?"
+_STATE = re.compile(r"^\s*(?:people\s+|persons\s+|of\s+staff\s+)?(?:(?:were|was|are|is)\s+|"
+                    r"ha(?:ve|s|d)\s+been\s+|ha(?:ve|s|d)\s+|remain(?:s|ed)?\s+)?"
+                    r"(?:now\s+|so\s+far\s+|already\s+|still\s+)?(?:being\s+)?"
+                    r"(?:known\s+to\s+have\s+|confirmed\s+|reported\s+|feared\s+|presumed\s+|"
+                    r"found\s+)?"
                     r"(?P<state>killed|dead|died|injured|wounded|hurt|missing|unaccounted|"
-                    r"trapped|stuck|lost(?=\s+their\s+lives))\b")  # fmt: skip
+                    r"trapped|stuck|lost(?=\s+their\s+lives)|"
+                    # Captives: "six members of staff were being held", "taken hostage".
+                    r"(?:held|taken)\s+(?=hostage|captive)|held(?=\s+(?:inside|in\s+the|by)\b)|"
+                    r"kidnapped|abducted|"
+                    # In hospital now: "five children were being treated in hospital" (not
+                    # "admitted" or "taken to hospital": counts of admissions, which add up).
+                    r"in\s+hospital|treated\s+in\s+hospital)\b")  # fmt: skip
 # An act done to people, before their number ("killing at least 19 people", "injured 40
 # people"): what happened to them, as "19 people were killed" says it after.
 _ACTED = re.compile(r"\b(?P<verb>kill(?:s|ed|ing)?|injur(?:es|ed|ing)|wound(?:s|ed|ing)|"
@@ -54,15 +61,22 @@ _CROWD_NOUNS = {"protesters", "protestors", "demonstrators", "marchers", "partic
 _STATE_KIND = {"killed": "deaths", "dead": "deaths", "died": "deaths", "injured": "injured",
                "wounded": "injured", "hurt": "injured", "missing": "missing", "lost": "deaths",
                "unaccounted": "missing", "trapped": "trapped", "stuck": "trapped",
-               "kill": "deaths", "injur": "injured", "wound": "injured"}  # fmt: skip
+               "kill": "deaths", "injur": "injured", "wound": "injured", "held": "hostages",
+               "taken": "hostages", "kidnapped": "hostages", "abducted": "hostages"}  # fmt: skip
 # Nouns that are never what a figure counts in the sense meant here (time spans, ages, units;
 # a temperature is a reading of one place and hour, "passed 40 degrees" and "not cooled below
 # 29 degrees" being the day's high and low, so two of them never dispute each other).
-_NOT_COUNTS = set(
+NOT_COUNTS = set(
     "years year months month days day weeks week hours hour minutes percent "
     "per cent times km miles metres meters feet kilometres kilometers degrees "
     "celsius fahrenheit".split()
 )
+
+
+def _state(m: re.Match[str]) -> str:
+    """The quantity a `_STATE` match names ("were being held" → "hostages")."""
+    state = " ".join(m["state"].split()).lower()
+    return "in hospital" if state.endswith("hospital") else _STATE_KIND[state]
 
 
 _PRESUMED = re.compile(
@@ -101,7 +115,8 @@ _IRREGULAR = {"children", "men", "women", "mice", "geese", "feet", "teeth", "sta
 _PERSONS = frozenset(
     "people persons passengers passenger crew crewmembers miners men women children workers "
     "residents soldiers civilians pilgrims migrants students tourists climbers hikers "
-    "firefighters fishermen villagers patients victims".split()
+    "firefighters fishermen villagers patients victims inmates prisoners detainees hostages "
+    "guards officers staff employees members kids pupils nurses teachers".split()
 )
 
 
@@ -152,7 +167,7 @@ def figures_of(sentence: str) -> list[Figure]:
     for m in _FIGURE.finditer(sentence):
         value = _value(m["num"], m["scale"])
         noun, end = _counted(m)
-        if value is None or m["more"] or noun in _NOT_COUNTS:
+        if value is None or m["more"] or noun in NOT_COUNTS:
             continue
         if _CLOCK.fullmatch(m["num"]) or _ORDINAL.match(m["words"]):
             continue  # "05.20 Seventh body": a live blog's time stamp, then an ordinal
@@ -168,7 +183,7 @@ def figures_of(sentence: str) -> list[Figure]:
                 continue
             if bare and not re.fullmatch(r"(19|20)\d\d", m["num"]):
                 text = sentence[m.start() : m.end() + bare.end()]
-                found.append(Figure(value, _STATE_KIND[bare["state"]], bare["state"], text))
+                found.append(Figure(value, _state(bare), bare["state"], text))
             continue
         text = sentence[m.start() : end]
         acted = _ACTED.search(sentence[max(0, m.start() - 40) : m.start()])
@@ -183,7 +198,7 @@ def figures_of(sentence: str) -> list[Figure]:
         state = _STATE.match(sentence[end:]) if noun in _PERSONS else None
         verb = _PEOPLE_VERB.match(sentence[end:]) if noun in ("people", "persons") else None
         if state:  # "12 people were killed": deaths, not people aboard
-            found.append(Figure(value, _STATE_KIND[state["state"]], state["state"], text))
+            found.append(Figure(value, _state(state), state["state"], text))
         elif noun in ("people", *_CROWD_NOUNS) and _CROWD_VERB.match(sentence[end:]):
             found.append(Figure(value, "crowd", noun, text))
         elif noun in ("people", "persons") and not _ABOARD.search(sentence):
@@ -233,6 +248,8 @@ _ASKED_CROWD = re.compile(
     re.IGNORECASE,
 )
 _LINKING = {"were", "was", "are", "is", "have", "has", "had", "died"}
+_HEAD = re.compile(r"(?:['’]s?)?\s+([a-z]+)\b")
+_NOT_HEAD = STOPWORDS | _LINKING | {"does", "was", "is", "has"}
 
 
 def asked_quantity(question: str) -> str | None:
@@ -243,17 +260,23 @@ def asked_quantity(question: str) -> str | None:
     m = re.search(r"\b(?i:how many)\s+(?:(?i:more|other|additional|of the)\s+)?"
                   r"(?:[A-Z][\w’'&.-]*\s+)*(?P<noun>[A-Za-z]+)\b", question)  # fmt: skip
     if m:
-        noun = m["noun"].lower()
+        noun, end = m["noun"].lower(), m.end()
+        # The head of a compound counts: "measles cases", "outpatient appointments",
+        # "patients' records".
+        if (head := _HEAD.match(question[end:])) and noun not in _LINKING:
+            word = head[1].lower()
+            if word.endswith("s") and not word.endswith("ss") and word not in _NOT_HEAD:
+                noun, end = word, end + head.end()
         if noun in _LINKING:  # "How many were killed?", "How many died?"
             state = _STATE.match(question[m.start("noun") :])
-            return _STATE_KIND[state["state"]] if state else None
-        if noun in _PERSONS and (state := _STATE.match(question[m.end() :])):
-            return _STATE_KIND[state["state"]]  # "How many miners were trapped?"
+            return _state(state) if state else None
+        if noun in _PERSONS and (state := _STATE.match(question[end:])):
+            return _state(state)  # "How many miners were trapped?"
         if noun in ("people", "persons"):  # read as `figures_of` reads "N people ..."
-            rest = question[m.end() :]
+            rest = question[end:]
             state = _STATE.match(rest)
             if state:
-                return _STATE_KIND[state["state"]]
+                return _state(state)
             # "How many people did the earthquake kill?": what was done to them, read as
             # `figures_of` reads "killing 38 people".
             done = re.search(r"\b(?P<verb>kill|injur|wound|hurt)(?:e|es|ed|s|ing)?\b", rest,

@@ -8,6 +8,17 @@ import re
 
 from rag.records.news import DateMention
 
+# A date a year or more before the story's is another event's, given for context ("The last
+# large blackout, in February 2019, …", "In 2011 a diesel leak …"): a news story's dates are
+# days or months apart, not years.
+EARLIER_MONTHS = 12
+
+
+def months_of(date: str | None) -> int | None:
+    """Months since year 0 of an ISO date, month or year (a year counts as its December)."""
+    m = re.match(r"(\d{4})(?:-(\d\d))?", date or "")
+    return int(m[1]) * 12 + int(m[2] or 12) if m else None
+
 
 def _possessive(d: DateMention, text: str) -> bool:
     """Whether the mention names another event by its day ("Sunday's earthquake", "Tuesday
@@ -22,9 +33,14 @@ def _possessive(d: DateMention, text: str) -> bool:
 _RELATIVE = re.compile(r",\s+(?:(?:including|among them)\s+[^,]{0,30}?\s+)?(?:who|which)\b[^,]*,")
 
 
-# The date a period starts ("have come through our doors since last Thursday"): what the
-# sentence tells is as of its article's date, or of another date it names.
-_SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
+# The date a period starts ("have come through our doors since last Thursday", "ending a
+# siege that began on Sunday"): what the sentence tells is as of its article's date, or of
+# another date it names.
+_SINCE = re.compile(
+    r"\b(?:since|(?:that|which)\s+(?:began|started|broke\s+out))\s+(?:(?:late|early)\s+)?"
+    r"(?:on\s+|in\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def in_aside(mention: DateMention, text: str) -> bool:

@@ -13,22 +13,52 @@ import re
 from collections.abc import Callable, Mapping
 from itertools import combinations
 
-from rag.news.counts import Figure, figures_of
+from rag.news.counts import NOT_COUNTS, Figure, figures_of
+from rag.news.events import EARLIER_MONTHS, months_of
 from rag.news.naming import same_speaker
+from rag.news.numbers import NUMBER, number_value
 from rag.records.news import Disagreement, FigureValue
 
 _DISPUTE_DAYS = 1  # see `_rival_claims`
-_EARLIER_MONTHS = 12  # see `_current`: a news story's figures are months apart, not years
 # People counted by nothing but being people ("1,900 people" a mine employs, "the 26 men who
 # were in the section"): compared only when the question asks for them.
 _VAGUE = frozenset({"people", "men", "women", "children", "persons"})
+
+
 # A sentence that sets its figure against another source's: rivals, however far apart dated
-# ("a far higher figure than the one given by Corvane", "lower than the official figure").
-_DISPUTED = re.compile(
+# ("a far higher figure than the one given by Corvane", "gave a higher toll of 16", "put the
+# number higher: …").
+DISPUTED = re.compile(
     r"\b(?:higher|lower|larger|smaller|bigger|different)\s+(?:than\s+the\s+(?:\w+\s+){0,2})?"
-    r"(?:figure|count|number|toll|tally|estimate)s?\b|\bcontradict",
+    r"(?:figure|count|number|toll|tally|estimate)s?\b|\bput\s+(?:the|its|their)\s+"
+    r"(?:figure|count|number|toll|tally|estimate)\s+(?:higher|lower)\b|\bcontradict",
     re.IGNORECASE,
 )
+
+
+# Counts of people by nothing but being people: what a disputed figure may count.
+_PEOPLE_WORDS = frozenset({"people", "persons", "men", "women", "children", "kids"})
+
+
+def compared_figure(sentence: str, quantity: str) -> Figure | None:
+    """The figure a `DISPUTED` sentence gives of ``quantity`` (the asked one) when it names
+    nothing it counts ("gave a higher figure on Wednesday: up to 45,000"); else None."""
+    m = DISPUTED.search(sentence)
+    read = figures_of(sentence)
+    if not m or any(f.quantity == quantity for f in read):
+        return None
+    # Numbers that count something else ("a higher toll of 52" dead for a question about
+    # bodies) are not it; nor is "one" ("a larger figure than the one given by …").
+    counted = {f.text.split()[0].lower() for f in read if f.quantity not in _PEOPLE_WORDS}
+    # The first number after the phrase is its figure, or there is none.
+    n = re.search(rf"(?<![\w$£€.,:-]){NUMBER}(?![\w:%$£€])", sentence[m.end() :])
+    if n is None or re.fullmatch(r"(19|20)\d\d", n["num"]) or n.group(0).lower() in counted:
+        return None
+    unit = re.match(r"\s+([a-z]+)", sentence[m.end() + n.end() :])
+    value = number_value(n["num"], n["scale"])
+    if value is None or (unit and unit[1] in NOT_COUNTS) or n.group(0).lower() == "one":
+        return None  # "a higher figure, 12 percent": not a count
+    return Figure(value, quantity, "figure", n.group(0))
 
 
 def _adds_up(values: list[FigureValue], parts: dict[int, str]) -> bool:
@@ -70,7 +100,9 @@ def disagreements(
     by_quantity: dict[str, list[FigureValue]] = {}
     parts: dict[int, str] = {}
     for marker, sentence, date in cited:
-        for f in figures_of(sentence) + (more(sentence) if more else []):
+        compared = compared_figure(sentence, asked) if asked else None
+        read = figures_of(sentence) + (more(sentence) if more else [])
+        for f in read + ([compared] if compared else []):
             quantity = f.quantity or _unnamed(sentence, asked)
             if not quantity or (not asked and quantity in _VAGUE):
                 continue
@@ -78,7 +110,7 @@ def disagreements(
             fv = FigureValue(f.value, f.text, marker, when(at, at + len(f.text)) if when else date)
             parts[id(fv)] = f.part
             by_quantity.setdefault(quantity, []).append(fv)
-    disputes = {marker for marker, sentence, _ in cited if _DISPUTED.search(sentence)}
+    disputes = {marker for marker, sentence, _ in cited if DISPUTED.search(sentence)}
     out: list[Disagreement] = []
     for quantity, values in by_quantity.items():
         values = _current(values)
@@ -86,8 +118,13 @@ def disagreements(
             continue
         groups = [values]
         if quantity == "aboard":  # passengers vs crew vs people: parts of a whole, each its own
-            kinds = dict.fromkeys(parts[id(v)] for v in values)
-            groups = [[v for v in values if parts[id(v)] == kind] for kind in kinds]
+            kinds = list(dict.fromkeys(parts[id(v)] for v in values))
+            # A figure set against another ("a higher figure: up to 45,000") names no part:
+            # it is the other's, when one part is given.
+            named = [k for k in kinds if k != "figure"]
+            joins = {"figure"} if len(named) == 1 else set()
+            groups = [[v for v in values if parts[id(v)] in {kind} | joins]
+                      for kind in named or kinds]  # fmt: skip
         for group in groups:
             out += _compared(quantity, group, sources, disputes)
     return out
@@ -97,18 +134,12 @@ def _current(values: list[FigureValue]) -> list[FigureValue]:
     """``values`` less those dated a year or more before the newest: they describe an earlier
     event ("The last large blackout, in February 2019, left about 90,000 households without
     power"), not this story's figure."""
-    months = {id(v): _months(v.date) for v in values}
+    months = {id(v): months_of(v.date) for v in values}
     known = [m for m in months.values() if m is not None]
     if not known:
         return values
     newest = max(known)
-    return [v for v in values if (m := months[id(v)]) is None or newest - m < _EARLIER_MONTHS]
-
-
-def _months(date: str | None) -> int | None:
-    """Months since year 0 of an ISO date, month or year (a year counts as its December)."""
-    m = re.match(r"(\d{4})(?:-(\d\d))?", date or "")
-    return int(m[1]) * 12 + int(m[2] or 12) if m else None
+    return [v for v in values if (m := months[id(v)]) is None or newest - m < EARLIER_MONTHS]
 
 
 def _unnamed(sentence: str, asked: str | None) -> str | None:

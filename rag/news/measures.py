@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from rag.news.counts import Figure, asked_quantity, figures_of
+from rag.news.figures import compared_figure
 from rag.text.terms import STOPWORDS, terms
 
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -92,6 +93,8 @@ def asked_figures(question: str) -> Callable[[str], list[Figure]] | None:
 
     def of(sentence: str) -> list[Figure]:
         counts = [f for f in figures_of(sentence) if quantity and f.quantity == quantity]
+        if quantity and not counts and (compared := compared_figure(sentence, quantity)):
+            counts = [compared]
         return counts + [f for f in measures_of(sentence) if measured(f.quantity) in wanted]
 
     return of

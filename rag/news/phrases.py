@@ -28,8 +28,12 @@ _APPOSED_ROLE = re.compile(
 # How far a modifier run may reach from its determiner to the role ("a senior Afghan economic
 # official"): four words covers the wire forms seen in the suites; more reaches into clauses.
 _MODIFIERS = 4
+# Titles whose full stop does not end a name ("said Dr. Walid Abu Hatab" is not "Dr").
+_TITLES = ("Dr", "Mr", "Mrs", "Ms", "St", "Gen", "Col", "Lt", "Sgt", "Capt", "Gov", "Sen", "Rep",
+           "Prof", "Rev", "Maj", "Cmdr", "Insp", "Supt", "Det")  # fmt: skip
+_NOT_TITLE = "".join(rf"(?<!\b{t})" for t in _TITLES)
 # What ends a speaker phrase read forward: punctuation, or a clause after the name.
-_FORWARD_END = re.compile(r"[,.;:\"“”]|\s(?:that|who|which|in|on|at|after|when)\s")
+_FORWARD_END = re.compile(rf"[,;:\"“”]|{_NOT_TITLE}\.|\s(?:that|who|which|in|on|at|after|when)\s")
 # A segment between commas that only describes the subject: a relative clause, an age, or
 # any lower-case run ("speaking on condition of anonymity", "the nonprofit entity that …",
 # "senior vice president of fleet"): a subject before its verb starts with a capital.
@@ -47,6 +51,7 @@ _INTRO = re.compile(
 # A relative clause describes the subject without being its role ("Orla Kent, whose company
 # depends on Brannock, said").
 RELATIVE = re.compile(r"(?:who|whose|which|that|where|when|whom)\b", re.IGNORECASE)
+_ENDS_IN_NAME = re.compile(rf"{NAME.pattern}$")
 # Appositives a run may hold between subject and verb, and how many characters in all.
 _MAX_APPOSITIVES, _MAX_RUN = 3, 240
 
@@ -160,12 +165,16 @@ def subject_before(before: str) -> str | None:
         segment = segments[-1].strip()
         if sum(map(len, run)) + len(segment) > _MAX_RUN:
             break
-        if not (_DESCRIBES.match(segment) or NAME.fullmatch(segment)):
+        # "Dominic Arlott, Ellesford Water's chief executive,": a role set after a name.
+        after_name = is_role(segment) and _ENDS_IN_NAME.search(segments[-2].strip())
+        if not (_DESCRIBES.match(segment) or NAME.fullmatch(segment) or after_name):
             break
         run.append(segment)
         segments.pop()
     head = segments[-1].strip()
     subject = None if _INTRO.match(head) else noun_phrase_back(head)
+    if subject is None and not _INTRO.match(head) and is_role(head):
+        subject = noun_phrase_forward(head)  # "A spokeswoman for the prefecture, who …,"
     names = [s for s in run if NAME.fullmatch(s)]
     roles = [s for s in run if not NAME.fullmatch(s) and is_role(s) and not RELATIVE.match(s)]
     if subject and names and not NAME.search(subject) and is_role(subject):

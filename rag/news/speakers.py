@@ -151,6 +151,47 @@ def _closes(sentence: str) -> bool:
     return sentence[at] == "”" or (at > 0 and not sentence[at - 1].isspace())
 
 
+# A sentence that opens with a quotation, after a live blog's time stamp if any ("08:50 — ").
+_OPENS = re.compile(r"\s*(?:\d{1,2}[:.]\d{2}\s*[—–-]+\s*)?[\"“]")
+
+
+def _whole(sentence: str) -> bool:
+    """Whether ``sentence`` is one quotation from its first mark to its last."""
+    s = sentence.strip()
+    if opens := _OPENS.match(s):
+        s = s[opens.end() - 1 :]  # from the opening mark, past a time stamp
+    inner = s[1:-1]
+    return len(s) > 2 and s[-1] in '"”' and not any(m in inner for m in '"“”')
+
+
+# A sentence that names who spoke the quotation just before it: '"A city that …" That was
+# the verdict of Wendell Amari, …', 'The words were those of Ruth Abernethy', 'Those were the
+# only words Colonel Matthias Geer … offered reporters'.
+_NAMES_PREVIOUS = re.compile(
+    r"^\s*(?:That|This|Those|These|Such|The words?)\b[^\"“”]{0,40}?\b(?:was|were|came)\b"
+)
+
+
+def _named_here(sentence: str) -> str | None:
+    """The name a `_NAMES_PREVIOUS` sentence gives, or None."""
+    if not _NAMES_PREVIOUS.match(sentence):
+        return None
+    names = [n for name in NAME.findall(sentence) if (n := _without_lead(name))]
+    return names[0] if names else None
+
+
+def _named_after(sentence: str, after: str) -> str | None:
+    """Who a quotation unattributed where it closes is given to by the sentence after it."""
+    spans = split_sentences(after)[: _QUOTE_RUNS_ON + 1]
+    if not _inside_quote(sentence):  # it closes in ``sentence`` itself
+        return _named_here(after[spans[0][0] : spans[0][1]]) if spans else None
+    for i, (a, b) in enumerate(spans[:-1]):
+        if '"' in after[a:b] or "”" in after[a:b]:  # where it closes
+            nxt = spans[i + 1]
+            return _named_here(after[nxt[0] : nxt[1]])
+    return None
+
+
 def _without_lead(name: str) -> str | None:
     """``name`` without a capitalised function word before it ("For Ingrid Sola" → "Ingrid
     Sola"); None when no two-word name is left."""
@@ -181,13 +222,18 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
             if '"' in after[a:b] or "”" in after[a:b]:
                 who = _attributed(after[a:b]) if _closes(after[a:b]) else None
                 break
-    if who is None and sentence.lstrip()[:1] in '“"' and _inside_quote(sentence):
-        # '"A," says Michael Litt. "B. C."': a quotation that opens right after an attributed
-        # one, and is attributed nowhere, goes on with the same speaker's words.
+    quoted = bool(_OPENS.match(sentence)) and (_inside_quote(sentence) or _whole(sentence))
+    if who is None and quoted:
+        # '"A," says Michael Litt. "B. C."' or '"B."': a quotation that opens right after an
+        # attributed one, and is attributed nowhere, goes on with the same speaker's words.
         spans = split_sentences(before)
         last = before[spans[-1][0] : spans[-1][1]] if spans else ""
         if any(mark in last for mark in '"“”'):
             who = _attributed(last)
+    if who is None and (quoted or _inside_quote(sentence) or _closes(sentence)):
+        who = _named_after(sentence, after)
+    if who is None:
+        who = _named_here(sentence)
     if who is None or who in _IMPERSONAL:
         return None
     if who not in PRONOUNS:

@@ -132,3 +132,9 @@ def test_the_day_a_period_started_dates_nothing_the_sentence_tells() -> None:
     assert event_date(mentions, "2025-07-25", text) == ("2025-07-25", "published")
     both = "The toll has risen to 58 since July 17, the ministry said on Wednesday."
     assert event_date(resolve_dates(both, "2025-07-30"), "2025-07-30", both)[0] == "2025-07-30"
+    # the start of a siege, not the raid that ended it
+    raid = "Police stormed D wing at about 5am, ending a siege that began on Sunday afternoon."
+    assert event_date(resolve_dates(raid, "2025-09-17"), "2025-09-17", raid) == (
+        "2025-09-17",
+        "published",
+    )

@@ -78,6 +78,15 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ("Its figure of nine included two people.", [(2, "people")]),
         # temperatures are readings, not counts
         ("Temperatures passed 40 degrees and have not fallen below 29 degrees.", []),
+        # captives, patients in hospital now, inmates who died
+        ("The Prison Service said six members of staff were being held inside the wing.",
+         [(6, "hostages")]),
+        ("Eight employees had been taken hostage, the union said.", [(8, "hostages")]),
+        ("The department said five children were being treated in hospital.",
+         [(5, "in hospital")]),
+        ("Three inmates died during the siege.", [(3, "deaths")]),
+        # admissions add up over days: not the patients in hospital now
+        ("Twelve people were taken to hospital.", [(12, "people")]),
     ],
 )  # fmt: skip
 def test_figures_of(sentence: str, figures: list[tuple[float, str]]) -> None:
@@ -141,6 +150,13 @@ def test_only_the_asked_quantity_is_compared() -> None:
         ("How many Tessa Valley households were still in the dark?", "households"),
         ("How many Drevna miners were stuck underground?", "trapped"),
         ("How many people had the heatwave killed by July 25?", "deaths"),
+        # the head of a compound counts
+        ("How many measles cases did the city have?", "cases"),
+        ("How many outpatient appointments were postponed?", "appointments"),
+        ("How many patients' records did the hackers take?", "records"),
+        ("How many prisoners had died by Wednesday?", "deaths"),
+        ("How many guards were being held hostage on Monday?", "hostages"),
+        ("How many kids were in hospital at the end of January?", "in hospital"),
     ],
 )
 def test_asked_quantity(question: str, quantity: str | None) -> None:
@@ -204,6 +220,19 @@ def test_a_figure_set_against_another_source_s_is_a_conflict_however_far_apart()
     # the same two figures a week apart, without the contrast, read as a change
     plain = (2, "The union said 1,200 jobs could go.", "2025-01-14")
     assert [d.verdict for d in disagreements([company, plain], "jobs")] == ["change"]
+
+
+def test_a_figure_given_against_another_counts_what_the_question_asks() -> None:
+    authority = (1, "The aviation authority said about 38,000 passengers were abroad.",
+                 "2025-12-10")  # fmt: skip
+    others = (2, "The administrators gave a higher figure: up to 45,000, their partner said.",
+              "2025-12-10")  # fmt: skip
+    [d] = disagreements([authority, others], "aboard")
+    assert (d.verdict, [v.value for v in d.values]) == ("conflict", [38000, 45000])
+    # a number that counts something else is not the figure set against the other
+    governor = (2, "The governor gave a higher toll of 52, counting five people seen inside.",
+                "2025-12-10")  # fmt: skip
+    assert disagreements([authority, governor], "aboard") == []
 
 
 def test_the_police_s_crowd_and_the_organisers_conflict() -> None:

@@ -89,6 +89,14 @@ from rag.news.speakers import speaker_of
          '"the act of a terrorist."', "Seddique Mateen"),
         ("The search was called off at dusk.", None),
         ("The sea was rough and the search was called off at dusk.", None),
+        # a relative clause between subject and verb; a role set after a name; a title
+        ("A spokeswoman for the prefecture, who asked not to be named because she was not "
+         "authorised to speak, said the hall had run short of beds.",
+         "A spokeswoman for the prefecture"),
+        ('"We will lift it," Dominic Arlott, Ellesford Water\'s chief executive, told '
+         "reporters.", "Dominic Arlott, Ellesford Water's chief executive"),
+        ('"It is bad for pregnant women," said Dr. Walid Abu Hatab, an obstetrician.',
+         "Dr. Walid Abu Hatab"),
     ],
 )  # fmt: skip
 def test_attributed_claims_carry_their_speaker(sentence: str, speaker: str | None) -> None:
@@ -207,6 +215,35 @@ def test_a_quotation_that_opens_after_an_attributed_one_goes_on_with_its_speaker
     sentence = '"Video is a huge part of that as it is simply more efficient than text.'
     assert speaker_of(sentence, before) == "Michael Litt"
     assert speaker_of(sentence, "The company grew fast. ") is None
+
+
+def test_a_whole_quotation_after_an_attributed_one_is_the_same_speaker_s() -> None:
+    before = ('"We have been asking for years," the town\'s mayor, Teodor Massi, told the '
+              "Times. ")  # fmt: skip
+    assert speaker_of('"Every summer the barriers are the same."', before) == ("mayor Teodor Massi")
+    # a live blog's time stamp before the quotation changes nothing
+    assert speaker_of('08:50 — "Every summer the barriers are the same."', before) == (
+        "mayor Teodor Massi"
+    )
+    assert speaker_of('"Every summer the barriers are the same."', "It rained. ") is None
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "That was the verdict of Wendell Amari, who leads the Green group.",
+        "The words were those of Wendell Amari, after a visit to the unit.",
+        "Those were the only words Wendell Amari offered reporters.",
+    ],
+)
+def test_a_quotation_named_by_the_sentence_after_it_is_that_speaker_s(after: str) -> None:
+    # a quotation in one sentence, and one that runs on over two
+    assert speaker_of('"It was always one accident away from this."', "", after) == (
+        "Wendell Amari"
+    )
+    closing = 'It is a danger." ' + after
+    assert speaker_of('"We have had women driven twenty miles.', "", closing) == "Wendell Amari"
+    assert speaker_of('"It was always one accident away."', "", "The river rose.") is None
 
 
 def test_a_long_quotation_is_its_closing_speaker_s() -> None:
