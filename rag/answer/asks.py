@@ -46,7 +46,12 @@ _TYPES: list[tuple[re.Pattern[str], AnswerType]] = [
                 r"|\bwhat (percentage|percent|number|share|price|amount|age|score|total|"
                 r"nightly price|rate|sum|figure|fee|salary|portion|fraction|slice|quantity|"
                 r"temperature|margin|count)\b|\bwhat (?:did|does|do|will) [^?]{0,60}\bcost\b"
-                r"|\bhow much (money|did|does|do|was|is|were|are)\b", re.I), "number"),
+                r"|\bhow much (money|did|does|do|was|is|were|are)\b"
+                # "What was the final score?", "What's the CU count on the 3070?"
+                r"|^\s*what(?:'s|’s| is| was| are| were) the (?:\w+ ){0,2}(?:score|margin|count|"
+                r"price|cost|toll|total|tally|size|bail|salary|fee|budget|population|turnout)\b"
+                r"(?![^?]*\bcalled\b)",  # "What's the budget lodging called?" asks a name
+                re.I), "number"),
     (re.compile(r"^\s*(in |on |by |since |until )?(when|what (year|date|day|month|time))\b"
                 r"|\b(which|what) (year|date|day|month|era|decade|century)\b", re.I), "date"),
     (re.compile(r"^\s*(in |from |to |at |on )?(where|(what|which) (city|country|town|state|"
@@ -59,7 +64,9 @@ _TYPES: list[tuple[re.Pattern[str], AnswerType]] = [
                 r"|^\s*what\b[^?]{0,80}\bcall(?:ed|ing)\b"
                 # "Which auctioneer sold …", "On which website …": a which-question names
                 # something (dates, places and figures are caught above).
-                r"|^\s*((on|in|at|from|by|for|with|to) )?which\b", re.I), "name"),
+                r"|^\s*((on|in|at|from|by|for|with|to|near|outside|inside|behind|under|"
+                r"beyond|across|along|among|within|into|through|over|against|around) )?which\b",
+                re.I), "name"),
 ]  # fmt: skip
 
 

@@ -12,6 +12,7 @@ import re
 
 from rag.news.naming import same_speaker
 from rag.news.phrases import (
+    CLAUSE_OPENERS,
     NAME,
     PRONOUNS,
     is_role,
@@ -38,10 +39,13 @@ _VERBS = (
     # ("estimates", "forecasts" are left out: as often the plural noun, "Growth forecasts …")
     "estimate|estimated|expect|expects|believe|believes|forecast"
 )
-# "Organisers put the crowd at 40,000": the subject gives the figure.
+# "Organisers put the crowd at 40,000", "The office gave a figure of 8,900 hectares": the
+# subject gives the figure.
 _PUT_AT = re.compile(
     r"\bput(?:s|ting)?\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?(?:crowd|toll|number|figure|"
-    r"count|turnout|attendance|cost|damage|losses|total)(?:\s+of\s+[\w-]+)?\s+at\b"
+    r"count|turnout|attendance|cost|damage|losses|total|area)(?:\s+of\s+[\w-]+)?\s+at\b"
+    r"|\bg(?:ave|ives|iving)\s+(?:a|an|its|their)\s+(?:[\w-]+\s+){0,2}?(?:figure|count|number|"
+    r"toll|estimate|tally|total)\b"
 )
 _VERB = re.compile(rf"\b(?:{_VERBS})\b|{_PUT_AT.pattern}")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
@@ -192,6 +196,29 @@ def _named_after(sentence: str, after: str) -> str | None:
     return None
 
 
+# Speakers that are a body or many people, never "he" or "she".
+_BODIES = frozenset(
+    "ministry agency government police company authority authorities department office "
+    "service council committee court group union firm utility hospital army navy military "
+    "board team institute".split()
+)
+
+
+def _a_person(phrase: str) -> bool:
+    """Whether a speaker phrase can be "he" or "she": a name, or a singular role."""
+    last = phrase.split()[-1].lower().strip(",.")
+    plural = last.endswith("s") and not last.endswith("ss")
+    return bool(NAME.search(phrase)) or not (plural or last in _BODIES)
+
+
+def _person_speaking(sentence: str) -> str | None:
+    """The last capitalised name right before a reporting verb of ``sentence`` that can be
+    "he" or "she" ("Officials said …, but Achterberg warned …" → "Achterberg")."""
+    found = [m[1] for m in re.finditer(rf"\b([A-Z][\w’'-]+)\s+(?:{_VERBS})\b", sentence)]
+    people = [n for n in found if n not in PRONOUNS | CLAUSE_OPENERS and _a_person(n)]
+    return people[-1] if people else None
+
+
 def _without_lead(name: str) -> str | None:
     """``name`` without a capitalised function word before it ("For Ingrid Sola" → "Ingrid
     Sola"); None when no two-word name is left."""
@@ -238,10 +265,14 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
         return None
     if who not in PRONOUNS:
         return _through(who, after)
-    # A pronoun: the last named speaker of the preceding sentences, else the last full name.
+    # A pronoun: the last named speaker of the preceding sentences, else the last full name;
+    # "he" and "she" are a person, not "Officials" or "the ministry".
     previous = [before[a:b] for a, b in split_sentences(before)][-3:]
+    personal = who.lower() in ("he", "she")
     for earlier in reversed(previous):
         named = _attributed(earlier)
+        if named and personal and not _a_person(named):
+            named = _person_speaking(earlier)
         if named and named not in PRONOUNS:
             return named
         names = [n for name in NAME.findall(earlier) if (n := _without_lead(name))]

@@ -30,6 +30,11 @@ from rag.answer.asks import asked, asked_type, but_not, not_given
         ("How pure did the sample turn out to be?", "number"),
         ("What did it cost to build the jazz center?", "number"),
         ("What portion of the legislature comes from the mountains?", "number"),
+        # a figure named after "what is the": a score, a margin, a count, a price
+        ("What was the final score when Kentucky played Louisville?", "number"),
+        ("What's the CU count on the 3070?", "number"),
+        ("What's the budget lodging called in the film?", "name"),
+        ("Near which hospital is the housing planned?", "name"),
     ],
 )
 def test_asked_type(question, kind):

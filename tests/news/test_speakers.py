@@ -293,3 +293,25 @@ def test_a_body_does_not_speak_as_the_person_who_holds_its_role(
     asked: str, speaker: str, speaks: bool
 ) -> None:
     assert speaks_as(asked, speaker) is speaks
+
+
+def test_he_or_she_is_a_person_not_a_body_or_many() -> None:
+    before = ("Officials said on Monday they hoped to keep it below that, but Achterberg "
+              "warned that the next two weeks would decide it. ")  # fmt: skip
+    assert speaker_of('"Measles does not read our charts," he said.', before) == "Achterberg"
+    assert speaker_of('"We will not pay," it said.', "The ministry said it was false. ") == (
+        "The ministry"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The fire corps put the burned area at 7,200 hectares yesterday evening.",
+         "The fire corps"),
+        ("The National Space Office, whose satellite service published its first estimate, "
+         "gave a figure of 8,900 hectares.", "The National Space Office"),
+    ],
+)  # fmt: skip
+def test_who_gives_a_figure_is_its_source(sentence: str, speaker: str) -> None:
+    assert speaker_of(sentence) == speaker
