@@ -73,6 +73,10 @@ NOT_COUNTS = set(
 )
 
 
+# What people are counted as: in a state, or aboard.
+PEOPLE_STATES = frozenset({*_STATE_KIND.values(), "in hospital", "aboard"})
+
+
 def _state(m: re.Match[str]) -> str:
     """The quantity a `_STATE` match names ("were being held" → "hostages")."""
     state = " ".join(m["state"].split()).lower()

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from itertools import combinations
 
-from rag.news.counts import NOT_COUNTS, Figure, figures_of
+from rag.news.counts import NOT_COUNTS, PEOPLE_STATES, Figure, figures_of
 from rag.news.events import EARLIER_MONTHS, months_of
 from rag.news.naming import same_speaker
 from rag.news.numbers import NUMBER, number_value
@@ -48,8 +48,11 @@ def compared_figure(sentence: str, quantity: str) -> Figure | None:
     if not m or any(f.quantity == quantity for f in read):
         return None
     # Numbers that count something else ("a higher toll of 52" dead for a question about
-    # bodies) are not it; nor is "one" ("a larger figure than the one given by …").
-    counted = {f.text.split()[0].lower() for f in read if f.quantity not in _PEOPLE_WORDS}
+    # bodies) are not it; nor is "one" ("a larger figure than the one given by …"). People
+    # ("seven children") may be people in the asked state, never "cases" or "homes".
+    people = quantity in PEOPLE_STATES
+    counted = {f.text.split()[0].lower() for f in read
+               if not (people and f.quantity in _PEOPLE_WORDS)}  # fmt: skip
     # The first number after the phrase is its figure, or there is none.
     n = re.search(rf"(?<![\w$£€.,:-]){NUMBER}(?![\w:%$£€])", sentence[m.end() :])
     if n is None or re.fullmatch(r"(19|20)\d\d", n["num"]) or n.group(0).lower() in counted:

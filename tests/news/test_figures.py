@@ -271,3 +271,13 @@ def test_only_the_values_of_one_day_conflict() -> None:
     conflict, change = disagreements(later, "hectares", {**sides, 4: ("d.txt", None)})
     assert [v.value for v in conflict.values] == [11800, 14500]
     assert change.verdict == "change" and [v.value for v in change.values] == [4200, 6000]
+
+
+def test_people_set_against_a_figure_are_no_count_of_things() -> None:
+    hospital = (2, "The hospital put the number higher: it said seven children were on its "
+                "wards.", "2026-01-27")  # fmt: skip
+    city = (1, "The city said five children were being treated in hospital.", "2026-01-27")
+    [d] = disagreements([city, hospital], "in hospital")
+    assert [v.value for v in d.values] == [5, 7]
+    cases = (1, "The city had recorded 38 cases.", "2026-01-27")
+    assert disagreements([cases, hospital], "cases") == []
