@@ -8,17 +8,6 @@ import re
 
 from rag.records.news import DateMention
 
-# A date a year or more before the story's is another event's, given for context ("The last
-# large blackout, in February 2019, …", "In 2011 a diesel leak …"): a news story's dates are
-# days or months apart, not years.
-EARLIER_MONTHS = 12
-
-
-def months_of(date: str | None) -> int | None:
-    """Months since year 0 of an ISO date, month or year (a year counts as its December)."""
-    m = re.match(r"(\d{4})(?:-(\d\d))?", date or "")
-    return int(m[1]) * 12 + int(m[2] or 12) if m else None
-
 
 def _possessive(d: DateMention, text: str) -> bool:
     """Whether the mention names another event by its day ("Sunday's earthquake", "Tuesday

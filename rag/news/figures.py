@@ -14,12 +14,12 @@ from collections.abc import Callable, Mapping
 from itertools import combinations
 
 from rag.news.counts import NOT_COUNTS, PEOPLE_STATES, Figure, figures_of
-from rag.news.events import EARLIER_MONTHS, months_of
 from rag.news.naming import same_speaker
 from rag.news.numbers import NUMBER, number_value
 from rag.records.news import Disagreement, FigureValue
 
 _DISPUTE_DAYS = 1  # see `_rival_claims`
+_EARLIER_MONTHS = 12  # see `_current`: a news story's figures are months apart, not years
 # People counted by nothing but being people ("1,900 people" a mine employs, "the 26 men who
 # were in the section"): compared only when the question asks for them.
 _VAGUE = frozenset({"people", "men", "women", "children", "persons"})
@@ -137,12 +137,18 @@ def _current(values: list[FigureValue]) -> list[FigureValue]:
     """``values`` less those dated a year or more before the newest: they describe an earlier
     event ("The last large blackout, in February 2019, left about 90,000 households without
     power"), not this story's figure."""
-    months = {id(v): months_of(v.date) for v in values}
+    months = {id(v): _months(v.date) for v in values}
     known = [m for m in months.values() if m is not None]
     if not known:
         return values
     newest = max(known)
-    return [v for v in values if (m := months[id(v)]) is None or newest - m < EARLIER_MONTHS]
+    return [v for v in values if (m := months[id(v)]) is None or newest - m < _EARLIER_MONTHS]
+
+
+def _months(date: str | None) -> int | None:
+    """Months since year 0 of an ISO date, month or year (a year counts as its December)."""
+    m = re.match(r"(\d{4})(?:-(\d\d))?", date or "")
+    return int(m[1]) * 12 + int(m[2] or 12) if m else None
 
 
 def _unnamed(sentence: str, asked: str | None) -> str | None:
