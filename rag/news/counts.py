@@ -93,6 +93,7 @@ _PRESUMED = re.compile(
 # workers" is a change, its second number the figure.
 _RANGE_END = re.compile(rf"(?<!\bfrom\s)(?<![\w,.]){_NUMBER}\s+(?:to|or|and)\s+$", re.IGNORECASE)
 _OF_THE = re.compile(r"\bof the\s+$", re.IGNORECASE)
+_PART = re.compile(r"\b(?:the|its|their)\s+(?:other|remaining)\s+$", re.IGNORECASE)
 _CLOCK = re.compile(r"\d{1,2}[.:]\d\d")  # 05.20, 9.45: times in live blogs, never counts
 _ORDINAL = re.compile(r"\s+(?:\w+th|first|second|third|\w+-first|\w+-second|\w+-third)\b", re.I)
 # People counted without being aboard ("1,200 people were evacuated"): a quantity of their own,
@@ -171,8 +172,8 @@ def figures_of(sentence: str) -> list[Figure]:
     for m in _FIGURE.finditer(sentence):
         value = _value(m["num"], m["scale"])
         noun, end = _counted(m)
-        if value is None or m["more"] or noun in NOT_COUNTS:
-            continue
+        if value is None or m["more"] or noun in NOT_COUNTS or _PART.search(sentence[: m.start()]):
+            continue  # "three more bodies", "the other two hostages": part of a count
         if _CLOCK.fullmatch(m["num"]) or _ORDINAL.match(m["words"]):
             continue  # "05.20 Seventh body": a live blog's time stamp, then an ordinal
         if _RANGE_END.search(sentence[max(0, m.start() - 40) : m.start()]):

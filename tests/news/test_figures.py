@@ -87,6 +87,9 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ("Three inmates died during the siege.", [(3, "deaths")]),
         # admissions add up over days: not the patients in hospital now
         ("Twelve people were taken to hospital.", [(12, "people")]),
+        # the rest of a count is a part of it, not the count
+        ("The other two hostages had been let go on Tuesday.", []),
+        ("The remaining 14 miners were brought up at dawn.", []),
     ],
 )  # fmt: skip
 def test_figures_of(sentence: str, figures: list[tuple[float, str]]) -> None:
