@@ -33,3 +33,10 @@ ROLES = frozenset(
     "manifest records report reports data figures tally estimate estimates documents list "
     "census survey poll study".split()
 )
+
+# Speakers that are a body, never "he" or "she" (`rag.news.speakers`).
+BODIES = frozenset(
+    "ministry agency government police company authority authorities department office "
+    "service council committee court group union firm utility hospital army navy military "
+    "board team institute prefecture corps".split()
+)

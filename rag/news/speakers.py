@@ -20,6 +20,7 @@ from rag.news.phrases import (
     noun_phrase_forward,
     subject_before,
 )
+from rag.news.roles import BODIES
 from rag.text.sentences import split_sentences
 from rag.text.terms import STOPWORDS
 
@@ -196,19 +197,11 @@ def _named_after(sentence: str, after: str) -> str | None:
     return None
 
 
-# Speakers that are a body or many people, never "he" or "she".
-_BODIES = frozenset(
-    "ministry agency government police company authority authorities department office "
-    "service council committee court group union firm utility hospital army navy military "
-    "board team institute".split()
-)
-
-
 def _a_person(phrase: str) -> bool:
     """Whether a speaker phrase can be "he" or "she": a name, or a singular role."""
     last = phrase.split()[-1].lower().strip(",.")
     plural = last.endswith("s") and not last.endswith("ss")
-    return bool(NAME.search(phrase)) or not (plural or last in _BODIES)
+    return bool(NAME.search(phrase)) or not (plural or last in BODIES)
 
 
 def _person_speaking(sentence: str) -> str | None:
