@@ -22,7 +22,7 @@ _DISPUTE_DAYS = 1  # see `_rival_claims`
 _EARLIER_MONTHS = 12  # see `_current`: a news story's figures are months apart, not years
 # People counted by nothing but being people ("1,900 people" a mine employs, "the 26 men who
 # were in the section"): compared only when the question asks for them.
-_VAGUE = frozenset({"people", "men", "women", "children", "persons"})
+_VAGUE = frozenset({"people", "men", "women", "children", "kids", "persons"})
 
 
 # A sentence that sets its figure against another source's: rivals, however far apart dated
@@ -36,15 +36,11 @@ DISPUTED = re.compile(
 )
 
 
-# Counts of people by nothing but being people: what a disputed figure may count.
-_PEOPLE_WORDS = frozenset({"people", "persons", "men", "women", "children", "kids"})
-
-
-def compared_figure(sentence: str, quantity: str) -> Figure | None:
+def compared_figure(sentence: str, quantity: str, read: list[Figure]) -> Figure | None:
     """The figure a `DISPUTED` sentence gives of ``quantity`` (the asked one) when it names
-    nothing it counts ("gave a higher figure on Wednesday: up to 45,000"); else None."""
+    nothing it counts ("gave a higher figure on Wednesday: up to 45,000"); else None.
+    ``read`` is what `figures_of` reads in the sentence."""
     m = DISPUTED.search(sentence)
-    read = figures_of(sentence)
     if not m or any(f.quantity == quantity for f in read):
         return None
     # Numbers that count something else ("a higher toll of 52" dead for a question about
@@ -52,7 +48,7 @@ def compared_figure(sentence: str, quantity: str) -> Figure | None:
     # ("seven children") may be people in the asked state, never "cases" or "homes".
     people = quantity in PEOPLE_STATES
     counted = {f.text.split()[0].lower() for f in read
-               if not (people and f.quantity in _PEOPLE_WORDS)}  # fmt: skip
+               if not (people and f.quantity in _VAGUE)}  # fmt: skip
     # The first number after the phrase is its figure, or there is none.
     n = re.search(rf"(?<![\w$£€.,:-]){NUMBER}(?![\w:%$£€])", sentence[m.end() :])
     if n is None or re.fullmatch(r"(19|20)\d\d", n["num"]) or n.group(0).lower() in counted:
@@ -103,9 +99,9 @@ def disagreements(
     by_quantity: dict[str, list[FigureValue]] = {}
     parts: dict[int, str] = {}
     for marker, sentence, date in cited:
-        compared = compared_figure(sentence, asked) if asked else None
-        read = figures_of(sentence) + (more(sentence) if more else [])
-        for f in read + ([compared] if compared else []):
+        counts = figures_of(sentence)
+        compared = compared_figure(sentence, asked, counts) if asked else None
+        for f in counts + (more(sentence) if more else []) + ([compared] if compared else []):
             quantity = f.quantity or _unnamed(sentence, asked)
             if not quantity or (not asked and quantity in _VAGUE):
                 continue

@@ -92,8 +92,9 @@ def asked_figures(question: str) -> Callable[[str], list[Figure]] | None:
         return None
 
     def of(sentence: str) -> list[Figure]:
-        counts = [f for f in figures_of(sentence) if quantity and f.quantity == quantity]
-        if quantity and not counts and (compared := compared_figure(sentence, quantity)):
+        read = figures_of(sentence)
+        counts = [f for f in read if quantity and f.quantity == quantity]
+        if quantity and not counts and (compared := compared_figure(sentence, quantity, read)):
             counts = [compared]
         return counts + [f for f in measures_of(sentence) if measured(f.quantity) in wanted]
 

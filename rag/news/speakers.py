@@ -204,10 +204,13 @@ def _a_person(phrase: str) -> bool:
     return bool(NAME.search(phrase)) or not (plural or last in BODIES)
 
 
+_NAME_THEN_VERB = re.compile(rf"\b([A-Z][\w’'-]+)\s+(?:{_VERBS})\b")
+
+
 def _person_speaking(sentence: str) -> str | None:
     """The last capitalised name right before a reporting verb of ``sentence`` that can be
     "he" or "she" ("Officials said …, but Achterberg warned …" → "Achterberg")."""
-    found = [m[1] for m in re.finditer(rf"\b([A-Z][\w’'-]+)\s+(?:{_VERBS})\b", sentence)]
+    found = [m[1] for m in _NAME_THEN_VERB.finditer(sentence)]
     people = [n for n in found if n not in PRONOUNS | CLAUSE_OPENERS and _a_person(n)]
     return people[-1] if people else None
 
