@@ -27,7 +27,7 @@ from rag import Assistant  # noqa: E402
 from rag.eval import metrics as m  # noqa: E402
 from rag.eval.metrics import news  # noqa: E402
 from rag.eval.suite import Case, load_suite  # noqa: E402
-from rag.news import given, select  # noqa: E402
+from rag.news import given, rivals, select  # noqa: E402
 from rag.records import Answer  # noqa: E402
 from rag.text.markers import strip_markers  # noqa: E402
 
@@ -72,7 +72,7 @@ def _apply(name: str, value: float) -> None:
     if name == "RAG_RECENCY":  # a setting, read when an Assistant opens its reader
         os.environ[name] = str(value)
     else:
-        setattr(given if hasattr(given, name) else select, name, value)
+        setattr(next(m for m in (given, select, rivals) if hasattr(m, name)), name, value)
 
 
 def _of_kind(case: Case, kind: str) -> bool:

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from rag.news.counts import asked_quantity, figures_of
+from rag.news.asked import asked_quantity
+from rag.news.counts import figures_of
 from rag.news.numbers import NUMBER
 from rag.text.terms import words
 

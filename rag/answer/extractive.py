@@ -20,6 +20,7 @@ import numpy as np
 from rag.answer.abstain import ABSTAIN_TEXT, abstention
 from rag.answer.asks import not_given
 from rag.answer.citations import cite
+from rag.answer.continuation import continuation
 from rag.answer.followup import norm_space, repeats_previous, said_before
 from rag.answer.parts import part_query, split_parts
 from rag.answer.short import short_span, speaker_short
@@ -27,19 +28,25 @@ from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.index.sentences import SentenceKey, unpack
 from rag.news.compose import speaker_at
 from rag.news.intent import intent_of
-from rag.news.naming import same_speaker
-from rag.news.select import chronological, reweigh, rival_figures, timeline_picks
-from rag.reader.features import EVIDENCE_HITS, MIN_WORDS, Candidate, IdfFn, candidates
+from rag.news.measures import asked_figures
+from rag.news.rivals import about_asked, rival_figures
+from rag.news.select import chronological, reweigh, timeline_picks
+from rag.reader.features import (
+    EVIDENCE_HITS,
+    Candidate,
+    IdfFn,
+    asks_itself,
+    candidates,
+    rest_of_articles,
+)
 from rag.reader.model import Reader, Reading
 from rag.reader.relevance import unmatched_numbers
 from rag.records import Answer, AnswerSentence, Citation, Hit, Quote, Reason, ShortAnswer
-from rag.text.sentences import split_sentences
 from rag.text.similarity import distinct
-from rag.text.terms import terms, words
+from rag.text.terms import terms
 
 NOTHING_NEW_TEXT = "The articles add nothing about this beyond the previous answer."
 _SIMILAR_SENTENCE = 0.7  # word-set Jaccard above which two sentences say the same thing
-_CONTINUATION_SHARED = 2  # content terms a next sentence shares with the best one
 # A sentence the conversation already quoted, with fewer than half of the follow-up's own
 # content words, keeps this share of its probability: the condensed query carries the earlier
 # question's words, which would otherwise pull the earlier answer back. And when the answer
@@ -98,41 +105,11 @@ class ExtractiveAnswerer:
         rows = [unpack(stored[k]) if k in stored else next(fresh) for k in keys]
         return np.asarray(np.stack(rows) @ vector, np.float32) if rows else np.zeros(0)
 
-    def _continuation(self, quote: Quote, attribution: bool = False) -> Quote | None:
-        """The next sentence of the same paragraph when it carries the thought on.
-
-        News sentences often finish a point across two sentences ("one contentious issue is
-        X." then "While A says ..., B says ..."); the second rarely repeats the question's
-        words, so the sentence model misses it; it is found by its ties to the first: two or
-        more shared content terms (kept from the first reader; on dev it adds fact recall, see
-        docs/reader.md). For "what did X say", the speaker going on ("…," she said) carries
-        it on too, in the next paragraph as well: news gives a quote a paragraph of its own.
-        """
-        text = self._article_text(quote.doc_id)
-        if not text:
-            return None
-        # The next sentence's paragraph: this one's rest, or for a quote the next paragraph.
-        begin = len(text) - len(text[quote.end :].lstrip()) if attribution else quote.end
-        para_end = text.find("\n", begin)
-        spans = split_sentences(text, quote.end, len(text) if para_end < 0 else para_end)
-        if not spans:
-            return None
-        start, end = spans[0]
-        following = text[start:end]
-        if len(words(following)) < MIN_WORDS:
-            return None
-        speaker = self._speaker(quote) if attribution else None
-        goes_on = speaker and same_speaker(speaker_at(text, following, start, end), speaker)
-        shared = len(set(terms(quote.text)) & set(terms(following)))
-        if shared < _CONTINUATION_SHARED and not goes_on:
-            return None
-        return Quote(quote.doc_id, quote.title, quote.source, following, start, end,
-                     quote.score, quote.date, quote.url)  # fmt: skip
-
     def _with_continuation(
         self, chosen: list[Quote], said: set[str], attribution: bool = False
     ) -> list[Quote]:
-        nxt = self._continuation(chosen[0], attribution) if chosen else None
+        text = self._article_text(chosen[0].doc_id) if chosen else None
+        nxt = continuation(chosen[0], text, self._speaker, attribution) if text else None
         if (
             nxt
             and norm_space(nxt.text) not in said
@@ -181,7 +158,7 @@ class ExtractiveAnswerer:
         Returns:
             The answer; when ``abstained`` is True, ``reason`` says why.
         """
-        cands = candidates(hits)
+        cands = [c for c in candidates(hits) if not asks_itself(c.quote.text)]
         if not cands:
             return Answer(question, ABSTAIN_TEXT, [], True, query, [], hits, reason="no_evidence")
         said = said_before(history)
@@ -199,7 +176,8 @@ class ExtractiveAnswerer:
             return abstention(question, query, hits, cands, reading.probs)
         intent, quotes = intent_of(question), [c.quote for c in cands]
         # Time and sources weigh the choice, never the decision to answer (made above).
-        probs = reweigh(intent, quotes, reading.probs, self.recency, self._speaker)
+        about = about_asked(question, self._article_text)
+        probs = reweigh(intent, quotes, reading.probs, self.recency, self._speaker, about)
         parts = [question] if intent.kind == "timeline" else split_parts(question)
         missing: list[str] = []
         firsts: list[tuple[str, Quote, Reading]] = []  # each part's best sentence and reading
@@ -213,8 +191,15 @@ class ExtractiveAnswerer:
             )  # fmt: skip
         else:
             chosen, missing, firsts = self._by_part(parts, question, cands, hits, said)
-        rivals = rival_figures(question, chosen, quotes, probs, self._speaker, self._article_text)
-        chosen += [_scored(quotes[i], float(probs[i])) for i in rivals]
+        # a figure question's rivals may be anywhere in the articles read
+        read = asked_figures(question)
+        holds = (lambda text: bool(read(text))) if read else None
+        wider = rest_of_articles(quotes, self._article_text, holds) if holds else []
+        rivals = rival_figures(
+            question, chosen, quotes, probs, self._speaker, self._article_text, wider
+        )
+        pool = [*quotes, *wider]
+        chosen += [_scored(pool[i], float(probs[i]) if i < len(probs) else 0.0) for i in rivals]
         if repeats_previous(chosen, history, question):
             fresh = probs.copy()
             fresh[[norm_space(c.quote.text) in said for c in cands]] = 0.0

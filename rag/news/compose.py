@@ -7,14 +7,15 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 
-from rag.news.counts import Figure, asked_quantity
+from rag.news.asked import asked_quantity
+from rag.news.counts import Figure
 from rag.news.dates import base_date, resolve_dates
 from rag.news.events import event_date
 from rag.news.figures import disagreements
 from rag.news.given import given_at
 from rag.news.intent import Intent
 from rag.news.measures import asked_measures, measured, measures_of
-from rag.news.people import introduced
+from rag.news.people import body_named, introduced
 from rag.news.select import NO_TIME, entry_minutes, live_blog
 from rag.news.speakers import speaker_of
 from rag.records import Answer, AnswerSentence, Citation
@@ -51,7 +52,8 @@ def speaker_at(article_text: str | None, quote: str, start: int, end: int) -> st
     text = article_text or ""
     who = speaker_of(quote, text[max(0, start - _CONTEXT_CHARS) : start],
                      text[end : end + _CONTEXT_CHARS])  # fmt: skip
-    return introduced(who, article_text)  # "Osk" → "Mira Osk, the operator's chief executive"
+    # "the airline" → "Bluecrest Airlines"; "Osk" → "Mira Osk, the operator's chief executive"
+    return body_named(text, start, who) or introduced(who, article_text)
 
 
 def annotate(citation: Citation, article_text: str | None) -> Citation:

@@ -1,5 +1,6 @@
 """Counts in quoted sentences: a number with what it counts ("40 bodies", "162 people", "a
-death toll of 45", "killing at least 19 people"), and the quantity a "how many" question asks.
+death toll of 45", "killing at least 19 people"), and the words that name what people are
+counted as (`rag.news.asked` reads a "how many" question with them).
 
 Hand-written: no quantity extraction model ships here, and news counts follow few forms
 (tests/news/test_figures.py); `rag.news.figures` compares them between citations.
@@ -17,15 +18,15 @@ from rag.text.terms import STOPWORDS
 
 # What is counted, by the noun after the number; people aboard split into their parts so that
 # parts that add up to the whole are recognised.
-_KIND = {"body": "bodies", "bodies": "bodies", "corpse": "bodies", "corpses": "bodies",
+KIND = {"body": "bodies", "bodies": "bodies", "corpse": "bodies", "corpses": "bodies",
          "dead": "deaths", "deaths": "deaths", "death": "deaths", "fatalities": "deaths",
          "victims": "deaths", "people": "aboard", "persons": "aboard", "passengers": "aboard",
          "passenger": "aboard", "crew": "aboard", "crewmembers": "aboard",
          "injured": "injured", "wounded": "injured", "injuries": "injured",
          "missing": "missing", "lives": "deaths"}  # fmt: skip
-_STATE = re.compile(r"^\s*(?:people\s+|persons\s+|of\s+staff\s+)?(?:(?:were|was|are|is)\s+|"
+STATE = re.compile(r"^\s*(?:people\s+|persons\s+|of\s+staff\s+)?(?:(?:were|was|are|is)\s+|"
                     r"ha(?:ve|s|d)\s+been\s+|ha(?:ve|s|d)\s+|remain(?:s|ed)?\s+)?"
-                    r"(?:now\s+|so\s+far\s+|already\s+|still\s+)?(?:being\s+)?"
+                    r"(?:now\s+|so\s+far\s+|already\s+|still\s+)?(?:being\s+|went\s+|gone\s+)?"
                     r"(?:known\s+to\s+have\s+|confirmed\s+|reported\s+|feared\s+|presumed\s+|"
                     r"found\s+)?"
                     r"(?P<state>killed|dead|died|injured|wounded|hurt|missing|unaccounted|"
@@ -58,7 +59,7 @@ _CROWD_VERB = re.compile(r"^\s*(?:had\s+|have\s+)?(?:marched|march|protested|ral
                          r"demonstrated|gathered|attended|turned\s+out|took\s+part|"
                          r"joined|filled|packed|massed)\b", re.IGNORECASE)  # fmt: skip
 _CROWD_NOUNS = {"protesters", "protestors", "demonstrators", "marchers", "participants"}
-_STATE_KIND = {"killed": "deaths", "dead": "deaths", "died": "deaths", "injured": "injured",
+STATE_KIND = {"killed": "deaths", "dead": "deaths", "died": "deaths", "injured": "injured",
                "wounded": "injured", "hurt": "injured", "missing": "missing", "lost": "deaths",
                "unaccounted": "missing", "trapped": "trapped", "stuck": "trapped",
                "kill": "deaths", "injur": "injured", "wound": "injured", "held": "hostages",
@@ -74,13 +75,13 @@ NOT_COUNTS = set(
 
 
 # What people are counted as: in a state, or aboard.
-PEOPLE_STATES = frozenset({*_STATE_KIND.values(), "in hospital", "aboard"})
+PEOPLE_STATES = frozenset({*STATE_KIND.values(), "in hospital", "aboard"})
 
 
-def _state(m: re.Match[str]) -> str:
-    """The quantity a `_STATE` match names ("were being held" → "hostages")."""
+def state_of(m: re.Match[str]) -> str:
+    """The quantity a `STATE` match names ("were being held" → "hostages")."""
     state = " ".join(m["state"].split()).lower()
-    return "in hospital" if state.endswith("hospital") else _STATE_KIND[state]
+    return "in hospital" if state.endswith("hospital") else STATE_KIND[state]
 
 
 _PRESUMED = re.compile(
@@ -98,7 +99,7 @@ _CLOCK = re.compile(r"\d{1,2}[.:]\d\d")  # 05.20, 9.45: times in live blogs, nev
 _ORDINAL = re.compile(r"\s+(?:\w+th|first|second|third|\w+-first|\w+-second|\w+-third)\b", re.I)
 # People counted without being aboard ("1,200 people were evacuated"): a quantity of their own,
 # named by the verb, so that evacuees are not set against the dead or the passengers.
-_PEOPLE_VERB = re.compile(
+PEOPLE_VERB = re.compile(
     r"^\s*(?:were\s+|ha(?:ve|d)\s+(?:now\s+)?been\s+|are\s+)?(?:now\s+)?"
     r"(?P<verb>[a-z]+ed)\b"
 )
@@ -108,21 +109,39 @@ _PEOPLE_VERB = re.compile(
 _DONE_TO = re.compile(r"\b(?!(?:includ|involv|number|total|exceed|reach|topp|surpass)ed\b)"
                       r"(?P<verb>[a-z]+ed)\s+(?:at\s+least\s+|about\s+|nearly\s+|some\s+|"
                       r"more\s+than\s+|up\s+to\s+|as\s+many\s+as\s+)?$")  # fmt: skip
-_ABOARD = re.compile(
+ABOARD = re.compile(
     r"\b(?:aboard|on board|onboard|board(?:ed|ing)|passengers?|crew|manifest|flight|ferry|"
     r"ship|vessel|boat|plane|bus|train)\b",
     re.IGNORECASE,
 )
 
+_FROM_PLACE = re.compile(r"\s+(?:from|in|at|of)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 _IRREGULAR = {"children", "men", "women", "mice", "geese", "feet", "teeth", "staff", "police"}
 # Nouns for people: a state after them names what is counted ("seven passengers had died",
 # "Fourteen men were still trapped"), as after "people"; without one they count themselves.
-_PERSONS = frozenset(
+PERSONS = frozenset(
     "people persons passengers passenger crew crewmembers miners men women children workers "
     "residents soldiers civilians pilgrims migrants students tourists climbers hikers "
     "firefighters fishermen villagers patients victims inmates prisoners detainees hostages "
-    "guards officers staff employees members kids pupils nurses teachers".split()
+    "guards officers staff employees members kids pupils nurses teachers skiers snowboarders "
+    "travellers travelers holidaymakers visitors spectators fans evacuees survivors farmers "
+    "drivers sailors fishers firemen policemen".split()
 )
+# Leaving home under threat, however it is said ("3,800 people had been moved out", "64,000
+# residents were evacuated", "120,000 people left their homes", "forced out of their homes"):
+# one quantity, so that one source's evacuees are set against another's, not against nothing.
+DISPLACED = re.compile(
+    r"^\s*(?:(?:were|was|are|is|have|has|had)\s+(?:now\s+)?(?:been\s+)?|had\s+to\s+)?"
+    r"(?:now\s+)?(?:evacuated|moved\s+out|displaced|forced\s+(?:out|from)|relocated|"
+    r"rehoused|uprooted|fled\s+(?:their|the)|le(?:ft|ave)\s+their\s+homes)\b",
+    re.IGNORECASE,
+)
+
+
+def did_to_people(verb: str) -> str:
+    """The quantity of people a verb names ("displaced" → "people evacuated", as `DISPLACED`;
+    "arrested" → "people arrested")."""
+    return "people evacuated" if DISPLACED.match(verb) else f"people {verb}"
 
 
 @dataclass(frozen=True)
@@ -142,11 +161,11 @@ def _counted(m: re.Match[str]) -> tuple[str | None, int]:
     spans = [(w.group(0).lower(), start + w.end()) for w in re.finditer(r"[a-z][\w-]*",
              m["words"], re.IGNORECASE)]  # fmt: skip
     for word, end in spans:
-        if word in _KIND:
+        if word in KIND:
             return word, end
         if word in STOPWORDS or is_number_word(word):
             break  # "40 of", "12 in the", "nine included two people": the count ends there
-        if (word.endswith("s") and not word.endswith("ss")) or word in _IRREGULAR:
+        if (word.endswith("s") and not word.endswith("ss")) or word in _IRREGULAR | PERSONS:
             return word, end
     return None, m.end()
 
@@ -181,37 +200,46 @@ def figures_of(sentence: str) -> list[Figure]:
         if any(s < end and m.start() < e for s, e in taken):
             continue
         if noun is None:  # "23 were killed": a number whose state names what it counts
-            bare = _STATE.match(sentence[m.end() :])
+            bare = STATE.match(sentence[m.end() :])
             if (march := _CROWD_VERB.match(sentence[m.end() :])) and value >= 100:
                 text = sentence[m.start() : m.end() + march.end()]  # "some 40,000 marched"
                 found.append(Figure(value, "crowd", "crowd", text))
                 continue
+            if DISPLACED.match(sentence[m.end() :]) and not re.fullmatch(r"(19|20)\d\d", m["num"]):
+                text = sentence[m.start() : m.end()]  # "Another 18,000 were moved out"
+                found.append(Figure(value, "people evacuated", "people", text))
+                continue
             if bare and not re.fullmatch(r"(19|20)\d\d", m["num"]):
                 text = sentence[m.start() : m.end() + bare.end()]
-                found.append(Figure(value, _state(bare), bare["state"], text))
+                found.append(Figure(value, state_of(bare), bare["state"], text))
             continue
         text = sentence[m.start() : end]
         acted = _ACTED.search(sentence[max(0, m.start() - 40) : m.start()])
         if acted and noun in ("people", "persons"):
             act = re.sub(r"(?:s|ed|es|ing)$", "", acted["verb"].lower())
-            found.append(Figure(value, _STATE_KIND[act], act, text))
+            found.append(Figure(value, STATE_KIND[act], act, text))
             continue
         if _PRESUMED.match(m["words"]):
             # "39 presumed dead", "20 people feared dead": an estimate of its own, not a toll
             found.append(Figure(value, "presumed dead", "presumed dead", text))
             continue
-        state = _STATE.match(sentence[end:]) if noun in _PERSONS else None
-        verb = _PEOPLE_VERB.match(sentence[end:]) if noun in ("people", "persons") else None
-        if state:  # "12 people were killed": deaths, not people aboard
-            found.append(Figure(value, _state(state), state["state"], text))
+        # "nine men from Cabreza were still unaccounted for": where they are from may come
+        # between the people and their state.
+        after = end + (where.end() if (where := _FROM_PLACE.match(sentence[end:])) else 0)
+        state = STATE.match(sentence[after:]) if noun in PERSONS else None
+        verb = PEOPLE_VERB.match(sentence[end:]) if noun in ("people", "persons") else None
+        if noun in PERSONS and DISPLACED.match(sentence[end:]):
+            found.append(Figure(value, "people evacuated", noun, text))
+        elif state:  # "12 people were killed": deaths, not people aboard
+            found.append(Figure(value, state_of(state), state["state"], text))
         elif noun in ("people", *_CROWD_NOUNS) and _CROWD_VERB.match(sentence[end:]):
             found.append(Figure(value, "crowd", noun, text))
-        elif noun in ("people", "persons") and not _ABOARD.search(sentence):
+        elif noun in ("people", "persons") and not ABOARD.search(sentence):
             done = _DONE_TO.search(sentence[max(0, m.start() - 40) : m.start()])
             did = verb["verb"] if verb else done["verb"] if done else None
-            found.append(Figure(value, f"people {did}" if did else "people", noun, text))
-        elif noun in _KIND:
-            found.append(Figure(value, _KIND[noun], noun, text))
+            found.append(Figure(value, did_to_people(did) if did else "people", noun, text))
+        elif noun in KIND:
+            found.append(Figure(value, KIND[noun], noun, text))
         elif not re.fullmatch(r"(19|20)\d\d", m["num"]):  # a year is not a count
             found.append(Figure(value, noun, noun, text))
     wholes = {f.quantity for f in found[:whole]} | {f.quantity for f in found[whole:]
@@ -233,65 +261,12 @@ def _tally_quantity(t: Tally, sentence: str) -> str:
     if t.head == "toll" or {"dead", "died", "killed", "deaths", "fatalities"} & set(words):
         return "deaths"
     for w in words:
-        if w in _STATE_KIND:
-            return _STATE_KIND[w]
+        if w in STATE_KIND:
+            return STATE_KIND[w]
         if w in ("people", "persons"):
-            return "aboard" if _ABOARD.search(sentence) else "people"
-        if w in _KIND:
-            return _KIND[w]
+            return "aboard" if ABOARD.search(sentence) else "people"
+        if w in KIND:
+            return KIND[w]
         if w not in STOPWORDS and w.endswith("s") and not w.endswith("ss"):
             return w
     return ""
-
-
-_ASKED_CROWD = re.compile(
-    r"\bhow (?:big|large) (?:was|were|is|are) (?:the|their) crowds?\b|\bsize of the crowd|"
-    r"\bcrowd size|\bhow many (?:people|protesters|protestors|demonstrators|marchers)?\s*"
-    r"(?:(?:had|have)\s+)?(?:marched|protested|rallied|demonstrated|gathered|attended|"
-    r"turned out|took part|joined)\b|"
-    r"\bhow many (?:people )?(?:did|do)\b.{0,60}\b(?:draw|attract)\b",
-    re.IGNORECASE,
-)
-_LINKING = {"were", "was", "are", "is", "have", "has", "had", "died"}
-_HEAD = re.compile(r"(?:['’]s?)?\s+([a-z]+)\b")
-_NOT_HEAD = STOPWORDS | _LINKING | {"does", "was", "is", "has"}
-
-
-def asked_quantity(question: str) -> str | None:
-    """The quantity a "how many" question asks about ("How many bodies ..." → "bodies")."""
-    if _ASKED_CROWD.search(question):
-        return "crowd"
-    # Names before the noun say whose it is, not what is counted ("How many Drevna miners …").
-    m = re.search(r"\b(?i:how many)\s+(?:(?i:more|other|additional|of the)\s+)?"
-                  r"(?:[A-Z][\w’'&.-]*\s+)*(?P<noun>[A-Za-z]+)\b", question)  # fmt: skip
-    if m:
-        noun, end = m["noun"].lower(), m.end()
-        # The head of a compound counts: "measles cases", "outpatient appointments",
-        # "patients' records".
-        if (head := _HEAD.match(question[end:])) and noun not in _LINKING:
-            word = head[1].lower()
-            if word.endswith("s") and not word.endswith("ss") and word not in _NOT_HEAD:
-                noun, end = word, end + head.end()
-        if noun in _LINKING:  # "How many were killed?", "How many died?"
-            state = _STATE.match(question[m.start("noun") :])
-            return _state(state) if state else None
-        if noun in _PERSONS and (state := _STATE.match(question[end:])):
-            return _state(state)  # "How many miners were trapped?"
-        if noun in ("people", "persons"):  # read as `figures_of` reads "N people ..."
-            rest = question[end:]
-            state = _STATE.match(rest)
-            if state:
-                return _state(state)
-            # "How many people did the earthquake kill?": what was done to them, read as
-            # `figures_of` reads "killing 38 people".
-            done = re.search(r"\b(?P<verb>kill|injur|wound|hurt)(?:e|es|ed|s|ing)?\b", rest,
-                             re.IGNORECASE)  # fmt: skip
-            if done:  # "… did the quake kill?", "… had the heatwave killed?"
-                return _STATE_KIND[done["verb"].lower()]
-            if not _ABOARD.search(question):
-                verb = _PEOPLE_VERB.match(rest)
-                return f"people {verb['verb']}" if verb else "people"
-        return _KIND.get(noun, noun if noun.endswith("s") else noun + "s")
-    if re.search(r"\bdeath toll\b|\bhow many (?:died|were killed)\b", question, re.IGNORECASE):
-        return "deaths"
-    return None

@@ -19,7 +19,12 @@ def _possessive(d: DateMention, text: str) -> bool:
 # A relative clause set off by commas, also after what it counts among ("…, including 17 who
 # were found alive on Monday on the rocks, and 34 were still missing"): what it dates is an
 # aside to the sentence's event.
-_RELATIVE = re.compile(r",\s+(?:(?:including|among them)\s+[^,]{0,30}?\s+)?(?:who|which)\b[^,]*,")
+# An appositive holding one ("Nightjar, the gang that claimed the attack last Tuesday, put …")
+# is an aside too.
+_RELATIVE = re.compile(
+    r",\s+(?:(?:including|among them)\s+[^,]{0,30}?\s+|(?:the|a|an)\s+[\w-]+\s+(?=that\b))?"
+    r"(?:who|which|that)\b[^,]*,"
+)
 
 
 # The date a period starts ("have come through our doors since last Thursday", "ending a

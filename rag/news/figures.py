@@ -29,9 +29,10 @@ _VAGUE = frozenset({"people", "men", "women", "children", "kids", "persons"})
 # ("a far higher figure than the one given by Corvane", "gave a higher toll of 16", "put the
 # number higher: …").
 DISPUTED = re.compile(
-    r"\b(?:higher|lower|larger|smaller|bigger|different)\s+(?:than\s+the\s+(?:\w+\s+){0,2})?"
-    r"(?:figure|count|number|toll|tally|estimate)s?\b|\bput\s+(?:the|its|their)\s+"
-    r"(?:figure|count|number|toll|tally|estimate)\s+(?:higher|lower)\b|\bcontradict",
+    r"\b(?:higher|lower|larger|smaller|bigger|narrower|different)\s+(?:than\s+the\s+(?:\w+\s+){0,2})?"
+    r"(?:figure|count|number|toll|tally|estimate)s?\b|\bput(?:s|ting)?\s+(?:the|its|their)\s+"
+    r"(?:figure|count|number|toll|tally|estimate)\s+(?:far\s+|much\s+)?(?:higher|lower)\b|"
+    r"\bcontradict",
     re.IGNORECASE,
 )
 

@@ -43,8 +43,14 @@ _TIMELINE = re.compile(
     # how something moved over time, and what became of it after an event
     r"how did .{1,80}? (?:change|rise|grow|fall|build up|come together|escalate|shift|"
     r"increase|decrease|climb|drop|spread|worsen|improve)|"
-    r"what (?:has |had )?happened (?:with|to|over|during) .{0,80}?\b(?:after|since|following|"
+    r"what (?:has |had )?happened (?:with|to|over|during|in) .{0,80}?\b(?:after|since|following|"
     r"during|over)|in the (?:days|weeks|hours|months) (?:after|before|following|since)|"
+    # the course of a process ("What happened in the search for the fishermen?"), what
+    # someone did after an event, how a state of things came about
+    r"what (?:has |had )?happened in the (?:search|investigation|inquiry|trial|case|talks|"
+    r"negotiations|hunt|rescue|siege|stand-?off|row|dispute)\b|"
+    r"what (?:did|has|have|had) .{1,60}? (?:do|done) (?:after|since|following|in the days)|"
+    r"how did .{1,80}? (?:come about|get (?:\w+er|worse))\b|"
     # what happened over a span of days ("… on the weekend the two officers were killed?")
     r"what (?:has |had )?happened\b.{0,60}?\b(?:on|over|during|across|in) the "
     r"(?:weekend|week|days|weeks|months)|"

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rag.news.counts import Figure, asked_quantity, figures_of
+from rag.news.asked import asked_quantity
+from rag.news.counts import Figure, figures_of
 from rag.news.figures import compared_figure
 from rag.text.terms import STOPWORDS, terms
 

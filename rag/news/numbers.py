@@ -23,10 +23,18 @@ NUMBER = (
 # seven", "the tally stands at 40", "a higher count of customers cut off, which it put at
 # 140,000": what is counted comes first, its number after a verb.
 _TALLY = re.compile(
-    r"(?<!a\s)\b(?P<head>number|tally|toll|count)\b(?P<what>[^.;:,()\d]{0,60}?)"
+    r"(?<!a\s)\b(?P<head>number|tally|toll|count)\b(?P<what>[^.;:,()\d]{0,80}?)"
     r"(?:,\s+which\s+(?:it|they|he|she)\s+(?:put|puts|estimated|estimates))?\s+"
     r"(?:at|to|is|was|of|stands\s+at|stood\s+at|reached|hit)\s+"
     rf"(?:about\s+|nearly\s+|around\s+|at\s+least\s+|more\s+than\s+)?{NUMBER}\b",
+    re.IGNORECASE,
+)
+
+
+# The number before the tally it sets ("bringing to ten the number of people killed").
+_TALLY_FIRST = re.compile(
+    rf"\b(?:bringing|brought|taking|took|raising|raised|pushing|pushed)\s+to\s+{NUMBER}\s+"
+    r"the\s+(?P<head>number|tally|toll|count)\b(?P<what>[^.;:,()\d]{0,60}?)(?=[.;:,(]|\s+in\b)",
     re.IGNORECASE,
 )
 
@@ -65,7 +73,9 @@ class Tally:
 def tallies(sentence: str) -> list[Tally]:
     """The tallies of ``sentence`` ("the number of X … rose to N"), in text order."""
     out = []
-    for m in _TALLY.finditer(sentence):
+    matches = sorted([*_TALLY.finditer(sentence), *_TALLY_FIRST.finditer(sentence)],
+                     key=lambda m: m.start())  # fmt: skip
+    for m in matches:
         value = number_value(m["num"], m["scale"])
         if value is None or re.fullmatch(r"(19|20)\d\d", m["num"]):
             continue

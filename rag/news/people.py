@@ -159,3 +159,47 @@ def _holder(speaker: str, article: str) -> str | None:
     holders = [v for v in introductions(article).values()
                if set(words) <= set(w.lower() for w in re.findall(r"[\w-]+", v))]  # fmt: skip
     return holders[0] if len(holders) == 1 else None
+
+
+# Bodies an article names, then calls by what they are ("Bluecrest Airlines, the island's main
+# carrier, …" then "the airline said"). "company" and "group" are left out: they name any firm.
+_NAMED_BODIES = frozenset(
+    "airline airport authority ministry agency council union utility carrier operator "
+    "regulator inspectorate federation bank watchdog insurer institute service office "
+    "prefecture railway contractor carmaker hospital charity association".split()
+)
+_CAPS = r"(?:[A-Z][\w&’'-]*\s+){0,4}[A-Z][\w&’'-]*"
+
+
+def body_named(article: str, start: int, speaker: str | None) -> str | None:
+    """The body a bare "the airline" speaking at ``start`` of ``article`` is, as the article
+    last named it before.
+
+    Args:
+        article: the article text.
+        start: where the attributed sentence begins.
+        speaker: the speaker as the sentence names it.
+
+    Returns:
+        "Bluecrest Airlines, the airline", "Shieldline, the festival's security contractor",
+        or None (not a bare body word, or no body named so before).
+    """
+    m = re.fullmatch(r"(?:the\s+)?([a-z]+)", (speaker or "").strip(), re.IGNORECASE)
+    word = m[1].lower() if m else ""
+    if word not in _NAMED_BODIES:
+        return None
+    before = article[:start]
+    title = word.capitalize()
+    found = [*re.finditer(rf"\b{_CAPS}\s+{title}s?\b", before),  # "Bluecrest Airlines"
+             *re.finditer(rf"\b({_CAPS}),\s+(?:the|a|an|its)\s+(?:[\w’'-]+\s+){{0,4}}?{word}\b",
+                          before)]  # fmt: skip
+    if not found:
+        return None
+    last = max(found, key=lambda f: f.start())
+    # Named with what the sentence calls it, so that "What did the airline say?" finds it:
+    # "Bluecrest Airlines, the airline", "Shieldline, the festival's security contractor".
+    named = last[0] if last.groups() else f"{last[0]}, the {word}"
+    words = named.split()
+    while words and words[0].lower() in ("the", "a", "an", "in", "on", "at", "by"):
+        words.pop(0)  # "The Bluecrest Airlines" at a sentence's start
+    return " ".join(words) or None

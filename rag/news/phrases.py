@@ -177,7 +177,9 @@ def subject_before(before: str) -> str | None:
         subject = noun_phrase_forward(head)  # "A spokeswoman for the prefecture, who …,"
     names = [s for s in run if NAME.fullmatch(s)]
     roles = [s for s in run if not NAME.fullmatch(s) and is_role(s) and not RELATIVE.match(s)]
-    if subject and names and not NAME.search(subject) and is_role(subject):
+    # "Halcyon Live's barrister, Gideon Fairlie,": a name owns the role, the person is named.
+    owned = subject and re.search(r"['’]s\s+[\w-]+$", subject)
+    if subject and names and (owned or not NAME.search(subject)) and is_role(subject):
         return f"{subject} {names[-1]}"  # "the company's director, Clara Fenn, said"
     if subject and roles and NAME.fullmatch(subject):
         # "Sister Ann Holt, the head of the order": both, so that a question naming the

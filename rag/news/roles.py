@@ -1,4 +1,5 @@
-"""The words that name a speaker by role or kind (`rag.news.speakers`)."""
+"""The words that name a speaker by role or kind, and the verbs that attribute a claim to
+them (`rag.news.speakers`)."""
 
 from __future__ import annotations
 
@@ -39,4 +40,22 @@ BODIES = frozenset(
     "ministry agency government police company authority authorities department office "
     "service council committee court group union firm utility hospital army navy military "
     "board team institute prefecture corps".split()
+)
+
+# Verbs that attribute what follows or precedes them to their subject.
+SAID_VERBS = (
+    "said|says|say|told|tells|added|adds|announced|announces|stated|states|warned|warns|"
+    "claimed|claims|denied|denies|insisted|insists|confirmed|confirms|noted|notes|explained|"
+    "acknowledged|argued|argues|reported|reports|wrote|writes|asserted|stressed|declared|"
+    "admitted|maintained|alleged|urged|predicted|tweeted|posted|vowed|cautioned|conceded|"
+    "promised|promises|pledged|pledges|affirmed|affirms|apologised|apologized|apologises|"
+    "apologizes|suggest|suggests|suggested|instructed|replied|replies|recalled|recalls|joked|"
+    "quipped|remarked|countered|spoke|speaks|"
+    # Verbs of stance carry a claim as much as "said" does ("Hamas accused Netanyahu of …").
+    "accused|accuses|rejected|rejects|dismissed|dismisses|described|describes|characterized|"
+    "characterised|blamed|blames|condemned|condemns|welcomed|welcomes|questioned|disputed|"
+    "criticized|criticised|criticizes|criticises|"
+    # Estimates and beliefs are claims too ("Officials estimate that 12,000 people marched").
+    # ("estimates", "forecasts" are left out: as often the plural noun, "Growth forecasts …")
+    "estimate|estimated|expect|expects|believe|believes|forecast"
 )

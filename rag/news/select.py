@@ -14,12 +14,10 @@ import numpy as np
 
 from rag.news.dates import base_date, resolve_dates
 from rag.news.events import event_date
-from rag.news.given import asked_day, on_day, weigh_day
+from rag.news.given import weigh_day
 from rag.news.intent import Intent
-from rag.news.measures import asked_figures, measured
-from rag.news.naming import names_asked, same_speaker, speaks_as
+from rag.news.naming import speaks_as
 from rag.records import Quote
-from rag.text.terms import terms
 
 # A sentence attributed to someone else than the asked speaker keeps this share of its score:
 # it may still be the answer ("Hamas rejected what Blinken said"), but the asked speaker's own
@@ -31,25 +29,27 @@ OTHER_SPEAKER = 0.25
 TIMELINE_SHARE = 0.3
 TIMELINE_EVENTS = 8
 TIMELINE_PER_ARTICLE = 3
-# A rival figure of a count question must be rated at least this share of the best sentence
-# (dev conflict cases, docs/news.md); at most RIVALS of them join the answer.
-RIVAL_SHARE = 0.2
-RIVALS = 2
 
 
-def age_days(quotes: Sequence[Quote]) -> np.ndarray:
-    """Days between each quote's article date and the newest one; undated count as oldest."""
+def age_days(quotes: Sequence[Quote], about: Callable[[Quote], bool] | None = None) -> np.ndarray:
+    """Days between each quote's article date and the newest one about what is asked
+    (``about``, `about_asked`); undated count as oldest.
+
+    A newer article about something else is as far from the story's newest as it is
+    newer: a flood story's "so far" is its own newest report, not a typhoon's six months on.
+    """
     dates = [base_date(q.date) for q in quotes]
     known = [d for d in dates if d]
     if not known:
         return np.zeros(len(quotes))
-    newest, oldest = max(known), min(known)
-    return np.array([(newest - (d or oldest)).days for d in dates], float)
+    story = [d for q, d in zip(quotes, dates, strict=True) if d and (about is None or about(q))]
+    newest, oldest = max(story or known), min(known)
+    return np.array([abs((newest - (d or oldest)).days) for d in dates], float)
 
 
 def reweigh(
     intent: Intent, quotes: Sequence[Quote], probs: np.ndarray, recency: float,
-    speaker: Callable[[Quote], str | None],
+    speaker: Callable[[Quote], str | None], about: Callable[[Quote], bool] | None = None,
 ) -> np.ndarray:  # fmt: skip
     """The reader's ``probs`` weighed for the question's kind.
 
@@ -59,6 +59,8 @@ def reweigh(
         probs: the reader's probabilities.
         recency: per-day decay for questions about the present (``RAG_RECENCY``).
         speaker: who a quote is attributed to.
+        about: whether a quote's article is about what is asked (`about_asked`): recency
+            counts from the newest of those.
 
     Returns:
         New probabilities: recency questions decay with age, attribution questions favour
@@ -69,7 +71,7 @@ def reweigh(
     if intent.day:  # "as of Wednesday": what was given that day first
         out = weigh_day(intent.day, quotes, out)
     if intent.kind == "recency" and recency > 0:
-        out *= np.exp(-recency * age_days(quotes))
+        out *= np.exp(-recency * age_days(quotes, about))
     elif intent.kind == "attribution":  # "Who said …?": someone's words, whoever it was
         for i, q in enumerate(quotes):
             who = speaker(q)
@@ -120,108 +122,6 @@ def _event(q: Quote) -> tuple[str | None, str]:
 def _dated(q: Quote) -> bool:
     """Whether the sentence itself says when its event happened."""
     return _event(q)[1] == "text"
-
-
-def rival_figures(
-    question: str, chosen: Sequence[Quote], quotes: Sequence[Quote], probs: np.ndarray,
-    speaker: Callable[[Quote], str | None], article: Callable[[str], str | None],
-) -> list[int]:  # fmt: skip
-    """Indexes of candidates that state another value of the figure a question asks: a count
-    ("How many bodies …?") or a measure ("What was turnout …?", `rag.news.measures`).
-
-    Args:
-        question: the user's question.
-        chosen: the sentences the answer quotes.
-        quotes: the candidate sentences, in the order of ``probs``.
-        probs: the reader's probabilities.
-        speaker: who a quote is attributed to; a rival measure is another source's (another
-            article, or another named speaker of the same one), as `rag.news.figures` compares.
-        article: an article's text by id: a rival comes from an article that names what the
-            question names ("the Bardo museum attack"), not another event's figure.
-
-    Returns:
-        At most `RIVALS` indexes, best first, of sentences rated at least `RIVAL_SHARE` of the
-        best whose figure of the asked quantity differs from every chosen one.
-    """
-    read, day = asked_figures(question), asked_day(question)
-    if read is None or not len(probs):
-        return []
-    names = names_asked(question)
-    named: dict[str, bool] = {}  # per article: does it name what the question names?
-
-    def about(q: Quote) -> bool:  # 1,200 killed in another attack: no rival of the Bardo's 19
-        if q.doc_id not in named:
-            text = article(q.doc_id) or q.text
-            named[q.doc_id] = all(n in text for n in names)
-        return named[q.doc_id]
-
-    floor = RIVAL_SHARE * float(probs.max())
-    rated = [int(i) for i in np.argsort(-probs, kind="stable") if probs[i] >= floor]
-    have = {(f.quantity, f.value) for q in chosen for f in read(q.text)}
-    out: list[int] = []
-    if not have:
-        # The answer quotes no figure of what is asked ("How many people were on board?"
-        # answered with a sentence about the dead): the best-rated sentence that gives a
-        # count, then its rivals.
-        counts = (i for i in rated if any(not measured(f.quantity) for f in read(quotes[i].text)))
-        first = next((i for i in counts if about(quotes[i])), None)
-        if first is None:
-            return []
-        out, chosen = [first], [*chosen, quotes[first]]
-        have = {(f.quantity, f.value) for f in read(quotes[first].text)}
-    stating = [q for q in chosen if read(q.text)]
-    asked = set(terms(question))
-    taken = {(q.doc_id, q.start) for q in chosen}
-    quantities = {k for k, _ in have}
-    for i in rated:
-        q = quotes[i]
-        if len(out) >= RIVALS:
-            break
-        # Another value of a quantity the answer already gives: a measure of the same thing
-        # in the same unit, or a count of the asked quantity.
-        values = {(f.quantity, f.value) for f in read(q.text)}
-        if (q.doc_id, q.start) in taken or values & have or not {k for k, _ in values} & quantities:
-            continue
-        if not about(q) or (day and on_day(day, q) is False):
-            continue  # another event's figure, or another day's than the asked one
-        # A count names what it counts ("40 bodies"), so two counts of one article compare; a
-        # measure is known by one word before it ("earned $4.9 billion" in the quarter, "earned
-        # $39.7 billion" over two years), so only another source's measure is a rival.
-        if any(measured(k) for k, _ in values) and not (
-            _other_source(q, stating, speaker) and _same_subject(q, stating, asked)
-        ):
-            continue
-        out.append(i)
-        have |= values
-        quantities |= {k for k, _ in values}
-    return out
-
-
-def _other_source(
-    q: Quote, stating: Sequence[Quote], speaker: Callable[[Quote], str | None]
-) -> bool:
-    """Whether ``q`` comes from another source than one of the ``stating`` sentences."""
-    for other in stating:
-        if other.doc_id != q.doc_id:
-            return True
-        who, theirs = speaker(q), speaker(other)
-        if who and theirs and not same_speaker(who, theirs):
-            return True
-    return False
-
-
-def _same_subject(q: Quote, stating: Sequence[Quote], asked: set[str]) -> bool:
-    """Whether ``q`` speaks of what a ``stating`` sentence does, as far as the question names
-    it: it holds at least half of the question's terms that sentence holds. Half: dev's rival
-    measures hold 1 of 1 (turnout) and 3 of 4 (the river's peak); another thing measured by
-    the same word holds 1 of 4 (the bank's earnings over two years for "How much did
-    JPMorgan Chase earn in its latest quarter?")."""
-    mine = set(terms(q.text)) & asked
-    for other in stating:
-        held = set(terms(other.text)) & asked
-        if 2 * len(mine & held) >= len(held):
-            return True
-    return False
 
 
 def chronological(

@@ -20,26 +20,10 @@ from rag.news.phrases import (
     noun_phrase_forward,
     subject_before,
 )
-from rag.news.roles import BODIES
+from rag.news.roles import BODIES, SAID_VERBS
 from rag.text.sentences import split_sentences
 from rag.text.terms import STOPWORDS
 
-_VERBS = (
-    "said|says|say|told|tells|added|adds|announced|announces|stated|states|warned|warns|"
-    "claimed|claims|denied|denies|insisted|insists|confirmed|confirms|noted|notes|explained|"
-    "acknowledged|argued|argues|reported|reports|wrote|writes|asserted|stressed|declared|"
-    "admitted|maintained|alleged|urged|predicted|tweeted|posted|vowed|cautioned|conceded|"
-    "promised|promises|pledged|pledges|affirmed|affirms|apologised|apologized|apologises|"
-    "apologizes|suggest|suggests|suggested|instructed|replied|replies|recalled|recalls|joked|"
-    "quipped|remarked|countered|"
-    # Verbs of stance carry a claim as much as "said" does ("Hamas accused Netanyahu of …").
-    "accused|accuses|rejected|rejects|dismissed|dismisses|described|describes|characterized|"
-    "characterised|blamed|blames|condemned|condemns|welcomed|welcomes|questioned|disputed|"
-    "criticized|criticised|criticizes|criticises|"
-    # Estimates and beliefs are claims too ("Officials estimate that 12,000 people marched").
-    # ("estimates", "forecasts" are left out: as often the plural noun, "Growth forecasts …")
-    "estimate|estimated|expect|expects|believe|believes|forecast"
-)
 # "Organisers put the crowd at 40,000", "The office gave a figure of 8,900 hectares": the
 # subject gives the figure.
 _PUT_AT = re.compile(
@@ -48,7 +32,7 @@ _PUT_AT = re.compile(
     r"|\bg(?:ave|ives|iving)\s+(?:a|an|its|their)\s+(?:[\w-]+\s+){0,2}?(?:figure|count|number|"
     r"toll|estimate|tally|total)\b"
 )
-_VERB = re.compile(rf"\b(?:{_VERBS})\b|{_PUT_AT.pattern}")
+_VERB = re.compile(rf"\b(?:{SAID_VERBS})\b|{_PUT_AT.pattern}")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
 # "according to a report in the Daily Express": the outlet that reported it.
 _REPORT_IN = re.compile(
@@ -66,6 +50,12 @@ _CALLED = re.compile(
 # Who speaks for a body: "spokesman Tomas Reil", "its director, Noor Haddad".
 _FOR_A_BODY = re.compile(
     r"\b(?:spokes(?:man|woman|person|people|men)|representative|its\s+\w+|company\s+\w+)\b", re.I
+)
+# Words between a speaker and the verb: "He also conceded", "Fairlie, has told".
+_ADVERBS_AT_END = re.compile(
+    r"(?:\s+(?:also|later|again|then|still|even|earlier|previously|since|once|further|too|"
+    r"repeatedly|initially|originally|separately|publicly|privately|flatly|firmly|strongly|"
+    r"has|had|have|would|will|did))+$"
 )
 # A listener, never the speaker: '"…," told X' is no attribution ("X told reporters" is).
 _TO_A_LISTENER = {"told", "tells"}
@@ -101,6 +91,8 @@ def _attributed(sentence: str) -> str | None:
             after = noun_phrase_forward(sentence[m.end() :].lstrip(), whole=True)
             if after and after not in PRONOUNS and (after[:1].isupper() or " " in after):
                 return after
+        # "He also conceded", "She has since denied": the subject before the adverbs.
+        before = _ADVERBS_AT_END.sub("", before)
         # Appositives between speaker and verb: 'Soelistyo, head of the agency, said'
         if before.endswith(",") and (subject := subject_before(before)):
             return subject
@@ -156,6 +148,14 @@ def _closes(sentence: str) -> bool:
     return sentence[at] == "”" or (at > 0 and not sentence[at - 1].isspace())
 
 
+def _after_close(sentence: str) -> str:
+    """``sentence`` after the mark that closes a quote run on from before it (the quote's
+    own "They told us …" is no attribution), else all of it."""
+    if not _closes(sentence):
+        return sentence
+    return sentence[min(i for i in (sentence.find(m) for m in '"”') if i >= 0) + 1 :]
+
+
 # A sentence that opens with a quotation, after a live blog's time stamp if any ("08:50 — ").
 _OPENS = re.compile(r"\s*(?:\d{1,2}[:.]\d{2}\s*[—–-]+\s*)?[\"“]")
 
@@ -197,6 +197,22 @@ def _named_after(sentence: str, after: str) -> str | None:
     return None
 
 
+def _speaker_next(sentence: str, after: str) -> str | None:
+    """The named speaker of the sentence after a closed quotation, in its paragraph, when that
+    sentence opens with no quotation of its own ('"We rang the number twice." Marianne Hollis,
+    58, said nobody came.'); None for a pronoun, a quote still open or a new paragraph."""
+    if _inside_quote(sentence):
+        return None
+    spans = split_sentences(after)
+    if not spans or "\n" in after[: spans[0][0]]:
+        return None
+    nxt = after[spans[0][0] : spans[0][1]]
+    if nxt[:1] in '"“”':  # another quotation
+        return None
+    who = _attributed(nxt)
+    return who if who and NAME.search(who) else None
+
+
 def _a_person(phrase: str) -> bool:
     """Whether a speaker phrase can be "he" or "she": a name, or a singular role."""
     last = phrase.split()[-1].lower().strip(",.")
@@ -204,7 +220,7 @@ def _a_person(phrase: str) -> bool:
     return bool(NAME.search(phrase)) or not (plural or last in BODIES)
 
 
-_NAME_THEN_VERB = re.compile(rf"\b([A-Z][\w’'-]+)\s+(?:{_VERBS})\b")
+_NAME_THEN_VERB = re.compile(rf"\b([A-Z][\w’'-]+)\s+(?:{SAID_VERBS})\b")
 
 
 def _person_speaking(sentence: str) -> str | None:
@@ -237,15 +253,19 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
         (spokesman Tomas Reil)"), or None when the claim is not attributed or a pronoun
         cannot be resolved.
     """
-    who = _attributed(sentence)
+    who = _attributed(_after_close(sentence))
     if who is None and _inside_quote(sentence):
         # '"People are sleeping in their cars.' then 'Shelter is the most urgent need," its
         # director, Leyla Tamar, said.': a quote runs on, its speaker named where it closes.
         for a, b in split_sentences(after)[:_QUOTE_RUNS_ON]:
             if '"' in after[a:b] or "”" in after[a:b]:
-                who = _attributed(after[a:b]) if _closes(after[a:b]) else None
+                closing = after[a:b]
+                if _closes(closing):
+                    who = _attributed(_after_close(closing)) or _speaker_next(closing, after[b:])
                 break
     quoted = bool(_OPENS.match(sentence)) and (_inside_quote(sentence) or _whole(sentence))
+    if who is None and (quoted or _closes(sentence)):
+        who = _speaker_next(sentence, after)
     if who is None and quoted:
         # '"A," says Michael Litt. "B. C."' or '"B."': a quotation that opens right after an
         # attributed one, and is attributed nowhere, goes on with the same speaker's words.

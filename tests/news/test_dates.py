@@ -116,6 +116,10 @@ def test_a_date_in_a_relative_clause_is_not_the_sentence_s_event() -> None:
     # the clause's date still dates a sentence whose main clause names none
     aside = "Molloy, who on Saturday said the defences were holding, wants a review."
     assert event_date(resolve_dates(aside, "2025-04-07"), "2025-04-07", aside)[0] == "2025-04-05"
+    # an appositive holding a relative clause
+    gang = ("Nightjar, the gang that claimed the attack last Tuesday, put files on its leak site "
+            "on Saturday.")  # fmt: skip
+    assert event_date(resolve_dates(gang, "2026-10-19"), "2026-10-19", gang)[0] == "2026-10-17"
 
 
 def test_a_day_naming_another_event_gives_way_to_the_sentence_s_own() -> None:

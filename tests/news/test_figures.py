@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag.news.counts import asked_quantity, figures_of
-from rag.news.figures import disagreements
+from rag.news.asked import asked_quantity
+from rag.news.counts import figures_of
+from rag.news.figures import DISPUTED, compared_figure, disagreements
 
 NAVY = "The navy said 40 bodies had been recovered from the sea."
 AGENCY = "Bambang Soelistyo said three bodies had been recovered."
@@ -33,7 +34,7 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         # people not aboard anything are counted by what happened to them
         ("About 1,200 people were evacuated from the town.", [(1200, "people evacuated")]),
         ("The fire forced 300 people from their homes.", [(300, "people forced")]),
-        ("The flood displaced 20,000 people.", [(20000, "people displaced")]),
+        ("The flood displaced 20,000 people.", [(20000, "people evacuated")]),
         ("Police arrested 14 people.", [(14, "people arrested")]),
         ("The tour group included 12 people.", [(12, "people")]),
         ("Seven people remain unaccounted for.", [(7, "missing")]),
@@ -90,6 +91,20 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         # the rest of a count is a part of it, not the count
         ("The other two hostages had been let go on Tuesday.", []),
         ("The remaining 14 miners were brought up at dawn.", []),
+        # leaving home is one quantity however it is said
+        ("Mayor Ricafort said 64,000 residents had been moved out of the lowlands.",
+         [(64000, "people evacuated")]),
+        ("Some 120,000 people left their homes in the province.", [(120000, "people evacuated")]),
+        ("Another 18,000 were moved out of the valley on Monday night.",
+         [(18000, "people evacuated")]),
+        # where the people are from may come between them and their state
+        ("Nine fishermen from Cabreza have gone missing.", [(9, "missing")]),
+        ("The nine men from Cabreza were still unaccounted for.", [(9, "missing")]),
+        # a tally whose words run long, and one whose number comes first
+        ("The number of people killed by Tuesday's avalanche at the Kessrun ski resort rose "
+         "to seven on Thursday.", [(7, "deaths")]),
+        ("A girl died in hospital, bringing to ten the number of people killed in the crush.",
+         [(10, "deaths")]),
     ],
 )  # fmt: skip
 def test_figures_of(sentence: str, figures: list[tuple[float, str]]) -> None:
@@ -160,6 +175,16 @@ def test_only_the_asked_quantity_is_compared() -> None:
         ("How many prisoners had died by Wednesday?", "deaths"),
         ("How many guards were being held hostage on Monday?", "hostages"),
         ("How many kids were in hospital at the end of January?", "in hospital"),
+        # any people in a state, said with "went"; nouns that are plural already
+        ("How many skiers were still unaccounted for on Thursday?", "missing"),
+        ("How many fishermen went missing when the typhoon struck?", "missing"),
+        ("How many fishermen does the port have?", "fishermen"),
+        # leaving home, however the question says it
+        (
+            "How many people have been forced out of their homes by the eruption?",
+            "people evacuated",
+        ),
+        ("How many people in Ondessa had to leave their homes?", "people evacuated"),
     ],
 )
 def test_asked_quantity(question: str, quantity: str | None) -> None:
@@ -284,3 +309,14 @@ def test_people_set_against_a_figure_are_no_count_of_things() -> None:
     assert [v.value for v in d.values] == [5, 7]
     cases = (1, "The city had recorded 38 cases.", "2026-01-27")
     assert disagreements([cases, hospital], "cases") == []
+
+
+def test_a_count_put_lower_by_another_source_is_its_rival() -> None:
+    sentence = "The county fire service puts its count far lower, at 17."
+    compared = compared_figure(sentence, "houses", figures_of(sentence))
+    assert compared is not None and compared.value == 17
+    # "that count" is another sentence's: what it counts is not known here
+    that = "The county fire service puts that count lower, at 17."
+    assert compared_figure(that, "deaths", figures_of(that)) is None
+    narrower = "Lukas Ambril gave a narrower figure: 17 people have been reported missing."
+    assert DISPUTED.search(narrower)

@@ -66,6 +66,11 @@ from rag.news.intent import Intent, intent_of
         # the other ways of asking for the events in order
         ("What were the key events in the AirAsia search?", Intent("timeline")),
         ("Walk me through the ferry disaster.", Intent("timeline")),
+        ("What happened in court after the mayor pleaded not guilty?", Intent("timeline")),
+        ("What happened in the search for the missing fishermen?", Intent("timeline")),
+        ("What did the union do after the closures were announced?", Intent("timeline")),
+        ("How did water rationing come about and then get tougher?", Intent("timeline")),
+        ("What happened in the meeting?", Intent("plain")),
         ("What has happened since the plane went missing?", Intent("timeline")),
         ("Summarise the blackout day by day.", Intent("timeline")),
         # a story told from its start

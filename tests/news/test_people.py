@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rag.news.compose import speaker_at
-from rag.news.people import introduced, introductions
+from rag.news.people import body_named, introduced, introductions
 
 ARTICLE = (
     "CARVELL — Nine people died when the 07.40 from Ossery left the rails on Tuesday.\n\n"
@@ -66,3 +66,20 @@ def test_a_later_statement_carries_its_speaker_s_role() -> None:
     quote = '"Every death is being examined," Ferrant said in parliament.'
     at = ARTICLE.index(quote)
     assert speaker_at(ARTICLE, quote, at, at + len(quote)) == "Dalia Ferrant, Health minister"
+
+
+def test_a_body_called_by_what_it_is_is_the_body_the_article_named() -> None:
+    article = (
+        "Bluecrest Airlines, the island's main carrier, cancelled 40 flights. "
+        "Shieldline, the festival's security contractor, was hired in May. "
+        '"No one will pay a cent," the airline said. The contractor said it had no say.'
+    )
+    assert body_named(article, article.index('"No one'), "the airline") == (
+        "Bluecrest Airlines, the airline"
+    )
+    assert body_named(article, article.index("The contractor"), "The contractor") == (
+        "Shieldline, the festival's security contractor"
+    )
+    # before it is named, or a word that names any firm: no one
+    assert body_named(article, 0, "the airline") is None
+    assert body_named(article, len(article), "the company") is None

@@ -8,13 +8,13 @@ import numpy as np
 
 from rag.news.given import OTHER_DAY
 from rag.news.intent import intent_of
+from rag.news.rivals import rival_figures
 from rag.news.select import (
     OTHER_SPEAKER,
     chronological,
     clock_minutes,
     entry_minutes,
     reweigh,
-    rival_figures,
     timeline_picks,
 )
 from rag.records import Quote
@@ -185,3 +185,23 @@ def test_the_first_count_found_gets_its_rival_and_only_of_the_asked_day() -> Non
               _quote("Eight men were still trapped on Wednesday.", doc="c",
                      date="2025-11-05")]  # fmt: skip
     assert _rivals(question, chosen, quotes, [0.9, 0.8, 0.85]) == [0, 1]
+
+
+def test_a_rival_beyond_the_passages_read_is_another_named_source_s() -> None:
+    question = "How many people died in the crush?"
+    chosen = [_quote("Police said nine people died in the crush.", doc="a")]
+    wider = [
+        _quote("Nine people died in the crush, the paper said again.", doc="a", start=50),
+        _quote("Twelve people died in the crush, a doctor said.", doc="a", start=99),
+        _quote("The crush killed 12 people, according to the mayor.", doc="a", start=150),
+    ]
+
+    def named(q: Quote) -> str | None:
+        return "the mayor" if "mayor" in q.text else "Police" if "Police" in q.text else None
+
+    # indexes past the candidates are the wider sentences'; one with no named source is none
+    got = rival_figures(question, chosen, [], np.array([]), named, _no_article, wider)
+    assert got == []  # no candidate was rated: nothing to weigh them against
+    quotes = [_quote("The festival was cancelled.", doc="a", start=300)]
+    got = rival_figures(question, chosen, quotes, np.array([0.9]), named, _no_article, wider)
+    assert got == [3]

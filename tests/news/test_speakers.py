@@ -97,6 +97,10 @@ from rag.news.speakers import speaker_of
          "reporters.", "Dominic Arlott, Ellesford Water's chief executive"),
         ('"It is bad for pregnant women," said Dr. Walid Abu Hatab, an obstetrician.',
          "Dr. Walid Abu Hatab"),
+        # adverbs and auxiliaries between the speaker and the verb
+        ("Graham Ostby has since conceded that no engineer had been sent.", "Graham Ostby"),
+        ("2:10pm: Halcyon Live's barrister, Gideon Fairlie, has told the inquiry that the "
+         "company does not accept the estimate.", "Halcyon Live's barrister Gideon Fairlie"),
     ],
 )  # fmt: skip
 def test_attributed_claims_carry_their_speaker(sentence: str, speaker: str | None) -> None:
@@ -315,3 +319,28 @@ def test_he_or_she_is_a_person_not_a_body_or_many() -> None:
 )  # fmt: skip
 def test_who_gives_a_figure_is_its_source(sentence: str, speaker: str) -> None:
     assert speaker_of(sentence) == speaker
+
+
+def test_a_quotation_is_the_speaker_s_named_by_the_next_sentence_of_its_paragraph() -> None:
+    after = (
+        " Marianne Hollis, 58, whose house was flattened, said nobody did. She was "
+        "staying with her sister."
+    )
+    assert speaker_of('"We rang the number twice."', "The council said it hoped.\n\n", after) == (
+        "Marianne Hollis"
+    )
+    # run on over two sentences: the quote's own "They told us" is no attribution
+    closing = 'They told us someone would come out."' + after
+    assert speaker_of('"We rang the number twice.', "", closing) == "Marianne Hollis"
+    assert speaker_of(closing.split('"')[0] + '"', '"We rang the number twice. ', after) == (
+        "Marianne Hollis"
+    )
+    # the next paragraph, or a pronoun, names no one
+    assert speaker_of('"We rang twice."', "", "\nMarianne Hollis said nobody did.") is None
+
+
+def test_a_pronoun_before_adverbs_is_resolved() -> None:
+    before = "Norrant's chief executive, Graham Ostby, said the company was sorry. "
+    assert speaker_of("He also conceded that no engineer had been sent.", before) == (
+        "Norrant's chief executive Graham Ostby"
+    )

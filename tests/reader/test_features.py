@@ -1,17 +1,20 @@
 """Reader features and labels on hand-made hits (no model)."""
 
 import numpy as np
+import pytest
 
 from rag.reader.features import (
     FINAL_FEATURES,
     QUESTION_FEATURES,
     SENTENCE_FEATURES,
+    asks_itself,
     candidates,
     question_features,
     read_features,
+    rest_of_articles,
     sentence_features,
 )
-from rag.records import Hit
+from rag.records import Hit, Quote
 from rag.training.dataset import Example, _overlaps, load, save
 
 ARTICLE = (
@@ -111,3 +114,32 @@ def test_short_spans_are_found_inside_their_candidate():
     assert got[:2] == [(-1, -1), (-1, -1)]
     a, b = got[2]
     assert cands[2].quote.text[a:b] == "111"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "asks"),
+    [
+        ("How much have farmers lost?", True),
+        ("12:30 — How many people were on the slope?", True),
+        ('"Are you aware that the loan was paid off last week?"', False),
+        (
+            "Would you expect to hear twice that 16 million of the country's 24 million people "
+            "are malnourished?",
+            False,
+        ),
+        ("Farmers have lost crops worth 240 million euros.", False),
+    ],
+)
+def test_a_short_question_of_the_article_s_own_is_no_answer(sentence: str, asks: bool) -> None:
+    assert asks_itself(sentence) is asks
+
+
+def test_the_rest_of_an_article_is_its_other_sentences_in_paragraphs_holding_a_figure() -> None:
+    text = ("The crush killed nine people.\n"
+            "Police closed the gate. Officers were sent in.\n"
+            "A doctor said twelve people had died. The doctor was tired.")  # fmt: skip
+    quote = Quote("a", "t", "s", "The crush killed nine people.", 0, 29, 0.0, None, None)
+    rest = rest_of_articles([quote], {"a": text}.get, lambda para: "twelve" in para)
+    assert [q.text for q in rest] == ["A doctor said twelve people had died.",
+                                      "The doctor was tired."]  # fmt: skip
+    assert all(text[q.start : q.end] == q.text for q in rest)
