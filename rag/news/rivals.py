@@ -22,12 +22,13 @@ RIVALS = 2
 def about_asked(question: str, article: Callable[[str], str | None]) -> Callable[[Quote], bool]:
     """Whether a quote's article names every name ``question`` names (`names_asked`): an
     article about what is asked ("the Bardo museum attack"), not another event's."""
-    names: list[str] = []
+    names: list[str] | None = None
     named: dict[str, bool] = {}
 
     def about(q: Quote) -> bool:
-        if not named and not names:
-            names.extend(names_asked(question) or [""])  # read once, when first asked
+        nonlocal names
+        if names is None:
+            names = names_asked(question)  # read once, when first needed
         if q.doc_id not in named:
             text = article(q.doc_id) or q.text
             named[q.doc_id] = all(n in text for n in names)
@@ -53,24 +54,26 @@ def rival_figures(
             article, or another named speaker of the same one), as `rag.news.figures` compares.
         article: an article's text by id: a rival comes from an article that names what the
             question names ("the Bardo museum attack"), not another event's figure.
+        wider: the other sentences of the articles read (`rest_of_articles`), tried after the
+            rated candidates: one is a rival only as another named source's figure of the
+            same subject (it was never rated).
 
     Returns:
-        At most `RIVALS` indexes, best first, of sentences rated at least `RIVAL_SHARE` of the
-        best whose figure of the asked quantity differs from every chosen one.
+        At most `RIVALS` indexes into ``quotes`` then ``wider``, best first, of sentences rated
+        at least `RIVAL_SHARE` of the best, or of ``wider``, whose figure of the asked
+        quantity differs from every chosen one.
     """
     read, day = asked_figures(question), asked_day(question)
     if read is None or not len(probs):
         return []
     about = about_asked(question, article)  # 1,200 killed in another attack: no Bardo rival
-
+    asked = set(terms(question))
     floor = RIVAL_SHARE * float(probs.max())
     rated = [int(i) for i in np.argsort(-probs, kind="stable") if probs[i] >= floor]
-    asked_terms = set(terms(question))
+    # The unrated sentences after the rated ones, those holding more of the question first.
     n = len(quotes)
     quotes = [*quotes, *wider]
-    rated += sorted(
-        range(n, len(quotes)), key=lambda i: -len(asked_terms & set(terms(quotes[i].text)))
-    )
+    rated += sorted(range(n, len(quotes)), key=lambda i: -len(asked & set(terms(quotes[i].text))))
     have = {(f.quantity, f.value) for q in chosen for f in read(q.text)}
     out: list[int] = []
     if not have:
@@ -88,7 +91,6 @@ def rival_figures(
         out, chosen = [first], [*chosen, quotes[first]]
         have = {(f.quantity, f.value) for f in read(quotes[first].text)}
     stating = [q for q in chosen if read(q.text)]
-    asked = set(terms(question))
     taken = {(q.doc_id, q.start) for q in chosen}
     quantities = {k for k, _ in have}
     for i in rated:
@@ -109,7 +111,7 @@ def rival_figures(
             _other_source(q, stating, speaker) and _same_subject(q, stating, asked)
         ):
             continue
-        if i >= n and not (
+        if i >= n and not (  # never rated: only a named other source on the same subject
             speaker(q) and _other_source(q, stating, speaker) and _same_subject(q, stating, asked)
         ):
             continue
