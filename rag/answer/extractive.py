@@ -193,11 +193,8 @@ class ExtractiveAnswerer:
             chosen, missing, firsts = self._by_part(parts, question, cands, hits, said)
         # a figure question's rivals may be anywhere in the articles read
         read = asked_figures(question)
-        holds = (lambda text: bool(read(text))) if read else None
-        wider = rest_of_articles(quotes, self._article_text, holds) if holds else []
-        rivals = rival_figures(
-            question, chosen, quotes, probs, self._speaker, self._article_text, wider
-        )
+        wider = rest_of_articles(quotes, self._article_text, read) if read else []
+        rivals = rival_figures(question, chosen, quotes, probs, self._speaker, about, wider)
         pool = [*quotes, *wider]
         chosen += [_scored(pool[i], float(probs[i]) if i < len(probs) else 0.0) for i in rivals]
         if repeats_previous(chosen, history, question):

@@ -39,7 +39,7 @@ def about_asked(question: str, article: Callable[[str], str | None]) -> Callable
 
 def rival_figures(
     question: str, chosen: Sequence[Quote], quotes: Sequence[Quote], probs: np.ndarray,
-    speaker: Callable[[Quote], str | None], article: Callable[[str], str | None],
+    speaker: Callable[[Quote], str | None], about: Callable[[Quote], bool],
     wider: Sequence[Quote] = (),
 ) -> list[int]:  # fmt: skip
     """Indexes of candidates that state another value of the figure a question asks: a count
@@ -52,8 +52,8 @@ def rival_figures(
         probs: the reader's probabilities.
         speaker: who a quote is attributed to; a rival measure is another source's (another
             article, or another named speaker of the same one), as `rag.news.figures` compares.
-        article: an article's text by id: a rival comes from an article that names what the
-            question names ("the Bardo museum attack"), not another event's figure.
+        about: whether a quote's article is about what is asked (`about_asked`): a rival is
+            not another event's figure (1,200 killed in another attack for the Bardo's 19).
         wider: the other sentences of the articles read (`rest_of_articles`), tried after the
             rated candidates: one is a rival only as another named source's figure of the
             same subject (it was never rated).
@@ -66,7 +66,6 @@ def rival_figures(
     read, day = asked_figures(question), asked_day(question)
     if read is None or not len(probs):
         return []
-    about = about_asked(question, article)  # 1,200 killed in another attack: no Bardo rival
     asked = set(terms(question))
     floor = RIVAL_SHARE * float(probs.max())
     rated = [int(i) for i in np.argsort(-probs, kind="stable") if probs[i] >= floor]

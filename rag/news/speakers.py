@@ -139,10 +139,15 @@ _IMPERSONAL = {"It’s", "It's", "it’s", "it's"}
 _QUOTE_RUNS_ON = 8
 
 
+def _first_mark(sentence: str) -> int:
+    """Where the first quotation mark of ``sentence`` is, or -1."""
+    return min((i for i in (sentence.find(m) for m in '"“”') if i >= 0), default=-1)
+
+
 def _closes(sentence: str) -> bool:
     """Whether the first quotation mark of ``sentence`` closes a quote (the one that ran on)
     rather than opening another."""
-    at = min((i for i in (sentence.find(m) for m in '"“”') if i >= 0), default=-1)
+    at = _first_mark(sentence)
     if at < 0 or sentence[at] == "“":
         return False
     return sentence[at] == "”" or (at > 0 and not sentence[at - 1].isspace())
@@ -151,9 +156,7 @@ def _closes(sentence: str) -> bool:
 def _after_close(sentence: str) -> str:
     """``sentence`` after the mark that closes a quote run on from before it (the quote's
     own "They told us …" is no attribution), else all of it."""
-    if not _closes(sentence):
-        return sentence
-    return sentence[min(i for i in (sentence.find(m) for m in '"”') if i >= 0) + 1 :]
+    return sentence[_first_mark(sentence) + 1 :] if _closes(sentence) else sentence
 
 
 # A sentence that opens with a quotation, after a live blog's time stamp if any ("08:50 — ").

@@ -81,12 +81,13 @@ def candidates(hits: Sequence[Hit], limit: int = EVIDENCE_HITS) -> list[Candidat
 
 
 def rest_of_articles(
-    quotes: Sequence[Quote], article: Callable[[str], str | None], holds: Callable[[str], bool]
+    quotes: Sequence[Quote], article: Callable[[str], str | None], holds: Callable[[str], object]
 ) -> list[Quote]:
     """The sentences of the ``quotes``' articles that are not among them, in the paragraphs
-    that ``holds`` a figure asked for: where a rival figure far from the retrieved passages is
-    (`rag.news.rivals`). Splitting whole articles into sentences took 74 ms a figure question
-    (80 reader test questions profiled); reading a paragraph's figures first, a tenth of that."""
+    where ``holds`` finds something (the figures asked for): where a rival figure far from the
+    retrieved passages is (`rag.news.rivals`). Splitting whole articles into sentences took 74
+    ms a figure question (80 reader test questions profiled); reading a paragraph's figures
+    first, a tenth of that."""
     seen = {(q.doc_id, q.start) for q in quotes}
     out: list[Quote] = []
     for q in {q.doc_id: q for q in reversed(quotes)}.values():  # one per article

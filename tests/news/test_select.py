@@ -8,7 +8,7 @@ import numpy as np
 
 from rag.news.given import OTHER_DAY
 from rag.news.intent import intent_of
-from rag.news.rivals import rival_figures
+from rag.news.rivals import about_asked, rival_figures
 from rag.news.select import (
     OTHER_SPEAKER,
     chronological,
@@ -73,7 +73,8 @@ def _no_article(_: str) -> str | None:
 
 def _rivals(question: str, chosen: list[Quote], quotes: list[Quote], probs: list[float],
             speaker: Any = _nobody, article: Any = _no_article) -> list[int]:  # fmt: skip
-    return rival_figures(question, chosen, quotes, np.array(probs), speaker, article)
+    about = about_asked(question, article)
+    return rival_figures(question, chosen, quotes, np.array(probs), speaker, about)
 
 
 def test_a_measure_question_gets_another_source_s_value() -> None:
@@ -84,7 +85,8 @@ def test_a_measure_question_gets_another_source_s_value() -> None:
               _quote("Dallin won 50.8 percent of the vote.", doc="c")]  # fmt: skip
     probs = np.array([0.5, 0.6, 0.9])
     # another article's turnout, not a share of the vote, not the same article's old figure
-    assert rival_figures(question, chosen, quotes, probs, _nobody, _no_article) == [0]
+    about = about_asked(question, _no_article)
+    assert rival_figures(question, chosen, quotes, probs, _nobody, about) == [0]
 
 
 def test_a_rival_measure_of_the_same_article_needs_another_named_speaker() -> None:
@@ -200,8 +202,9 @@ def test_a_rival_beyond_the_passages_read_is_another_named_source_s() -> None:
         return "the mayor" if "mayor" in q.text else "Police" if "Police" in q.text else None
 
     # indexes past the candidates are the wider sentences'; one with no named source is none
-    got = rival_figures(question, chosen, [], np.array([]), named, _no_article, wider)
+    about = about_asked(question, _no_article)
+    got = rival_figures(question, chosen, [], np.array([]), named, about, wider)
     assert got == []  # no candidate was rated: nothing to weigh them against
     quotes = [_quote("The festival was cancelled.", doc="a", start=300)]
-    got = rival_figures(question, chosen, quotes, np.array([0.9]), named, _no_article, wider)
+    got = rival_figures(question, chosen, quotes, np.array([0.9]), named, about, wider)
     assert got == [3]
