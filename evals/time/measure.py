@@ -65,6 +65,7 @@ GRID: dict[str, tuple[str, list[float]]] = {
     "conflict": ("RIVAL_SHARE", [0.05, 0.1, 0.2, 0.4, 1.01]),
     "attribution": ("OTHER_SPEAKER", [1.0, 0.5, 0.25, 0.1]),
     "day": ("OTHER_DAY", [1.0, 0.5, 0.25, 0.1]),  # the cases, of any kind, that ask for a day
+    "story": ("STORY_SHARE", [0.0, 0.05, 0.1, 0.2, 0.3]),  # the recency cases again
 }
 
 
@@ -76,8 +77,11 @@ def _apply(name: str, value: float) -> None:
 
 
 def _of_kind(case: Case, kind: str) -> bool:
-    """Whether ``case`` is one ``kind`` tunes on ("day": any kind's that asks for a day)."""
-    return bool(given.asked_day(case.question)) if kind == "day" else case.tags[0] == kind
+    """Whether ``case`` is one ``kind`` tunes on ("day": any kind's that asks for a day;
+    "story": the recency cases)."""
+    if kind == "day":
+        return bool(given.asked_day(case.question))
+    return case.tags[0] == ("recency" if kind == "story" else kind)
 
 
 def tune(data_dir: Path, only: str | None = None) -> dict[str, Any]:

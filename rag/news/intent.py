@@ -106,10 +106,11 @@ _WORDS = (
     r"reason|explanation|excuse|justification|comments?|criticism|warning|message|promise|"
     r"assurance|answer|response|reply|objections?|arguments?|demands?|remarks?|statement|"
     r"account|version|defen[cs]e|complaints?|concerns?|view|verdict|assessment|take|"
-    r"position|stance|reaction|claims?|testimony|opinion|thoughts|reasoning|pledge|plea"
+    r"position|stance|reaction|claims?|testimony|opinion|thoughts|reasoning|pledge|plea|advice"
 )
 _WHAT_WORD_DID = re.compile(
-    rf"^\s*(?:and\s+)?(?:what|which)\s+(?:{_WORDS})\s+(?:did|does|do|has|have|had)\s+"
+    rf"^\s*(?:and\s+)?(?:what|which)\s+(?:{_WORDS})(?:\s+and\s+(?:{_WORDS}))?\s+"
+    rf"(?:did|does|do|has|have|had)\s+"
     rf"(?P<who>{_WHO})\s+(?:give|offer|make|provide|issue|send|have|voice|raise|put forward)\b",
     re.IGNORECASE,
 )

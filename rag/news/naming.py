@@ -30,6 +30,8 @@ _SPELT_OUT = re.compile(r"\b(?:" + "|".join(_LETTERS) + r")\b")
 _LEADS = {"head", "director", "leader", "president", "chairman", "chairwoman", "chair"}
 _VOICES = {"spokesman", "spokeswoman", "spokesperson", "source", "official", "representative"}
 _OF = re.compile(r"\s(?:of|for|at|in)\s")
+# "Tessa Valley Power (spokeswoman Mira Callen)": a body, and who spoke for it in brackets.
+VOICE = re.compile(r"([^()]+?)\s+\(([^()]+)\)")
 _POSSESSIVE = re.compile(r"[’']s\b")
 
 
@@ -87,6 +89,9 @@ def same_speaker(a: str | None, b: str | None) -> bool:
     regulator's director")."""
     if not a or not b:
         return False
+    for one, both in ((a, b), (b, a)):  # a body and its voice: either is the speaker
+        if voice := VOICE.fullmatch(both):
+            return same_speaker(one, voice[1]) or same_speaker(one, voice[2])
     ka, kb = _key(a), _key(b)
     if not (ka and kb):
         return False
@@ -102,6 +107,12 @@ def same_speaker(a: str | None, b: str | None) -> bool:
             if not (by_role and body and other_body and named == other_named
                     and body.isdisjoint(other_body)):  # fmt: skip
                 return True
+    # "the city's top health official" is any holder of a role there ("Dr Nadia Kesteven, the
+    # city's director of public health"): "official" names no one role.
+    for mine, theirs in ((a, b), (b, a)):
+        body = _body(mine)[0] if _key(mine) == "official" else set()
+        if body & _body(theirs)[0] and not (ROLES | _LEADS).isdisjoint(name_tokens(theirs)):
+            return True
     return False
 
 
@@ -109,6 +120,8 @@ def speaks_as(asked: str, speaker: str | None) -> bool:
     """Whether ``speaker`` says the words of the ``asked`` one: `same_speaker`, but a body
     named only as what a role belongs to is not the person holding it ("the union" does not
     speak as "union leader Jonas Weir"; "the union leader" and "Weir" do)."""
+    if speaker and (voice := VOICE.fullmatch(speaker)):
+        return speaks_as(asked, voice[1]) or speaks_as(asked, voice[2])
     if not same_speaker(asked, speaker) or not speaker:
         return False
     key, tokens = _key(speaker), name_tokens(asked)

@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.news.naming import name_tokens
+from rag.news.naming import VOICE, name_tokens
 from rag.news.phrases import NAME, POSSESSIVES, RELATIVE, is_role
+from rag.news.roles import BODIES
+from rag.news.speakers import speaker_of
 from rag.text.terms import STOPWORDS
 
 # A role set before a name in its own comma segment ("The operator's chief executive, Mira
@@ -56,6 +58,9 @@ def _role_around(article: str, start: int, end: int) -> str | None:
     if after.startswith(",") and (seg := _SEGMENT_BEFORE.search(before)):
         role = seg[1].strip()
         if _a_role(role) and not NAME.search(role):
+            owner = _owner_before(article, line_start + seg.start(1))
+            if role.split()[0].lower() in ("its", "their") and owner:
+                return f"{_clean_role(role)} of {owner}"  # "Its chairman, Tobias Renk,"
             return _clean_role(role)
     if seg := _SEGMENT_AFTER.match(after):
         role = seg[1].strip()
@@ -70,6 +75,34 @@ def _role_around(article: str, start: int, end: int) -> str | None:
         if words and is_role(words[-1]):
             return _clean_role(" ".join(words))
     return None
+
+
+# The sentence just before a position: "The Red Crescent said … . Its regional director, …".
+_SENTENCE_BEFORE = re.compile(r"[^.!?\n]+[.!?][\"”’']?\s*$")
+_LEADING_THE = re.compile(r"^(?:The|A|An)\s+")
+
+
+def _owner_before(article: str, start: int) -> str | None:
+    """Whom a role's "its" or "their" at ``start`` belongs to: the body the sentence before
+    speaks for ("The Red Crescent said …", "…, according to the institute"), else the name
+    it starts with ("The Cabreza Fishers' Association counts differently.")."""
+    m = _SENTENCE_BEFORE.search(article, max(0, start - 400), start)
+    if not m:
+        return None
+    sentence = m.group().strip()
+    who = speaker_of(sentence)
+    if who and not any(c in who for c in ",()"):
+        return _LEADING_THE.sub(lambda t: t[0].lower(), who)
+    first = NAME.match(sentence)
+    if not first or first.group().endswith(("’s", "'s")):
+        return None
+    # a body, not a person: "The Cabreza Fishers' Association", "The United Vehicle Workers
+    # union" (its body word just after the name)
+    words = [*first.group().lower().split()[-1:], *sentence[first.end() :].split()[:1]]
+    if not (_NAMED_BODIES | BODIES).intersection(w.strip(",") for w in words):
+        return None
+    body = first.group() + (f" {words[1]}" if words[1:] and words[1] in BODIES else "")
+    return _LEADING_THE.sub(lambda t: t[0].lower(), body)
 
 
 @lru_cache(maxsize=64)
@@ -118,7 +151,11 @@ def introduced(speaker: str | None, article: str | None) -> str | None:
     """``speaker`` as the article introduced them ("Osk" → "Mira Osk, the operator's chief
     executive"; a bare role, "Governor", → the article's one holder of it); unchanged when it
     already carries a role, is no one person, or the article has no introduction of them."""
-    if not speaker or not article or any(c in speaker for c in ",()"):
+    if not speaker or not article:
+        return speaker
+    if voice := VOICE.fullmatch(speaker):  # a body and the one who spoke for it
+        return f"{voice[1]} ({introduced(voice[2], article)})"
+    if any(c in speaker for c in ",()"):
         return speaker
     if holder := _holder(speaker, article):
         return holder  # "Governor says …", "the minister said": the one person of that role
@@ -135,7 +172,9 @@ def introduced(speaker: str | None, article: str | None) -> str | None:
         return speaker
     # Only when the article says more than the speaker's naming ("director Tomas Lind" →
     # "Tomas Lind, the regulator's director"; "Union leader Mara Vell" stays as it is).
-    return naming if not set(name_tokens(naming)) <= set(name_tokens(speaker)) else speaker
+    # "Its spokesman Stefan Strand" reads as the article introduced him, whose "its" it knows.
+    owned = speaker.split()[0].lower() in POSSESSIVES
+    return naming if owned or not set(name_tokens(naming)) <= set(name_tokens(speaker)) else speaker
 
 
 # Roles one person holds: "the governor said" is the article's governor. Bodies ("police",

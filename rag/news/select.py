@@ -27,22 +27,38 @@ OTHER_SPEAKER = 0.25
 # TIMELINE_EVENTS of them, TIMELINE_PER_ARTICLE per article (so that one long article does
 # not make the whole timeline). Chosen on the dev timeline cases (docs/news.md).
 TIMELINE_SHARE = 0.3
+# A recency question's story is told by the articles whose sentences the reader rates at
+# least this share of its best: a sentence rated lower is about something else, and its
+# article's date is no "latest" of this story. Chosen on the dev recency cases (docs/news.md).
+STORY_SHARE = 0.1
 TIMELINE_EVENTS = 8
 TIMELINE_PER_ARTICLE = 3
 
 
-def age_days(quotes: Sequence[Quote], about: Callable[[Quote], bool] | None = None) -> np.ndarray:
+def age_days(
+    quotes: Sequence[Quote], about: Callable[[Quote], bool] | None = None,
+    probs: np.ndarray | None = None,
+) -> np.ndarray:  # fmt: skip
     """Days between each quote's article date and the newest one about what is asked
-    (``about``, `about_asked`); undated count as oldest.
+    (``about``, `about_asked`) that the reader rates at least `STORY_SHARE` of its best
+    (``probs``); undated count as oldest.
 
     A newer article about something else is as far from the story's newest as it is
     newer: a flood story's "so far" is its own newest report, not a typhoon's six months on.
+    A question that names nothing ("How many villages rely on tanker trucks now?") finds
+    its story by what the reader rates, not by names.
     """
     dates = [base_date(q.date) for q in quotes]
     known = [d for d in dates if d]
     if not known:
         return np.zeros(len(quotes))
-    story = [d for q, d in zip(quotes, dates, strict=True) if d and (about is None or about(q))]
+    floor = STORY_SHARE * float(probs.max()) if probs is not None and len(probs) else 0.0
+    rated = probs if probs is not None else np.ones(len(quotes))
+    story = [
+        d
+        for q, d, p in zip(quotes, dates, rated, strict=True)
+        if d and (about is None or about(q)) and p >= floor
+    ]
     newest, oldest = max(story or known), min(known)
     return np.array([abs((newest - (d or oldest)).days) for d in dates], float)
 
@@ -71,7 +87,7 @@ def reweigh(
     if intent.day:  # "as of Wednesday": what was given that day first
         out = weigh_day(intent.day, quotes, out)
     if intent.kind == "recency" and recency > 0:
-        out *= np.exp(-recency * age_days(quotes, about))
+        out *= np.exp(-recency * age_days(quotes, about, out))
     elif intent.kind == "attribution":  # "Who said …?": someone's words, whoever it was
         for i, q in enumerate(quotes):
             who = speaker(q)

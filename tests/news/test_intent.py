@@ -50,6 +50,10 @@ from rag.news.intent import Intent, intent_of
             Intent("attribution", "government"),
         ),
         ("What reason did the airline give for the delay?", Intent("attribution", "airline")),
+        (  # two things asked of one speaker
+            "What warning and advice did the city's health officer give families?",
+            Intent("attribution", "city's health officer"),
+        ),
         ("What was the reaction from Israel?", Intent("attribution", "Israel")),
         ("What did the spokesman have to say about it?", Intent("attribution", "spokesman")),
         ("What does the report say about emissions?", Intent("attribution", "report")),

@@ -83,3 +83,34 @@ def test_a_body_called_by_what_it_is_is_the_body_the_article_named() -> None:
     # before it is named, or a word that names any firm: no one
     assert body_named(article, 0, "the airline") is None
     assert body_named(article, len(article), "the company") is None
+
+
+@pytest.mark.parametrize(
+    ("article", "key", "naming"),
+    [
+        (  # "its" is the body the sentence before speaks for
+            "The Rail Accident Investigation Office said it had sent a team to the site. "
+            "Its chief inspector, Paolo Strand, said it was too early to say.",
+            "strand",
+            "Paolo Strand, chief inspector of the Rail Accident Investigation Office",
+        ),
+        (  # else the body that sentence starts with
+            "The United Vehicle Workers union called the decision a betrayal. "
+            "Its chairman, Tobias Renk, said the union would strike.",
+            "renk",
+            "Tobias Renk, chairman of the United Vehicle Workers union",
+        ),
+        (  # a person is no body a role belongs to
+            "Health minister Dalia Ferrant visited the site. "
+            "Its spokesman, Stefan Strand, said there was no figure.",
+            "strand",
+            "Stefan Strand, spokesman",
+        ),
+    ],
+)
+def test_its_role_belongs_to_the_body_of_the_sentence_before(
+    article: str, key: str, naming: str
+) -> None:
+    assert introductions(article)[key] == naming
+    start = article.index("Its")
+    assert speaker_at(article, article[start:], start, len(article)) == naming

@@ -179,6 +179,17 @@ def test_an_unresolvable_pronoun_is_no_speaker() -> None:
         ("the utility's boss", "The utility", False),
         ("Ombra Power's chief", "Ombra Power", False),
         ("the navy", "a spokesman for the navy", True),
+        # "official" names no one role: any role holder of the body
+        (
+            "the city's top health official",
+            "Dr Nadia Kesteven, the city's director of health",
+            True,
+        ),
+        ("the city's top health official", "Mayor Ruth Abernet", False),
+        # a body and who spoke for it: either is the speaker
+        ("Tobias Renk", "The vehicle union (Tobias Renk, chairman of the vehicle union)", True),
+        ("the union", "The vehicle union (Tobias Renk, chairman of the vehicle union)", True),
+        ("Solvane's boss", "The vehicle union (Tobias Renk, chairman of the Vehicle union)", False),
     ],
 )
 def test_same_speaker(a: str | None, b: str, same: bool) -> None:
