@@ -257,7 +257,10 @@ def _whole(f: Figure, sentence: str) -> bool:
 def _tally_quantity(t: Tally, sentence: str) -> str:
     """What a tally counts, read as `figures_of` reads a noun after a number; "" when its
     words name nothing ("the number recovered overnight": see `disagreements`)."""
-    words = [w.lower() for w in re.findall(r"[a-z][\w-]*", t.what, re.IGNORECASE)]
+    # and the word after the number: "put the number at 45,000 households"
+    after = re.match(r"\s+([a-z][\w-]*)", sentence[t.span[1] :], re.IGNORECASE)
+    what = f"{t.what} {after[1]}" if after else t.what
+    words = [w.lower() for w in re.findall(r"[a-z][\w-]*", what, re.IGNORECASE)]
     if t.head == "toll" or {"dead", "died", "killed", "deaths", "fatalities"} & set(words):
         return "deaths"
     for w in words:

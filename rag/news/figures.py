@@ -142,6 +142,13 @@ def _current(values: list[FigureValue]) -> list[FigureValue]:
     return [v for v in values if (m := months[id(v)]) is None or newest - m < _EARLIER_MONTHS]
 
 
+def long_before(date: str | None, newest: str | None) -> bool:
+    """Whether ``date`` is a year or more before ``newest``: an earlier event's, not this
+    story's (see `_current`)."""
+    then, now = _months(date), _months(newest)
+    return then is not None and now is not None and now - then >= _EARLIER_MONTHS
+
+
 def _months(date: str | None) -> int | None:
     """Months since year 0 of an ISO date, month or year (a year counts as its December)."""
     m = re.match(r"(\d{4})(?:-(\d\d))?", date or "")

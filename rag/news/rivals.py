@@ -7,6 +7,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from rag.news.dates import resolve_dates
+from rag.news.events import event_date
+from rag.news.figures import long_before
 from rag.news.given import asked_day, on_day
 from rag.news.measures import asked_figures, measured
 from rag.news.naming import names_asked, same_speaker
@@ -73,6 +76,9 @@ def rival_figures(
     n = len(quotes)
     quotes = [*quotes, *wider]
     rated += sorted(range(n, len(quotes)), key=lambda i: -len(asked & set(terms(quotes[i].text))))
+    # A figure of an earlier event ("An earthquake in the same valley in 1978 left 23 dead")
+    # is none of this story's: its rivals are not looked for.
+    chosen = [q for q in chosen if not _earlier_event(q)]
     have = {(f.quantity, f.value) for q in chosen for f in read(q.text)}
     out: list[int] = []
     if not have:
@@ -82,7 +88,9 @@ def rival_figures(
         counts = (
             i
             for i in rated
-            if i < n and any(not measured(f.quantity) for f in read(quotes[i].text))
+            if i < n
+            and any(not measured(f.quantity) for f in read(quotes[i].text))
+            and not _earlier_event(quotes[i])
         )
         first = next((i for i in counts if about(quotes[i])), None)
         if first is None:
@@ -101,7 +109,7 @@ def rival_figures(
         values = {(f.quantity, f.value) for f in read(q.text)}
         if (q.doc_id, q.start) in taken or values & have or not {k for k, _ in values} & quantities:
             continue
-        if not about(q) or (day and on_day(day, q) is False):
+        if not about(q) or (day and on_day(day, q) is False) or _earlier_event(q):
             continue  # another event's figure, or another day's than the asked one
         # A count names what it counts ("40 bodies"), so two counts of one article compare; a
         # measure is known by one word before it ("earned $4.9 billion" in the quarter, "earned
@@ -118,6 +126,11 @@ def rival_figures(
         have |= values
         quantities |= {k for k, _ in values}
     return out
+
+
+def _earlier_event(q: Quote) -> bool:
+    """Whether ``q`` tells of an event a year or more before its article was published."""
+    return long_before(event_date(resolve_dates(q.text, q.date), q.date, q.text)[0], q.date)
 
 
 def _other_source(

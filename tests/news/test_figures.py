@@ -105,6 +105,8 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
          "to seven on Thursday.", [(7, "deaths")]),
         ("A girl died in hospital, bringing to ten the number of people killed in the crush.",
          [(10, "deaths")]),
+        # a tally's noun after its number
+        ("The council put the number at 45,000 households.", [(45000, "households")]),
     ],
 )  # fmt: skip
 def test_figures_of(sentence: str, figures: list[tuple[float, str]]) -> None:

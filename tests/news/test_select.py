@@ -208,3 +208,15 @@ def test_a_rival_beyond_the_passages_read_is_another_named_source_s() -> None:
     quotes = [_quote("The festival was cancelled.", doc="a", start=300)]
     got = rival_figures(question, chosen, quotes, np.array([0.9]), named, about, wider)
     assert got == [3]
+
+
+def test_an_earlier_event_s_figure_is_no_answer_to_set_rivals_against() -> None:
+    question = "How many people died in the Kovrin earthquake?"
+    chosen = [_quote("An earthquake in the same valley in 1978 left 23 dead.", date="2026-02-02")]
+    quotes = [
+        _quote("The Kovrin quake killed at least 38 people.", doc="b", date="2026-02-02"),
+        _quote("A quake in 1978 killed 23 people in Kovrin.", doc="c", date="2026-02-03"),
+        _quote("The governor said 51 had died in Kovrin.", doc="d", date="2026-02-02"),
+    ]
+    # the story's first count is taken as the answer's, and its rival; 1978's are left out
+    assert _rivals(question, chosen, quotes, [0.9, 0.8, 0.5]) == [0, 2]
