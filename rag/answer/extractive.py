@@ -172,9 +172,11 @@ class ExtractiveAnswerer:
             ]
             reading.probs[np.array(stale)] *= _REPEAT_FACTOR
         why = reading.abstains(self.reader.thresholds, self.threshold)
+        intent, quotes = intent_of(question), [c.quote for c in cands]
+        if why == "detail_missing" and intent.kind == "timeline":
+            why = None  # a timeline asks for what happened, no one detail that can be missing
         if why or unmatched_numbers(question, hits[:EVIDENCE_HITS]):
             return abstention(question, query, hits, cands, reading.probs)
-        intent, quotes = intent_of(question), [c.quote for c in cands]
         # Time and sources weigh the choice, never the decision to answer (made above).
         about = about_asked(question, self._article_text)
         probs = reweigh(intent, quotes, reading.probs, self.recency, self._speaker, about)

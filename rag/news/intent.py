@@ -50,7 +50,11 @@ _TIMELINE = re.compile(
     r"what (?:has |had )?happened in the (?:search|investigation|inquiry|trial|case|talks|"
     r"negotiations|hunt|rescue|siege|stand-?off|row|dispute)\b|"
     r"what (?:did|has|have|had) .{1,60}? (?:do|done) (?:after|since|following|in the days)|"
-    r"how did .{1,80}? (?:come about|get (?:\w+er|worse))\b|"
+    r"how did .{1,80}? (?:come about|get (?:\w+er|worse)|end up)\b|"
+    # the steps taken after an event, and a process so far ("What has happened so far in the
+    # inquiry into …?")
+    r"what steps (?:did|have|has|had|were) .{1,60}? tak(?:e|en)\b|"
+    r"what (?:has |had )?happened so far (?:in|with)\b|"
     # what happened over a span of days ("… on the weekend the two officers were killed?")
     r"what (?:has |had )?happened\b.{0,60}?\b(?:on|over|during|across|in) the "
     r"(?:weekend|week|days|weeks|months)|"
