@@ -33,6 +33,8 @@ STATE = re.compile(r"^\s*(?:people\s+|persons\s+|of\s+staff\s+)?(?:(?:were|was|a
                     r"trapped|stuck|lost(?=\s+their\s+lives)|"
                     # Captives: "six members of staff were being held", "taken hostage".
                     r"(?:held|taken)\s+(?=hostage|captive)|held(?=\s+(?:inside|in\s+the|by)\b)|"
+                    # "Eight employees had been taken, the union said": taken, with no place
+                    r"taken(?=\s*[,;:]|\.\s|\.?$)|"
                     r"kidnapped|abducted|"
                     # In hospital now: "five children were being treated in hospital" (not
                     # "admitted" or "taken to hospital": counts of admissions, which add up).

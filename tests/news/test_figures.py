@@ -83,6 +83,7 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ("The Prison Service said six members of staff were being held inside the wing.",
          [(6, "hostages")]),
         ("Eight employees had been taken hostage, the union said.", [(8, "hostages")]),
+        ("Eight employees had been taken, the union said.", [(8, "hostages")]),
         ("The department said five children were being treated in hospital.",
          [(5, "in hospital")]),
         ("Three inmates died during the siege.", [(3, "deaths")]),
