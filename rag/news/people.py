@@ -98,10 +98,11 @@ def _owner_before(article: str, start: int) -> str | None:
         return None
     # a body, not a person: "The Cabreza Fishers' Association", "The United Vehicle Workers
     # union" (its body word just after the name)
-    words = [*first.group().lower().split()[-1:], *sentence[first.end() :].split()[:1]]
-    if not (_NAMED_BODIES | BODIES).intersection(w.strip(",") for w in words):
+    rest = sentence[first.end() :].split()
+    after = re.sub(r"\W", "", rest[0]).lower() if rest else ""
+    if (_NAMED_BODIES | BODIES).isdisjoint({first.group().lower().split()[-1], after}):
         return None
-    body = first.group() + (f" {words[1]}" if words[1:] and words[1] in BODIES else "")
+    body = first.group() + (f" {after}" if after in BODIES else "")
     return _LEADING_THE.sub(lambda t: t[0].lower(), body)
 
 

@@ -27,12 +27,12 @@ OTHER_SPEAKER = 0.25
 # TIMELINE_EVENTS of them, TIMELINE_PER_ARTICLE per article (so that one long article does
 # not make the whole timeline). Chosen on the dev timeline cases (docs/news.md).
 TIMELINE_SHARE = 0.3
+TIMELINE_EVENTS = 8
+TIMELINE_PER_ARTICLE = 3
 # A recency question's story is told by the articles whose sentences the reader rates at
 # least this share of its best: a sentence rated lower is about something else, and its
 # article's date is no "latest" of this story. Chosen on the dev recency cases (docs/news.md).
 STORY_SHARE = 0.1
-TIMELINE_EVENTS = 8
-TIMELINE_PER_ARTICLE = 3
 
 
 def age_days(
