@@ -58,9 +58,9 @@ def _role_around(article: str, start: int, end: int) -> str | None:
     if after.startswith(",") and (seg := _SEGMENT_BEFORE.search(before)):
         role = seg[1].strip()
         if _a_role(role) and not NAME.search(role):
-            owner = _owner_before(article, line_start + seg.start(1))
-            if role.split()[0].lower() in ("its", "their") and owner:
-                return f"{_clean_role(role)} of {owner}"  # "Its chairman, Tobias Renk,"
+            owned = role.split()[0].lower() in ("its", "their")  # "Its chairman, Tobias Renk,"
+            if owned and (owner := _owner_before(article, line_start + seg.start(1))):
+                return f"{_clean_role(role)} of {owner}"
             return _clean_role(role)
     if seg := _SEGMENT_AFTER.match(after):
         role = seg[1].strip()
