@@ -15,7 +15,15 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(PIP) -e .
 
+# llama.cpp built for any x86-64 with AVX2, not for this CPU: a native build on a CPU with AMX
+# (Sapphire Rapids) runs its AMX kernels, and those crash in ggml_backend_amx_mul_mat on our
+# machines (ggml-org/llama.cpp#20824; seen here: every generation segfaulted). --no-cache-dir:
+# a native wheel pip cached earlier is not reused. Installed once; later runs find it there.
+LLAMA_CPP := llama-cpp-python[server]>=0.3
+
 install-test: $(BIN)/python browser
+	@$(BIN)/python -c "import llama_cpp" 2>/dev/null || \
+		CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) --no-cache-dir '$(LLAMA_CPP)'
 	$(PIP) -e '.[test]'
 
 # Debian's Chromium for the browser tests; never a browser download.
