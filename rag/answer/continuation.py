@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from rag.news.compose import speaker_at
 from rag.news.naming import same_speaker
@@ -50,5 +51,4 @@ def continuation(
     shared = len(set(terms(quote.text)) & set(terms(following)))
     if shared < _CONTINUATION_SHARED and not goes_on:
         return None
-    return Quote(quote.doc_id, quote.title, quote.source, following, start, end,
-                 quote.score, quote.date, quote.url)  # fmt: skip
+    return replace(quote, text=following, start=start, end=end)

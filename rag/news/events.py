@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from rag.news.dates import resolve_dates
+from rag.records import Quote
 from rag.records.news import DateMention
 
 
@@ -71,3 +73,9 @@ def event_date(
             if d.date and d.precision == precision:
                 return d.date, "text"
     return article
+
+
+def quote_event(q: Quote) -> tuple[str | None, str]:
+    """When the event ``q`` tells of happened, and where that date comes from (`event_date`
+    of the dates its sentence names, resolved against its article's date)."""
+    return event_date(resolve_dates(q.text, q.date), q.date, q.text)

@@ -7,8 +7,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from rag.news.dates import resolve_dates
-from rag.news.events import event_date
+from rag.news.events import quote_event
 from rag.news.figures import long_before
 from rag.news.given import asked_day, on_day
 from rag.news.measures import asked_figures, measured
@@ -114,15 +113,13 @@ def rival_figures(
             continue  # another event's figure, or another day's than the asked one
         # A count names what it counts ("40 bodies"), so two counts of one article compare; a
         # measure is known by one word before it ("earned $4.9 billion" in the quarter, "earned
-        # $39.7 billion" over two years), so only another source's measure is a rival.
-        if any(measured(k) for k, _ in values) and not (
-            _other_source(q, stating, speaker) and _same_subject(q, stating, asked)
-        ):
-            continue
-        if i >= n and not (  # never rated: only a named other source on the same subject
-            speaker(q) and _other_source(q, stating, speaker) and _same_subject(q, stating, asked)
-        ):
-            continue
+        # $39.7 billion" over two years), so only another source's measure is a rival. A
+        # sentence never rated is one only as a named other source's on the same subject.
+        if any(measured(k) for k, _ in values) or i >= n:
+            named = i < n or speaker(q)
+            if not (named and _other_source(q, stating, speaker)
+                    and _same_subject(q, stating, asked)):  # fmt: skip
+                continue
         out.append(i)
         have |= values
         quantities |= {k for k, _ in values}
@@ -131,7 +128,7 @@ def rival_figures(
 
 def _earlier_event(q: Quote) -> bool:
     """Whether ``q`` tells of an event a year or more before its article was published."""
-    return long_before(event_date(resolve_dates(q.text, q.date), q.date, q.text)[0], q.date)
+    return long_before(quote_event(q)[0], q.date)
 
 
 def _other_source(

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from rag.news.dates import base_date, resolve_dates
-from rag.news.events import event_date
+from rag.news.dates import base_date
+from rag.news.events import quote_event
 from rag.news.given import weigh_day
 from rag.news.intent import Intent
 from rag.news.naming import speaks_as
@@ -52,8 +52,8 @@ def age_days(
     known = [d for d in dates if d]
     if not known:
         return np.zeros(len(quotes))
-    floor = STORY_SHARE * float(probs.max()) if probs is not None and len(probs) else 0.0
-    rated = probs if probs is not None else np.ones(len(quotes))
+    rated = probs if probs is not None else np.ones(len(quotes))  # unrated: every one counts
+    floor = STORY_SHARE * float(rated.max())
     story = [
         d
         for q, d, p in zip(quotes, dates, rated, strict=True)
@@ -130,14 +130,9 @@ def timeline_picks(quotes: Sequence[Quote], probs: np.ndarray) -> list[int]:
 _NO_EVENT = re.compile(r"\s*[—–-]+\s*[^.!?]{0,80}?\(@\w+\)|\s*•[^.!?]*$|\s*\([^()]*\)\s*$")
 
 
-def _event(q: Quote) -> tuple[str | None, str]:
-    """When the quote's event happened, and where that date comes from (`event_date`)."""
-    return event_date(resolve_dates(q.text, q.date), q.date, q.text)
-
-
 def _dated(q: Quote) -> bool:
     """Whether the sentence itself says when its event happened."""
-    return _event(q)[1] == "text"
+    return quote_event(q)[1] == "text"
 
 
 def chronological(
@@ -156,7 +151,7 @@ def chronological(
     docs = {doc: i for i, doc in enumerate(dict.fromkeys(q.doc_id for q in quotes))}
 
     def key(q: Quote) -> tuple[bool, str, int, int, int]:
-        date = _event(q)[0]
+        date = quote_event(q)[0]
         minutes = entry_minutes(q.text, q.start, texts.get(q.doc_id))
         # Events of one time (or undated) keep the order their article tells them in.
         return date is None, date or "", minutes, docs[q.doc_id], q.start

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -97,8 +97,7 @@ def rest_of_articles(
                 continue
             for a, b in split_sentences(text, para.start(), para.end()):
                 if (q.doc_id, a) not in seen and len(words(text[a:b])) >= MIN_WORDS:
-                    out.append(Quote(q.doc_id, q.title, q.source, text[a:b], a, b, 0.0, q.date,
-                                     q.url))  # fmt: skip
+                    out.append(replace(q, text=text[a:b], start=a, end=b, score=0.0))
     return out
 
 
