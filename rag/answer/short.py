@@ -44,6 +44,14 @@ _DATE_WORDS = frozenset(
 _FUNCTION = frozenset("the a an of in on at to for from by with and or as".split())
 # Words that join the capitalised words of one name ("Pueblo of Isleta", "Marks & Spencer").
 _NAME_JOINS = frozenset("of the de du la del da von van and &".split())
+# Titles and roles written before a person's name ("Sen.", "Executive Director", "Sister").
+_TITLES = frozenset(
+    """mr mrs ms miss dr sen rep gov gen prof sgt lt col capt sir dame rev fr sister brother
+    father judge justice president vice prime minister secretary chancellor mayor governor
+    senator representative congressman congresswoman councilman councilwoman director
+    chairman chairwoman chair chief executive commissioner superintendent inspector
+    detective sergeant captain professor doctor coach""".split()
+)
 _TOKEN = re.compile(r"[\w’'&-]*\w")
 _TRAILING_CLAUSE = re.compile(r",\s+(?=[a-z])")  # ", where …", ", with …", ", the model for …"
 _BARE = re.compile(r"[\d.,]+")
@@ -152,6 +160,7 @@ def _name_in(question: str, sentence: str, a: int, b: int) -> tuple[tuple[int, i
             first -= 1
         while part(last, 1):
             last += 1
+        first = _after_title(tokens, first, last)
         start, end = tokens[first].start(), tokens[last].end()
         run = sentence[start:end]
         if not all(w in asked for w in words(run)) and not run.endswith("-based"):
@@ -160,6 +169,17 @@ def _name_in(question: str, sentence: str, a: int, b: int) -> tuple[tuple[int, i
             lone_first = lone_first or (start, end)
         i = last + 1
     return lone_first, lone_first is not None
+
+
+def _after_title(tokens: list[re.Match[str]], first: int, last: int) -> int:
+    """Where the person's name starts in the run ``tokens[first:last + 1]``: after its last
+    title ("Sen. Jim Davis" → "Jim Davis", "Trust Executive Director Javier Betancourt" →
+    "Javier Betancourt"), or at the title when only a surname follows it ("Mr Parish"). The
+    labelled names are given without the title (evals/reader/WRITING.md: the name in full)."""
+    titled = [k for k in range(first, last) if tokens[k].group().lower() in _TITLES]
+    if not titled:
+        return first
+    return titled[-1] + 1 if last - titled[-1] >= 2 else titled[-1]
 
 
 def _reads_as(kind: AnswerType, question: str, phrase: str, sentence: str) -> bool:

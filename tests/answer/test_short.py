@@ -32,8 +32,14 @@ NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terenc
         # ... grown to the whole name when the span cut it.
         ("Which firm does Jones run?", "Jones runs Beechmont Hotels Corporation, a consultancy.",
          ["Beechmont"], "Beechmont Hotels Corporation"),
+        # ... but without the titles before the person's name (the labelled names have none).
         ("Who leads?", "The race is led by Vermont Sen. Bernie Sanders, a poll says.",
-         ["Bernie Sanders"], "Vermont Sen. Bernie Sanders"),
+         ["Bernie Sanders"], "Bernie Sanders"),
+        ("Who asked?", "Trust Executive Director Javier Betancourt asked for details.",
+         ["Trust Executive Director Javier Betancourt asked"], "Javier Betancourt"),
+        # A surname alone keeps its title: "Davis" would not say who.
+        ("Who objected?", "Only GOP Sen. Davis objected to the plan.", ["GOP Sen. Davis"],
+         "Sen. Davis"),
         # The question's own name is not the answer: the next span that names someone else is.
         ("Who plays Emily Dickinson?", NIXON, ["Emily Dickinson", "Cynthia Nixon"],
          "Cynthia Nixon"),
