@@ -219,3 +219,24 @@ def asked_figure(question: str, sentence: str, phrase: str) -> str:
         return mine[0].text
     around = [f for f in figures if phrase in f.text and len(f.text) > len(phrase)]
     return around[0].text if len(around) == 1 and _BARE_NUMBER.fullmatch(phrase) else phrase
+
+
+# "What is the Philadelphi Corridor?", "Who is Zeev Sharon?": the question asks what the name
+# is, and no detail beyond it; news defines a name where it first uses it, in apposition.
+_DEFINE = re.compile(
+    r"^\s*(?:[Ww]hat|[Ww]ho)(?:'s|’s|\s+is|\s+are|\s+was|\s+were)\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][\w’'.-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'.-]*)*)\s*\?\s*$"
+)
+
+
+def defined_in(question: str, sentences: list[str]) -> int | None:
+    """The first of ``sentences`` that defines the name a "What is X?" question asks about,
+    in apposition ("…, the Philadelphi Corridor, a strategic area on Gaza's southern border
+    …", "X (the …)") or with a copula ("X is a …"); None when the question asks more than what
+    a name is, or no sentence defines it."""
+    m = _DEFINE.match(question)
+    if not m:
+        return None
+    name = re.escape(m["name"])
+    defines = re.compile(rf"\b{name}(?:,\s+|\s+\(|\s+(?:is|was|are|were)\s+)(?:a|an|the)\s")
+    return next((i for i, s in enumerate(sentences) if defines.search(s)), None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from rag.news.roles import ROLES
+from rag.news.roles import BODIES, ROLES
 from rag.text.terms import STOPWORDS
 
 # Words that open a sentence's clause, never a speaker's name ("As Reuters reported").
@@ -188,3 +188,34 @@ def subject_before(before: str) -> str | None:
     if subject:
         return subject
     return names[-1] if names else None
+
+
+# A participle of speech after the main clause says its subject said it: "Blinken also met
+# Herzog, emphasizing that this might be the last opportunity"; "…, saying the talks failed".
+_SAYING = re.compile(
+    r",\s+(?:(?:stating|adding|noting|warning|insisting|stressing|emphasi[sz]ing|arguing|"
+    r"explaining|claiming|declaring)(?=\s+that\b|\s*[,:“\"])|saying)\b"
+)
+# A time or place before the subject ("Earlier in the day, Blinken …"), which is no speaker.
+_SETTING = re.compile(
+    r"^(?:Earlier|Later|On|In|At|After|Before|During|Following|Meanwhile|Separately|Yesterday|"
+    r"Today|Last|This|Also|However|Then)\b[^,]{0,50},\s+"
+)
+# A body named by what it is ("The institute", "The regional fire service").
+_A_BODY = re.compile(rf"^(?:The|A|An)\s+(?:[\w’'-]+\s+){{0,2}}?(?:{'|'.join(sorted(BODIES))})\b")
+
+
+def saying_subject(sentence: str) -> str | None:
+    """The subject of a sentence whose main clause is followed by a participle of speech
+    (", emphasizing that …"), as the sentence names it; None when it has no such participle
+    or its subject is no person, role or pronoun."""
+    m = _SAYING.search(sentence)
+    if not m:
+        return None
+    main = _SETTING.sub("", sentence[: m.start()])
+    subject = noun_phrase_forward(main) or ((b := _A_BODY.match(main)) and b[0])
+    if not subject or subject in CLAUSE_OPENERS or subject.lower() in STOPWORDS:
+        return None
+    person = subject[:1].isupper() and len(subject.split()) == 1  # "Blinken"
+    named = bool(NAME.match(subject)) or is_role(subject) or bool(_A_BODY.fullmatch(subject))
+    return subject if subject in PRONOUNS or named or person else None

@@ -18,14 +18,14 @@ from rag.news.phrases import (
     is_role,
     noun_phrase_back,
     noun_phrase_forward,
+    saying_subject,
     subject_before,
 )
 from rag.news.roles import BODIES, SAID_VERBS
 from rag.text.sentences import split_sentences
 from rag.text.terms import STOPWORDS
 
-# "Organisers put the crowd at 40,000", "The office gave a figure of 8,900 hectares": the
-# subject gives the figure.
+# "Organisers put the crowd at 40,000", "The office gave a figure of …": the subject's.
 _PUT_AT = re.compile(
     r"\bput(?:s|ting)?\s+(?:the|its|their)\s+(?:[\w-]+\s+){0,2}?(?:crowd|toll|number|figure|"
     r"count|turnout|attendance|cost|damage|losses|total|area)(?:\s+of\s+[\w-]+)?\s+at\b"
@@ -115,7 +115,7 @@ def _attributed(sentence: str) -> str | None:
     namer = noun_phrase_forward(sentence) if _CALLED.search(sentence) else None
     if namer and (NAME.search(namer) or is_role(namer)):
         return namer
-    return None
+    return saying_subject(sentence)
 
 
 def _through(who: str, after: str) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answer.asks import asked, asked_type, but_not, not_given
+from rag.answer.asks import asked, asked_type, but_not, defined_in, not_given
 
 
 @pytest.mark.parametrize(
@@ -100,3 +100,26 @@ def test_a_missing_part_is_named_in_a_sentence():
     assert not_given("what is its 52-week high") == "The articles don't give its 52-week high."
     assert not_given("when did it open") == "The articles don't say when."
     assert not_given("did it close") == "The articles don't answer “did it close?”"
+
+
+CORRIDOR = (
+    "Reports indicate that one issue is the presence of troops along the Philadelphi "
+    "Corridor, a strategic area on Gaza's southern border with Egypt."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentences", "at"),
+    [
+        ("What is the Philadelphi Corridor?", ["The corridor is disputed.", CORRIDOR], 1),
+        ("Who is Zeev Sharon?", ["Zeev Sharon is the CEO of Hotelied, a start-up."], 0),
+        ("what's the Philadelphi Corridor?", [CORRIDOR], 0),
+        # more than what a name is: a detail that may be missing
+        ("What is the Philadelphi Corridor used for?", [CORRIDOR], None),
+        ("What is Tunisia's population?", ["Tunisia, a country of 11 million, voted."], None),
+        # the name without a definition
+        ("What is the Philadelphi Corridor?", ["Troops patrol the Philadelphi Corridor."], None),
+    ],
+)
+def test_what_is_a_name_is_defined_in_apposition(question, sentences, at):
+    assert defined_in(question, sentences) == at

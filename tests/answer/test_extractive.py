@@ -2,6 +2,7 @@ import re
 
 import pytest
 
+from rag import Assistant
 from rag.errors import QueryError
 from tests.conftest import SEED_ID, seed_text
 
@@ -49,6 +50,39 @@ def test_factual_questions(seeded, question, expected):
     _check_citations(answer)
     # The answer quotes the sentence that carries the fact.
     assert any(expected in c.quote for c in answer.citations) and expected in answer.text
+
+
+@pytest.mark.real_model
+def test_what_is_a_name_is_answered_where_the_article_defines_it(seeded):
+    # The reader's near-miss gate took "What is X?" for a missing detail (docs/reader.md).
+    answer = seeded.ask("What is the Philadelphi Corridor?")
+    assert not answer.abstained
+    _check_citations(answer)
+    assert "a strategic area on Gaza’s southern border with Egypt" in answer.citations[0].quote
+
+
+BAKERY = """Bakery wins city prize as festival returns
+
+Maria Lopez, the director of the Riverside Bread Festival, said 3,000 tickets had been sold by \
+Friday, twice as many as in 2019. Lopez founded the festival in 2005 with 12 volunteers and a \
+single oven borrowed from a school. This year the prize for the best loaf went to Tom Reyes, 44, \
+who runs a small bakery on Mill Street. Reyes said he had baked 200 loaves for the weekend.
+"""
+
+
+@pytest.mark.real_model
+def test_how_old_is_answered_where_the_age_is_beside_the_name(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bakery.txt").write_text(BAKERY, encoding="utf-8")
+    with Assistant(data_dir=tmp_path / "data") as assistant:
+        assistant.ingest([tmp_path / "in"])
+        # the reader's gates abstained on this one (rag.answer.ages)
+        answer = assistant.ask("How old is Tom Reyes?")
+        assert not answer.abstained and answer.short and answer.short.text == "44"
+        assert "Tom Reyes, 44," in answer.citations[0].quote
+        # numbers near the name are no age
+        answer = assistant.ask("How old is Maria Lopez?")
+        assert answer.abstained and answer.text.endswith("but not how old.")
 
 
 @pytest.mark.parametrize(

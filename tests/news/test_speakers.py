@@ -23,6 +23,11 @@ from rag.news.speakers import speaker_of
          "the Hamas-run health ministry"),
         ("A spokesman for the navy said the count was wrong.", "A spokesman for the navy"),
         ("In a statement, Hamas said it would not accept the proposal.", "Hamas"),
+        # a participle of speech after the main clause: its subject said it
+        ("Earlier in the day, Blinken also met Isaac Herzog, emphasizing that this might be "
+         "the last opportunity.", "Blinken"),
+        ("The institute lowered its alert on Thursday, saying no explosion had been recorded.",
+         "The institute"),
         # verbs of stance, a subject that acts then speaks, the name after its role
         ("In a statement on Friday, the union accused the company of stalling.", "union"),
         ("The harbour authority put the count at nine, and said more were missing.",
