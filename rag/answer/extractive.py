@@ -18,11 +18,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from rag.answer.abstain import ABSTAIN_TEXT, abstention
-from rag.answer.ages import aged_in, asks_age, gives_age
-from rag.answer.asks import defined_in, not_given
+from rag.answer.asks import not_given
 from rag.answer.citations import cite
 from rag.answer.continuation import continuation
 from rag.answer.followup import norm_space, repeats_previous, said_before
+from rag.answer.kinds import led_by_asked, stated_at
 from rag.answer.parts import part_query, split_parts
 from rag.answer.short import short_span, speaker_short
 from rag.index.embeddings import TextEmbedder, VectorCache
@@ -174,9 +174,10 @@ class ExtractiveAnswerer:
             reading.probs[np.array(stale)] *= _REPEAT_FACTOR
         why = reading.abstains(self.reader.thresholds, self.threshold)
         intent, quotes = intent_of(question), [c.quote for c in cands]
+        texts = [q.text for q in quotes]
         if why == "detail_missing" and intent.kind == "timeline":
             why = None  # a timeline asks for what happened, no one detail that can be missing
-        if (at := _stated(question, quotes)) is not None:  # the article states what is asked
+        if (at := stated_at(question, texts)) is not None:  # the article states what is asked
             why, reading.probs[at] = None, 1.0
         if why or unmatched_numbers(question, hits[:EVIDENCE_HITS]):
             return abstention(question, query, hits, cands, reading.probs)
@@ -194,10 +195,12 @@ class ExtractiveAnswerer:
                 self._select(cands, probs, self.max_sentences, said), said,
                 intent.kind == "attribution",
             )  # fmt: skip
+            chosen = led_by_asked(question, chosen, texts, probs, lambda p: self._select(
+                cands, p, self.max_sentences, said))  # fmt: skip
+            if not chosen:  # no sentence read holds what is asked: a neighbouring figure
+                return abstention(question, query, hits, cands, reading.probs)
         else:
             chosen, missing, firsts = self._by_part(parts, question, cands, hits, said)
-        if len(parts) == 1 and asks_age(question) and not any(gives_age(q.text) for q in chosen):
-            return abstention(question, query, hits, cands, reading.probs)  # no age: a near miss
         # a figure question's rivals may be anywhere in the articles read
         read = asked_figures(question)
         wider = rest_of_articles(quotes, self._article_text, read) if read else []
@@ -265,14 +268,17 @@ class ExtractiveAnswerer:
         chosen: list[Quote] = []
         missing = []
         firsts: list[tuple[str, Quote, Reading]] = []
+        texts = [c.quote.text for c in cands]
         for part in parts:
             query = part_query(part, question)
             reading = self._read(part, query, self._embedder.encode_query(query), cands, hits)
-            if (at := _stated(part, [c.quote for c in cands])) is not None:
+            if (at := stated_at(part, texts)) is not None:
                 reading.probs[at] = 1.0  # what is asked, as news states it
             gated = at is None and reading.abstains(self.reader.thresholds, self.threshold)
-            picked = [] if gated else self._select(cands, reading.probs, share, said)
-            if not picked or (asks_age(part) and not any(gives_age(q.text) for q in picked)):
+            picked = [] if gated else led_by_asked(
+                part, self._select(cands, reading.probs, share, said), texts, reading.probs,
+                lambda p: self._select(cands, p, share, said))  # fmt: skip
+            if not picked:
                 missing.append(part)
                 continue
             firsts.append((part, picked[0], reading))
@@ -284,16 +290,6 @@ class ExtractiveAnswerer:
             reading = self._read(question, question, vector, cands, hits)
             return self._select(cands, reading.probs, self.max_sentences, said), [], []
         return chosen[: self.max_sentences], missing, firsts
-
-
-def _stated(question: str, quotes: list[Quote]) -> int | None:
-    """The sentence stating what "What is X?" or "How old is X?" asks as news states it (X in
-    apposition, X's age beside the name): it answers, whatever the reader's gates think (they
-    abstained on "What is the Philadelphi Corridor?", and on "How old is Tom Reyes?" over
-    "… went to Tom Reyes, 44, who runs a bakery")."""
-    texts = [q.text for q in quotes]
-    found = defined_in(question, texts)
-    return found if found is not None else aged_in(question, texts)
 
 
 def _scored(quote: Quote, score: float) -> Quote:

@@ -1,0 +1,154 @@
+"""Whether an answer holds the kind of figure its question asks for: a sum of money, a share, a
+count of things, an age.
+
+The reader's hardest near misses quote a figure of another kind for a neighbouring detail:
+"How much is Con Edison spending to replace its gas lines?" over "nearly 1,600 miles of gas
+lines", "What share of US debt do foreigners hold?" over "$670 billion". Of the 999 number
+questions of evals/reader's train split and round-3 parts, as the shipped reader answers them,
+those answered with no figure of the asked kind (a sum, a share, a count of things) were 33
+near misses, 1 wrong answer and no right one (docs/reader.md, round 7). Hand-written, as the
+figure reader of `rag.news.counts` is: news writes money, shares and counts in few forms, and
+no model of them ships here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+import numpy as np
+
+from rag.answer.ages import aged_in, asks_age, gives_age
+from rag.answer.asks import defined_in
+from rag.records import Quote
+
+Kind = Literal["money", "share", "count"]
+
+# A change ("How much did the Dow lose?") may be told as a share as well as a sum.
+_CHANGE = re.compile(
+    r"\b(?:go up|went up|rise|rose|fall|fell|drop|dropped|increase|decrease|grow|grew|jump|"
+    r"jumped|climb|climbed|lose|lost|gain|gained)\b|^\s*by how much\b"
+    r"|\b(?:raise|raised|raising|cut|hike|hiked|lower|lowered)\s+(?:the\s+|its\s+|their\s+)?"
+    r"(?:\w+\s+)?(?:prices?|fees?|tax(?:es)?|rates?|tariffs?|fares?|rents?)\b",
+    re.I,
+)
+_ASKS_SHARE = re.compile(
+    r"\b(?:what|which) (?:percentage|percent|share|proportion|fraction)\b|\bby what percentage\b",
+    re.I,
+)
+_ASKS_MONEY = re.compile(
+    r"\bhow much (?:money|cash)\b|\bhow many (?:dollars|pounds|euros)\b"
+    r"|\bhow much (?:did|does|do|is|was|will|has|have|are|were)\b[^?]*\b(?:spend|spent|spending|"
+    r"pay|paid|paying|cost|costs|charge|charging|charged|raise|raised|earn|earned|make|made|"
+    r"invest|invested|worth|fetch|sell for|sold for|owe|owed|bring in|brought in|get for|"
+    r"got for|offer|offering|budget)\b"
+    r"|\bhow (?:expensive|cheap)\b|\bwhat (?:price|fee|salary|budget|bill|sum)\b"
+    r"|\bwhat (?:did|does|do|will) [^?]{0,60}\bcost\b",
+    re.I,
+)
+# Units of measure and time: "how many miles" asks a measure, not a count of things.
+_UNITS = (
+    r"(?:miles?|kilomet(?:er|re)s?|km|met(?:er|re)s?|feet|foot|ft|inch(?:es)?|hectares?|"
+    r"acres?|square|tons?|tonnes?|pounds?|lbs?|kilograms?|kg|grams?|gallons?|litres?|liters?|"
+    r"barrels?|degrees?|mph|kph|percent|per cent|%|dollars?|euros?|cents?|hours?|days?|years?|"
+    r"weeks?|months?|minutes?|seconds?|decades?|centur(?:y|ies))"
+)
+# Names before the noun say whose it is ("How many Drevna miners"), as `rag.news.asked` reads.
+_ASKS_COUNT = re.compile(
+    r"\b(?i:how many)\s+(?:(?i:more|other|of the)\s+)?(?:[A-Z][\w’'&.-]*\s+)*(?P<noun>[A-Za-z]+)"
+)
+_SHARE = re.compile(
+    r"%|\bper ?cent\b|\b(?:a|one) (?:quarter|third|fifth|tenth)\b|\bhalf\b|\bmajority\b"
+    r"|\bone in \w+|\b\d+ (?:of|in|out of) (?:every )?\d+\b|\b(?:two|three)[- ]thirds\b",
+    re.I,
+)
+# A sum may go without its currency once the story has named it ("the cost … at 38 million").
+_MONEY = re.compile(
+    r"[$£€¥]|\b(?:dollars?|euros?|pounds|cents|rupees|yen|yuan|francs)\b"
+    r"|\b\d[\d.,]*\s*(?:million|billion|trillion|bn)\b",
+    re.I,
+)
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
+    r"thousands?|millions?|billions?|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+)
+# A number, "7x" ("searched 7x more") and spelt ones too.
+_NUMBER = re.compile(rf"(?<![$£€¥])\b(?:\d[\d,.]*x?|{_NUMBER_WORDS})\b(?:-\w+)?", re.I)
+_MEASURED = re.compile(
+    rf"\s*(?:(?:to|and|or|-|–)\s*[\d.,]+\s*)?(?:{_UNITS})\b", re.I
+)  # "40 to 50 percent"
+_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
+_ORDINAL = re.compile(
+    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b",
+    re.I,
+)
+
+
+def asked_kind(question: str) -> Kind | None:
+    """The kind of figure ``question`` asks for, when it is one this module can check."""
+    if _ASKS_SHARE.search(question):
+        return "share"
+    if _CHANGE.search(question):
+        return None
+    if _ASKS_MONEY.search(question):
+        return "money"
+    count = _ASKS_COUNT.search(question)
+    if count and not re.fullmatch(_UNITS, count["noun"], re.I):
+        return "count"
+    return None
+
+
+def kinds_in(text: str) -> set[Kind]:
+    """The kinds of figure ``text`` holds."""
+    found: set[Kind] = set()
+    if _SHARE.search(text):
+        found.add("share")
+    if _MONEY.search(text):
+        found.add("money")
+    for m in _NUMBER.finditer(text):
+        if not (_MEASURED.match(text, m.end()) or _YEAR.fullmatch(m[0])):
+            found.add("count")  # a number of something that is no unit: a count
+    if _ORDINAL.search(text):
+        found.add("count")  # "his ninth trip": how many times
+    return found
+
+
+def holds_asked(question: str, sentences: Sequence[str]) -> bool:
+    """Whether ``sentences`` hold the kind of figure (or the age) ``question`` asks for; True
+    when the question asks for none this module can check."""
+    text = " ".join(sentences)
+    if asks_age(question):
+        return gives_age(text)
+    kind = asked_kind(question)
+    return kind is None or kind in kinds_in(text)
+
+
+def stated_at(question: str, sentences: Sequence[str]) -> int | None:
+    """The sentence stating what "What is X?" or "How old is X?" asks as news states it (X in
+    apposition, X's age beside the name): it answers, whatever the reader's gates think (they
+    abstained on "What is the Philadelphi Corridor?", and on "How old is Tom Reyes?" over
+    "… went to Tom Reyes, 44, who runs a bakery")."""
+    found = defined_in(question, list(sentences))
+    return found if found is not None else aged_in(question, list(sentences))
+
+
+def led_by_asked(
+    question: str, picked: list[Quote], sentences: Sequence[str], probs: np.ndarray,
+    select: Callable[[np.ndarray], list[Quote]],
+) -> list[Quote]:  # fmt: skip
+    """The ``picked`` sentences; when they hold no figure of the kind ``question`` asks for, a
+    pick (``select`` of raised ``probs``) led by the best-rated of ``sentences`` that does
+    ("$1 billion" over "1,600 miles" for "How much is Con Edison spending …?"); [] when none
+    does, or when an age is asked (another person's age is a near miss's decoy, not the
+    answer). Raising it whenever one exists was chosen on dev (facts 263 → 265 of 402, false
+    abstention unchanged; abstaining instead: false abstention 20 → 27)."""
+    if holds_asked(question, [q.text for q in picked]):
+        return picked
+    held = [] if asks_age(question) else [
+        i for i, s in enumerate(sentences) if holds_asked(question, [s])]  # fmt: skip
+    if not held:
+        return []
+    raised = probs.copy()
+    raised[max(held, key=lambda i: float(probs[i]))] = probs.max() + 1e-6
+    return select(raised)

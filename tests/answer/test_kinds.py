@@ -1,0 +1,77 @@
+"""The kind of figure a question asks for, and answers that hold it (rag.answer.kinds)."""
+
+import numpy as np
+import pytest
+
+from rag.answer.kinds import asked_kind, holds_asked, kinds_in, led_by_asked, stated_at
+from rag.records import Quote
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How much is Con Edison spending to replace its old gas lines?", "money"),
+        ("How many dollars of wealth does the richest 0.1 percent own?", "money"),
+        ("What did it cost to build the new jazz center?", "money"),
+        ("What share of US government debt is held by foreign investors?", "share"),
+        ("How many people died in the siege?", "count"),
+        ("How many Drevna miners were trapped?", "count"),
+        # a measure, a change (told as a sum or a share), no figure: nothing to check
+        ("How many miles of steam pipes does Con Edison maintain?", None),
+        ("How much did the Dow lose on the day?", None),
+        ("What did Blinken say?", None),
+    ],
+)
+def test_asked_kind(question, kind):
+    assert asked_kind(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("Officials began replacing nearly 1,600 miles of gas lines.", set()),
+        ("Russia owes $670 billion to foreigners.", {"money", "count"}),
+        ("Rainfall will be 40 to 50 percent below normal.", {"share"}),
+        ("Blinken's visit marks his ninth trip to the region.", {"count"}),
+        ("The war began in October 2023.", set()),
+        ("An investigation into 341 American congregations.", {"count"}),
+    ],
+)
+def test_kinds_in(text, kinds):
+    assert kinds_in(text) == kinds
+
+
+def test_an_age_question_needs_an_age():
+    assert holds_asked("How old is Tom Reyes?", ["Tom Reyes, 44, runs a bakery."])
+    assert not holds_asked("How old is Tom Reyes?", ["Reyes baked 200 loaves."])
+    assert holds_asked("What did Reyes say?", ["Reyes baked 200 loaves."])  # asks no figure
+
+
+def _quotes(*texts: str) -> list[Quote]:
+    return [Quote("a", "", "", t, 0, len(t), 0.0, None, None) for t in texts]
+
+
+def test_a_pick_without_the_asked_kind_is_led_by_the_best_sentence_with_it():
+    texts = [
+        "Con Edison maintains nearly 1,600 miles of gas lines.",
+        "The utility will spend $1 billion on plastic pipe.",
+        "Officials met in 2019.",
+    ]
+    quotes, probs = _quotes(*texts), np.array([0.9, 0.4, 0.8])
+    question = "How much is Con Edison spending to replace its gas lines?"
+    chosen = led_by_asked(question, quotes[:1], texts, probs,
+                          lambda p: [quotes[i] for i in np.argsort(-p)[:2]])  # fmt: skip
+    assert chosen[0].text == texts[1]
+    # none of the sentences holds a sum: a near miss
+    assert led_by_asked(question, quotes[:1], [texts[0], texts[2]], probs[[0, 2]],
+                        lambda p: quotes) == []  # fmt: skip
+    # another person's age is no answer to "How old is …?": no sentence is raised
+    ages = ["Maria Lopez founded the festival.", "Tom Reyes, 44, won."]
+    assert led_by_asked("How old is Maria Lopez?", _quotes(ages[0]), ages, probs[:2],
+                        lambda p: _quotes(*ages)) == []  # fmt: skip
+
+
+def test_stated_at_finds_a_definition_or_an_age_beside_the_name():
+    texts = ["Troops patrol the area.", "Lopez, 51, founded the Riverside Bread Festival."]
+    assert stated_at("How old is Maria Lopez?", texts) == 1
+    assert stated_at("What is the Riverside Bread Festival?", texts) is None
