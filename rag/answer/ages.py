@@ -3,8 +3,9 @@
 News gives an age in a few fixed forms ("Lopiano, 52,", "the 54-year-old hunter", "eight years
 old", "at the age of 13", "aged 40", "I was 22 when …"). A sentence in none of them does not
 answer "How old is …?", however near its words: the reader quoted "about 10 miles south",
-"on June 7th, 2021" and "father-of-three Chris" for such questions (evals/reader train, 13 of
-the 46 near misses asking an age were answered, 7 of them with no age at all).
+"on June 7th, 2021" and "father-of-three Chris" for such questions (evals/reader's train
+split and round-3 parts: 11 of the 51 near misses asking an age were answered, 7 of them by
+sentences with no age at all).
 """
 
 from __future__ import annotations
