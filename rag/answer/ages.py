@@ -53,8 +53,22 @@ def age_beside(question: str, sentence: str) -> tuple[int, int] | None:
     offsets of the number. The name may be shortened to its last words ("Montoya-Lewis, 51,"
     for "Raquel Montoya-Lewis"), never be another's ("Mekhi Gbedey, 20," is not Camille
     Etienne Gbedey). None when the question names no one or the sentence ties no age to them."""
+    return _tied(_asked_name(question), sentence)
+
+
+def aged_in(question: str, sentences: list[str]) -> int | None:
+    """The first of ``sentences`` that gives the age of the person a "How old is X?" question
+    names, beside their name (`age_beside`); None when none does."""
+    asked = _asked_name(question)  # read once, not once a sentence
+    return next((i for i, s in enumerate(sentences) if _tied(asked, s)), None) if asked else None
+
+
+def _asked_name(question: str) -> list[str]:
     m = _HOW_OLD.match(question)
-    asked = re.findall(r"[A-Z][\w’'-]+", m["who"]) if m else []
+    return re.findall(r"[A-Z][\w’'-]+", m["who"]) if m else []
+
+
+def _tied(asked: list[str], sentence: str) -> tuple[int, int] | None:
     for tie in _TIED.finditer(sentence) if asked else ():
         name = (tie["a"] or tie["b"] or tie["c"]).split()
         n = min(len(name), len(asked))  # "In March Tom Reyes, 44," names Tom Reyes
@@ -62,9 +76,3 @@ def age_beside(question: str, sentence: str) -> tuple[int, int] | None:
             group = "x" if tie["x"] else "y" if tie["y"] else "z"
             return tie.start(group), tie.end(group)
     return None
-
-
-def aged_in(question: str, sentences: list[str]) -> int | None:
-    """The first of ``sentences`` that gives the age of the person a "How old is X?" question
-    names, beside their name (`age_beside`); None when none does."""
-    return next((i for i, s in enumerate(sentences) if age_beside(question, s)), None)

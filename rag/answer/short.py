@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.ages import age_beside, asks_age
+from rag.answer.ages import age_beside
 from rag.answer.asks import AnswerType, asked_figure, asked_type
 from rag.news.counts import figures_of
 from rag.news.measures import measures_of
@@ -79,7 +79,7 @@ def short_span(
     kind = asked_type(question)
     if kind is None or span.score < threshold:
         return None
-    if asks_age(question) and (age := age_beside(question, sentence)):
+    if age := age_beside(question, sentence):
         return age  # "Tom Reyes, 44,": the age beside the asked name
     initial: tuple[int, int] | None = None
     for score, a, b in [(span.score, span.start, span.end), *span.others]:
