@@ -56,7 +56,7 @@ class Answering:
         s, ix = self.settings, self.index
         return ExtractiveAnswerer(
             ix.embedder, ix.text, ix.lexical.idf, Reader(s.reader_model), s.abstain_threshold,
-            s.answer_sentences, ix.catalog.sentences.vectors, s.recency,
+            s.answer_sentences, ix.catalog.sentences.vectors, s.recency, ix.catalog.sentences.spans,
         )  # fmt: skip
 
     @cached_property

@@ -38,6 +38,7 @@ from rag.reader.features import (
     IdfFn,
     asks_itself,
     candidates,
+    more_of_top,
     rest_of_articles,
 )
 from rag.reader.model import Reader, Reading
@@ -69,6 +70,7 @@ class ExtractiveAnswerer:
         max_sentences: int = 4,
         stored: Callable[[list[SentenceKey]], dict[SentenceKey, bytes]] | None = None,
         recency: float = 0.0,
+        sentences: Callable[[str], Sequence[tuple[int, int]]] | None = None,
     ) -> None:
         self.reader = reader or Reader()
         self.threshold = threshold  # None: the model's own cuts
@@ -82,6 +84,7 @@ class ExtractiveAnswerer:
         self._vectors = VectorCache(embedder)
         self._lengths: dict[str, int] = {}
         self.recency = recency  # per-day decay for questions about the present
+        self._sentences = sentences or (lambda _doc_id: [])  # an article's, as stored
 
     def _speaker(self, quote: Quote) -> str | None:
         return speaker_at(self._article_text(quote.doc_id), quote.text, quote.start, quote.end)
@@ -91,12 +94,10 @@ class ExtractiveAnswerer:
             self._lengths[doc_id] = len(self._article_text(doc_id) or "")
         return self._lengths[doc_id]
 
-    def _read(
-        self, question: str, query: str, vector: np.ndarray, cands: list[Candidate],
-        hits: list[Hit],
-    ) -> Reading:  # fmt: skip
+    def _read(self, question: str, query: str, vector: np.ndarray, cands: list[Candidate],
+              hits: list[Hit], own: int) -> Reading:  # fmt: skip
         return self.reader.read(question, query, cands, self._cosines(cands, vector), hits,
-                                self._idf, self._doc_length)  # fmt: skip
+                                self._idf, self._doc_length, own)  # fmt: skip
 
     def _cosines(self, cands: list[Candidate], vector: np.ndarray) -> np.ndarray:
         keys = [(c.quote.doc_id, c.quote.start, c.quote.end) for c in cands]
@@ -160,10 +161,13 @@ class ExtractiveAnswerer:
             The answer; when ``abstained`` is True, ``reason`` says why.
         """
         cands = [c for c in candidates(hits) if not asks_itself(c.quote.text)]
+        retrieved, intent = len(cands), intent_of(question)  # answerability reads these
+        if intent.kind != "timeline":  # a timeline's events stay the passages' (round 8)
+            cands += more_of_top(hits, cands, self._article_text, self._sentences)
         if not cands:
             return Answer(question, ABSTAIN_TEXT, [], True, query, [], hits, reason="no_evidence")
         said = said_before(history)
-        reading = self._read(question, query, query_vector, cands, hits)
+        reading = self._read(question, query, query_vector, cands, hits, retrieved)
         if said:
             own = set(terms(question)) or {""}
             stale = [
@@ -173,7 +177,7 @@ class ExtractiveAnswerer:
             ]
             reading.probs[np.array(stale)] *= _REPEAT_FACTOR
         why = reading.abstains(self.reader.thresholds, self.threshold)
-        intent, quotes = intent_of(question), [c.quote for c in cands]
+        quotes = [c.quote for c in cands]
         texts = [q.text for q in quotes]
         if why == "detail_missing" and intent.kind == "timeline":
             why = None  # a timeline asks for what happened, no one detail that can be missing
@@ -200,13 +204,13 @@ class ExtractiveAnswerer:
             if not chosen:  # no sentence read holds what is asked: a neighbouring figure
                 return abstention(question, query, hits, cands, reading.probs)
         else:
-            chosen, missing, firsts = self._by_part(parts, question, cands, hits, said)
-        # a figure question's rivals may be anywhere in the articles read
-        read = asked_figures(question)
-        wider = rest_of_articles(quotes, self._article_text, read) if read else []
-        rivals = rival_figures(question, chosen, quotes, probs, self._speaker, about, wider)
-        pool = [*quotes, *wider]
-        chosen += [_scored(pool[i], float(probs[i]) if i < len(probs) else 0.0) for i in rivals]
+            chosen, missing, firsts = self._by_part(parts, question, cands, hits, said, retrieved)
+        # a figure's rivals: the passages' rated sentences, then the rest of their articles
+        read, rated, rates = asked_figures(question), quotes[:retrieved], probs[:retrieved]
+        wider = rest_of_articles(rated, self._article_text, read) if read else []
+        rivals = rival_figures(question, chosen, rated, rates, self._speaker, about, wider)
+        pool = [*rated, *wider]
+        chosen += [_scored(pool[i], float(probs[i]) if i < retrieved else 0.0) for i in rivals]
         if repeats_previous(chosen, history, question):
             fresh = probs.copy()
             fresh[[norm_space(c.quote.text) in said for c in cands]] = 0.0
@@ -260,7 +264,7 @@ class ExtractiveAnswerer:
 
     def _by_part(
         self, parts: list[str], question: str, cands: list[Candidate], hits: list[Hit],
-        said: set[str],
+        said: set[str], retrieved: int,  # how many of cands are the passages' own
     ) -> tuple[list[Quote], list[str], list[tuple[str, Quote, Reading]]]:  # fmt: skip
         """Each part's best sentences; the parts the articles don't answer, as asked; each
         answered part's best sentence and reading (for its short answer)."""
@@ -270,8 +274,8 @@ class ExtractiveAnswerer:
         firsts: list[tuple[str, Quote, Reading]] = []
         texts = [c.quote.text for c in cands]
         for part in parts:
-            query = part_query(part, question)
-            reading = self._read(part, query, self._embedder.encode_query(query), cands, hits)
+            pq = part_query(part, question)
+            reading = self._read(part, pq, self._embedder.encode_query(pq), cands, hits, retrieved)
             if (at := stated_at(part, texts)) is not None:
                 reading.probs[at] = 1.0  # what is asked, as news states it
             gated = at is None and reading.abstains(self.reader.thresholds, self.threshold)
@@ -287,7 +291,7 @@ class ExtractiveAnswerer:
                     chosen.append(q)
         if not chosen:  # the whole question passed, no part alone did: answer it whole
             vector = self._embedder.encode_query(question)
-            reading = self._read(question, question, vector, cands, hits)
+            reading = self._read(question, question, vector, cands, hits, retrieved)
             return self._select(cands, reading.probs, self.max_sentences, said), [], []
         return chosen[: self.max_sentences], missing, firsts
 

@@ -80,6 +80,11 @@ class SentenceTable:
         sql = 'SELECT start, "end", vec FROM sentences WHERE doc_id=? ORDER BY start'
         return [(r[0], r[1], bytes(r[2])) for r in self._file.rows(sql, [doc_id])]
 
+    def spans(self, doc_id: str) -> list[tuple[int, int]]:
+        """``(start, end)`` of one article's stored sentences, in article order."""
+        sql = 'SELECT start, "end" FROM sentences WHERE doc_id=? ORDER BY start'
+        return [(r[0], r[1]) for r in self._file.rows(sql, [doc_id])]
+
     def missing(self, limit: int = 1000) -> list[str]:
         """Articles without stored sentence vectors (indexed before they were kept)."""
         sql = ("SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT DISTINCT doc_id "

@@ -34,6 +34,8 @@ class ReaderEncoder:
         self.identity = f"reader:{folder.name}:onnx-int8"
         # Follow-ups, parts of a question and popular articles bring the same sentences back.
         self._sentences = VectorCache(self)
+        # A question is read twice when more of its best article is rated (`Reader.read`).
+        self._query = lru_cache(maxsize=64)(self.encode_query)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit-length vectors of ``texts``, one row each, each encoded on its own."""
@@ -56,7 +58,7 @@ class ReaderEncoder:
         """Cosine of each sentence with ``query`` (higher: more likely the answer)."""
         if not sentences:
             return np.zeros(0, dtype=np.float32)
-        return np.asarray(self._sentences.get(sentences) @ self.encode_query(query), np.float32)
+        return np.asarray(self._sentences.get(sentences) @ self._query(query), np.float32)
 
 
 @lru_cache(maxsize=4)

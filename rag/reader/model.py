@@ -164,6 +164,7 @@ class Reader:
         hits: Sequence[Hit],
         idf: IdfFn,
         doc_length: Callable[[str], int],
+        own: int | None = None,
     ) -> Reading:
         """Probabilities for each candidate and for the question being answerable.
 
@@ -175,6 +176,9 @@ class Reader:
             hits: the retrieved passages, best first.
             idf: term weights of the index.
             doc_length: article length by doc_id.
+            own: how many of ``cands``, first, are the retrieved passages' own; the rest
+                (`rag.reader.features.more_of_top`) are rated too, but answerability is
+                judged on those ``own`` alone, as the models were trained (None: all).
 
         Returns:
             A `Reading`.
@@ -182,24 +186,38 @@ class Reader:
         # One lookup per term, not per term and candidate: the query's few terms are asked
         # for every candidate (a tenth of ask's time at 10k chunks before).
         idf = functools.cache(idf)
-        x = sentence_features(question, query, cands, cosines, idf, doc_length)
-        n = len(cands)
-        first = self.first_model.proba(x, SENTENCE_FEATURES) if n else np.zeros(0)
-        read = np.argsort(-first, kind="stable")[: self.span_k]
-        chosen = [cands[int(i)] for i in read]
-        spans = self.span_model.read(query, chosen)
-        margins = np.array([s.score for s in spans], np.float32)
-        tuned = np.zeros(len(chosen), np.float32)
-        if self.uses_encoder and chosen:
-            tuned = self.encoder.similarities(query, [c.quote.text for c in chosen])
-        fx = (
-            np.hstack([x, read_features(tuned, margins, read, n)])
-            if n
-            else np.zeros((0, len(FINAL_FEATURES)), np.float32)
-        )
-        probs = self.sentence_model.proba(fx, FINAL_FEATURES) if n else np.zeros(0)
-        q = question_features(query, cands, fx, probs, hits)
+        own = len(cands) if own is None else own
+        x = sentence_features(question, query, cands[:own], cosines[:own], idf, doc_length)
+        read: dict[int, tuple[float, Span]] = {}  # each sentence is read once per question
+        fx, probs, spans = self._rate(query, cands[:own], x, read)
+        q = question_features(query, cands[:own], fx, probs, hits)
         topic = float(self.topic_model.proba(q, QUESTION_FEATURES)[0])
         detail = float(self.detail_model.proba(q, QUESTION_FEATURES)[0])
-        by_index = {int(i): s for i, s in zip(read, spans, strict=True)}
-        return Reading(probs, topic, detail, fx, by_index)
+        if own < len(cands):  # the gaps to the best change: every feature is computed again
+            x = sentence_features(question, query, cands, cosines, idf, doc_length)
+            fx, probs, spans = self._rate(query, cands, x, read)
+        return Reading(probs, topic, detail, fx, spans)
+
+    def _rate(
+        self, query: str, cands: Sequence[Candidate], x: np.ndarray,
+        read: dict[int, tuple[float, Span]],
+    ) -> tuple[np.ndarray, np.ndarray, dict[int, Span]]:  # fmt: skip
+        """`FINAL_FEATURES`, the sentence probabilities and the spans read of ``cands``
+        (``x``: their `SENTENCE_FEATURES`); ``read`` keeps the encoder's cosine and the span
+        of each candidate index read."""
+        n = len(cands)
+        if not n:
+            return np.zeros((0, len(FINAL_FEATURES)), np.float32), np.zeros(0), {}
+        first = self.first_model.proba(x, SENTENCE_FEATURES)
+        best = np.argsort(-first, kind="stable")[: self.span_k]
+        new = [int(i) for i in best if int(i) not in read]
+        spans = self.span_model.read(query, [cands[i] for i in new])
+        tuned = np.zeros(len(new), np.float32)
+        if self.uses_encoder and new:
+            tuned = self.encoder.similarities(query, [cands[i].quote.text for i in new])
+        read.update({i: (float(t), s) for i, t, s in zip(new, tuned, spans, strict=True)})
+        margins = np.array([read[int(i)][1].score for i in best], np.float32)
+        cos = np.array([read[int(i)][0] for i in best], np.float32)
+        fx = np.hstack([x, read_features(cos, margins, best, n)])
+        probs = self.sentence_model.proba(fx, FINAL_FEATURES)
+        return fx, probs, {int(i): read[int(i)][1] for i in best}

@@ -238,3 +238,27 @@ def test_what_someone_said_goes_on_to_their_next_quote(tmp_path, article, questi
     said = _VELL if "Vell" in question else _BLUEWATER
     assert [c.quote for c in answer.citations[:2]] == list(said)
     assert [c.speaker for c in answer.citations[:2]] == speakers
+
+
+@pytest.mark.real_model
+def test_the_answer_may_be_a_sentence_of_the_best_article_outside_the_passages_read(seeded):
+    # With one passage read, the Philadelphi sentence is not in it; it is in its article
+    # (`more_of_top`, docs/reader.md round 8).
+    question = "What is disputed in the ceasefire negotiations?"
+    (hit,) = seeded.retrieve(question, top_k=1)
+    answer = seeded.ask(question, top_k=1)
+    assert not answer.abstained
+    _check_citations(answer)
+    outside = [c for c in answer.citations if c.end <= hit.start or c.start >= hit.end]
+    assert any("Philadelphi Corridor" in c.quote for c in outside)
+
+
+@pytest.mark.real_model
+def test_a_timeline_is_told_from_the_passages_read(seeded):
+    # The rest of the best article answers a detail; a timeline's events stay those of the
+    # passages read (on the time suite, events from the rest of the article ordered worse).
+    question = "How did the ceasefire talks unfold?"
+    (hit,) = seeded.retrieve(question, top_k=1)
+    answer = seeded.ask(question, top_k=1)
+    assert not answer.abstained and answer.timeline
+    assert all(hit.start <= c.start and c.end <= hit.end for c in answer.citations)

@@ -3,12 +3,14 @@
 import numpy as np
 import pytest
 
+from rag.index.sentences import chunk_sentences
 from rag.reader.features import (
     FINAL_FEATURES,
     QUESTION_FEATURES,
     SENTENCE_FEATURES,
     asks_itself,
     candidates,
+    more_of_top,
     question_features,
     read_features,
     rest_of_articles,
@@ -143,3 +145,24 @@ def test_the_rest_of_an_article_is_its_other_sentences_in_paragraphs_holding_a_f
     assert [q.text for q in rest] == ["A doctor said twelve people had died.",
                                       "The doctor was tired."]  # fmt: skip
     assert all(text[q.start : q.end] == q.text for q in rest)
+
+
+def test_more_of_the_top_article_is_its_other_stored_sentences_after_the_hits() -> None:
+    text = ARTICLE + "\nThe talks resume in Cairo next week.\nHow long? A ceasefire is near."
+    hits = _hits()[:1]  # only the first passage was retrieved
+    cands = candidates(hits)
+    stored = chunk_sentences(text)
+    more = more_of_top(hits, cands, {"doc": text}.get, {"doc": stored}.get)
+    texts = [c.quote.text for c in more]
+    # The retrieved passage's sentences are not repeated, a byline and a question the article
+    # asks itself are no answers.
+    assert texts == [
+        "Israel says 111 hostages are still held in Gaza.",
+        "The talks resume in Cairo next week.",
+        "A ceasefire is near.",
+    ]
+    assert all(text[c.quote.start : c.quote.end] == c.quote.text for c in more)
+    # One hit past the last read, at its score; the passage is the sentence's paragraph.
+    assert {(c.rank, c.hit_score) for c in more} == {(1, 0.9)}
+    assert more[1].passage == "The talks resume in Cairo next week."
+    assert more_of_top([], [], {"doc": text}.get, {"doc": stored}.get) == []

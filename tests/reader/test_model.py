@@ -6,10 +6,16 @@ import json
 import numpy as np
 
 from rag.reader.encoder import ONNX_FILE, ReaderEncoder
-from rag.reader.features import FINAL_FEATURES, QUESTION_FEATURES, SENTENCE_FEATURES, candidates
+from rag.reader.features import (
+    FINAL_FEATURES,
+    QUESTION_FEATURES,
+    SENTENCE_FEATURES,
+    Candidate,
+    candidates,
+)
 from rag.reader.model import Reader, Reading, Thresholds, shipped_folder
 from rag.reader.span import SPAN_ONNX, SpanModel
-from rag.records import Hit
+from rag.records import Hit, Quote
 from rag.training.train import data_sha256
 
 FOLDER = shipped_folder()
@@ -115,3 +121,21 @@ def test_abstention_reasons_follow_the_two_models():
     assert read(0.9, 0.2).abstains(t) == "detail_missing"  # the subject, not the detail
     assert read(0.9, 0.9).abstains(t) is None
     assert read(0.45, 0.9).abstains(t, override=0.5) == "no_evidence"  # RAG_ABSTAIN_THRESHOLD
+
+
+def test_answerability_is_judged_on_the_retrieved_passages_alone():
+    # More sentences of the best article (`more_of_top`) may be quoted, but the models were
+    # trained on the passages' own: the decision to answer stays theirs.
+    hits = [Hit("c1", "doc", "Talks", "src", ARTICLE, 0, len(ARTICLE), 1.0)]
+    cands = candidates(hits)
+    later = "The next round of talks will be held in Cairo on Thursday."
+    at = len(ARTICLE) + 1
+    extra = Candidate(Quote("doc", "Talks", "src", later, at, at + len(later), 0.0), 1, 1.0, later)
+    question = "Where will the next round of talks be held?"
+    reader, cos = Reader(), np.full(len(cands) + 1, 0.3, np.float32)
+    args = (lambda _term: 1.0, lambda _doc: 2 * len(ARTICLE))
+    alone = reader.read(question, question, cands, cos[:-1], hits, *args)
+    more = reader.read(question, question, [*cands, extra], cos, hits, *args, own=len(cands))
+    assert (more.topic, more.detail) == (alone.topic, alone.detail)
+    assert len(more.probs) == len(cands) + 1 and int(np.argmax(more.probs)) == len(cands)
+    assert len(cands) in more.spans  # the span model read it
