@@ -1,7 +1,7 @@
 """Extractive answers: the learned reader picks the sentences that answer, each one cited.
 
-The reader (`rag.reader`) scores every sentence of the top passages and decides whether they
-answer at all; this module turns its reading into an answer that fits the question:
+The reader (`rag.reader`) rates the sentences of the passages and best article and judges
+from the passages whether they answer; this module turns its reading into a fitting answer:
 - a multi-part question is read part by part, and a part the articles don't give is named;
 - an abstention says what the articles do mention ("The articles mention X [1] but not Y."),
   Y being the question's own phrase for what it asks (`rag.answer.asks`);

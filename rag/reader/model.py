@@ -171,7 +171,7 @@ class Reader:
         Args:
             question: what the user asked.
             query: the standalone retrieval query.
-            cands: candidate sentences of the top passages.
+            cands: candidate sentences of the top passages (then of the best article).
             cosines: their embedding cosine with the query.
             hits: the retrieved passages, best first.
             idf: term weights of the index.
