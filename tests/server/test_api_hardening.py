@@ -149,11 +149,10 @@ def test_unauthenticated_upload_is_refused_before_its_body(fake_seeded: Assistan
 # --- slow clients -----------------------------------------------------------------------------
 
 
-def test_a_trickling_body_gets_408_within_the_deadline(fake_seeded: Assistant) -> None:
-    body = b'{"question": "What is disputed about the Philadelphi Corridor?"}'
-    with serving(create_app(fake_seeded, body_timeout=1.0)) as port, socket.create_connection(
-        ("127.0.0.1", port), timeout=10
-    ) as sock:  # fmt: skip
+def _trickle(port: int, body: bytes) -> tuple[bytes, float]:
+    """Send ``body`` one byte every 0.2 s (13 s in all) until the server answers: its reply,
+    and the seconds from the request's head to the end of the reply."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         head = (
             "POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n"
@@ -162,21 +161,36 @@ def test_a_trickling_body_gets_408_within_the_deadline(fake_seeded: Assistant) -
         sock.sendall(head.encode())
         sock.settimeout(0.2)
         reply = b""
-        # One byte every 0.2 s: the whole body would take 13 s; activity must not reset it.
-        for byte in body:
-            if time.monotonic() - began > 8:
-                break
-            try:
-                sock.sendall(bytes([byte]))
-                reply = sock.recv(65536)
-            except TimeoutError:
-                continue
-            except OSError:  # closed after the answer
-                break
+        try:
+            for byte in body:
+                if time.monotonic() - began > 8:
+                    break
+                try:
+                    sock.sendall(bytes([byte]))
+                    reply = sock.recv(65536)
+                except TimeoutError:
+                    continue
+                except OSError:  # closed after the answer
+                    break
+                if reply:
+                    break
+            reply += _read_response(sock, 5)
+        except ConnectionResetError:
+            # The server closes with a trickled byte it never read, so its kernel resets the
+            # connection, and the reset can overtake the 408 before this client reads it (a
+            # race of this client; CI saw it once in many runs).
+            pass
+        return reply, time.monotonic() - began
+
+
+def test_a_trickling_body_gets_408_within_the_deadline(fake_seeded: Assistant) -> None:
+    body = b'{"question": "What is disputed about the Philadelphi Corridor?"}'
+    with serving(create_app(fake_seeded, body_timeout=1.0)) as port:
+        for _attempt in range(3):  # a reply lost to the reset above is asked again
+            reply, elapsed = _trickle(port, body)
             if reply:
                 break
-        reply += _read_response(sock, 5)
-        elapsed = time.monotonic() - began
+    # Activity must not reset the deadline: the whole body would take 13 s.
     assert reply.startswith(b"HTTP/1.1 408 "), reply[:200]
     assert b'"message":"request body not received within 1 s"' in reply
     assert b"connection: close" in reply.lower()
