@@ -5,8 +5,7 @@ from the passages whether they answer; this module turns its reading into a fitt
 - a multi-part question is read part by part, and a part the articles don't give is named;
 - an abstention says what the articles do mention ("The articles mention X [1] but not Y."),
   Y being the question's own phrase for what it asks (`rag.answer.asks`);
-- a question that asks for a name, number, date or place gets the phrase the span model read
-  first ("Letitia James [1].", `Answer.short`), then the quoted sentence;
+- a question asking for a name, number, date or place leads with it ("Letitia James [1].");
 - a follow-up prefers sentences the conversation has not already quoted, and never repeats
   the previous answer word for word for a different question.
 """
@@ -254,7 +253,8 @@ class ExtractiveAnswerer:
         asks_who = (intent := intent_of(question)).kind == "attribution" and not intent.speaker
         if asks_who and (named := speaker_short(best, self._speaker(best), citations)):
             return named  # "Who said …?": the speaker's name
-        found = span and short_span(question, best.text, span, self.reader.thresholds.short)
+        cut, article = self.reader.thresholds.short, self._article_text(best.doc_id)
+        found = span and short_span(question, best.text, span, cut, article)
         marker = next((c.marker for c in citations
                        if (c.doc_id, c.start) == (best.doc_id, best.start)), None)  # fmt: skip
         if not found or marker is None:

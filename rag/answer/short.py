@@ -53,7 +53,8 @@ _TITLES = frozenset(
     chairman chairwoman chair chief executive commissioner superintendent inspector
     detective sergeant captain professor doctor coach""".split()
 )
-_TOKEN = re.compile(r"[\w’'&-]*\w")
+# "U.S." is one token: cut at its dots, it gave the name "U".
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[\w’'&-]*\w")
 _TRAILING_CLAUSE = re.compile(r",\s+(?=[a-z])")  # ", where …", ", with …", ", the model for …"
 _BARE = re.compile(r"[\d.,]+")
 _OPEN_BRACKET = re.compile(r"\s*\([^)]*$")
@@ -63,7 +64,7 @@ _STAMP = re.compile(r"\d{1,2}[.:]\d\d")
 
 
 def short_span(
-    question: str, sentence: str, span: Span, threshold: float
+    question: str, sentence: str, span: Span, threshold: float, article: str | None = None
 ) -> tuple[int, int] | None:
     """Where the short answer lies in ``sentence``, when ``question`` asks for one.
 
@@ -72,6 +73,8 @@ def short_span(
         sentence: the best sentence of the answer.
         span: the span model's reading of that sentence (offsets inside it).
         threshold: the span score a short answer needs (the reader's calibrated cut).
+        article: the sentence's article, which tells whether the sentence's capitalised
+            first word is a name; None: taken as one when no other span gives a name.
 
     Returns:
         ``(start, end)`` inside ``sentence``, or None when no span reads as the asked kind.
@@ -86,7 +89,7 @@ def short_span(
         if score < threshold:
             break
         if kind in ("name", "place"):
-            found, at_start = _name_in(question, sentence, a, b)
+            found, at_start = _name_in(question, sentence, a, b, article)
             if found and at_start:
                 # A lone capitalised first word is often not a name ("Since …", "One …"):
                 # taken only when no other span gives one.
@@ -116,7 +119,9 @@ def _figure_in(
             return None
     if kind == "number":
         if len(words(phrase)) > _FIGURE_WORDS:
-            inside = [f.text for f in figures_of(phrase) if f.text in phrase]
+            # a count ("58 units"), else a measure or sum ("after a £12m" → "£12m")
+            held = (*figures_of(phrase), *measures_of(phrase))
+            inside = [f.text for f in held if f.text in phrase]
             phrase = inside[0] if inside else phrase
         phrase = asked_figure(question, sentence, phrase)
         # A bare number with its unit ("5.8" → "5.8 metres", "40" → "40 percent").
@@ -129,12 +134,30 @@ def _figure_in(
     return (at, at + len(phrase)) if at >= 0 else None
 
 
-def _name_in(question: str, sentence: str, a: int, b: int) -> tuple[tuple[int, int] | None, bool]:
+def _name_in(
+    question: str, sentence: str, a: int, b: int, article: str | None
+) -> tuple[tuple[int, int] | None, bool]:
     """The first run of capitalised words inside ``sentence[a:b]`` that is not made of the
     question's words, grown to the whole run in the sentence (a lone first word of the
     sentence only when there is no other); and whether it is that lone first word."""
     tokens = list(_TOKEN.finditer(sentence))
     capital = [t.group()[:1].isupper() and t.group().lower() not in STOPWORDS for t in tokens]
+    opening = next((k for k, t in enumerate(tokens) if not sentence[: t.start()].strip(' “"‘(')),
+                   None)  # fmt: skip
+    if article is not None and opening is not None and capital[opening]:
+        # The sentence's first word is capitalised whatever it is. Before another capitalised
+        # word it opens the name unless the article writes it in lower case ("Even George
+        # Eustice", but "Cynthia Nixon"); alone, only where the article writes it as a name
+        # ("Varadkar", not "Thus").
+        word, k = tokens[opening].group(), opening + 1
+        alone = (
+            k == len(tokens)
+            or not capital[k]
+            or sentence[tokens[opening].end() : tokens[k].start()] != " "
+        )
+        capital[opening] = (
+            _written_as_name(word, article) if alone else not _in_lower_case(word, article)
+        )
     asked = set(words(question))
 
     def joins(i: int, j: int) -> bool:  # tokens i and j = i + 1 belong to one name
@@ -172,6 +195,17 @@ def _name_in(question: str, sentence: str, a: int, b: int) -> tuple[tuple[int, i
             lone_first = lone_first or (start, end)
         i = last + 1
     return lone_first, lone_first is not None
+
+
+def _written_as_name(word: str, article: str) -> bool:
+    """Whether ``article`` writes ``word`` capitalised after another word ("… said
+    Varadkar"), as a name, and never in lower case ("thus", "even")."""
+    inside = re.search(rf"[\w,;:)]\s+{re.escape(word)}(?![\w’'-])", article)
+    return inside is not None and not _in_lower_case(word, article)
+
+
+def _in_lower_case(word: str, article: str) -> bool:
+    return re.search(rf"(?<![\w’'-]){re.escape(word.lower())}(?![\w’'-])", article) is not None
 
 
 def _after_title(tokens: list[re.Match[str]], first: int, last: int) -> int:

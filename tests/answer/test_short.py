@@ -74,6 +74,46 @@ def test_short_span(question: str, sentence: str, phrases: list[str], expected: 
     assert _short(question, sentence, *phrases) == expected
 
 
+EUSTICE = "Even George Eustice, the environment secretary, backed the plan."
+ARTICLE = (
+    "Farmers were angry. " + EUSTICE + " The minister, George Eustice, said it would pass. "
+    "Thus, the vote went ahead. It was even closer than thought, said Varadkar. "
+    "Varadkar agreed. " + NIXON
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "phrases", "expected"),
+    [
+        # The first word is capitalised whatever it is: a name only where the article writes
+        # it as one, mid-sentence and never in lower case.
+        ("Who backed the plan?", EUSTICE, [EUSTICE[:19]], "George Eustice"),
+        ("Who decided?", "Thus, the vote went ahead.", ["Thus"], None),
+        ("Who agreed?", "Varadkar agreed.", ["Varadkar"], "Varadkar"),
+        # A first name is written only before its surname, never in lower case: it stays.
+        ("Who plays Emily Dickinson?", NIXON, ["Nixon"], "Cynthia Nixon"),
+    ],
+)  # fmt: skip
+def test_a_first_word_is_a_name_where_the_article_writes_it_as_one(
+    question: str, sentence: str, phrases: list[str], expected: str | None
+):
+    where = short_span(question, sentence, _span(sentence, *phrases), -5.0, ARTICLE)
+    assert (sentence[where[0] : where[1]] if where else None) == expected
+    if expected == "George Eustice":  # without the article, "Even" is taken into the name
+        assert _short(question, sentence, *phrases) == "Even George Eustice"
+
+
+def test_an_abbreviation_with_dots_is_one_word_of_a_name():
+    sentence = "The U.S. came last, after Norway and Finland."
+    assert _short("Which country came last?", sentence, "The U.S.") == "U.S."
+
+
+def test_a_long_figure_span_is_cut_to_the_sum_it_holds():
+    sentence = "A fall in prize money meant the group went into reverse after a £12m loss."
+    span = "meant the group went into reverse after a £12m"
+    assert _short("How much money did the group lose?", sentence, span) == "£12m"
+
+
 def test_below_the_threshold_there_is_no_short_answer():
     assert _short("Who plays Emily Dickinson?", NIXON, "Cynthia Nixon", threshold=2.0) is None
 
