@@ -10,9 +10,10 @@ Two stages, so that ask stays fast (the span model is the only network run per q
 - the final sentence model combines both into each candidate's probability of answering;
 - two answerability models decide from the best candidates whether the articles answer: one
   tells answerable questions from off-topic ones (nothing in the articles is about it), one
-  from near misses (the subject is there, the asked detail is not).
-Weights are in ``reader.json`` (trained by `make reader`); thresholds were chosen on the dev
-split and are recorded in the manifest.
+  from near misses (the subject is there, the asked detail is not);
+- the pick model (`rag.reader.pick`) chooses the candidate that leads the answer.
+Weights are in ``reader.json`` and ``pick.json`` (trained by `make reader`); thresholds were
+chosen on the dev split and are recorded in the manifest.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ import functools
 import json
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -41,10 +44,12 @@ from rag.reader.features import (
     read_features,
     sentence_features,
 )
+from rag.reader.pick import PickModel
 from rag.reader.span import Span, SpanModel, load_span_model
 from rag.records import Hit
 
 logger = logging.getLogger(__name__)
+_RECORDS: ContextVar[list[Recorded] | None] = ContextVar("reader_records", default=None)
 
 
 def shipped_folder() -> Path:
@@ -113,6 +118,28 @@ class Reading:
         return None
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """A reading as the pick model is trained on it: before the pick, with its candidates."""
+
+    cands: list[Candidate]
+    features: np.ndarray  # `FINAL_FEATURES`
+    probs: np.ndarray  # the sentence model's
+    own: int  # how many candidates, first, are the passages' own
+
+
+@contextmanager
+def recording() -> Iterator[list[Recorded]]:
+    """Every reading made in the block, in order (`rag.training.pick_train` asks the
+    questions the way `ask` does and learns from these)."""
+    out: list[Recorded] = []
+    token = _RECORDS.set(out)
+    try:
+        yield out
+    finally:
+        _RECORDS.reset(token)
+
+
 class Reader:
     """Scores candidate sentences, their answer spans and answerability with the models."""
 
@@ -128,6 +155,7 @@ class Reader:
             self.span_k = int(spec["span_k"])
             self.span_context = bool(spec.get("span_context", False))
             self.uses_encoder = bool(spec.get("encoder", False))
+            self.pick = PickModel.load(self.folder)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(
                 f"cannot read the reader model in {self.folder} (retrain with `make reader`): "
@@ -196,6 +224,10 @@ class Reader:
         if own < len(cands):  # the gaps to the best change: every feature is computed again
             x = sentence_features(question, query, cands, cosines, idf, doc_length)
             fx, probs, spans = self._rate(query, cands, x, read)
+        if (records := _RECORDS.get()) is not None:
+            records.append(Recorded(list(cands), fx, probs, own))
+        if self.pick is not None:
+            probs = self.pick.lead(fx, probs, own)
         return Reading(probs, topic, detail, fx, spans)
 
     def _rate(

@@ -85,7 +85,7 @@ def _short_in(c: Candidate, shorts: Iterable[dict[str, Any]]) -> tuple[int, int]
     return -1, -1
 
 
-def _overlaps(c: Candidate, gold: Iterable[dict[str, Any]]) -> bool:
+def overlaps(c: Candidate, gold: Iterable[dict[str, Any]]) -> bool:
     q = c.quote
     for g in gold:
         if g["doc_id"] != q.doc_id:
@@ -127,14 +127,14 @@ def collect(
         vq = embedder.encode_query(query)
         cos = embedder.encode([c.quote.text for c in cands]) @ vq if cands else np.zeros(0)
         feats = sentence_features(row["question"], query, cands, cos, idf, doc_length)
-        labels = np.array([_overlaps(c, row.get("gold") or []) for c in cands], np.int8)
+        labels = np.array([overlaps(c, row.get("gold") or []) for c in cands], np.int8)
         shorts = row.get("short") or []
         out.append(
             Example(
                 row["id"], (row.get("tags") or ["other"])[0], row["question"], query,
                 not row.get("unanswerable", False), cands, hits, labels, cos, feats, history,
                 np.array([_short_in(c, shorts) for c in cands], np.int32).reshape(-1, 2),
-                np.array([_overlaps(c, row.get("decoy") or []) for c in cands], np.int8),
+                np.array([overlaps(c, row.get("decoy") or []) for c in cands], np.int8),
                 row.get("answer_type"), [s["text"] for s in shorts], list(row.get("tags") or []),
                 row_key(row),
             )

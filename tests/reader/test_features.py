@@ -17,7 +17,7 @@ from rag.reader.features import (
     sentence_features,
 )
 from rag.records import Hit, Quote
-from rag.training.dataset import Example, _overlaps, load, save
+from rag.training.dataset import Example, load, overlaps, save
 
 ARTICLE = (
     "Blinken met Netanyahu on Monday. The meeting lasted three hours. "
@@ -90,8 +90,8 @@ def test_labels_need_half_a_sentence_of_overlap_with_gold(tmp_path):
     cands = candidates(_hits())
     start = ARTICLE.index("Israel")
     gold = [{"doc_id": "doc", "start": start, "end": start + 20}]  # part of the sentence
-    assert [_overlaps(c, gold) for c in cands] == [False, False, True]
-    assert not any(_overlaps(c, [{**gold[0], "doc_id": "other"}]) for c in cands)
+    assert [overlaps(c, gold) for c in cands] == [False, False, True]
+    assert not any(overlaps(c, [{**gold[0], "doc_id": "other"}]) for c in cands)
     # Examples survive the cache round trip.
     x = np.zeros((3, len(SENTENCE_FEATURES)), np.float32)
     e = Example("q1", "number", "How many?", "How many?", True, cands, _hits(),
