@@ -86,6 +86,8 @@ def _short_in(c: Candidate, shorts: Iterable[dict[str, Any]]) -> tuple[int, int]
 
 
 def overlaps(c: Candidate, gold: Iterable[dict[str, Any]]) -> bool:
+    """Whether the candidate is a gold sentence: it shares at least half of itself (or of a
+    gold span) with one of ``gold``."""
     q = c.quote
     for g in gold:
         if g["doc_id"] != q.doc_id:

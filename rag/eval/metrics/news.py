@@ -12,13 +12,13 @@ from rag.news.naming import same_speaker
 from rag.records import Answer, Citation
 
 
-def overlaps(span: dict[str, Any], c: Citation) -> bool:
+def _overlaps(span: dict[str, Any], c: Citation) -> bool:
     return span["doc_id"] == c.doc_id and span["start"] < c.end and c.start < span["end"]
 
 
 def cited_span(span: dict[str, Any], citations: Sequence[Citation]) -> Citation | None:
     """The citation whose quote overlaps a gold span, or None."""
-    return next((c for c in citations if overlaps(span, c)), None)
+    return next((c for c in citations if _overlaps(span, c)), None)
 
 
 def timeline_scores(events: list[dict[str, Any]], answer: Answer) -> tuple[Score, Score]:
