@@ -142,22 +142,14 @@ def _name_in(
     sentence only when there is no other); and whether it is that lone first word."""
     tokens = list(_TOKEN.finditer(sentence))
     capital = [t.group()[:1].isupper() and t.group().lower() not in STOPWORDS for t in tokens]
-    opening = next((k for k, t in enumerate(tokens) if not sentence[: t.start()].strip(' “"‘(')),
-                   None)  # fmt: skip
-    if article is not None and opening is not None and capital[opening]:
+    opens = bool(tokens) and not sentence[: tokens[0].start()].strip(' “"‘(')
+    if article is not None and opens and capital[0]:
         # The sentence's first word is capitalised whatever it is. Before another capitalised
         # word it opens the name unless the article writes it in lower case ("Even George
-        # Eustice", but "Cynthia Nixon"); alone, only where the article writes it as a name
-        # ("Varadkar", not "Thus").
-        word, k = tokens[opening].group(), opening + 1
-        alone = (
-            k == len(tokens)
-            or not capital[k]
-            or sentence[tokens[opening].end() : tokens[k].start()] != " "
-        )
-        capital[opening] = (
-            _written_as_name(word, article) if alone else not _in_lower_case(word, article)
-        )
+        # Eustice", but "Cynthia Nixon"); alone, only where the article writes it as a name.
+        gap = sentence[tokens[0].end() : tokens[1].start()] if len(tokens) > 1 else ""
+        word, alone = tokens[0].group(), not (gap == " " and capital[1])
+        capital[0] = _written_as_name(word, article) if alone else not _lower_in(word, article)
     asked = set(words(question))
 
     def joins(i: int, j: int) -> bool:  # tokens i and j = i + 1 belong to one name
@@ -201,10 +193,10 @@ def _written_as_name(word: str, article: str) -> bool:
     """Whether ``article`` writes ``word`` capitalised after another word ("… said
     Varadkar"), as a name, and never in lower case ("thus", "even")."""
     inside = re.search(rf"[\w,;:)]\s+{re.escape(word)}(?![\w’'-])", article)
-    return inside is not None and not _in_lower_case(word, article)
+    return inside is not None and not _lower_in(word, article)
 
 
-def _in_lower_case(word: str, article: str) -> bool:
+def _lower_in(word: str, article: str) -> bool:
     return re.search(rf"(?<![\w’'-]){re.escape(word.lower())}(?![\w’'-])", article) is not None
 
 
