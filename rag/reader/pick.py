@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -80,17 +81,28 @@ class Trees:
                 **{k: getattr(self, k).tolist() for k in ("feature", "threshold", "missing_left",
                                                           "left", "right", "value")}}  # fmt: skip
 
+    @cached_property
+    def _flat(self) -> tuple[np.ndarray, ...]:
+        """Roots, children, features, thresholds and missing sides by flat node index
+        (tree * width + node): 1-D takes are faster than 2-D fancy indexing."""
+        trees, width = self.feature.shape
+        roots = np.arange(trees) * width
+        left, right = (self.left + roots[:, None]).ravel(), (self.right + roots[:, None]).ravel()
+        return (
+            roots,
+            left,
+            right,
+            self.feature.ravel(),
+            self.threshold.ravel(),
+            self.missing_left.ravel(),
+        )
+
     def proba(self, x: np.ndarray) -> np.ndarray:
         """The probability of the positive class for each row of ``x``."""
-        # Everything by flat index (tree * width + node, row * features + feature): 1-D takes
-        # are faster than 2-D fancy indexing, and ask reads every candidate.
-        n, trees, width = len(x), *self.feature.shape
-        first = (np.arange(trees) * width)[:, None]
-        left, right = (self.left + first).ravel(), (self.right + first).ravel()
-        feature, threshold = self.feature.ravel(), self.threshold.ravel()
-        missing_left, flat = self.missing_left.ravel(), x.astype(np.float64).ravel()
-        row = np.repeat(np.arange(n) * x.shape[1], trees)
-        node = np.tile(first.ravel(), n)
+        roots, left, right, feature, threshold, missing_left = self._flat
+        n, trees, flat = len(x), len(roots), x.astype(np.float64).ravel()
+        row = np.repeat(np.arange(n) * x.shape[1], trees)  # each value by row * width + column
+        node = np.tile(roots, n)
         for _ in range(self.depth):
             values = flat[row + feature[node]]
             go_left = (values <= threshold[node]) | (np.isnan(values) & missing_left[node])

@@ -5,8 +5,9 @@ span model and encoder were trained, so the reader reads them as it reads any ne
 as the out-of-fold readings stand in for train's. Each is asked of the training index the
 way `ask` asks it, whole sentences of the best article included; its first reading is
 recorded (`rag.reader.model.recording`) and its candidates labelled by the gold sentences.
-The trees are chosen on dev (p@1: the answering sentence rated best), then written beside
-``reader.json``. Usage: ``python -m rag.training.pick_train [--index DIR] [--model DIR]``.
+The trees' settings were compared on dev (p@1: the lead is a gold sentence), which the
+manifest reports; the trees are written beside ``reader.json``. Usage:
+``python -m rag.training.pick_train [--index DIR] [--model DIR]``.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ import numpy as np
 from rag.reader.model import Recorded, recording, shipped_folder
 from rag.reader.pick import PICK_FEATURES, PICK_FILE, PickModel, Trees, pick_features
 from rag.training.dataset import overlaps
+from rag.training.train import DATA, ROOT, sources
 
 logger = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parents[2]
-PARTS = ROOT / "evals" / "reader" / "parts"
+PARTS = DATA / "parts"
 # The trees: scikit-learn's defaults but for a slower rate and fewer leaves, which p@1 on
 # dev preferred (docs/reader.md, round 9); early stopping on a tenth of the candidates.
 TREES = {"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "early_stopping": True,
@@ -123,12 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     from rag.assistant import Assistant
     from rag.eval.suite import load_suite
 
-    sources = {"r3": data_files(), "dev": [ROOT / "evals" / "reader" / "dev.jsonl"]}
+    splits = {"r3": data_files(), "dev": [DATA / "dev.jsonl"]}
     rows = {name: [c.to_dict() for f in files for c in load_suite(f)]
-            for name, files in sources.items()}  # fmt: skip
-    corpora = [a.shared / "corpora" / name / "text" for name in ("newspaper", "news-train")]
+            for name, files in splits.items()}  # fmt: skip
     with Assistant(data_dir=a.index, reader_model=a.model) as assistant:
-        assistant.ingest([*corpora, ROOT / "corpus"])
+        assistant.ingest(sources(a.shared))
         data = {name: collect_readings(assistant, r) for name, r in rows.items()}
     pick = fit_pick(data["r3"], a.seed)
     report = {name: {"questions": len(d), "p_at_1_sentence_model": precision_at_1(d, None),

@@ -85,6 +85,12 @@ def _rows(split: str) -> list[dict[str, Any]]:
     return [c.to_dict() for c in load_suite(DATA / f"{split}.jsonl")]
 
 
+def sources(shared: Path) -> list[Path]:
+    """What the training index holds: the two corpora's texts and the seed corpus."""
+    texts = [shared / "corpora" / name / "text" for name in ("newspaper", "news-train")]
+    return [*texts, ROOT / "corpus"]
+
+
 def collect_examples(work: Path, shared: Path) -> dict[str, list[Example]]:
     """Step 1: labelled candidates per split, cached in ``work`` question by question.
 
@@ -100,9 +106,8 @@ def collect_examples(work: Path, shared: Path) -> dict[str, list[Example]]:
     if any(todo.values()):
         from rag.assistant import Assistant
 
-        corpora = [shared / "corpora" / name / "text" for name in ("newspaper", "news-train")]
         with Assistant(data_dir=work / "index") as assistant:
-            indexed = assistant.ingest([*corpora, ROOT / "corpus"])
+            indexed = assistant.ingest(sources(shared))
             logger.info("reader index: %d chunks", indexed.chunks)
             for s in (s for s in SPLITS if todo[s]):
                 logger.info("%s: %d of %d questions to collect", s, len(todo[s]), len(rows[s]))
