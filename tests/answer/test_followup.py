@@ -13,8 +13,9 @@ def test_pronoun_follow_up_carries_names_from_last_question():
         {"role": "user", "content": "What did Blinken say about the ceasefire?"},
         {"role": "assistant", "content": "Blinken met Herzog [1]."},
     ]
+    # the answer's names follow the question's: "the president" is Herzog
     assert condense("What did he tell the president?", history) == (
-        "What did he tell the president? Blinken ceasefire"
+        "What did he tell the president? Blinken Herzog ceasefire"
     )
 
 
@@ -31,3 +32,33 @@ def test_needs_context():
     assert needs_context("And then?")
     assert needs_context("What did she say about it?")
     assert not needs_context("How many hostages did Hamas release in November?")
+    # "And …", "What about …" continue the conversation though they name things of their own
+    assert needs_context("And what's the running total under the current mayor?")
+    assert needs_context("What about Alienware's RTX 3090 machine?")
+    assert not needs_context("Android phones outsold iPhones in which year?")
+
+
+def test_a_question_opening_with_and_carries_the_last_question():
+    history = [
+        {"role": "user", "content": "How many potholes did New York City fill last year?"},
+        {"role": "assistant", "content": "255,904 potholes [1]."},
+    ]
+    got = condense("And what's the running total under the current mayor?", history)
+    assert got.startswith("And what's the running total under the current mayor? New York")
+    assert "potholes" in got and "[1]" not in got
+
+
+def test_a_short_answer_is_what_that_points_to():
+    history = [
+        {"role": "user", "content": "Which item in a hotel room carries the most germs?"},
+        {"role": "assistant", "content": "The wall-mounted hairdryer [1]. It is rarely cleaned."},
+    ]
+    got = condense("Why would that be the germiest thing in the room?", history)
+    assert "hairdryer" in got.split("?", 1)[1]
+    # a long lead is not carried word by word, only its names
+    history[1]["content"] = (
+        "Housekeepers say the wall-mounted hairdryer in most hotel rooms is never wiped "
+        "down by Marriott staff [1]."
+    )
+    got = condense("Why would that be the germiest thing in the room?", history)
+    assert "Marriott" in got and "hairdryer" not in got
