@@ -62,3 +62,21 @@ def test_a_short_answer_is_what_that_points_to():
     )
     got = condense("Why would that be the germiest thing in the room?", history)
     assert "Marriott" in got and "hairdryer" not in got
+
+
+def test_in_a_conversation_a_question_naming_nothing_new_is_a_follow_up():
+    history = [
+        {"role": "user", "content": "Who famously rejected a Facebook takeover of Snapchat?"},
+        {"role": "assistant", "content": "Snapchat CEO Evan Spiegel [1]."},
+    ]
+    for question in ("How much had Facebook put on the table?", "Who's eligible to take part?"):
+        assert needs_context(question, history) and not needs_context(question)
+        got = condense(question, history)
+        assert got.startswith(question) and "Snapchat" in got[len(question) :]
+    # a question naming something the conversation has not is a new topic
+    assert not needs_context("How did Instagram's founders react?", history)
+    assert condense("How did Instagram's founders react?", history) == (
+        "How did Instagram's founders react?"
+    )
+    # "too", "else": it adds to what was said, whatever it names
+    assert needs_context("Did Instagram's founders turn it down too?", history)
