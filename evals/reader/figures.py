@@ -26,6 +26,10 @@ def _share(flags: list[bool]) -> str:
     return f"{sum(flags) / len(flags):.2f} ({sum(flags)}/{len(flags)})" if flags else "–"
 
 
+def _mean(values: list[float]) -> str:
+    return f"{sum(values) / len(values):.2f}" if values else "–"
+
+
 def _exact(row: Row) -> list[bool]:
     return [
         article_text(c["doc_id"])[c["start"] : c["end"]] == c["quote"] for c in row["citations"]
@@ -51,6 +55,9 @@ def figures(rows: list[Row], overall: bool) -> dict[str, str]:
                 for r in ans
                 if (m := r["metrics"].get("short_exact")) and m["status"] == "ok"
             ]
+        ),
+        "short answer F1": _mean(
+            [m["value"] for r in ans if (m := r["metrics"].get("short_f1")) and m["status"] == "ok"]
         ),
     }
     if lat:

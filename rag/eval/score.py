@@ -29,6 +29,7 @@ QUESTION_METRICS = (
     "abstention_correct",
     "exact_quotes",
     "short_exact",
+    "short_f1",
     "timeline_tau",
     "timeline_events",
     "figures_verdict",
@@ -96,7 +97,7 @@ def score_case(case: Case, answer: Answer, latency: float, k: int, judge: Judge)
     s["cites_expected_source"] = _expected_source(case, answer)
     s["abstention_correct"] = _abstention(case, answer)
     s["exact_quotes"] = _exact_quotes(answer, judge)
-    s["short_exact"] = _short_exact(case, answer)
+    s["short_exact"], s["short_f1"] = _short(case, answer)
     s["timeline_tau"], s["timeline_events"] = news.timeline_scores(case.events, answer)
     s["figures_verdict"] = news.verdict_score(case.verdict, answer)
     s["speaker_correct"] = news.speaker_score(case.speaker, case.gold, answer)
@@ -178,16 +179,19 @@ def _exact_quotes(answer: Answer, judge: Judge) -> m.Score:
     return m.ok(exact / len(answer.citations))
 
 
-def _short_exact(case: Case, answer: Answer) -> m.Score:
-    """SQuAD exact match of the short answer where a name, number, date or place is asked
-    (a missing short answer, or an abstention, is a miss)."""
+def _short(case: Case, answer: Answer) -> tuple[m.Score, m.Score]:
+    """SQuAD exact match and token F1 of the short answer where a name, number, date or place
+    is asked (a missing short answer, or an abstention, is a miss). F1 tells a phrase whose
+    edges differ from the writer's ("December" for "in December") from a wrong one."""
     if case.unanswerable or not case.short or case.answer_type not in SHORT_TYPES:
-        return m.unscorable("no short answer asked")
+        none = m.unscorable("no short answer asked")
+        return none, none
     if answer.short is None:
-        return m.ok(0.0, "no short answer given")
+        return m.ok(0.0, "no short answer given"), m.ok(0.0, "no short answer given")
     gold = [s["text"] for s in case.short]
     hit = m.exact_match(answer.short.text, gold)
-    return m.ok(hit, None if hit else f"short answer {answer.short.text!r} is not {gold}")
+    why = None if hit else f"short answer {answer.short.text!r} is not {gold}"
+    return m.ok(hit, why), m.ok(max(m.token_f1(answer.short.text, g) for g in gold))
 
 
 def _abstention(case: Case, answer: Answer) -> m.Score:

@@ -321,3 +321,28 @@ def test_score_case_catches_unsupported_and_fake_quotes(seeded: Assistant) -> No
     assert metrics["citation_precision"]["value"] == pytest.approx(2 / 3)
     assert metrics["hit_rate"]["value"] == 0.0  # no hits were retrieved
     assert not row["passed"] and any("faithfulness" in c for c in row["failing_checks"])
+
+
+def test_short_answer_exact_match_and_f1() -> None:
+    from rag.eval.score import _short
+    from rag.eval.suite import Case
+    from rag.records import Answer, ShortAnswer
+
+    case = Case(id="x", question="When is the film due in cinemas?", facts=["December"],
+                short=[{"text": "in December"}], answer_type="date")  # fmt: skip
+
+    def scores(short: str | None) -> tuple[float | None, float | None]:
+        given = ShortAnswer(short, "d", 0, len(short), 1) if short else None
+        answer = Answer("q", "a", [], False, "q", [], [], short=given)
+        exact, f1 = _short(case, answer)
+        return exact.value, f1.value
+
+    assert scores("in December") == (1.0, 1.0)
+    assert scores("December") == (0.0, pytest.approx(2 / 3))  # the writer's edge differs
+    assert scores("January") == (0.0, 0.0)
+    assert scores(None) == (0.0, 0.0)
+    asked_nothing = Case(id="y", question="Why?", facts=["x"])
+    assert all(
+        s.status == "unscorable"
+        for s in _short(asked_nothing, Answer("q", "a", [], False, "q", [], []))
+    )
