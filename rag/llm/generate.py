@@ -148,7 +148,7 @@ class LLMAnswerer:
             offline query alone when the model fails or writes something unusable.
         """
         offline = condense(question, history)
-        if not history or not needs_context(question, history):
+        if not history or not needs_context(question):
             return offline
         turns = "\n".join(f"{t['role'].title()}: {t['content'][:600]}" for t in history[-6:])
         messages = [
