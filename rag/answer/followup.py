@@ -23,7 +23,8 @@ _MAX_CARRIED = 8
 # its own ("And what's the running total under the current mayor?", "What about Alienware's
 # machine?"). With the rules below: dev follow-ups 17 → 19 of 28 answered with all facts,
 # train's 80 → 86 of 115 (docs/reader.md, round 10; the words are English's, not tuned).
-_CONTINUES = re.compile(r"^\s*(?:and|but|so|also|plus|or|then|what about|how about|what of)\b",
+# ("Also …" and "Then …" are caught by `_ALSO` and `_ANAPHORA` wherever they stand.)
+_CONTINUES = re.compile(r"^\s*(?:and|but|so|plus|or|what about|how about|what of)\b",
                         re.IGNORECASE)  # fmt: skip
 # Words that add to what was said before ("Did the rest of the family approve, too?").
 _ALSO = re.compile(r"\b(?:too|also|else|either|as well)\b", re.IGNORECASE)
