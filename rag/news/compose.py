@@ -24,7 +24,7 @@ from rag.records.news import Disagreement, TimelineEntry
 # How much article text around a quote is read for its speaker: about three sentences of wire
 # copy before it (to resolve "he said"; the resolver looks back at most three) and after it
 # (a body's spokesman quoted next).
-_CONTEXT_CHARS = 600
+_CONTEXT_CHARS = 1200
 
 
 def spoken_date(date: str | None, precision: str | None = "day") -> str:

@@ -98,6 +98,11 @@ def _modifiers_to_determiner(tokens: list[str]) -> int:
     return 0
 
 
+# A speaker phrase after its verb is read up to this many words ("Bambang Soelistyo, head of
+# ..."): enough for a role and a two-word name; more reaches into the reported clause.
+_FORWARD_WORDS = 7
+
+
 def noun_phrase_forward(text: str, whole: bool = False) -> str | None:
     """The speaker noun phrase that starts ``text`` ("Bambang Soelistyo, head of ...").
 
@@ -107,7 +112,7 @@ def noun_phrase_forward(text: str, whole: bool = False) -> str | None:
             'said the company would pay'), as an inverted attribution is.
     """
     head = _FORWARD_END.split(text, maxsplit=1)[0]
-    words = head.split()[:7]
+    words = head.split()[:_FORWARD_WORDS]
     if not words:
         return None
     if words[0] in PRONOUNS:
@@ -127,7 +132,10 @@ def noun_phrase_forward(text: str, whole: bool = False) -> str | None:
     if not all(kept):
         words = words[: kept.index(False)]
     rest = head.split()[len(words) :]
-    if whole and rest and rest[0].lower() not in _AFTER_NAME:
+    # A phrase cut only by the word limit runs on into the name ("said regional fire
+    # commander Dana Kowal of the State Fire Service."): its clause is not cut by a verb.
+    cut_by_limit = len(words) == _FORWARD_WORDS and all(kept)
+    if whole and rest and rest[0].lower() not in _AFTER_NAME and not cut_by_limit:
         return None  # 'said the company would pay': the company is the reported subject
     while words and words[-1].lower() in CONNECT:  # "according to the" is no one
         words.pop()

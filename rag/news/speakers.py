@@ -57,6 +57,14 @@ _ADVERBS_AT_END = re.compile(
     r"repeatedly|initially|originally|separately|publicly|privately|flatly|firmly|strongly|"
     r"has|had|have|would|will|did))+$"
 )
+# A verb inside a relative clause about the one before it: "Molloy, who on Saturday".
+_RELATIVE = re.compile(r"^(.*?\w),\s+(?:who|which)\b[^,\"“”]*$")
+# Sentences a pronoun speaker ("she said") is looked for in before it.
+_PRONOUN_BACK = 8
+# A reporting verb used otherwise: "added a new level of complexity", "the figures reported
+# by the companies" (a passive: what follows is no claim of the subject's).
+_PASSIVE = re.compile(r"\s+by\b")
+_ADDED_THING = re.compile(r"\s+(?:a|an|the|more|\d)\b")
 # A listener, never the speaker: '"…," told X' is no attribution ("X told reporters" is).
 _TO_A_LISTENER = {"told", "tells"}
 
@@ -85,6 +93,16 @@ def _attributed(sentence: str) -> str | None:
         before = sentence[: m.start()].rstrip()
         if _inside_quote(before):  # '"I told Galih …," said Budi': the quote's own verb
             continue
+        if _PASSIVE.match(sentence, m.end()) or (m[0] in ("added", "adds")
+                                                  and _ADDED_THING.match(sentence, m.end())):
+            continue  # "the figures reported by the companies", "added a new level of …"
+        if " " not in before and before not in PRONOUNS and (
+                before.lower() in STOPWORDS or before.endswith("ly")):  # fmt: skip
+            continue  # "All told", "Be warned", "Eventually recalled": no one speaks
+        # A relative clause's verb ("Molloy, who on Saturday said …, said on Monday …"):
+        # said by the one the clause describes, never by the words inside it ("Saturday").
+        if (rel := _RELATIVE.search(before)) and (described := noun_phrase_back(rel[1])):
+            return described
         # Inverted after a quote or clause: '..., said Bambang Soelistyo, head of ...'
         inverted = m[0] not in _TO_A_LISTENER and before.endswith((",", '"', "”", "’"))
         if inverted or not before:
@@ -216,6 +234,60 @@ def _speaker_next(sentence: str, after: str) -> str | None:
     return who if who and NAME.search(who) else None
 
 
+def _where_closes(after: str) -> str | None:
+    """The speaker named where a quotation still open before ``after`` closes in it."""
+    for a, b in split_sentences(after)[:_QUOTE_RUNS_ON]:
+        if '"' in after[a:b] or "”" in after[a:b]:
+            closing = after[a:b]
+            if _closes(closing):
+                return _attributed(_after_close(closing)) or _speaker_next(closing, after[b:])
+            return None
+    return None
+
+
+def _open_quote(before: str) -> int | None:
+    """Where the quotation still open at the end of ``before`` opens, in its last paragraph;
+    None when no quotation is open there."""
+    start = before.rfind("\n") + 1
+    paragraph = before[start:]
+    if not _inside_quote(paragraph):
+        return None
+    at = max(paragraph.rfind("“"), paragraph.rfind('"'))
+    return start + at if at >= 0 else None
+
+
+def _where_opened(before: str, opened: int) -> str | None:
+    """The speaker of a quotation that opens at ``opened`` of ``before``: named before the
+    mark in its sentence ('Alito asked: "…'), or by the sentence before it when the
+    quotation goes on from an attributed one ('"A," Holtz said. "B. C."')."""
+    spans = split_sentences(before)
+    at = next((i for i, (a, b) in enumerate(spans) if a <= opened < b), None)
+    if at is None:
+        return None
+    lead = before[spans[at][0] : opened].strip()
+    if lead:
+        return _attributed(lead) or _colon_subject(lead)
+    if at == 0 or "\n" in before[spans[at - 1][1] : spans[at][0]]:
+        return None  # a new paragraph: no earlier speaker carries over
+    last = before[spans[at - 1][0] : spans[at - 1][1]]
+    return _attributed(_after_close(last)) if any(m in last for m in '"“”') or len(
+        last.split()) <= _BARE_ATTRIBUTION else None  # fmt: skip
+
+
+# A sentence this short before a quotation is an attribution on its own ("Rothman said."),
+# split from the quotation it closes.
+_BARE_ATTRIBUTION = 4
+# "Not satisfied, Alito continued: “…": whoever the clause before a colon names.
+_COLON = re.compile(r"^(?:[^,:]*,\s*)?(.+?)\s+\w+(?:\s+\w+)?\s*:$")
+
+
+def _colon_subject(lead: str) -> str | None:
+    """The subject of a clause that introduces a quotation with a colon, when it is a name."""
+    m = _COLON.match(lead)
+    subject = noun_phrase_forward(m[1]) if m else None
+    return subject if subject and (NAME.search(subject) or subject[:1].isupper()) else None
+
+
 def _a_person(phrase: str) -> bool:
     """Whether a speaker phrase can be "he" or "she": a name, or a singular role."""
     last = phrase.split()[-1].lower().strip(",.")
@@ -257,15 +329,16 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
         cannot be resolved.
     """
     who = _attributed(_after_close(sentence))
-    if who is None and _inside_quote(sentence):
+    # Inside a quotation opened in a sentence before it ('"No. 1 the Big Ten … chance. Both
+    # times he ruled against me."'): the quotation's speaker, wherever it is named.
+    opened = _open_quote(before)
+    if who is None and (_inside_quote(sentence) or (opened is not None and not _closes(sentence)
+                                                    and not _OPENS.match(sentence))):
         # '"People are sleeping in their cars.' then 'Shelter is the most urgent need," its
         # director, Leyla Tamar, said.': a quote runs on, its speaker named where it closes.
-        for a, b in split_sentences(after)[:_QUOTE_RUNS_ON]:
-            if '"' in after[a:b] or "”" in after[a:b]:
-                closing = after[a:b]
-                if _closes(closing):
-                    who = _attributed(_after_close(closing)) or _speaker_next(closing, after[b:])
-                break
+        who = _where_closes(after)
+    if who is None and opened is not None:
+        who = _where_opened(before, opened)
     quoted = bool(_OPENS.match(sentence)) and (_inside_quote(sentence) or _whole(sentence))
     if who is None and (quoted or _closes(sentence)):
         who = _speaker_next(sentence, after)
@@ -286,7 +359,7 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
         return _through(who, after)
     # A pronoun: the last named speaker of the preceding sentences, else the last full name;
     # "he" and "she" are a person, not "Officials" or "the ministry".
-    previous = [before[a:b] for a, b in split_sentences(before)][-3:]
+    previous = [before[a:b] for a, b in split_sentences(before)][-_PRONOUN_BACK:]
     personal = who.lower() in ("he", "she")
     for earlier in reversed(previous):
         named = _attributed(earlier)
@@ -294,7 +367,14 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
             named = _person_speaking(earlier)
         if named and named not in PRONOUNS:
             return named
-        names = [n for name in NAME.findall(earlier) if (n := _without_lead(name))]
+        names = [n for name in NAME.findall(_QUOTED.sub(" ", earlier))
+                 if (n := _without_lead(name)) and not _PLACED.search(earlier, 0, earlier.find(n))]
         if names:
             return names[-1]
     return None
+
+
+# Words in a quotation are no speaker of the sentences after it ("… than Pinot Noir," he says),
+# nor is a place ("a data scientist in Montreal").
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+_PLACED = re.compile(r"\b(?:in|at|from|near|across|around|outside|inside|of|to)\s+(?:the\s+)?$")
