@@ -12,6 +12,7 @@ import re
 
 from rag.news.naming import same_speaker
 from rag.news.phrases import (
+    _SETTING,
     CLAUSE_OPENERS,
     NAME,
     PRONOUNS,
@@ -357,18 +358,39 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
         return None
     if who not in PRONOUNS:
         return _through(who, after)
-    # A pronoun: the last named speaker of the preceding sentences, else the last full name;
-    # "he" and "she" are a person, not "Officials" or "the ministry".
-    previous = [before[a:b] for a, b in split_sentences(before)][-_PRONOUN_BACK:]
-    personal = who.lower() in ("he", "she")
-    for earlier in reversed(previous):
+    return _referent(who, before)
+
+
+def _referent(pronoun: str, before: str) -> str | None:
+    """Who a pronoun speaker is: going back from the nearest sentence before it, the one a
+    sentence attributes its claim to, the name or role its subject is, else the last full
+    name it gives outside quotations; a sentence whose subject is the same pronoun ("As a
+    teen she entered state pageants") or that lies inside a quotation only passes the chain
+    on. "He" and "she" are a person, not "Officials" or "the ministry"."""
+    spans = split_sentences(before)[-_PRONOUN_BACK:]
+    personal = pronoun.lower() in ("he", "she")
+    for a, b in reversed(spans):
+        earlier = before[a:b]
         named = _attributed(earlier)
         if named and personal and not _a_person(named):
             named = _person_speaking(earlier)
         if named and named not in PRONOUNS:
             return named
-        names = [n for name in NAME.findall(_QUOTED.sub(" ", earlier))
-                 if (n := _without_lead(name)) and not _PLACED.search(earlier, 0, earlier.find(n))]
+        if _open_quote(before[:a]) is not None:  # words inside a quotation: not narration
+            close = max(earlier.find("”"), earlier.find('"'))
+            earlier = earlier[close + 1 :] if close >= 0 else ""
+        outside = _QUOTED.sub(" ", earlier)
+        main = _SETTING.sub("", outside.strip())
+        if re.match(rf"(?:\w+\s+){{0,3}}?{pronoun}\b", main, re.IGNORECASE):
+            continue  # "As a teen she entered …": the same one, named further back
+        subject = noun_phrase_forward(main)
+        lead = subject.split()[0] if subject else ""
+        if subject and lead.lower() not in STOPWORDS - {"the", "a", "an"} and (
+                NAME.match(subject) or is_role(subject)) and (
+                not personal or _a_person(subject)):  # fmt: skip
+            return subject
+        names = [n for name in NAME.findall(outside)
+                 if (n := _without_lead(name)) and not _PLACED.search(outside, 0, outside.find(n))]
         if names:
             return names[-1]
     return None
