@@ -66,6 +66,13 @@ _PRONOUN_BACK = 8
 # by the companies" (a passive: what follows is no claim of the subject's).
 _PASSIVE = re.compile(r"\s+by\b")
 _ADDED_THING = re.compile(r"\s+(?:a|an|the|more|\d)\b")
+# A speaker who is no name or role, right before or after the verb of a quotation's
+# attribution: '"…," said another person.', '"…," said one person during public comment.',
+# '"Are you OK?" the voice asked.', '"…," the Berlin wine merchant said'.
+_ANYONE = (r"((?:the|a|an|another|one|someone|somebody|some|many|several)\b"
+           r"(?:\s+(?!(?:would|will|was|were|is|are|had|has|did|could|should|to)\b)[\w’'-]+){0,5}?)")
+_ANYONE_AFTER = re.compile(rf"\s+{_ANYONE}\s*[.,;]", re.IGNORECASE)
+_ANYONE_BEFORE = re.compile(rf"[,?!][\"”]\s+{_ANYONE}$", re.IGNORECASE)
 # A listener, never the speaker: '"…," told X' is no attribution ("X told reporters" is).
 _TO_A_LISTENER = {"told", "tells"}
 
@@ -110,6 +117,11 @@ def _attributed(sentence: str) -> str | None:
             after = noun_phrase_forward(sentence[m.end() :].lstrip(), whole=True)
             if after and after not in PRONOUNS and (after[:1].isupper() or " " in after):
                 return after
+            if before.endswith(('"', "”")) and (anyone := _ANYONE_AFTER.match(sentence, m.end())):
+                return anyone[1]  # '"…," said another person.'
+        # '"Are you OK?" the voice asked.': whoever the few words after the quotation name.
+        if (anyone := _ANYONE_BEFORE.search(before)) and not _inside_quote(before[: anyone.start(1)]):
+            return anyone[1]
         # "He also conceded", "She has since denied": the subject before the adverbs.
         before = _ADVERBS_AT_END.sub("", before)
         # Appositives between speaker and verb: 'Soelistyo, head of the agency, said'
