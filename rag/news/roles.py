@@ -46,7 +46,7 @@ BODIES = frozenset(
 SAID_VERBS = (
     "said|says|say|told|tells|added|adds|announced|announces|stated|states|warned|warns|"
     "claimed|claims|denied|denies|insisted|insists|confirmed|confirms|noted|notes|explained|"
-    "acknowledged|argued|argues|reported|reports|wrote|writes|asserted|stressed|declared|"
+    "acknowledged|argued|argues|reported|reports|wrote|writes|written|asserted|stressed|declared|"
     "admitted|maintained|alleged|urged|predicted|tweeted|posted|vowed|cautioned|conceded|"
     "promised|promises|pledged|pledges|affirmed|affirms|apologised|apologized|apologises|"
     "apologizes|suggest|suggests|suggested|instructed|replied|replies|recalled|recalls|joked|"

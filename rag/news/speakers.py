@@ -53,9 +53,11 @@ _FOR_A_BODY = re.compile(
     r"\b(?:spokes(?:man|woman|person|people|men)|representative|its\s+\w+|company\s+\w+)\b", re.I
 )
 # Words between a speaker and the verb: "He also conceded", "Fairlie, has told".
+# Any adverb in "-ly" ("matter-of-factly"), and when it was said ("James Hansen first warned",
+# "Amazon.com Inc., the world's largest online retailer, last year pledged").
 _ADVERBS_AT_END = re.compile(
     r"(?:\s+(?:also|later|again|then|still|even|earlier|previously|since|once|further|too|"
-    r"repeatedly|initially|originally|separately|publicly|privately|flatly|firmly|strongly|"
+    r"first|now|already|[a-z-]+ly|(?:last|this|next)\s+(?:year|week|month)|"
     r"has|had|have|would|will|did))+$"
 )
 # A verb inside a relative clause about the one before it: "Molloy, who on Saturday".
