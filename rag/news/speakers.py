@@ -67,7 +67,12 @@ _PRONOUN_BACK = 8
 # A reporting verb used otherwise: "added a new level of complexity", "the figures reported
 # by the companies" (a passive: what follows is no claim of the subject's).
 _PASSIVE = re.compile(r"\s+by\b")
-_ADDED_THING = re.compile(r"\s+(?:a|an|the|more|\d)\b")
+_ADDED_THING = re.compile(
+    r"\s+(?:a|an|the|more|about|some|nearly|around|almost|roughly|another|its|their|his|her|"
+    r"new|\d)\b"
+)
+# "the Senate confirmed Prelogar by a vote of 53-36": a person confirmed in office.
+_CONFIRMED_ONE = re.compile(r"\s+[A-Z][\w’'-]+\s+(?:as|by|to|in)\b")
 # A speaker who is no name or role, right before or after the verb of a quotation's
 # attribution: '"…," said another person.', '"…," said one person during public comment.',
 # '"Are you OK?" the voice asked.', '"…," the Berlin wine merchant said'.
@@ -103,8 +108,9 @@ def _attributed(sentence: str) -> str | None:
         before = sentence[: m.start()].rstrip()
         if _inside_quote(before):  # '"I told Galih …," said Budi': the quote's own verb
             continue
-        if _PASSIVE.match(sentence, m.end()) or (m[0] in ("added", "adds")
-                                                  and _ADDED_THING.match(sentence, m.end())):
+        if _PASSIVE.match(sentence, m.end()) or (
+                m[0] in ("added", "adds") and _ADDED_THING.match(sentence, m.end())) or (
+                m[0] in ("confirmed", "confirms") and _CONFIRMED_ONE.match(sentence, m.end())):
             continue  # "the figures reported by the companies", "added a new level of …"
         if " " not in before and before not in PRONOUNS and (
                 before.lower() in STOPWORDS or before.endswith("ly")):  # fmt: skip
@@ -164,7 +170,10 @@ def _through(who: str, after: str) -> str:
 
 
 # "It's said that …", "It is claimed …": said by no one in particular.
-_IMPERSONAL = {"It’s", "It's", "it’s", "it's"}
+# The reader ("You say that …" in an interview's question) or the writer ("I’ve said it too")
+# is no one a citation can name.
+_IMPERSONAL = {"It’s", "It's", "it’s", "it's", "You", "you", "I’ve", "I've", "I’m", "I'm",
+               "We’ve", "We've"}  # fmt: skip
 # Sentences a quotation runs on over before its speaker is named: news quotes mostly run on
 # for one or two sentences before "…," she said; a judge's or a minister's remarks run longer
 # (Alito's in the dev article newspaper4k-003: seven). The mark that ends the search must close
@@ -282,8 +291,14 @@ def _where_opened(before: str, opened: int) -> str | None:
     lead = before[spans[at][0] : opened].strip()
     if lead:
         return _attributed(lead) or _colon_subject(lead)
-    if at == 0 or "\n" in before[spans[at - 1][1] : spans[at][0]]:
-        return None  # a new paragraph: no earlier speaker carries over
+    if at == 0:
+        return None
+    if "\n" in before[spans[at - 1][1] : spans[at][0]]:
+        # A new paragraph carries on only a quotation left open at the end of the one before
+        # it, as news writes a quotation over paragraphs (no closing mark, then an opening).
+        end = spans[at - 1][1]
+        earlier = _open_quote(before[:end])
+        return _where_opened(before[:end], earlier) if earlier is not None else None
     last = before[spans[at - 1][0] : spans[at - 1][1]]
     return _attributed(_after_close(last)) if any(m in last for m in '"“”') or len(
         last.split()) <= _BARE_ATTRIBUTION else None  # fmt: skip
