@@ -377,7 +377,7 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
         # attributed one, and is attributed nowhere, goes on with the same speaker's words.
         spans = split_sentences(before)
         last = before[spans[-1][0] : spans[-1][1]] if spans else ""
-        if any(mark in last for mark in '"“”'):
+        if any(mark in last for mark in '"“”') or len(last.split()) <= _BARE_ATTRIBUTION:
             who = _attributed(last)
     if who is None and (quoted or _inside_quote(sentence) or _closes(sentence)):
         who = _named_after(sentence, after)
