@@ -205,7 +205,7 @@ _SAYING = re.compile(
     r"explaining|claiming|declaring)(?=\s+that\b|\s*[,:“\"])|saying)\b"
 )
 # A time or place before the subject ("Earlier in the day, Blinken …"), which is no speaker.
-_SETTING = re.compile(
+SETTING = re.compile(
     r"^(?:Earlier|Later|On|In|At|After|Before|During|Following|Meanwhile|Separately|Yesterday|"
     r"Today|Last|This|Also|However|Then)\b[^,]{0,50},\s+"
 )
@@ -220,7 +220,7 @@ def saying_subject(sentence: str) -> str | None:
     m = _SAYING.search(sentence)
     if not m:
         return None
-    main = _SETTING.sub("", sentence[: m.start()])
+    main = SETTING.sub("", sentence[: m.start()])
     subject = noun_phrase_forward(main) or ((b := _A_BODY.match(main)) and b[0])
     if not subject or subject in CLAUSE_OPENERS or subject.lower() in STOPWORDS:
         return None

@@ -366,11 +366,17 @@ def test_a_pronoun_before_adverbs_is_resolved() -> None:
     ("sentence", "speaker"),
     [
         # a long inverted speaker, cut only by the word limit
-        ("Around 400 firefighters were working the fire on Saturday, said regional fire "
-         "commander Dana Kowal of the State Fire Service.", "regional fire commander Dana Kowal"),
+        (
+            "Around 400 firefighters were working the fire on Saturday, said regional fire "
+            "commander Dana Kowal of the State Fire Service.",
+            "regional fire commander Dana Kowal",
+        ),
         # a relative clause's verb: its subject spoke, not the words inside it
-        ("Molloy, who on Saturday said the defences were holding, said on Monday that he "
-         "wanted a review.", "Molloy"),
+        (
+            "Molloy, who on Saturday said the defences were holding, said on Monday that he "
+            "wanted a review.",
+            "Molloy",
+        ),
         # anyone the attribution of a quotation names, named or not
         ('"That is not rural recreation," said someone at the meeting.', "someone at the meeting"),
         ('"Are you OK?" the voice asked.', "the voice"),
