@@ -31,7 +31,7 @@ def main() -> None:
     p.add_argument("--shared", type=Path, default=HERE.parents[1].parent / "shared")
     p.add_argument("--out", type=Path, required=True)
     args = p.parse_args()
-    # The reporting verbs as they were when the set was picked (round 11 added these).
+    # The reporting verbs as they were when the set was picked (round 14 added these).
     added = {"responded", "responds", "continued", "complained", "complains", "whispered",
              "whispers", "echoed", "asked", "asks", "written"}  # fmt: skip
     verbs = "|".join(v for v in SAID_VERBS.split("|") if v not in added)

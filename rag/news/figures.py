@@ -211,6 +211,8 @@ def _rival_claims(
         who_a, who_b = sources.get(a.marker, ("", None))[1], sources.get(b.marker, ("", None))[1]
         if a.value == b.value or not (who_a and who_b) or same_speaker(who_a, who_b):
             continue
+        if len(a.date or "") > 10 and len(b.date or "") > 10 and a.date != b.date:
+            continue  # a live blog's entries at two times: the count moved between them
         if a.date and b.date and len(a.date) >= 10 and len(b.date) >= 10:  # days, with times
             gap = abs(
                 (dt.date.fromisoformat(a.date[:10]) - dt.date.fromisoformat(b.date[:10])).days

@@ -252,6 +252,8 @@ def _referent(pronoun: str, before: str) -> str | None:
     personal = pronoun.lower() in ("he", "she")
     for a, b in reversed(spans):
         earlier = before[a:b]
+        if asked := _ASKED_ONE.search(earlier):
+            return asked[1]  # 'a reporter asked Montoya-Lewis, "…?"' then "she replied"
         named = attributed(earlier)
         if named and personal and not _a_person(named):
             named = _person_speaking(earlier)
@@ -280,6 +282,8 @@ def _referent(pronoun: str, before: str) -> str | None:
     return None
 
 
+# Whom a question is put to answers it: the one asked is who speaks next.
+_ASKED_ONE = re.compile(r"\basked\s+((?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w’'-]+)\b(?=\s*[,:]\s*[\"“])")
 # Words in a quotation are no speaker of the sentences after it ("… than Pinot Noir," he says),
 # nor is a place ("a data scientist in Montreal").
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")

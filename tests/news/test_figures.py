@@ -226,6 +226,12 @@ def test_two_sides_giving_counts_a_day_apart_dispute_them() -> None:
     assert [d.verdict for d in disagreements(cited, "workers", same)] == ["change"]
     later = [(1, company, "2025-05-12"), (2, union, "2025-05-20")]
     assert [d.verdict for d in disagreements(later, "workers", sides)] == ["change"]
+    # Two sides in a live blog's entries hours apart: the count moved between them.
+    police = "19.15 Police say 86 people have been arrested so far."
+    ministry = "22.05 A total of 112 people were arrested today, the interior ministry says."
+    blog = [(1, police, "2026-02-14T19:15"), (2, ministry, "2026-02-14T22:05")]
+    voices = {1: ("blog.txt", "Police"), 2: ("blog.txt", "interior ministry")}
+    assert [d.verdict for d in disagreements(blog, "people arrested", voices)] == ["change"]
 
 
 def test_a_tally_that_names_nothing_counts_as_the_asked_quantity() -> None:

@@ -435,3 +435,9 @@ def test_a_pronoun_passes_over_quoted_names_places_and_the_same_pronoun() -> Non
     chain = "Elizabeth Prelogar grew up in Boise. As a teen she won the Miss Idaho title. "
     said = "She said she used the money for law school."
     assert speaker_of(said, chain) == "Elizabeth Prelogar"
+
+
+def test_the_one_asked_a_question_answers_it() -> None:
+    before = "At a press conference, a reporter asked Montoya-Lewis, “What is the problem?”\n"
+    said = "“The biggest hurdle is getting people to understand,” she replied."
+    assert speaker_of(said, before) == "Montoya-Lewis"
