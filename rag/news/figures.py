@@ -207,11 +207,17 @@ def _rival_claims(
     a count that moved; a day is how far apart two outlets' reports of one claim are dated."""
     if not sources:
         return False
+    # A count that moves through a day moves one way (86, then 112 arrested); one that jumps
+    # back (210,000 homes without power, 260,000 by the mayor's count, then 190,000) is two
+    # sides' figures.
+    series = [v.value for v in sorted(values, key=lambda v: v.date or "")]
+    steps = [b - a for a, b in zip(series, series[1:], strict=False)]
+    moved = all(d >= 0 for d in steps) or all(d <= 0 for d in steps)
     for a, b in combinations(values, 2):
         who_a, who_b = sources.get(a.marker, ("", None))[1], sources.get(b.marker, ("", None))[1]
         if a.value == b.value or not (who_a and who_b) or same_speaker(who_a, who_b):
             continue
-        if len(a.date or "") > 10 and len(b.date or "") > 10 and a.date != b.date:
+        if len(a.date or "") > 10 and len(b.date or "") > 10 and a.date != b.date and moved:
             continue  # a live blog's entries at two times: the count moved between them
         if a.date and b.date and len(a.date) >= 10 and len(b.date) >= 10:  # days, with times
             gap = abs(

@@ -239,7 +239,17 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
         return None
     if who not in PRONOUNS:
         return _through(who, after)
+    if who.lower() == "it" and (own := _body_before(sentence)):
+        return own  # "Latest figure from Tessa Valley Power: 210,000 households, it says"
     return _referent(who, before)
+
+
+def _body_before(sentence: str) -> str | None:
+    """The last full name ``sentence`` gives outside its quotations before its "it says"."""
+    at = re.search(r"\bit\s+(?:says|said|adds|added|reports|reported)\b", sentence)
+    head = _QUOTED.sub(" ", sentence[: at.start()]) if at else ""
+    names = [n for name in NAME.findall(head) if (n := _without_lead(name))]
+    return names[-1] if names else None
 
 
 def _referent(pronoun: str, before: str) -> str | None:

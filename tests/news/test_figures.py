@@ -232,6 +232,15 @@ def test_two_sides_giving_counts_a_day_apart_dispute_them() -> None:
     blog = [(1, police, "2026-02-14T19:15"), (2, ministry, "2026-02-14T22:05")]
     voices = {1: ("blog.txt", "Police"), 2: ("blog.txt", "interior ministry")}
     assert [d.verdict for d in disagreements(blog, "people arrested", voices)] == ["change"]
+    # ... unless the count jumps back: then the two sides dispute it.
+    utility = "14.30 Tessa Valley Power says about 210,000 households are without power."
+    mayor = "15.05 The mayor said closer to 260,000 households are without power."
+    later = "19.10 Tessa Valley Power says about 190,000 households are without power."
+    blog = [(1, utility, "2026-01-12T14:30"), (2, mayor, "2026-01-12T15:05"),
+            (3, later, "2026-01-12T19:10")]  # fmt: skip
+    voices = {1: ("blog.txt", "Tessa Valley Power"), 2: ("blog.txt", "The mayor"),
+              3: ("blog.txt", "Tessa Valley Power")}  # fmt: skip
+    assert "conflict" in [d.verdict for d in disagreements(blog, "households", voices)]
 
 
 def test_a_tally_that_names_nothing_counts_as_the_asked_quantity() -> None:

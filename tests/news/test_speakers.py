@@ -441,3 +441,13 @@ def test_the_one_asked_a_question_answers_it() -> None:
     before = "At a press conference, a reporter asked Montoya-Lewis, “What is the problem?”\n"
     said = "“The biggest hurdle is getting people to understand,” she replied."
     assert speaker_of(said, before) == "Montoya-Lewis"
+
+
+def test_it_says_after_a_body_named_in_the_sentence_is_that_body() -> None:
+    sentence = (
+        "14.30 Latest figure from Tessa Valley Power: about 210,000 households without power, "
+        'it says, "and falling every hour".'
+    )
+    assert speaker_of(sentence, "Mayor Hanna Voss said the count was wrong. ") == (
+        "Tessa Valley Power"
+    )
