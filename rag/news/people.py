@@ -106,6 +106,10 @@ def _owner_before(article: str, start: int) -> str | None:
     return _LEADING_THE.sub(lambda t: t[0].lower(), body)
 
 
+# Words that open a clause and are capitalised only at a sentence's start.
+_OPENERS = frozenset({"whether", "although", "though", "unless", "whereas", "whenever"})
+
+
 @lru_cache(maxsize=64)
 def introductions(article: str) -> dict[str, str]:
     """Each person's key (the last word of their name) → how the article introduces them.
@@ -123,8 +127,8 @@ def introductions(article: str) -> dict[str, str]:
     for m in NAME.finditer(article):
         words = m.group().split()
         skip = 0
-        while skip < len(words) and words[skip].lower() in STOPWORDS:
-            skip += 1  # "The Rev. …", "For Ingrid Sola": the name starts after them
+        while skip < len(words) and words[skip].lower() in STOPWORDS | _OPENERS:
+            skip += 1  # "The Rev. …", "For Ingrid Sola", "Whether Solvane": the name after
         if len(words) - skip < 2 or m.group().endswith(("’s", "'s")):
             continue
         name = " ".join(words[skip:])

@@ -114,3 +114,8 @@ def test_its_role_belongs_to_the_body_of_the_sentence_before(
     assert introductions(article)[key] == naming
     start = article.index("Its")
     assert speaker_at(article, article[start:], start, len(article)) == naming
+
+
+def test_a_clause_opener_is_no_part_of_a_name() -> None:
+    article = "Whether Mira Osk will stay is unclear. Osk said nothing on Tuesday."
+    assert introductions(article)["osk"] == "Mira Osk"
