@@ -26,7 +26,11 @@ from rag.text.terms import STOPWORDS
 _ROLE_WORDS = 6
 _TWO_PEOPLE = re.compile(r"[A-Z][\w’'-]*\s+and\b")  # "Chris and mother", not "co-founder and CEO"
 _SEGMENT_BEFORE = re.compile(r"(?:^|[.!?;:\"“”(]\s*|,\s*)([^,.!?;:\"“”()]+),\s*$")
-_SEGMENT_AFTER = re.compile(r",\s*([^,.!?;:\"“”()]+?)\s*[,.;]")
+# A period inside an abbreviation or after an initial ("director of U.S. Steel", "Dana F.
+# Cole & Company") does not end the segment.
+_SEGMENT_AFTER = re.compile(
+    r",\s*((?:[^,.!?;:\"“”()]|\.(?=\w)|(?<=\b[A-Z])\.)+?)\s*(?:[,;]|(?<!\b[A-Z])\.(?!\w))"
+)
 # A role written just before the name, in the same phrase ("Health minister Dalia Ferrant",
 # "chief executive Arne Holt"): the words back to a punctuation mark, at most three.
 _PREFIX = re.compile(r"((?:[\w’'-]+\s+){1,3})$")

@@ -119,3 +119,8 @@ def test_its_role_belongs_to_the_body_of_the_sentence_before(
 def test_a_clause_opener_is_no_part_of_a_name() -> None:
     article = "Whether Mira Osk will stay is unclear. Osk said nothing on Tuesday."
     assert introductions(article)["osk"] == "Mira Osk"
+
+
+def test_an_abbreviation_does_not_cut_a_role_short() -> None:
+    article = "John Herrmann, director of U.S. Steel research, said prices rose. Herrmann added."
+    assert introductions(article)["herrmann"] == "John Herrmann, director of U.S. Steel research"
