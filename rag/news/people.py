@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from rag.news.naming import VOICE, name_tokens
 from rag.news.phrases import NAME, POSSESSIVES, RELATIVE, is_role
-from rag.news.roles import BODIES
+from rag.news.roles import BODIES, DOCUMENTS
 from rag.news.speakers import speaker_of
 from rag.text.terms import STOPWORDS
 
@@ -76,7 +76,7 @@ def _role_around(article: str, start: int, end: int) -> str | None:
             words.pop(0)
         while words and not is_role(words[0]) and words[0].lower() in STOPWORDS:
             words.pop(0)  # "said chief executive …" → "chief executive"
-        if words and is_role(words[-1]):
+        if words and is_role(words[-1]) and words[-1].lower() not in DOCUMENTS:
             return _clean_role(" ".join(words))
     return None
 

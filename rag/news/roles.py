@@ -34,6 +34,11 @@ ROLES = frozenset(
     "manifest records report reports data figures tally estimate estimates documents list "
     "census survey poll study".split()
 )
+# Of the roles, those a document is: no person's title ("…," reports Janet Levaux).
+DOCUMENTS = frozenset(
+    "manifest records report reports data figures tally estimate estimates documents list "
+    "census survey poll study statement".split()
+)
 
 # Speakers that are a body, never "he" or "she" (`rag.news.speakers`).
 BODIES = frozenset(

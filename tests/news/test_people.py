@@ -124,3 +124,10 @@ def test_a_clause_opener_is_no_part_of_a_name() -> None:
 def test_an_abbreviation_does_not_cut_a_role_short() -> None:
     article = "John Herrmann, director of U.S. Steel research, said prices rose. Herrmann added."
     assert introductions(article)["herrmann"] == "John Herrmann, director of U.S. Steel research"
+
+
+def test_a_reporting_verb_before_a_name_is_no_role() -> None:
+    article = (
+        'Oil will fall further, "analysts see declines," reports Janet Levaux. Levaux adds more.'
+    )
+    assert introductions(article)["levaux"] == "Janet Levaux"
