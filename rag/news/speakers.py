@@ -254,12 +254,15 @@ def _body_before(sentence: str) -> str | None:
 
 def _referent(pronoun: str, before: str) -> str | None:
     """Who a pronoun speaker is: going back from the nearest sentence before it, the one a
-    sentence attributes its claim to, the name or role its subject is, else the last full
-    name it gives outside quotations; a sentence whose subject is the same pronoun ("As a
-    teen she entered state pageants") or that lies inside a quotation only passes the chain
-    on. "He" and "she" are a person, not "Officials" or "the ministry"."""
+    sentence attributes its claim to or the name or role its subject is; else the last full
+    name outside quotations of the nearest sentence that gives one ("Caudevilla … wrote on
+    Silk Road": not "Silk Road" when an earlier sentence's subject is Caudevilla). A sentence
+    whose subject is the same pronoun ("As a teen she entered state pageants") or that lies
+    inside a quotation only passes the chain on. "He" and "she" are a person, not "Officials"
+    or "the ministry"."""
     spans = split_sentences(before)[-_PRONOUN_BACK:]
     personal = pronoun.lower() in ("he", "she")
+    fallback = None
     for a, b in reversed(spans):
         earlier = before[a:b]
         if asked := _ASKED_ONE.search(earlier):
@@ -287,9 +290,9 @@ def _referent(pronoun: str, before: str) -> str | None:
             for name in NAME.findall(outside)
             if (n := _without_lead(name)) and not _PLACED.search(outside, 0, outside.find(n))
         ]
-        if names:
-            return names[-1]
-    return None
+        if names and fallback is None:
+            fallback = names[-1]
+    return fallback
 
 
 # Whom a question is put to answers it: the one asked is who speaks next.
