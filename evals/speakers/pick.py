@@ -2,9 +2,10 @@
 
     .venv/bin/python evals/speakers/pick.py --shared ../shared --out /tmp/todo
 
-Writes todo-{a,b,c}.jsonl: 20, 20 and 22 articles (a and b became dev, c the frozen test),
-from each its first 14 sentences with a reporting verb, "according to" or a quotation mark,
-and 3 others at random (seed 2026). Articles of the frozen time test are left out.
+Writes todo-{a,b,c,d,e}.jsonl: 20, 20, 22, 15 and 15 articles (a and b became dev, c the
+frozen test, d and e the fresh check that became dev2), from each its first 14 sentences
+with a reporting verb, "according to" or a quotation mark, and 3 others at random (seed
+2026). Articles of the frozen time test are left out.
 """
 
 from __future__ import annotations
@@ -56,7 +57,9 @@ def main() -> None:
     rng = random.Random(2026)
     rng.shuffle(arts)
     args.out.mkdir(parents=True, exist_ok=True)
-    for group, items in {"a": arts[0:20], "b": arts[20:40], "c": arts[40:62]}.items():
+    groups = {"a": arts[0:20], "b": arts[20:40], "c": arts[40:62], "d": arts[62:77],
+              "e": arts[77:92]}  # fmt: skip
+    for group, items in groups.items():
         with (args.out / f"todo-{group}.jsonl").open("w") as out:
             for corpus, f, text, spans, said in items:
                 plain = [i for i in range(len(spans)) if i not in set(said)]

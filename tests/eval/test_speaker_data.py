@@ -28,7 +28,7 @@ def test_test_split_is_frozen_at_the_recorded_sha256() -> None:
 
 
 def test_rows_are_labelled_and_split_by_article() -> None:
-    dev, test = _rows("dev"), _rows("test")
+    dev, test = _rows("dev") + _rows("dev2"), _rows("test")
     for row in dev + test:
         assert row["cue"] in CUES, row["id"]
         assert (row["speaker"] is None) == (row["cue"] == "none"), row["id"]
@@ -39,7 +39,7 @@ def test_rows_are_labelled_and_split_by_article() -> None:
 
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="needs ../shared/corpora (the articles)")
 def test_every_sentence_is_its_article_text() -> None:
-    for row in _rows("dev") + _rows("test"):
+    for row in _rows("dev") + _rows("dev2") + _rows("test"):
         text = (CORPORA / row["doc"]).read_text(encoding="utf-8")
         assert text[row["start"] : row["end"]] == row["sentence"], row["id"]
 
