@@ -2,6 +2,8 @@
 
     .venv/bin/python evals/speakers/measure.py evals/speakers/dev.jsonl [--shared ../shared]
     .venv/bin/python evals/speakers/measure.py evals/speakers/dev.jsonl --show misses
+    .venv/bin/python evals/speakers/measure.py --time-suite evals/time/dev.jsonl \
+        --data-dir .rag/eval-time        # the time suite's gold statements, from its index
 
 Each line of a split is one sentence of an article under ``../shared/corpora`` (its offsets
 in the text file) with the speaker a reader gives it, or null (evals/speakers/README.md).
@@ -72,12 +74,33 @@ def table(scored: list[tuple[dict[str, Any], str | None, str]]) -> dict[str, dic
     return out
 
 
+def time_statements(suite: Path, data_dir: Path) -> tuple[int, int]:
+    """How many gold statements of the time suite's attribution cases a citation of them
+    attributes to the case's speaker, of how many (the articles read from the index)."""
+    from rag import Assistant
+
+    docs = Assistant(data_dir=data_dir)
+    right = total = 0
+    for case in load(suite):
+        for span in case.get("gold", []) if case.get("speaker") else []:
+            text = docs.document_text(span["doc_id"])
+            got = speaker_at(text, span["text"], span["start"], span["end"])
+            right += same_speaker(got, case["speaker"])
+            total += 1
+    return right, total
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("split", type=Path, nargs="+")
+    p.add_argument("split", type=Path, nargs="*")
     p.add_argument("--shared", type=Path, default=HERE.parents[1].parent / "shared")
     p.add_argument("--show", choices=("misses",), help="print every sentence not right")
+    p.add_argument("--time-suite", type=Path, help="also score evals/time gold statements")
+    p.add_argument("--data-dir", type=Path, help="the index holding the time suite's articles")
     args = p.parse_args(argv)
+    if args.time_suite:
+        right, total = time_statements(args.time_suite, args.data_dir)
+        print(f"{args.time_suite}: {right} of {total} gold statements ({right / total:.3f})")
     for split in args.split:
         scored = score(load(split), args.shared)
         print(f"## {split}")
