@@ -150,13 +150,20 @@ def _where_opened(before: str, opened: int) -> str | None:
         earlier = _open_quote(before[:end])
         return _where_opened(before[:end], earlier) if earlier is not None else None
     last = before[spans[at - 1][0] : spans[at - 1][1]]
-    return attributed(after_close(last)) if any(m in last for m in '"“”') or len(
-        last.split()) <= _BARE_ATTRIBUTION else None  # fmt: skip
+    return attributed(after_close(last)) if _goes_on_from(last) else None
 
 
 # A sentence this short before a quotation is an attribution on its own ("Rothman said."),
 # split from the quotation it closes.
 _BARE_ATTRIBUTION = 4
+
+
+def _goes_on_from(last: str) -> bool:
+    """Whether a quotation right after ``last`` goes on with its speaker: ``last`` quotes
+    too ('"A," Holtz said.') or is an attribution on its own ("Rothman said.")."""
+    return any(m in last for m in '"“”') or len(last.split()) <= _BARE_ATTRIBUTION
+
+
 # "Not satisfied, Alito continued: “…": whoever the clause before a colon names.
 _COLON = re.compile(r"^(?:[^,:]*,\s*)?(.+?)\s+\w+(?:\s+\w+)?\s*:$")
 
@@ -229,7 +236,7 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
         # attributed one, and is attributed nowhere, goes on with the same speaker's words.
         spans = split_sentences(before)
         last = before[spans[-1][0] : spans[-1][1]] if spans else ""
-        if any(mark in last for mark in '"“”') or len(last.split()) <= _BARE_ATTRIBUTION:
+        if _goes_on_from(last):
             who = attributed(last)
     if who is None and (quoted or inside_quote(sentence) or closes_quote(sentence)):
         who = _named_after(sentence, after)
