@@ -184,3 +184,14 @@ def whole_quote(sentence: str) -> bool:
         s = s[opens.end() - 1 :]  # from the opening mark, past a time stamp
     inner = s[1:-1]
     return len(s) > 2 and s[-1] in '"”' and not any(m in inner for m in '"“”')
+
+
+def open_quote(before: str) -> int | None:
+    """Where the quotation still open at the end of ``before`` opens, in its last paragraph;
+    None when no quotation is open there."""
+    start = before.rfind("\n") + 1
+    paragraph = before[start:]
+    if not inside_quote(paragraph):
+        return None
+    at = max(paragraph.rfind("“"), paragraph.rfind('"'))
+    return start + at if at >= 0 else None

@@ -227,3 +227,12 @@ def saying_subject(sentence: str) -> str | None:
     person = subject[:1].isupper() and len(subject.split()) == 1  # "Blinken"
     named = bool(NAME.match(subject)) or is_role(subject) or bool(_A_BODY.fullmatch(subject))
     return subject if subject in PRONOUNS or named or person else None
+
+
+def without_lead(name: str) -> str | None:
+    """``name`` without a capitalised function word before it ("For Ingrid Sola" → "Ingrid
+    Sola"); None when no two-word name is left."""
+    words = name.split()
+    while words and words[0].lower() in STOPWORDS:
+        words.pop(0)
+    return " ".join(words) if len(words) >= 2 else None

@@ -17,23 +17,19 @@ from rag.news.attribution import (
     attributed,
     closes_quote,
     inside_quote,
+    open_quote,
     whole_quote,
 )
 from rag.news.naming import same_speaker
 from rag.news.phrases import (
-    CLAUSE_OPENERS,
     NAME,
     PRONOUNS,
-    SETTING,
-    is_role,
     noun_phrase_forward,
+    without_lead,
 )
-from rag.news.roles import BODIES, SAID_VERBS
+from rag.news.referents import body_before, referent
 from rag.text.sentences import split_sentences
-from rag.text.terms import STOPWORDS
 
-# Sentences a pronoun speaker ("she said") is looked for in before it.
-_PRONOUN_BACK = 8
 # Who speaks for a body: "spokesman Tomas Reil", "its director, Noor Haddad".
 _FOR_A_BODY = re.compile(
     r"\b(?:spokes(?:man|woman|person|people|men)|representative|its\s+\w+|company\s+\w+)\b", re.I
@@ -76,7 +72,7 @@ def _named_here(sentence: str) -> str | None:
     """The name a `_NAMES_PREVIOUS` sentence gives, or None."""
     if not _NAMES_PREVIOUS.match(sentence):
         return None
-    names = [n for name in NAME.findall(sentence) if (n := _without_lead(name))]
+    names = [n for name in NAME.findall(sentence) if (n := without_lead(name))]
     return names[0] if names else None
 
 
@@ -119,17 +115,6 @@ def _where_closes(after: str) -> str | None:
     return None
 
 
-def _open_quote(before: str) -> int | None:
-    """Where the quotation still open at the end of ``before`` opens, in its last paragraph;
-    None when no quotation is open there."""
-    start = before.rfind("\n") + 1
-    paragraph = before[start:]
-    if not inside_quote(paragraph):
-        return None
-    at = max(paragraph.rfind("“"), paragraph.rfind('"'))
-    return start + at if at >= 0 else None
-
-
 def _where_opened(before: str, opened: int) -> str | None:
     """The speaker of a quotation that opens at ``opened`` of ``before``: named before the
     mark in its sentence ('Alito asked: "…'), or by the sentence before it when the
@@ -147,7 +132,7 @@ def _where_opened(before: str, opened: int) -> str | None:
         # A new paragraph carries on only a quotation left open at the end of the one before
         # it, as news writes a quotation over paragraphs (no closing mark, then an opening).
         end = spans[at - 1][1]
-        earlier = _open_quote(before[:end])
+        earlier = open_quote(before[:end])
         return _where_opened(before[:end], earlier) if earlier is not None else None
     last = before[spans[at - 1][0] : spans[at - 1][1]]
     return attributed(after_close(last)) if _goes_on_from(last) else None
@@ -175,33 +160,6 @@ def _colon_subject(lead: str) -> str | None:
     return subject if subject and (NAME.search(subject) or subject[:1].isupper()) else None
 
 
-def _a_person(phrase: str) -> bool:
-    """Whether a speaker phrase can be "he" or "she": a name, or a singular role."""
-    last = phrase.split()[-1].lower().strip(",.")
-    plural = last.endswith("s") and not last.endswith("ss")
-    return bool(NAME.search(phrase)) or not (plural or last in BODIES)
-
-
-_NAME_THEN_VERB = re.compile(rf"\b([A-Z][\w’'-]+)\s+(?:{SAID_VERBS})\b")
-
-
-def _person_speaking(sentence: str) -> str | None:
-    """The last capitalised name right before a reporting verb of ``sentence`` that can be
-    "he" or "she" ("Officials said …, but Achterberg warned …" → "Achterberg")."""
-    found = [m[1] for m in _NAME_THEN_VERB.finditer(sentence)]
-    people = [n for n in found if n not in PRONOUNS | CLAUSE_OPENERS and _a_person(n)]
-    return people[-1] if people else None
-
-
-def _without_lead(name: str) -> str | None:
-    """``name`` without a capitalised function word before it ("For Ingrid Sola" → "Ingrid
-    Sola"); None when no two-word name is left."""
-    words = name.split()
-    while words and words[0].lower() in STOPWORDS:
-        words.pop(0)
-    return " ".join(words) if len(words) >= 2 else None
-
-
 def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
     """Who ``sentence`` attributes its claim to, as the text names them.
 
@@ -218,7 +176,7 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
     who = attributed(after_close(sentence))
     # Inside a quotation opened in a sentence before it ('"No. 1 the Big Ten … chance. Both
     # times he ruled against me."'): the quotation's speaker, wherever it is named.
-    opened = _open_quote(before)
+    opened = open_quote(before)
     if who is None and (
         inside_quote(sentence)
         or (opened is not None and not closes_quote(sentence) and not OPENS_QUOTE.match(sentence))
@@ -246,65 +204,6 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
         return None
     if who not in PRONOUNS:
         return _through(who, after)
-    if who.lower() == "it" and (own := _body_before(sentence)):
+    if who.lower() == "it" and (own := body_before(sentence)):
         return own  # "Latest figure from Tessa Valley Power: 210,000 households, it says"
-    return _referent(who, before)
-
-
-def _body_before(sentence: str) -> str | None:
-    """The last full name ``sentence`` gives outside its quotations before its "it says"."""
-    at = re.search(r"\bit\s+(?:says|said|adds|added|reports|reported)\b", sentence)
-    head = _QUOTED.sub(" ", sentence[: at.start()]) if at else ""
-    names = [n for name in NAME.findall(head) if (n := _without_lead(name))]
-    return names[-1] if names else None
-
-
-def _referent(pronoun: str, before: str) -> str | None:
-    """Who a pronoun speaker is: going back from the nearest sentence before it, the one a
-    sentence attributes its claim to or the name or role its subject is; else the last full
-    name outside quotations of the nearest sentence that gives one ("Caudevilla … wrote on
-    Silk Road": not "Silk Road" when an earlier sentence's subject is Caudevilla). A sentence
-    whose subject is the same pronoun ("As a teen she entered state pageants") or that lies
-    inside a quotation only passes the chain on. "He" and "she" are a person, not "Officials"
-    or "the ministry"."""
-    spans = split_sentences(before)[-_PRONOUN_BACK:]
-    personal = pronoun.lower() in ("he", "she")
-    fallback = None
-    for a, b in reversed(spans):
-        earlier = before[a:b]
-        if asked := _ASKED_ONE.search(earlier):
-            return asked[1]  # 'a reporter asked Montoya-Lewis, "…?"' then "she replied"
-        named = attributed(earlier)
-        if named and personal and not _a_person(named):
-            named = _person_speaking(earlier)
-        if named and named not in PRONOUNS:
-            return named
-        if _open_quote(before[:a]) is not None:  # words inside a quotation: not narration
-            close = max(earlier.find("”"), earlier.find('"'))
-            earlier = earlier[close + 1 :] if close >= 0 else ""
-        outside = _QUOTED.sub(" ", earlier)
-        main = SETTING.sub("", outside.strip())
-        if re.match(rf"(?:\w+\s+){{0,3}}?{pronoun}\b", main, re.IGNORECASE):
-            continue  # "As a teen she entered …": the same one, named further back
-        subject = noun_phrase_forward(main)
-        lead = subject.split()[0] if subject else ""
-        if subject and lead.lower() not in STOPWORDS - {"the", "a", "an"} and (
-                NAME.match(subject) or is_role(subject)) and (
-                not personal or _a_person(subject)):  # fmt: skip
-            return subject
-        names = [
-            n
-            for name in NAME.findall(outside)
-            if (n := _without_lead(name)) and not _PLACED.search(outside, 0, outside.find(n))
-        ]
-        if names and fallback is None:
-            fallback = names[-1]
-    return fallback
-
-
-# Whom a question is put to answers it: the one asked is who speaks next.
-_ASKED_ONE = re.compile(r"\basked\s+((?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w’'-]+)\b(?=\s*[,:]\s*[\"“])")
-# Words in a quotation are no speaker of the sentences after it ("… than Pinot Noir," he says),
-# nor is a place ("a data scientist in Montreal").
-_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
-_PLACED = re.compile(r"\b(?:in|at|from|near|across|around|outside|inside|of|to)\s+(?:the\s+)?$")
+    return referent(who, before)
