@@ -43,7 +43,7 @@ def _person_speaking(sentence: str) -> str | None:
     return people[-1] if people else None
 
 
-def body_before(sentence: str) -> str | None:
+def _body_before(sentence: str) -> str | None:
     """The last full name ``sentence`` gives outside its quotations before its "it says"."""
     at = re.search(r"\bit\s+(?:says|said|adds|added|reports|reported)\b", sentence)
     head = _QUOTED.sub(" ", sentence[: at.start()]) if at else ""
@@ -51,14 +51,25 @@ def body_before(sentence: str) -> str | None:
     return names[-1] if names else None
 
 
-def referent(pronoun: str, before: str) -> str | None:
+def referent(pronoun: str, before: str, sentence: str = "") -> str | None:
     """Who a pronoun speaker is: going back from the nearest sentence before it, the one a
     sentence attributes its claim to or the name or role its subject is; else the last full
     name outside quotations of the nearest sentence that gives one ("Caudevilla … wrote on
     Silk Road": not "Silk Road" when an earlier sentence's subject is Caudevilla). A sentence
     whose subject is the same pronoun ("As a teen she entered state pageants") or that lies
     inside a quotation only passes the chain on. "He" and "she" are a person, not "Officials"
-    or "the ministry"."""
+    or "the ministry"; "it" is first a body its own ``sentence`` names before it.
+
+    Args:
+        pronoun: the speaker as the sentence names it ("he", "it").
+        before: the article text before the sentence.
+        sentence: the attributed sentence itself.
+
+    Returns:
+        The speaker as the article names them, or None.
+    """
+    if pronoun.lower() == "it" and (own := _body_before(sentence)):
+        return own  # "Latest figure from Tessa Valley Power: 210,000 households, it says"
     spans = split_sentences(before)[-_PRONOUN_BACK:]
     personal = pronoun.lower() in ("he", "she")
     fallback = None

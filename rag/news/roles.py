@@ -3,41 +3,43 @@ them (`rag.news.speakers`)."""
 
 from __future__ import annotations
 
-# Lower-case words that can be (part of) a speaker: roles and bodies ("a spokesman for the
-# navy", "Indonesian officials", "coast guard commander Ana Ruiz").
-ROLES = frozenset(
-    "spokesman spokeswoman spokesperson spokesmen official officials minister ministers "
-    "president police navy army military agency ministry government authorities authority "
-    "sources source analysts analyst experts expert witnesses witness residents resident chief "
-    "head director commander lawyer lawyers attorney prosecutors prosecutor investigators "
-    "investigator officer officers company airline committee council board coach manager "
-    "leader leaders guard coast group union court judge mayor governor secretary ambassador "
-    "envoy diplomat diplomats researchers scientists doctors rescuers rescue search survivor "
-    "survivors relatives family representative negotiators aide aides adviser advisers "
-    "economist economists statement department office service services operator operators "
-    "regulator regulators organizers organisers spokespeople team forces force campaign "
-    # Bodies that speak as one ("The utility said 85,000 customers had lost power").
-    "utility utilities firm railway railways hospital hospitals morgue charity inspectorate "
-    "federation bank watchdog insurer carrier embassy prefecture corps "
-    # Who works a campaign or a race ("said one GOP operative in the state").
-    "operative operatives strategist strategists consultant consultants "
-    # Who runs a body, and who speaks in court ("Michael Fitton, defending, said").
-    "executive executives boss ceo chairman chairwoman founder barrister solicitor counsel "
-    "defending prosecuting "
-    # Elected members ("Jeff Miller, a city councilman in Hendersonville, said").
-    "councilman councilwoman councillor councilor lawmaker lawmakers legislator legislators "
-    "senator senators congressman congresswoman "
-    # People named by who they are to someone ("the father said", "a neighbour told …").
-    "father mother son daughter brother sister wife husband widow widower uncle aunt cousin "
-    "friend friends neighbour neighbor neighbours neighbors colleague colleagues teammate "
-    # What a figure is "according to" as often as a person: documents and counts.
-    "manifest records report reports data figures tally estimate estimates documents list "
-    "census survey poll study".split()
-)
-# Of the roles, those a document is: no person's title ("…," reports Janet Levaux).
+# What a figure is "according to" as often as a person: documents and counts; a speaker, but
+# no person's title ("…," reports Janet Levaux).
 DOCUMENTS = frozenset(
     "manifest records report reports data figures tally estimate estimates documents list "
     "census survey poll study statement".split()
+)
+# Lower-case words that can be (part of) a speaker: roles and bodies ("a spokesman for the
+# navy", "Indonesian officials", "coast guard commander Ana Ruiz").
+ROLES = (
+    frozenset(
+        "spokesman spokeswoman spokesperson spokesmen official officials minister ministers "
+        "president police navy army military agency ministry government authorities authority "
+        "sources source analysts analyst experts expert witnesses witness residents resident chief "
+        "head director commander lawyer lawyers attorney prosecutors prosecutor investigators "
+        "investigator officer officers company airline committee council board coach manager "
+        "leader leaders guard coast group union court judge mayor governor secretary ambassador "
+        "envoy diplomat diplomats researchers scientists doctors rescuers rescue search survivor "
+        "survivors relatives family representative negotiators aide aides adviser advisers "
+        "economist economists statement department office service services operator operators "
+        "regulator regulators organizers organisers spokespeople team forces force campaign "
+        # Bodies that speak as one ("The utility said 85,000 customers had lost power").
+        "utility utilities firm railway railways hospital hospitals morgue charity inspectorate "
+        "federation bank watchdog insurer carrier embassy prefecture corps "
+        # Who works a campaign or a race ("said one GOP operative in the state").
+        "operative operatives strategist strategists consultant consultants "
+        # Who runs a body, and who speaks in court ("Michael Fitton, defending, said").
+        "executive executives boss ceo chairman chairwoman founder barrister solicitor counsel "
+        "defending prosecuting "
+        # Elected members ("Jeff Miller, a city councilman in Hendersonville, said").
+        "councilman councilwoman councillor councilor lawmaker lawmakers legislator legislators "
+        "senator senators congressman congresswoman "
+        # People named by who they are to someone ("the father said", "a neighbour told …").
+        "father mother son daughter brother sister wife husband widow widower uncle aunt cousin "
+        "friend friends neighbour neighbor neighbours neighbors colleague colleagues "
+        "teammate".split()
+    )
+    | DOCUMENTS
 )
 
 # Speakers that are a body, never "he" or "she" (`rag.news.speakers`).

@@ -27,7 +27,7 @@ from rag.news.phrases import (
     noun_phrase_forward,
     without_lead,
 )
-from rag.news.referents import body_before, referent
+from rag.news.referents import referent
 from rag.text.sentences import split_sentences
 
 # Who speaks for a body: "spokesman Tomas Reil", "its director, Noor Haddad".
@@ -81,11 +81,19 @@ def _named_after(sentence: str, after: str) -> str | None:
     spans = split_sentences(after)[: _QUOTE_RUNS_ON + 1]
     if not inside_quote(sentence):  # it closes in ``sentence`` itself
         return _named_here(after[spans[0][0] : spans[0][1]]) if spans else None
-    for i, (a, b) in enumerate(spans[:-1]):
-        if '"' in after[a:b] or "”" in after[a:b]:  # where it closes
-            nxt = spans[i + 1]
-            return _named_here(after[nxt[0] : nxt[1]])
-    return None
+    at = _closing(spans, after)
+    if at is None or at + 1 >= len(spans):
+        return None
+    return _named_here(after[spans[at + 1][0] : spans[at + 1][1]])
+
+
+def _closing(spans: list[tuple[int, int]], after: str) -> int | None:
+    """Which of the first `_QUOTE_RUNS_ON` sentences of ``after`` holds the mark that closes a
+    quotation still open before it."""
+    marks = (
+        i for i, (a, b) in enumerate(spans[:_QUOTE_RUNS_ON]) if any(m in after[a:b] for m in '"”')
+    )
+    return next(marks, None)
 
 
 def _speaker_next(sentence: str, after: str) -> str | None:
@@ -106,13 +114,13 @@ def _speaker_next(sentence: str, after: str) -> str | None:
 
 def _where_closes(after: str) -> str | None:
     """The speaker named where a quotation still open before ``after`` closes in it."""
-    for a, b in split_sentences(after)[:_QUOTE_RUNS_ON]:
-        if '"' in after[a:b] or "”" in after[a:b]:
-            closing = after[a:b]
-            if closes_quote(closing):
-                return attributed(after_close(closing)) or _speaker_next(closing, after[b:])
-            return None
-    return None
+    spans = split_sentences(after)
+    if (at := _closing(spans, after)) is None:
+        return None
+    a, b = spans[at]
+    if not closes_quote(after[a:b]):
+        return None
+    return attributed(after_close(after[a:b])) or _speaker_next(after[a:b], after[b:])
 
 
 def _where_opened(before: str, opened: int) -> str | None:
@@ -204,6 +212,4 @@ def speaker_of(sentence: str, before: str = "", after: str = "") -> str | None:
         return None
     if who not in PRONOUNS:
         return _through(who, after)
-    if who.lower() == "it" and (own := body_before(sentence)):
-        return own  # "Latest figure from Tessa Valley Power: 210,000 households, it says"
-    return referent(who, before)
+    return referent(who, before, sentence)
