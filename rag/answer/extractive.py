@@ -6,8 +6,7 @@ from the passages whether they answer; this module turns its reading into a fitt
 - an abstention says what the articles do mention ("The articles mention X [1] but not Y."),
   Y being the question's own phrase for what it asks (`rag.answer.asks`);
 - a question asking for a name, number, date or place leads with it ("Letitia James [1].");
-- a follow-up prefers sentences the conversation has not already quoted, and never repeats
-  the previous answer word for word for a different question.
+- a follow-up prefers sentences not quoted yet; a new question never gets the last answer again.
 """
 
 from __future__ import annotations
@@ -23,7 +22,8 @@ from rag.answer.continuation import continuation
 from rag.answer.followup import norm_space, repeats_previous, said_before
 from rag.answer.kinds import led_by_asked, stated_at
 from rag.answer.parts import part_query, split_parts
-from rag.answer.short import short_span, speaker_short
+from rag.answer.short import short_span
+from rag.answer.speaker_short import speaker_short
 from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.index.sentences import SentenceKey, unpack
 from rag.news.compose import speaker_at

@@ -22,7 +22,7 @@ _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9,
           "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12}  # fmt: skip
 _SCALES = r"(?:\s*(?P<scale>thousand|million|billion|trillion|bn|mn|tn|m|b|k)\b)?"
-_MONEY = re.compile(rf"(?P<cur>US\$|\$|£|€){_NUM}{_SCALES}", re.IGNORECASE)
+MONEY = re.compile(rf"(?P<cur>US\$|\$|£|€){_NUM}{_SCALES}", re.IGNORECASE)
 _UNITS = {"percent": "percent", "per cent": "percent", "%": "percent", "metres": "metres",
           "meters": "metres", "metre": "metres", "meter": "metres", "feet": "feet",
           "foot": "feet", "km": "km", "kilometres": "km", "kilometers": "km",
@@ -47,7 +47,7 @@ _MEASURE_QUESTION = re.compile(
 def measures_of(sentence: str) -> list[Figure]:
     """The measures ``sentence`` states; ``quantity`` is "<unit> (<what it measures>)"."""
     found: list[Figure] = []
-    for m in _MONEY.finditer(sentence):
+    for m in MONEY.finditer(sentence):
         unit = _CURRENCY[m["cur"].lower()]
         scale = _SCALE.get((m["scale"] or "").lower(), 1.0)
         found += _measure(sentence, m, float(m["num"].replace(",", "")) * scale, unit)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from rag.answer.short import short_span, speaker_in, speaker_short
+from rag.answer.short import short_span
+from rag.answer.speaker_short import speaker_in, speaker_short
 from rag.reader.span import Span
 from rag.records import Citation, Quote
 
@@ -65,6 +66,31 @@ NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terenc
          ["05.20"], None),
         ("How many bodies were spotted?", "04.25 Three bodies were spotted in the sea.",
          ["04.25 Three bodies"], "Three bodies"),
+        # A span that ends inside a number is grown to the whole number.
+        ("What's the running total under the current mayor?",
+         "Officials have filled more than 1,786,300 potholes since 2014.",
+         ["more than 1,786"], "more than 1,786,300"),
+        # A sum is asked: the first span holding one, cut to it and its qualifier.
+        ("How much did Sky spend on Premier League rights?",
+         "Sky paid £4.2bn for Premier League rights, but also has 35 dramas planned.",
+         ["35 dramas planned", "£4.2bn for Premier League rights"], "£4.2bn"),
+        ("How much has the agency spent on pipes?",
+         "The agency has invested more than $1 billion in the past five years.",
+         ["more than $1 billion in the past five years"], "more than $1 billion"),
+        ("How much do the rooms cost?", "Rooms sell for $300/night in summer.",
+         ["$300/night in summer"], "$300/night"),
+        # The question's own number is not the answer ("10", not "10 municipalities") …
+        ("Of the 10 places with the biggest burns, how many rank high for alerts?",
+         "Among the 10 municipalities with the largest burnings, seven are also on the list.",
+         ["10 municipalities", "seven"], "seven"),
+        # … though a number the question writes otherwise may be ("$300k" against "$300").
+        ("If a room costs $300k to build, what nightly price should it fetch?",
+         "So a room that cost $300,000 to build should sell for $300/night.",
+         ["$300/night"], "$300/night"),
+        # A year answers "when", not "how much" or "how many".
+        ("How much notice did Torres give before the filing cutoff?",
+         "In 1998, Torres declared his retirement just three days before the deadline.",
+         ["In 1998", "just three days"], "just three days"),
         # No span of the asked kind, or a question that asks for no short answer: nothing.
         ("How many people died?", "The storm hit the coast on Sunday.", ["the coast"], None),
         ("Why did the talks fail?", NIXON, ["Cynthia Nixon"], None),
