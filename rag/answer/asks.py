@@ -43,7 +43,7 @@ _VERBS = frozenset("caused causes happened happens made makes led leads".split()
 
 _TYPES: list[tuple[re.Pattern[str], AnswerType]] = [
     (re.compile(r"\bhow (many|much|old|long|far|tall|big|large|often|high|cheap|expensive|"
-                r"wide|pure|low|few|fast|deep|heavy)\b"
+                r"wide|pure|low|few|fast|quickly|deep|heavy)\b"
                 r"|\bwhat (percentage|percent|number|share|price|amount|age|score|total|"
                 r"nightly price|rate|sum|figure|fee|salary|portion|fraction|slice|quantity|"
                 r"temperature|margin|count)\b|\bwhat (?:did|does|do|will) [^?]{0,60}\bcost\b"
@@ -71,9 +71,19 @@ _TYPES: list[tuple[re.Pattern[str], AnswerType]] = [
 ]  # fmt: skip
 
 
+# A phrase set before the wh-word ("After Facebook, which networks …", "Besides marketing,
+# which parts …"): the question starts after it.
+_SET_BEFORE = re.compile(
+    r"^\s*(?:after|besides|beyond|apart from|aside from|other than|except for|in addition to|"
+    r"unlike|among|under|since|during|before|following)\b[^,?]{1,70},\s+"
+    r"(?=(?:who|whom|whose|which|what|where|when|how)\b)",
+    re.I,
+)
+
+
 def asked_type(question: str) -> AnswerType | None:
     """The kind of short answer ``question`` asks for (name, number, date, place), if any."""
-    q = _LEAD.sub("", question)
+    q = _SET_BEFORE.sub("", _LEAD.sub("", question))
     for pattern, kind in _TYPES:
         if pattern.search(q):
             return kind

@@ -35,6 +35,10 @@ from rag.answer.asks import asked, asked_type, but_not, defined_in, not_given
         ("What's the CU count on the 3070?", "number"),
         ("What's the budget lodging called in the film?", "name"),
         ("Near which hospital is the housing planned?", "name"),
+        # a phrase set before the wh-word, and "how quickly"
+        ("After Facebook, which social networks sent the most readers?", "name"),
+        ("Besides marketing, which parts of a company could use video?", "name"),
+        ("How quickly did the attention on Cosby snowball?", "number"),
     ],
 )
 def test_asked_type(question, kind):
