@@ -277,11 +277,11 @@ def _reads_as_figure(question: str, phrase: str, ws: list[str]) -> bool:
     numbers = _DIGITS.findall(phrase)
     if not numbers and not any(w in _NUMBER_WORDS for w in ws):
         return False
-    wanted = asked_kind(question)
-    if wanted in ("money", "share") and wanted not in kinds_in(phrase):
+    kinds, wanted = kinds_in(phrase), asked_kind(question)
+    if wanted in ("money", "share") and wanted not in kinds:
         return False
-    if numbers and set(_QUESTION_NUMBER.findall(phrase)) <= set(_QUESTION_NUMBER.findall(question)):
+    own = set(_QUESTION_NUMBER.findall(question))
+    if numbers and set(_QUESTION_NUMBER.findall(phrase)) <= own:
         return False
-    return (
-        not numbers or not all(_YEAR.fullmatch(n) for n in numbers) or "money" in kinds_in(phrase)
-    )
+    only_years = bool(numbers) and all(_YEAR.fullmatch(n) for n in numbers)
+    return not only_years or "money" in kinds
