@@ -73,8 +73,10 @@ _QUALIFIER = re.compile(
     re.I,
 )
 # A year, which answers "when", not "how many" or "how much" ("In 1998" for "How much notice
-# did Torres give?" over "In 1998, … Torres declared his retirement just three days before …").
+# did Torres give?" over "In 1998, … Torres declared his retirement just three days before …");
+# "how long" may be answered by one ("since 1924").
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
+_HOW_MUCH = re.compile(r"\bhow (?:much|many)\b", re.I)
 
 
 def short_span(
@@ -273,7 +275,7 @@ def _reads_as_figure(question: str, phrase: str, ws: list[str]) -> bool:
     """Whether ``phrase`` can be the figure ``question`` asks: it holds one, of the asked
     kind when the question asks a sum or a share ("£4.2bn", not "35 dramas planned", for "How
     much did Sky spend …?"), that is not the question's own ("seven", not "10 municipalities",
-    for "Of the 10 Amazon places …, how many …?") nor only a year."""
+    for "Of the 10 Amazon places …, how many …?") nor only a year for "how much/many"."""
     numbers = _DIGITS.findall(phrase)
     if not numbers and not any(w in _NUMBER_WORDS for w in ws):
         return False
@@ -284,4 +286,4 @@ def _reads_as_figure(question: str, phrase: str, ws: list[str]) -> bool:
     if numbers and set(_QUESTION_NUMBER.findall(phrase)) <= own:
         return False
     only_years = bool(numbers) and all(_YEAR.fullmatch(n) for n in numbers)
-    return not only_years or "money" in kinds
+    return not (only_years and _HOW_MUCH.search(question)) or "money" in kinds

@@ -91,6 +91,10 @@ NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terenc
         ("How much notice did Torres give before the filing cutoff?",
          "In 1998, Torres declared his retirement just three days before the deadline.",
          ["In 1998", "just three days"], "just three days"),
+        # … but "how long" may be answered by one.
+        ("How long has the IPHC been regulating catches?",
+         "The commission has regulated catches since 1924, it says.", ["since 1924"],
+         "since 1924"),
         # No span of the asked kind, or a question that asks for no short answer: nothing.
         ("How many people died?", "The storm hit the coast on Sunday.", ["the coast"], None),
         ("Why did the talks fail?", NIXON, ["Cynthia Nixon"], None),
