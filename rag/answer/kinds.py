@@ -79,7 +79,7 @@ _NUMBER_WORDS = (
 _NUMBER = re.compile(rf"(?<![$£€¥])\b(?:\d[\d,.]*x?|{_NUMBER_WORDS})\b(?:-\w+)?", re.I)
 # A number with its unit, or the first of a range with one ("40 to 50 percent").
 _MEASURED = re.compile(rf"\s*(?:(?:to|and|or|-|–)\s*[\d.,]+\s*)?(?:{_UNITS})\b", re.I)
-_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
+YEAR = re.compile(r"(?:1[5-9]|20)\d\d")  # a year, which is no count
 _ORDINAL = re.compile(
     r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b",
     re.I,
@@ -108,7 +108,7 @@ def kinds_in(text: str) -> set[Kind]:
     if _MONEY.search(text):
         found.add("money")
     for m in _NUMBER.finditer(text):
-        if not (_MEASURED.match(text, m.end()) or _YEAR.fullmatch(m[0])):
+        if not (_MEASURED.match(text, m.end()) or YEAR.fullmatch(m[0])):
             found.add("count")  # a number of something that is no unit: a count
     if _ORDINAL.search(text):
         found.add("count")  # "his ninth trip": how many times

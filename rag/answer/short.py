@@ -19,7 +19,7 @@ import re
 
 from rag.answer.ages import age_beside
 from rag.answer.asks import AnswerType, asked_figure, asked_type
-from rag.answer.kinds import asked_kind, kinds_in
+from rag.answer.kinds import YEAR, asked_kind, kinds_in
 from rag.news.counts import figures_of
 from rag.news.measures import MONEY, measures_of
 from rag.reader.span import Span
@@ -72,10 +72,9 @@ _QUALIFIER = re.compile(
     r"some|roughly|approximately|just|only|under)\s+$",
     re.I,
 )
-# A year, which answers "when", not "how many" or "how much" ("In 1998" for "How much notice
-# did Torres give?" over "In 1998, … Torres declared his retirement just three days before …");
-# "how long" may be answered by one ("since 1924").
-_YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
+# A year (`kinds.YEAR`) answers "when", not "how many" or "how much" ("In 1998" for "How much
+# notice did Torres give?" over "In 1998, … Torres declared his retirement just three days
+# before …"); "how long" may be answered by one ("since 1924").
 _HOW_MUCH = re.compile(r"\bhow (?:much|many)\b", re.I)
 
 
@@ -285,5 +284,5 @@ def _reads_as_figure(question: str, phrase: str, ws: list[str]) -> bool:
     own = set(_QUESTION_NUMBER.findall(question))
     if numbers and set(_QUESTION_NUMBER.findall(phrase)) <= own:
         return False
-    only_years = bool(numbers) and all(_YEAR.fullmatch(n) for n in numbers)
+    only_years = bool(numbers) and all(YEAR.fullmatch(n) for n in numbers)
     return not (only_years and _HOW_MUCH.search(question)) or "money" in kinds
