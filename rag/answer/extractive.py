@@ -20,7 +20,7 @@ from rag.answer.asks import not_given
 from rag.answer.citations import cite
 from rag.answer.continuation import continuation
 from rag.answer.followup import norm_space, repeats_previous, said_before
-from rag.answer.kinds import led_by_asked, stated_at
+from rag.answer.kinds import gate, led_by_asked, stated_at
 from rag.answer.parts import part_query, split_parts
 from rag.answer.short import short_span
 from rag.answer.speaker_short import speaker_short
@@ -111,14 +111,10 @@ class ExtractiveAnswerer:
     ) -> list[Quote]:
         text = self._article_text(chosen[0].doc_id) if chosen else None
         nxt = continuation(chosen[0], text, self._speaker, attribution) if text else None
-        if (
-            nxt
-            and norm_space(nxt.text) not in said
-            and len(chosen) < self.max_sentences
-            and all((c.doc_id, c.start) != (nxt.doc_id, nxt.start) for c in chosen)
-        ):
-            return [*chosen, nxt]
-        return chosen
+        if nxt is None or norm_space(nxt.text) in said or len(chosen) >= self.max_sentences:
+            return chosen
+        fresh = all((c.doc_id, c.start) != (nxt.doc_id, nxt.start) for c in chosen)
+        return [*chosen, nxt] if fresh else chosen
 
     def _select(
         self, cands: list[Candidate], probs: np.ndarray, limit: int, said: set[str]
@@ -175,9 +171,10 @@ class ExtractiveAnswerer:
                 for c in cands
             ]
             reading.probs[np.array(stale)] *= _REPEAT_FACTOR
-        why = reading.abstains(self.reader.thresholds, self.threshold)
         quotes = [c.quote for c in cands]
         texts = [q.text for q in quotes]
+        why = gate(reading.abstains(self.reader.thresholds, self.threshold), question,
+                   texts[:retrieved])  # fmt: skip
         if why == "detail_missing" and intent.kind == "timeline":
             why = None  # a timeline asks for what happened, no one detail that can be missing
         if (at := stated_at(question, texts)) is not None:  # the article states what is asked
@@ -278,7 +275,8 @@ class ExtractiveAnswerer:
             reading = self._read(part, pq, self._embedder.encode_query(pq), cands, hits, retrieved)
             if (at := stated_at(part, texts)) is not None:
                 reading.probs[at] = 1.0  # what is asked, as news states it
-            gated = at is None and reading.abstains(self.reader.thresholds, self.threshold)
+            gated = at is None and gate(reading.abstains(self.reader.thresholds, self.threshold),
+                                        part, texts[:retrieved])  # fmt: skip
             picked = [] if gated else led_by_asked(
                 part, self._select(cands, reading.probs, share, said), texts, reading.probs,
                 lambda p: self._select(cands, p, share, said))  # fmt: skip

@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from rag.answer.kinds import asked_kind, holds_asked, kinds_in, led_by_asked, stated_at
+from rag.answer.kinds import (
+    asked_kind,
+    gate,
+    holds_asked,
+    kinds_in,
+    led_by_asked,
+    stated_at,
+)
 from rag.records import Quote
 
 
@@ -75,3 +82,48 @@ def test_stated_at_finds_a_definition_or_an_age_beside_the_name():
     texts = ["Troops patrol the area.", "Lopez, 51, founded the Riverside Bread Festival."]
     assert stated_at("How old is Maria Lopez?", texts) == 1
     assert stated_at("What is the Riverside Bread Festival?", texts) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "passages", "why"),
+    [
+        # The asked count of people is stated: the near-miss gate is overruled.
+        ("How many people did the earthquake in the Zeravan mountains kill?",
+         ["A magnitude 6.8 earthquake struck the Zeravan mountains, killing at least 38 people "
+          "and flattening much of the market town."], None),
+        ("How many people were injured in the blast?",
+         ["Police said 54 people had been injured, 11 of them seriously."], None),
+        # A neighbouring count (the killed, for the injured) is the near miss's decoy.
+        ("How many people were injured in the blast?",
+         ["The blast killed six people and destroyed a row of houses."], "detail_missing"),
+        # Not a count of people: the gate stands (votes, units are read by no figure reader).
+        ("How many votes did Kristy Marmorato get in total?",
+         ["The proposition received approximately 24,000 more yes votes."], "detail_missing"),
+        # Other reasons are never overruled.
+        ("How many people did the earthquake kill?", ["The quake killed 38 people."],
+         "no_evidence"),
+    ],
+)  # fmt: skip
+def test_gate_is_overruled_by_a_stated_count_of_the_asked_people(question, passages, why):
+    given = "no_evidence" if why == "no_evidence" else "detail_missing"
+    assert gate(given, question, passages) == why
+
+
+def test_gate_passes_an_answer_through():
+    assert gate(None, "How many people died?", []) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "why"),
+    [
+        ("How many firefighters were injured?", "The ministry said 212 people had been injured.",
+         "detail_missing"),
+        ("How many firefighters were injured?", "Three firefighters were injured on Monday.",
+         None),
+        ("How many miners have died in the Drevna collapse?",
+         "The bodies of two of the trapped miners were found, and five miners have died.", None),
+        ("How many were killed?", "At least 19 people were killed.", None),
+    ],
+)  # fmt: skip
+def test_gate_wants_the_asked_kind_of_people_named_where_they_are_counted(question, passage, why):
+    assert gate("detail_missing", question, [passage]) == why
