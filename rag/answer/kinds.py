@@ -162,9 +162,10 @@ def gate(why: str | None, question: str, passages: Sequence[str]) -> str | None:
     # People of one kind ("How many firefighters were injured?") must be named where they are
     # counted: "212 people had been injured" does not count them.
     noun = m["noun"].lower() if (m := _ASKS_COUNT.search(question)) else "people"
+    kind = None if noun in _ANY_PEOPLE else noun.rstrip("s")
 
     def counts(text: str) -> bool:
-        named = noun in _ANY_PEOPLE or noun.rstrip("s") in text.lower()
+        named = kind is None or kind in text.lower()
         return named and any(f.quantity == quantity for f in figures_of(text))
 
     return None if any(counts(text) for text in passages) else why
