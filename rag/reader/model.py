@@ -120,12 +120,14 @@ class Reading:
 
 @dataclass(frozen=True)
 class Recorded:
-    """A reading as the pick model is trained on it: before the pick, with its candidates."""
+    """A reading as the pick model and the near-miss gate are trained on it: before the pick,
+    with its candidates."""
 
     cands: list[Candidate]
     features: np.ndarray  # `FINAL_FEATURES`
     probs: np.ndarray  # the sentence model's
     own: int  # how many candidates, first, are the passages' own
+    question: np.ndarray  # `QUESTION_FEATURES` the two gates read (of the ``own`` ones)
 
 
 @contextmanager
@@ -225,7 +227,7 @@ class Reader:
             x = sentence_features(question, query, cands, cosines, idf, doc_length)
             fx, probs, spans = self._rate(query, cands, x, read)
         if (records := _RECORDS.get()) is not None:
-            records.append(Recorded(list(cands), fx, probs, own))
+            records.append(Recorded(list(cands), fx, probs, own, q[0]))
         if self.pick is not None:
             probs = self.pick.lead(fx, probs, own)
         return Reading(probs, topic, detail, fx, spans)

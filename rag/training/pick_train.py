@@ -1,4 +1,4 @@
-"""`make reader`'s last step: the pick model (`rag.reader.pick`), fitted on unseen questions.
+"""A step of `make reader`: the pick model (`rag.reader.pick`), fitted on unseen questions.
 
 The round-3 questions (``evals/reader/parts/train-r3*.jsonl``) were written after the shipped
 span model and encoder were trained, so the reader reads them as it reads any new question,
@@ -12,49 +12,34 @@ manifest reports; the trees are written beside ``reader.json``. Usage:
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import logging
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from rag.reader.model import Recorded, recording, shipped_folder
+from rag.reader.model import Recorded
 from rag.reader.pick import PICK_FEATURES, PICK_FILE, PickModel, Trees, pick_features
 from rag.training.dataset import overlaps
-from rag.training.train import DATA, ROOT, sources
+from rag.training.readings import Read, read_splits, record, round3_files, step_args
+from rag.training.train import DATA
 
 logger = logging.getLogger(__name__)
-PARTS = DATA / "parts"
 # The trees: scikit-learn's defaults but for a slower rate and fewer leaves, which p@1 on
 # dev preferred (docs/reader.md, round 9); early stopping on a tenth of the candidates.
 TREES = {"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "early_stopping": True,
          "validation_fraction": 0.1, "n_iter_no_change": 10}  # fmt: skip
 
 
-def data_files() -> list[Path]:
-    """The questions the pick model learns from: the round-3 parts."""
-    return sorted(PARTS.glob("train-r3*.jsonl"))
-
-
-def collect_readings(
-    assistant: Any, rows: list[dict[str, Any]]
-) -> list[tuple[Recorded, np.ndarray]]:
-    """Ask each answerable row's question as `ask` does; its first reading and, per candidate,
-    whether it is a gold sentence (rows whose reading has none are kept: they weigh nothing)."""
-    out = []
-    for row in rows:
-        if row.get("unanswerable"):
-            continue
-        with recording() as readings:
-            assistant.ask(row["question"], history=row.get("history") or None)
-        if readings:
-            first = readings[0]
-            gold = row.get("gold") or []
-            out.append((first, np.array([overlaps(c, gold) for c in first.cands], np.int8)))
-    return out
+def labelled(read: Read) -> list[tuple[Recorded, np.ndarray]]:
+    """The answerable questions' readings and, per candidate, whether it is a gold sentence
+    (readings with none are kept: they weigh nothing)."""
+    return [
+        (r, np.array([overlaps(c, row.get("gold") or []) for c in r.cands], np.int8))
+        for row, r in read
+        if r is not None and not row.get("unanswerable")
+    ]
 
 
 def _matrix(data: list[tuple[Recorded, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -114,35 +99,21 @@ def precision_at_1(data: list[tuple[Recorded, np.ndarray]], pick: PickModel | No
 
 def main(argv: list[str] | None = None) -> int:
     """Collect, fit, report on dev, write ``pick.json`` and its manifest entry."""
-    p = argparse.ArgumentParser(prog="python -m rag.training.pick_train", description=__doc__)
-    p.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    p.add_argument("--index", type=Path, default=ROOT / "artifacts" / "reader" / "index")
-    p.add_argument("--model", type=Path, default=shipped_folder())
-    p.add_argument("--seed", type=int, default=13)
-    a = p.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from rag.assistant import Assistant
-    from rag.eval.suite import load_suite
-
-    splits = {"r3": data_files(), "dev": [DATA / "dev.jsonl"]}
-    rows = {name: [c.to_dict() for f in files for c in load_suite(f)]
-            for name, files in splits.items()}  # fmt: skip
-    with Assistant(data_dir=a.index, reader_model=a.model) as assistant:
-        assistant.ingest(sources(a.shared))
-        data = {name: collect_readings(assistant, r) for name, r in rows.items()}
+    a = step_args("python -m rag.training.pick_train", __doc__, argv)
+    read = read_splits(
+        a.shared, a.index, a.model, {"r3": round3_files(), "dev": [DATA / "dev.jsonl"]}
+    )
+    data = {name: labelled(read[name]) for name in ("r3", "dev")}
     pick = fit_pick(data["r3"], a.seed)
     report = {name: {"questions": len(d), "p_at_1_sentence_model": precision_at_1(d, None),
                      "p_at_1_pick": precision_at_1(d, pick)}
               for name, d in data.items()}  # fmt: skip
     logger.info("%s", json.dumps(report))
     (a.model / PICK_FILE).write_text(json.dumps(pick.to_dict()), encoding="utf-8")
-    manifest_path = a.model / "manifest.json"
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    manifest["pick"] = {
-        "data_sha256": {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in data_files()},
+    record(a.model, "pick", {
+        "data_sha256": {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in round3_files()},
         "seed": a.seed, "trees": TREES, "features": list(PICK_FEATURES), "report": report,
-    }  # fmt: skip
-    manifest_path.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    })  # fmt: skip
     return 0
 
 

@@ -119,16 +119,22 @@ def collect_examples(work: Path, shared: Path) -> dict[str, list[Example]]:
 
 
 def fit_logistic(
-    x: np.ndarray, y: np.ndarray, columns: tuple[str, ...], names: tuple[str, ...], seed: int
+    x: np.ndarray,
+    y: np.ndarray,
+    columns: tuple[str, ...],
+    names: tuple[str, ...],
+    seed: int,
+    weight: np.ndarray | None = None,
 ) -> Logistic:
-    """A class-balanced, L2-regularised logistic regression on the ``names`` columns of ``x``."""
+    """A class-balanced, L2-regularised logistic regression on the ``names`` columns of ``x``
+    (``weight``: per row, on top of the class balance)."""
     from sklearn.linear_model import LogisticRegression
 
     x = x[:, [columns.index(n) for n in names]]
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale < 1e-6] = 1.0  # a constant column stays harmless
     lr = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000, random_state=seed)
-    lr.fit((x - mean) / scale, y)
+    lr.fit((x - mean) / scale, y, sample_weight=weight)
     return Logistic(names, mean, scale, lr.coef_[0], float(lr.intercept_[0]))
 
 

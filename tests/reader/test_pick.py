@@ -7,11 +7,12 @@ import numpy as np
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from rag.reader.features import FINAL_FEATURES, Candidate, candidates
+from rag.reader.features import FINAL_FEATURES, QUESTION_FEATURES, Candidate, candidates
 from rag.reader.model import Reader, recording, shipped_folder
 from rag.reader.pick import PICK_FEATURES, PICK_FILE, PickModel, Trees, pick_features
 from rag.records import Hit
-from rag.training.pick_train import data_files, export_trees, precision_at_1
+from rag.training.pick_train import export_trees, precision_at_1
+from rag.training.readings import round3_files
 
 
 def _fitted(seed: int = 0) -> tuple[HistGradientBoostingClassifier, np.ndarray]:
@@ -59,7 +60,7 @@ def test_the_shipped_pick_model_matches_its_data_and_leads_better_on_dev():
     assert pick["features"] == list(PICK_FEATURES)
     entry = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["pick"]
     assert entry["data_sha256"] == {
-        f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in data_files()
+        f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in round3_files()
     }
     dev = entry["report"]["dev"]
     assert dev["p_at_1_pick"] > dev["p_at_1_sentence_model"]
@@ -82,6 +83,8 @@ def test_readings_are_recorded_before_the_pick_inside_the_block_only():
     reader.read(question, question, cands, cos, hits, *args)
     assert len(records) == 1 and records[0].own == len(cands)
     assert records[0].cands == cands and np.array_equal(records[0].features, reading.features)
+    gated = reader.detail_model.proba(records[0].question[None, :], QUESTION_FEATURES)[0]
+    assert gated == pytest.approx(reading.detail)  # the gate's input is recorded too
     assert "111 hostages" in cands[int(np.argmax(reading.probs))].quote.text
     labels = np.array(["111" in c.quote.text for c in cands], np.int8)
     assert precision_at_1([(records[0], labels)], None) == 1.0
