@@ -103,14 +103,13 @@ def gate_report(rows: GateRows, answers: np.ndarray) -> dict[str, Any]:
     return out
 
 
-def refit(folder: Path, read: dict[str, Read], r3_files: list[Path], seed: int) -> dict[str, Any]:
+def refit(folder: Path, read: dict[str, Read], seed: int) -> dict[str, Any]:
     """Fit the gate, choose its cut on dev, write it into ``folder``'s ``reader.json`` and
     manifest.
 
     Args:
         folder: the reader model folder (its topic gate is kept).
         read: per split (r3, dev, worded, check), each question's row and first reading.
-        r3_files: the round-3 parts ``read["r3"]`` came from (their sha256 is recorded).
         seed: the fit's seed.
 
     Returns:
@@ -133,7 +132,7 @@ def refit(folder: Path, read: dict[str, Read], r3_files: list[Path], seed: int) 
     spec["detail"] = detail.to_dict()
     spec["thresholds"]["detail"] = cut
     spec_path.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
-    fitted = [*r3_files, *worded_files()]
+    fitted = [*round3_files(), *worded_files()]
     entry = {
         "data_sha256": {f"{f.parent.name}/{f.name}": hashlib.sha256(f.read_bytes()).hexdigest()
                         for f in fitted},
@@ -149,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     a = step_args("python -m rag.training.gate_train", __doc__, argv)
     splits = {"r3": round3_files(), "dev": [DATA / "dev.jsonl"],
               "worded": worded_files(), "check": check_files()}  # fmt: skip
-    refit(a.model, read_splits(a.shared, a.index, a.model, splits), round3_files(), a.seed)
+    refit(a.model, read_splits(a.shared, a.index, a.model, splits), a.seed)
     return 0
 
 

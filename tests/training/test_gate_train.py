@@ -123,7 +123,7 @@ def test_refit_writes_the_gate_and_its_entry_into_the_model_folder(tmp_path):
         return rows
 
     read = {"r3": split(120), "dev": split(90), "worded": split(30), "check": split(30)}
-    entry = refit(tmp_path, read, round3_files(), seed=0)
+    entry = refit(tmp_path, read, seed=0)
     spec = json.loads((tmp_path / "reader.json").read_text(encoding="utf-8"))
     assert spec["thresholds"]["detail"] == entry["cut"] > 0
     assert (
