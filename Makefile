@@ -85,7 +85,8 @@ bench-smoke: install
 
 # Retrain the reader (issue 14) from the bundled MiniLM on evals/reader/train.jsonl, choose on dev,
 # score the frozen test splits; writes rag/reader/model/ (ONNX int8 + manifest), then the pick
-# model (round 9) and the near-miss gate (round 13) from readings of unseen questions. ~40 min on 2 cores with the cached candidates, about 3 h from nothing.
+# model (round 9) and the near-miss gate (round 13) from readings of unseen questions. About
+# 75 min on 2 cores with the cached candidates, 3.5 h from nothing.
 reader: install
 	$(PIP) -e '.[reader]'
 	$(BIN)/python -m rag.training.train --shared $(SHARED)
