@@ -100,9 +100,8 @@ def precision_at_1(data: list[tuple[Recorded, np.ndarray]], pick: PickModel | No
 def main(argv: list[str] | None = None) -> int:
     """Collect, fit, report on dev, write ``pick.json`` and its manifest entry."""
     a = step_args("python -m rag.training.pick_train", __doc__, argv)
-    read = read_splits(
-        a.shared, a.index, a.model, {"r3": round3_files(), "dev": [DATA / "dev.jsonl"]}
-    )
+    splits = {"r3": round3_files(), "dev": [DATA / "dev.jsonl"]}
+    read = read_splits(a.shared, a.index, a.model, splits, answerable_only=True)
     data = {name: labelled(read[name]) for name in ("r3", "dev")}
     pick = fit_pick(data["r3"], a.seed)
     report = {name: {"questions": len(d), "p_at_1_sentence_model": precision_at_1(d, None),

@@ -36,7 +36,11 @@ def collect_readings(assistant: Any, rows: list[dict[str, Any]]) -> Read:
 
 
 def read_splits(
-    shared: Path, index: Path, model: Path, splits: dict[str, list[Path]]
+    shared: Path,
+    index: Path,
+    model: Path,
+    splits: dict[str, list[Path]],
+    answerable_only: bool = False,
 ) -> dict[str, Read]:
     """Every question of each split read by ``model`` over the training index.
 
@@ -45,6 +49,8 @@ def read_splits(
         index: the index folder (built on first use).
         model: the reader model folder that reads.
         splits: per name, the suite files of its questions.
+        answerable_only: skip the unanswerable questions (the pick learns from the others
+            alone: asking them would cost a third more time for nothing).
 
     Returns:
         Per name, each question's row and first reading.
@@ -52,7 +58,8 @@ def read_splits(
     from rag.assistant import Assistant
     from rag.eval.suite import load_suite
 
-    rows = {name: [c.to_dict() for f in files for c in load_suite(f)]
+    rows = {name: [c.to_dict() for f in files for c in load_suite(f)
+                   if not (answerable_only and c.unanswerable)]
             for name, files in splits.items()}  # fmt: skip
     with Assistant(data_dir=index, reader_model=model) as assistant:
         assistant.ingest(sources(shared))
