@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from rag.news.asked import asked_quantity
 from rag.news.counts import Figure
-from rag.news.dates import base_date, resolve_dates
+from rag.news.dates import SEASON_OF, base_date, resolve_dates
 from rag.news.events import event_date
 from rag.news.figures import disagreements
 from rag.news.given import given_at
@@ -28,9 +28,12 @@ _CONTEXT_CHARS = 1200
 
 
 def spoken_date(date: str | None, precision: str | None = "day") -> str:
-    """An ISO date as people write it: "30 December 2014", "December 2014", "2014"."""
+    """An ISO date as people write it: "30 December 2014", "December 2014", "2014", and a
+    season's ("1986-03" at precision "season") "spring 1986"."""
     if not date:
         return "undated"
+    if precision == "season" and len(date) == 7 and (name := SEASON_OF.get(int(date[5:]))):
+        return f"{name} {date[:4]}"
     try:
         if len(date) == 4:
             return date
@@ -68,6 +71,13 @@ def annotate(citation: Citation, article_text: str | None) -> Citation:
 def when(citation: Citation) -> tuple[str | None, str]:
     """When the cited event happened (see `event_date`)."""
     return event_date(citation.dates, citation.date, citation.quote)
+
+
+def event_label(entry: TimelineEntry, citation: Citation) -> str:
+    """A timeline entry's date as people write it, at the precision of the mention that
+    gave it ("spring 1986", not "March 1986")."""
+    precision = next((d.precision for d in citation.dates if d.date == entry.date), "day")
+    return spoken_date(entry.date, precision if entry.basis == "text" else "day")
 
 
 def _said_at(citation: Citation, article: str | None) -> str | None:
@@ -162,7 +172,7 @@ def _written(
     """The answer's text and sentences as a timeline, with figure notes and "As of"."""
     if timeline:
         by_marker = {c.marker: c for c in citations}
-        lines = [f"{spoken_date(t.date)}: {by_marker[t.marker].quote} [{t.marker}]"
+        lines = [f"{event_label(t, by_marker[t.marker])}: {by_marker[t.marker].quote} [{t.marker}]"
                  for t in timeline]  # fmt: skip
         text = "\n".join(f"- {line}" for line in lines)
         sentences = [AnswerSentence(by_marker[t.marker].quote, (t.marker,)) for t in timeline]

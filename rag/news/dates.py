@@ -137,19 +137,39 @@ def _month_only(
     return _nearest(options, this, ahead), "month"
 
 
+# A season of a named year ("in the spring of 1986", "summer 2019"), dated by the month it
+# begins in (meteorological seasons) at precision "season". Winter is left out: "the winter of
+# 2014" may begin in December 2013 or December 2014.
+SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9}
+SEASON_OF = {3: "spring", 6: "summer", 9: "autumn"}  # a season's name by its first month
+
+
+# "Fall" only after a word that makes it the season ("in the fall of 2014"), not the verb.
+_FALL = "".join(f"(?<={w} )" if i == 0 else f"|(?<={w} )" for i, w in enumerate(
+    "in In the The of by since until during early late Early Late".split()))  # fmt: skip
+
+
+@_pattern(rf"\b(?P<season>(?i:spring|summer|autumn)|(?:{_FALL})(?i:fall))\s+(?:of\s+)?{_YEAR}\b")
+def _season(
+    m: re.Match[str], base: dt.date | None, future: bool
+) -> tuple[dt.date, Precision] | None:
+    return dt.date(int(m["year"]), SEASONS[m["season"].lower()], 1), "season"
+
+
 @_pattern(r"\b(?i:in|since|until|by|during)\s+(?P<year>(?:19|20)\d\d)\b(?!-)")
 def _year(m: re.Match[str], base: dt.date | None, future: bool) -> tuple[dt.date, Precision] | None:
     return dt.date(int(m["year"]), 1, 1), "year"
 
 
 @_pattern(r"\b(?P<w>the day before yesterday|yesterday|today|tonight|tomorrow|"
-          r"this (?:morning|afternoon|evening))\b", re.IGNORECASE)  # fmt: skip
+          r"this (?:morning|afternoon|evening)|last night)\b", re.IGNORECASE)  # fmt: skip
 def _deictic(
     m: re.Match[str], base: dt.date | None, future: bool
 ) -> tuple[dt.date, Precision] | None:
     if base is None:
         return None
-    shift = {"the day before yesterday": -2, "yesterday": -1, "tomorrow": 1}
+    # "Last night" in a day's news is the evening before it, as "yesterday" is.
+    shift = {"the day before yesterday": -2, "yesterday": -1, "tomorrow": 1, "last night": -1}
     return base + dt.timedelta(days=shift.get(m["w"].lower(), 0)), "day"
 
 
@@ -210,7 +230,7 @@ def _ago(m: re.Match[str], base: dt.date | None, future: bool) -> tuple[dt.date,
 
 def iso(date: dt.date, precision: Precision) -> str:
     """``date`` written at ``precision``: a week is the ISO date of its Monday."""
-    if precision == "month":
+    if precision in ("month", "season"):
         return date.strftime("%Y-%m")
     if precision == "year":
         return date.strftime("%Y")

@@ -68,7 +68,7 @@ def event_date(
     main = [d for d in events if not in_aside(d, text) and not _possessive(d, text)
             and not _SINCE.search(text[: d.start])]  # fmt: skip
     events = main or events
-    for precision in ("day", "week", "month", "year"):
+    for precision in ("day", "week", "month", "season", "year"):
         for d in events or mentions:
             if d.date and d.precision == precision:
                 return d.date, "text"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-Precision = Literal["day", "week", "month", "year"]
+Precision = Literal["day", "week", "month", "season", "year"]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rag.news.compose import spoken_date
+from rag.news.compose import event_label
 from rag.news.notes import citation_notes, disputes
 from rag.records import Answer, Citation, Outlet, ShortAnswer
 from rag.ui.render import CONTEXT_CHARS, escape_text, safe_link, safe_url
@@ -122,7 +122,8 @@ def render_timeline(answer: Answer) -> str:
         return ""
     by_marker = {c.marker: c for c in answer.citations}
     rows = "".join(
-        f'<li><time datetime="{escape_text(t.date or "")}">{escape_text(spoken_date(t.date))}'
+        f'<li><time datetime="{escape_text(t.date or "")}">'
+        f"{escape_text(event_label(t, by_marker[t.marker]))}"
         f'</time> {escape_text(by_marker[t.marker].quote)} <a href="#rag-src-{t.marker}">'
         f"[{t.marker}]</a></li>"
         for t in answer.timeline

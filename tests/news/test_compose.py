@@ -6,7 +6,7 @@ from rag.news.compose import news_answer, spoken_date
 from rag.news.intent import intent_of
 from rag.news.notes import citation_notes
 from rag.records import Answer, AnswerSentence, Citation
-from rag.ui.sources import render_sources
+from rag.ui.sources import render_sources, render_timeline
 
 ARTICLES = {
     "a": "Flight QZ8501 lost contact on Sunday. The navy said 40 bodies had been recovered.",
@@ -171,3 +171,19 @@ def test_a_date_of_the_event_s_own_clause_does_not_date_its_count() -> None:
     [d] = _compose("How many people died in the derailment?", [wire, railway]).disagreements
     assert d.verdict == "conflict"
     assert [(v.value, v.date) for v in d.values] == [(9, "2026-03-11"), (7, "2026-03-11")]
+
+
+def test_a_season_is_said_as_a_season_in_notes_and_timelines() -> None:
+    assert spoken_date("1986-03", "season") == "spring 1986"
+    assert spoken_date("1986-03", "month") == "March 1986"
+    text = "She raised her concerns in the spring of 1986. GCSEs came in September 1986."
+    texts = {"t": text}
+    first, second = text.split(". ")
+    cites = [Citation(1, "t", "T", "test", second, len(first) + 2, len(text), 0.9, "2014-12-29"),
+             Citation(2, "t", "T", "test", first + ".", 0, len(first) + 1, 0.9, "2014-12-29")]
+    question = "How did the introduction of GCSEs unfold?"
+    out = news_answer(_answer(question, cites), intent_of(question), texts.get)
+    assert [t.date for t in out.timeline] == ["1986-03", "1986-09"]  # the season first
+    assert out.text.startswith("- spring 1986: She raised her concerns")
+    assert "\n- September 1986: GCSEs came in September 1986. [1]" in out.text
+    assert '<time datetime="1986-03">spring 1986</time>' in render_timeline(out)

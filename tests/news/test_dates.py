@@ -55,6 +55,15 @@ def _dates(text: str, published: str | None = TUESDAY) -> list[tuple[str, str | 
          [("March 3, 2015", "2015-03-03", "day"), ("next week", "2015-01-05", "week")]),
         ("It was signed on 2013-04-05.", [("2013-04-05", "2013-04-05", "day")]),
         ("A report in December 2013 said so.", [("December 2013", "2013-12", "month")]),
+        # "last night" in a day's news is the evening before it, as "yesterday" is
+        ("Last night the union called a strike.", [("Last night", "2014-12-29", "day")]),
+        # a season of a named year, dated by the month it begins in
+        ("She raised her concerns in the spring of 1986.",
+         [("spring of 1986", "1986-03", "season")]),
+        ("The plant closed in the fall of 2014 and reopened in summer 2016.",
+         [("fall of 2014", "2014-09", "season"), ("summer 2016", "2016-06", "season")]),
+        # "fall" the verb, and a winter that may begin in either year, are no dates
+        ("Sales could fall 2014 units short; the winter of 2014 was mild.", []),
     ],
 )  # fmt: skip
 def test_mentions_resolve_against_the_published_date(text: str, expected: list) -> None:
