@@ -177,6 +177,12 @@ class ExtractiveAnswerer:
                    texts[:retrieved])  # fmt: skip
         if why == "detail_missing" and intent.kind == "timeline":
             why = None  # a timeline asks for what happened, no one detail that can be missing
+        parts = [question] if intent.kind == "timeline" else split_parts(question)
+        if why == "detail_missing" and len(parts) > 1:
+            # Each part meets the near-miss gate alone (`_by_part`): a part the articles do not
+            # answer is reported missing, not a reason to abstain on the others (reader dev:
+            # false abstention 21 → 18 of 402, facts 275 → 277, near misses caught unchanged).
+            why = None
         if (at := stated_at(question, texts)) is not None:  # the article states what is asked
             why, reading.probs[at] = None, 1.0
         if why or unmatched_numbers(question, hits[:EVIDENCE_HITS]):
@@ -184,7 +190,6 @@ class ExtractiveAnswerer:
         # Time and sources weigh the choice, never the decision to answer (made above).
         about = about_asked(question, self._article_text)
         probs = reweigh(intent, quotes, reading.probs, self.recency, self._speaker, about)
-        parts = [question] if intent.kind == "timeline" else split_parts(question)
         missing: list[str] = []
         firsts: list[tuple[str, Quote, Reading]] = []  # each part's best sentence and reading
         if intent.kind == "timeline":

@@ -169,6 +169,19 @@ def test_two_part_question_gets_both_parts(seeded):
 
 
 @pytest.mark.real_model
+def test_a_part_the_article_does_not_answer_is_reported_not_abstained_on(seeded):
+    # The near-miss gate read the whole question as a missing detail and abstained on both
+    # parts ("… mention Blinken but not which trip"); each part now meets it alone.
+    answer = seeded.ask("Which trip to the region is this for Blinken, and how much did his "
+                        "flight cost?")  # fmt: skip
+    assert not answer.abstained and answer.reason == "partial"
+    _check_citations(answer)
+    assert any("ninth trip" in c.quote for c in answer.citations)
+    assert answer.missing == ["how much did his flight cost"]
+    assert answer.text.endswith("The articles don't say how much.")
+
+
+@pytest.mark.real_model
 def test_follow_up_never_repeats_the_previous_answer_verbatim(seeded):
     first = seeded.ask(PHILADELPHI)
     history = [
