@@ -23,6 +23,7 @@ from rag.answer.ages import aged_in, asks_age, gives_age
 from rag.answer.asks import defined_in
 from rag.news.asked import asked_quantity
 from rag.news.counts import PEOPLE_STATES, figures_of
+from rag.news.rivals import earlier_event
 from rag.records import Quote
 
 Kind = Literal["money", "share", "count"]
@@ -171,6 +172,11 @@ def gate(why: str | None, question: str, passages: Sequence[str]) -> str | None:
     return None if any(counts(text) for text in passages) else why
 
 
+# People counted in a state ("38 people were killed"), not only as people ("a town of 22,000
+# people", "162 people aboard").
+_STATES = PEOPLE_STATES - {"aboard"}
+
+
 def led_by_asked(
     question: str, picked: list[Quote], sentences: Sequence[str], probs: np.ndarray,
     select: Callable[[np.ndarray], list[Quote]],
@@ -180,13 +186,34 @@ def led_by_asked(
     ("$1 billion" over "1,600 miles" for "How much is Con Edison spending …?"); [] when none
     does, or when an age is asked (another person's age is a near miss's decoy, not the
     answer). Raising it whenever one exists was chosen on dev (facts 263 → 265 of 402, false
-    abstention unchanged; abstaining instead: false abstention 20 → 27)."""
+    abstention unchanged; abstaining instead: false abstention 20 → 27). A count of people in
+    a state leads when one is picked (`_led_by_count`)."""
     holds = _holds(question)
     if holds is None or holds(" ".join(q.text for q in picked)):
-        return picked
+        return _led_by_count(question, picked)
     held = [] if asks_age(question) else [i for i, s in enumerate(sentences) if holds(s)]
     if not held:
         return []
     raised = probs.copy()
     raised[max(held, key=lambda i: float(probs[i]))] = probs.max() + 1e-6
-    return select(raised)
+    return _led_by_count(question, select(raised))
+
+
+def _led_by_count(question: str, picked: list[Quote]) -> list[Quote]:
+    """``picked``, led by the first of them counting the people ``question`` asks about (the
+    killed, the injured, the missing: `rag.news.counts`) when the first one does not ("killing
+    at least 38 people" before "Kovrin, a town of about 22,000 people" for "How many people did
+    the earthquake kill?"): the lead is what the short answer is read from. Only the order
+    changes (raising another sentence into the pick cost time dev's "as of" 0.867 → 0.857).
+    Time dev: of 106 "how many" questions given a short answer, 55 hold a gold figure (52)."""
+    quantity = asked_quantity(question)
+    if not picked or quantity not in _STATES:
+        return picked
+
+    def counts(q: Quote) -> bool:  # this story's count ("… in 1978 left 23 dead" is not)
+        return any(f.quantity == quantity for f in figures_of(q.text)) and not earlier_event(q)
+
+    if counts(picked[0]):
+        return picked
+    first = next((q for q in picked if counts(q)), None)
+    return picked if first is None else [first, *(q for q in picked if q is not first)]

@@ -78,7 +78,7 @@ def rival_figures(
     rated += sorted(range(n, len(quotes)), key=lambda i: -len(asked & set(terms(quotes[i].text))))
     # A figure of an earlier event ("An earthquake in the same valley in 1978 left 23 dead")
     # is none of this story's: its rivals are not looked for.
-    chosen = [q for q in chosen if not _earlier_event(q)]
+    chosen = [q for q in chosen if not earlier_event(q)]
     have = {(f.quantity, f.value) for q in chosen for f in read(q.text)}
     out: list[int] = []
     if not have:
@@ -90,7 +90,7 @@ def rival_figures(
             for i in rated
             if i < n
             and any(not measured(f.quantity) for f in read(quotes[i].text))
-            and not _earlier_event(quotes[i])
+            and not earlier_event(quotes[i])
         )
         first = next((i for i in counts if about(quotes[i])), None)
         if first is None:
@@ -109,7 +109,7 @@ def rival_figures(
         values = {(f.quantity, f.value) for f in read(q.text)}
         if (q.doc_id, q.start) in taken or values & have or not {k for k, _ in values} & quantities:
             continue
-        if not about(q) or (day and on_day(day, q) is False) or _earlier_event(q):
+        if not about(q) or (day and on_day(day, q) is False) or earlier_event(q):
             continue  # another event's figure, or another day's than the asked one
         # A count names what it counts ("40 bodies"), so two counts of one article compare; a
         # measure is known by one word before it ("earned $4.9 billion" in the quarter, "earned
@@ -126,7 +126,7 @@ def rival_figures(
     return out
 
 
-def _earlier_event(q: Quote) -> bool:
+def earlier_event(q: Quote) -> bool:
     """Whether ``q`` tells of an event a year or more before its article was published."""
     return long_before(quote_event(q)[0], q.date)
 

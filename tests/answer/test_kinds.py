@@ -78,6 +78,24 @@ def test_a_pick_without_the_asked_kind_is_led_by_the_best_sentence_with_it():
                         lambda p: _quotes(*ages)) == []  # fmt: skip
 
 
+def test_a_count_of_the_asked_people_leads_the_pick():
+    texts = [
+        "Kovrin, a town of about 22,000 people, sits in a seismic zone.",
+        "The earthquake struck before dawn, killing at least 38 people.",
+        "About 110 people were injured.",
+    ]
+    quotes, probs = _quotes(*texts), np.array([0.9, 0.8, 0.7])
+    question = "How many people did the earthquake kill?"
+    chosen = led_by_asked(question, quotes, texts, probs, lambda p: quotes)
+    # the killed lead (the short answer is read from the lead); the pick itself is kept
+    assert [q.text for q in chosen] == [texts[1], texts[0], texts[2]]
+    injured = led_by_asked("How many people were hurt?", quotes, texts, probs, lambda p: quotes)
+    assert injured[0].text == texts[2]
+    # people counted as people ("how many people live …") are read as they were picked
+    assert led_by_asked("How many people live in Kovrin?", quotes, texts, probs,
+                        lambda p: quotes) == quotes  # fmt: skip
+
+
 def test_stated_at_finds_a_definition_or_an_age_beside_the_name():
     texts = ["Troops patrol the area.", "Lopez, 51, founded the Riverside Bread Festival."]
     assert stated_at("How old is Maria Lopez?", texts) == 1

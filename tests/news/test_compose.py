@@ -179,8 +179,10 @@ def test_a_season_is_said_as_a_season_in_notes_and_timelines() -> None:
     text = "She raised her concerns in the spring of 1986. GCSEs came in September 1986."
     texts = {"t": text}
     first, second = text.split(". ")
-    cites = [Citation(1, "t", "T", "test", second, len(first) + 2, len(text), 0.9, "2014-12-29"),
-             Citation(2, "t", "T", "test", first + ".", 0, len(first) + 1, 0.9, "2014-12-29")]
+    cites = [
+        Citation(1, "t", "T", "test", second, len(first) + 2, len(text), 0.9, "2014-12-29"),
+        Citation(2, "t", "T", "test", first + ".", 0, len(first) + 1, 0.9, "2014-12-29"),
+    ]
     question = "How did the introduction of GCSEs unfold?"
     out = news_answer(_answer(question, cites), intent_of(question), texts.get)
     assert [t.date for t in out.timeline] == ["1986-03", "1986-09"]  # the season first
