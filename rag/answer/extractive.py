@@ -185,7 +185,11 @@ class ExtractiveAnswerer:
             why = None
         if (at := stated_at(question, texts)) is not None:  # the article states what is asked
             why, reading.probs[at] = None, 1.0
-        if why or unmatched_numbers(question, hits[:EVIDENCE_HITS]):
+        # A timeline's year names its period ("How did the spying unfold through 2017?"): the
+        # articles read name it anywhere, not only in the passages retrieved.
+        whole = {h.doc_id for h in hits[:EVIDENCE_HITS]} if intent.kind == "timeline" else set()
+        articles = [self._article_text(d) or "" for d in sorted(whole)]
+        if why or unmatched_numbers(question, hits[:EVIDENCE_HITS], articles):
             return abstention(question, query, hits, cands, reading.probs)
         # Time and sources weigh the choice, never the decision to answer (made above).
         about = about_asked(question, self._article_text)

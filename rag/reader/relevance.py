@@ -73,13 +73,13 @@ def rare_term_coverage(query: str, evidence: Iterable[str], idf: IdfFn) -> float
 _SPECIFIC = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\w.,])\d{3,}(?![\w])")
 
 
-def unmatched_numbers(question: str, hits: Sequence[Hit]) -> list[str]:
+def unmatched_numbers(question: str, hits: Sequence[Hit], more: Iterable[str] = ()) -> list[str]:
     """The question's specific numbers that none of ``hits`` states (a year also counts when
-    it is one of their articles' publication years)."""
+    it is one of their articles' publication years), nor any of the ``more`` texts."""
     wanted = {m.group(0).replace(",", "") for m in _SPECIFIC.finditer(question)}
     if not wanted:
         return []
-    text = " ".join(f"{h.title} {h.text}" for h in hits).replace(",", "")
+    text = " ".join([*(f"{h.title} {h.text}" for h in hits), *more]).replace(",", "")
     years = {h.date[:4] for h in hits if h.date}
     return sorted(n for n in wanted if n not in years
                   and not re.search(rf"(?<![\d.]){n}(?!\d)", text))  # fmt: skip

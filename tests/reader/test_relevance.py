@@ -56,6 +56,10 @@ def test_a_specific_number_no_passage_states_is_unmatched():
     assert unmatched_numbers("Who won in 2020?", [hit]) == []
     assert unmatched_numbers("Did 3 fans come?", [hit]) == []
     assert unmatched_numbers("What does the RTX 5090 cost?", [hit]) == ["5090"]
+    # more texts to look in (a timeline's whole articles): a period the article names
+    question = "How did the Raptors' rebuild unfold through 2021?"
+    assert unmatched_numbers(question, [hit]) == ["2021"]
+    assert unmatched_numbers(question, [hit], ["In 2021 they traded Lowry."]) == []
 
 
 @pytest.mark.real_model
