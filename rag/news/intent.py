@@ -42,7 +42,10 @@ _TIMELINE = re.compile(
     r"how did .{1,80}? (?:develop|evolve|progress|play out)|"
     # how something moved over time, and what became of it after an event
     r"how did .{1,80}? (?:change|rise|grow|fall|build up|come together|escalate|shift|"
-    r"increase|decrease|climb|drop|spread|worsen|improve)|"
+    r"increase|decrease|climb|drop|spread|worsen|improve|sour|deteriorate|unravel|"
+    r"fall apart|break down)|"
+    # what became of people "from the night of the slide on"
+    r"\bfrom (?:the|that|then)\b.{0,60}?\bon(?=\s*\??\s*$)|"
     r"what (?:has |had )?happened (?:with|to|over|during|in) .{0,80}?\b(?:after|since|following|"
     r"during|over)|in the (?:days|weeks|hours|months) (?:after|before|following|since)|"
     # the course of a process ("What happened in the search for the fishermen?"), what

@@ -70,6 +70,10 @@ from rag.news.intent import Intent, intent_of
         # the other ways of asking for the events in order
         ("What were the key events in the AirAsia search?", Intent("timeline")),
         ("Walk me through the ferry disaster.", Intent("timeline")),
+        ("How did relations between the two countries sour?", Intent("timeline")),
+        ("What has happened to the villagers, from the night of the slide on?",
+         Intent("timeline")),
+        ("Which team won from the start on the road?", Intent("plain")),
         ("What happened in court after the mayor pleaded not guilty?", Intent("timeline")),
         ("What happened in the search for the missing fishermen?", Intent("timeline")),
         ("What did the union do after the closures were announced?", Intent("timeline")),
