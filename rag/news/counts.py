@@ -26,7 +26,7 @@ KIND = {"body": "bodies", "bodies": "bodies", "corpse": "bodies", "corpses": "bo
          "missing": "missing", "lives": "deaths"}  # fmt: skip
 STATE = re.compile(r"^\s*(?:people\s+|persons\s+|of\s+staff\s+)?(?:(?:were|was|are|is)\s+|"
                     r"ha(?:ve|s|d)\s+been\s+|ha(?:ve|s|d)\s+|remain(?:s|ed)?\s+)?"
-                    r"(?:now\s+|so\s+far\s+|already\s+|still\s+)?(?:being\s+|went\s+|gone\s+)?"
+                    r"(?:now\s+|so\s+far\s+|already\s+|still\s+)?(?:being\s+|been\s+|went\s+|gone\s+)?"
                     r"(?:known\s+to\s+have\s+|confirmed\s+|reported\s+|feared\s+|presumed\s+|"
                     r"found\s+)?"
                     r"(?P<state>killed|dead|died|injured|wounded|hurt|missing|unaccounted|"

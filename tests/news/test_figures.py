@@ -108,6 +108,9 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
          [(10, "deaths")]),
         # a tally's noun after its number
         ("The council put the number at 45,000 households.", [(45000, "households")]),
+        # an adverb before "been" ("have so far been reported missing")
+        ("17 people have so far been reported missing by relatives.", [(17, "missing")]),
+        ("Twelve people have now been confirmed dead.", [(12, "deaths")]),
     ],
 )  # fmt: skip
 def test_figures_of(sentence: str, figures: list[tuple[float, str]]) -> None:
