@@ -131,6 +131,17 @@ def test_gate_passes_an_answer_through():
     assert gate(None, "How many people died?", []) is None
 
 
+def test_a_question_asking_no_one_detail_is_not_a_near_miss():
+    # a timeline, or a question of several parts (each meets the gate alone)
+    question = "How much does the state own, and what price is IAG offering?"
+    assert gate("detail_missing", question, ["Ireland owns a 25 per cent stake."]) == (
+        "detail_missing"
+    )
+    assert gate("detail_missing", question, [], no_one_detail=True) is None
+    # off the topic is still off the topic
+    assert gate("no_evidence", question, [], no_one_detail=True) == "no_evidence"
+
+
 @pytest.mark.parametrize(
     ("question", "passage", "why"),
     [
