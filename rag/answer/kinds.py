@@ -175,10 +175,14 @@ def gate(
     kind = None if noun in _ANY_PEOPLE else noun.rstrip("s")
 
     def counts(text: str) -> bool:
-        named = kind is None or kind in text.lower()
-        return named and any(f.quantity == quantity for f in figures_of(text))
+        return (kind is None or kind in text.lower()) and _counts(text, quantity)
 
     return None if any(counts(text) for text in passages) else why
+
+
+def _counts(text: str, quantity: str) -> bool:
+    """Whether ``text`` states a count of ``quantity`` (`rag.news.counts`: "killing 38")."""
+    return any(f.quantity == quantity for f in figures_of(text))
 
 
 # People counted in a state ("38 people were killed"), not only as people ("a town of 22,000
@@ -220,7 +224,7 @@ def _led_by_count(question: str, picked: list[Quote]) -> list[Quote]:
         return picked
 
     def counts(q: Quote) -> bool:  # this story's count ("… in 1978 left 23 dead" is not)
-        return any(f.quantity == quantity for f in figures_of(q.text)) and not earlier_event(q)
+        return _counts(q.text, quantity) and not earlier_event(q)
 
     if counts(picked[0]):
         return picked

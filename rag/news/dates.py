@@ -145,8 +145,9 @@ SEASON_OF = {3: "spring", 6: "summer", 9: "autumn"}  # a season's name by its fi
 
 
 # "Fall" only after a word that makes it the season ("in the fall of 2014"), not the verb.
-_FALL = "".join(f"(?<={w} )" if i == 0 else f"|(?<={w} )" for i, w in enumerate(
-    "in In the The of by since until during early late Early Late".split()))  # fmt: skip
+_FALL = "|".join(
+    f"(?<={w} )" for w in "in In the The of by since until during early late Early Late".split()
+)
 
 
 @_pattern(rf"\b(?P<season>(?i:spring|summer|autumn)|(?:{_FALL})(?i:fall))\s+(?:of\s+)?{_YEAR}\b")
