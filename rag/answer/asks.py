@@ -249,4 +249,8 @@ def defined_in(question: str, sentences: list[str]) -> int | None:
         return None
     name = re.escape(m["name"])
     defines = re.compile(rf"\b{name}(?:,\s+|\s+\(|\s+(?:is|was|are|were)\s+)(?:a|an|the)\s")
-    return next((i for i, s in enumerate(sentences) if defines.search(s)), None)
+    # An acronym is defined where news spells it out: "Israeli Defense Forces (IDF)".
+    spelt = re.compile(rf"(?:[A-Z][\w’'-]*\s+(?:of\s+|and\s+|for\s+)?){{2,}}\({name}\)")
+    acronym = re.fullmatch(r"[A-Z]{2,6}s?", m["name"]) is not None
+    return next((i for i, s in enumerate(sentences)
+                 if defines.search(s) or (acronym and spelt.search(s))), None)  # fmt: skip

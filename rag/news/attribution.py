@@ -29,7 +29,13 @@ _PUT_AT = re.compile(
     r"|\bg(?:ave|ives|iving)\s+(?:a|an|its|their)\s+(?:[\w-]+\s+){0,2}?(?:figure|count|number|"
     r"toll|estimate|tally|total)\b"
 )
-_VERB = re.compile(rf"\b(?:{SAID_VERBS})\b|{_PUT_AT.pattern}")
+# "Netanyahu’s office released a statement reiterating …", "Amazon issued a separate
+# statement saying …": the statement's words are its issuer's.
+_STATEMENT = (
+    r"\b(?:released|releases|issued|issues|put\s+out|puts\s+out)\s+(?:a|an|its|their)\s+"
+    r"(?:[\w-]+\s+){0,2}?statement\b"
+)
+_VERB = re.compile(rf"\b(?:{SAID_VERBS})\b|{_PUT_AT.pattern}|{_STATEMENT}")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
 # "according to a report in the Daily Express": the outlet that reported it.
 _REPORT_IN = re.compile(

@@ -212,7 +212,7 @@ def figures_of(sentence: str) -> list[Figure]:
                 found.append(Figure(value, "people evacuated", "people", text))
                 continue
             if bare and not re.fullmatch(r"(19|20)\d\d", m["num"]):
-                text = sentence[m.start() : m.end() + bare.end()]
+                text = sentence[m.start() : m.end() + bare.end()].rstrip()  # "taken " hostage
                 found.append(Figure(value, state_of(bare), bare["state"], text))
             continue
         text = sentence[m.start() : end]

@@ -35,15 +35,22 @@ _PRESENT = re.compile(
     r"\bhow (?:is|are) .{1,80}? doing\b",
     re.IGNORECASE,
 )
+# The verb of "how did X develop?" ends its clause: in "How did Hamas respond to claims of
+# progress …?" the word is a noun (the seed suite's question was answered as a timeline).
+_ENDS = (
+    r"(?=\s*[?,.;]|\s*$|\s+(?:over|after|since|from|through|during|between|until|across|"
+    r"in\s+the\s+(?:days|weeks|months|years|hours|run-up|wake|aftermath)|once|when|as|before|"
+    r"following|so\s+far)\b)"
+)
 _TIMELINE = re.compile(
     r"\b(?:unfold(?:ed|ing)?|timeline|chronolog\w*|sequence of events|step by step|"
     r"what happened (?:after|since|next|then|before|following|in the days)|"
     r"(?:events|days) (?:leading|that led) (?:up )?to|"
-    r"how did .{1,80}? (?:develop|evolve|progress|play out)|"
+    rf"how did .{{1,80}}? (?:develop|evolve|progress|play out){_ENDS}|"
     # how something moved over time, and what became of it after an event
     r"how did .{1,80}? (?:change|rise|grow|fall|build up|come together|escalate|shift|"
     r"increase|decrease|climb|drop|spread|worsen|improve|sour|deteriorate|unravel|"
-    r"fall apart|break down)|"
+    rf"fall apart|break down){_ENDS}|"
     # what became of people "from the night of the slide on"
     r"\bfrom (?:the|that|then)\b.{0,60}?\bon(?=\s*\??\s*$)|"
     r"what (?:has |had )?happened (?:with|to|over|during|in) .{0,80}?\b(?:after|since|following|"
@@ -73,7 +80,7 @@ _TIMELINE = re.compile(
     r"what (?:has |had )?happened (?:in|with) .{1,80}? so far|run-?down|recap|"
     r"led up to|in what order|day[- ]by[- ]day|hour[- ]by[- ]hour|on each day|"
     r"(?:course|stages|chain) of (?:events|the)|"
-    r"how has .{1,80}? (?:developed|evolved|progressed|played out)|"
+    rf"how has .{{1,80}}? (?:developed|evolved|progressed|played out){_ENDS}|"
     # a story told from its start: "the story so far", "the backstory of", "trace X's career",
     # "over the years", "the milestones in", "the history of", "…, in order?"
     r"story so far|back-?story|^\s*trace\b|(?:over|through) the (?:years|decades)|"

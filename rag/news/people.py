@@ -114,6 +114,11 @@ def _owner_before(article: str, start: int) -> str | None:
 _OPENERS = frozenset({"whether", "although", "though", "unless", "whereas", "whenever"})
 
 
+# A name run right after "of" starts with the title's last word ("Secretary of State Antony
+# Blinken" was introduced as "State Antony Blinken").
+_OF_BEFORE = re.compile(r"\b[A-Z][\w.’'-]*\s+of\s+(?:the\s+)?$")
+
+
 @lru_cache(maxsize=64)
 def introductions(article: str) -> dict[str, str]:
     """Each person's key (the last word of their name) → how the article introduces them.
@@ -129,11 +134,17 @@ def introductions(article: str) -> dict[str, str]:
     names: dict[str, set[str]] = {}
     namings: dict[str, str] = {}
     for m in NAME.finditer(article):
-        words = m.group().split()
+        # A name is on one line: a headline or a byline above it is none of it ("… Amid
+        # Growing Ceasefire Pressure\n\nBenjamin Netanyahu" read as one name).
+        begin = m.start() + m.group().rfind("\n") + 1
+        group = article[begin : m.end()]
+        words = group.split()
         skip = 0
         while skip < len(words) and words[skip].lower() in STOPWORDS | _OPENERS:
             skip += 1  # "The Rev. …", "For Ingrid Sola", "Whether Solvane": the name after
-        if len(words) - skip < 2 or m.group().endswith(("’s", "'s")):
+        if len(words) - skip >= 3 and _OF_BEFORE.search(article[max(0, begin - 40) : begin]):
+            skip += 1  # "Secretary of State Antony Blinken": "State" ends the title
+        if len(words) - skip < 2 or group.endswith(("’s", "'s")):
             continue
         name = " ".join(words[skip:])
         tokens = name_tokens(name)
@@ -143,7 +154,7 @@ def introductions(article: str) -> dict[str, str]:
         names.setdefault(key, set()).add(" ".join(tokens))
         if key in namings and "," in namings[key]:
             continue
-        role = _role_around(article, m.start() + m.group().find(words[skip]), m.end())
+        role = _role_around(article, begin + group.find(words[skip]), m.end())
         if role or key not in namings:
             held = role and role.lower() in name.lower()  # "Governor Jay Inslee"
             namings[key] = f"{name}, {role}" if role and not held else name

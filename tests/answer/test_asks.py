@@ -123,6 +123,16 @@ CORRIDOR = (
         ("What is Tunisia's population?", ["Tunisia, a country of 11 million, voted."], None),
         # the name without a definition
         ("What is the Philadelphi Corridor?", ["Troops patrol the Philadelphi Corridor."], None),
+        # an acronym where news spells it out, and only there
+        (
+            "What is the IDF?",
+            [
+                "The IDF left.",
+                "It is the presence of Israeli Defense Forces (IDF) along the corridor.",
+            ],
+            1,
+        ),
+        ("What is the IDF?", ["Troops (IDF) left."], None),
     ],
 )
 def test_what_is_a_name_is_defined_in_apposition(question, sentences, at):

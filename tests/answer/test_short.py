@@ -98,6 +98,30 @@ NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terenc
         # No span of the asked kind, or a question that asks for no short answer: nothing.
         ("How many people died?", "The storm hit the coast on Sunday.", ["the coast"], None),
         ("Why did the talks fail?", NIXON, ["Cynthia Nixon"], None),
+        # A count read with its verb is the number alone.
+        ("How many people were taken hostage during the initial attack?",
+         "Approximately 1,200 people were killed, and 251 were taken hostage during the initial "
+         "attack.", ["251 were taken"], "251"),
+        # Which one of a series: the ordinal, not a capitalised word of the sentence.
+        ("Which trip to the region is this for Blinken?",
+         "Blinken’s visit marks his ninth trip to the region since the war began in October.",
+         ["October"], "ninth trip"),
+        # Who a named person is: their title, never another's name.
+        ("Who is Isaac Herzog?", "Blinken also met with Israeli President Isaac Herzog.",
+         ["Blinken"], "Israeli President"),
+        ("Who is Isaac Herzog?", "Blinken also met Isaac Herzog on Monday.", ["Blinken"], None),
+        # A name in the possessive owns what is named: not the asked one, but for "whose".
+        ("Who at the lab raved about the cocaine?",
+         "Caudevilla stressed that, officially, Energy Control’s service is no quality check.",
+         ["Energy Control’s", "Caudevilla"], "Caudevilla"),
+        ("Whose service tests the drugs?", "It is Energy Control’s service.",
+         ["Energy Control’s"], "Energy Control’s"),
+        # A place in the possessive: the phrase it owns, not the next name.
+        ("Where is the Philadelphi Corridor?",
+         "It is a strategic area on Gaza’s southern border with Egypt.", ["Gaza’s", "Egypt"],
+         "Gaza’s southern border with Egypt"),
+        ("Where did the storm hit?", "It hit Florida’s long and very old and famous coast.",
+         ["Florida’s"], None),
     ],
 )  # fmt: skip
 def test_short_span(question: str, sentence: str, phrases: list[str], expected: str | None):

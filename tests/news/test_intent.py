@@ -101,6 +101,13 @@ from rag.news.intent import Intent, intent_of
         ("What happened after the plane lost contact?", Intent("timeline")),
         ("How has the search unfolded so far?", Intent("timeline")),
         ("How did the death toll rise over the first days?", Intent("timeline")),
+        ("How did the talks progress?", Intent("timeline")),
+        # "progress" and "rise" as nouns: what someone said, not how things moved
+        (
+            "How did Hamas respond to claims of progress in the negotiations?",
+            Intent("attribution", "Hamas"),
+        ),
+        ("How did the union react to the rise in fares?", Intent("attribution", "union")),
         ("What happened to the airline after the crash?", Intent("timeline")),
         ("What did the boss do in the days after the plane went missing?", Intent("timeline")),
         ("What is the schedule for the opening of the centre?", Intent("timeline")),

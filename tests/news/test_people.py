@@ -131,3 +131,16 @@ def test_a_reporting_verb_before_a_name_is_no_role() -> None:
         'Oil will fall further, "analysts see declines," reports Janet Levaux. Levaux adds more.'
     )
     assert introductions(article)["levaux"] == "Janet Levaux"
+
+
+def test_a_name_is_introduced_on_its_own_line_and_after_its_title() -> None:
+    article = (
+        "Netanyahu Describes Talks as Positive Amid Growing Pressure\n\nBenjamin Netanyahu\n\n"
+        "Israeli Prime Minister Benjamin Netanyahu met U.S. Secretary of State Antony Blinken. "
+        "Blinken said talks went well. Netanyahu agreed."
+    )
+    who = introductions(article)
+    # the headline above is no part of the name, nor "State" of the title before it
+    assert who["netanyahu"] == "Israeli Prime Minister Benjamin Netanyahu"
+    assert who["blinken"] == "Antony Blinken"
+    assert introduced("Blinken", article) == "Antony Blinken"

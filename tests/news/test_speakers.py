@@ -15,6 +15,11 @@ from rag.news.speakers import speaker_of
          "First Admiral Widodo, a navy spokesman"),
         ("Bambang Soelistyo, head of the search and rescue agency, said three bodies had been "
          "recovered.", "Bambang Soelistyo, head of the search and rescue agency"),
+        # A statement's words are its issuer's.
+        ("Following the talks with Blinken, Netanyahu’s office released a statement reiterating "
+         "Israel’s commitment to the latest American proposal.", "Netanyahu’s office"),
+        ('Amazon issued a separate statement saying, “It allows us to grow our business.”',
+         "Amazon"),
         # a name, then its role: both, so that a question naming the role finds the speaker
         ("Dr Hanna Lind, the hospital's medical director, said the staff were tired.",
          "Dr Hanna Lind, the hospital's medical director"),
