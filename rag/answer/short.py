@@ -19,10 +19,16 @@ import re
 
 from rag.answer.ages import age_beside
 from rag.answer.asks import AnswerType, asked_figure, asked_type
-from rag.answer.identity import TITLES, asks_who_is, identity_in
+from rag.answer.forms import (
+    POSSESSIVE,
+    TITLES,
+    asks_who_is,
+    identity_in,
+    names_a_date,
+    ordinal_in,
+    place_phrase,
+)
 from rag.answer.kinds import YEAR, asked_kind, kinds_in
-from rag.answer.ordinals import ordinal_in
-from rag.answer.places import place_phrase
 from rag.news.counts import figures_of
 from rag.news.measures import MONEY, measures_of
 from rag.reader.span import Span
@@ -39,13 +45,6 @@ _NUMBER_WORDS = frozenset(
     sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
     hundred thousand million billion trillion dozen dozens half third quarter twice double
     triple several few""".split()
-)
-_DATE_WORDS = frozenset(
-    """january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
-    saturday sunday yesterday today tomorrow tonight week weeks month months year years decade
-    decades century centuries spring summer autumn fall winter morning afternoon evening night
-    weekend""".split()
 )
 _FUNCTION = frozenset("the a an of in on at to for from by with and or as".split())
 # Words that join the capitalised words of one name ("Pueblo of Isleta", "Marks & Spencer").
@@ -71,9 +70,8 @@ _QUALIFIER = re.compile(
 # notice did Torres give?" over "In 1998, … Torres declared his retirement just three days
 # before …"); "how long" may be answered by one ("since 1924").
 _HOW_MUCH = re.compile(r"\bhow (?:much|many)\b", re.I)
-# A name run ending in a possessive names an owner ("André Aciman’s" novel, "Jessica Hopper’s"
-# piece): on dev, 3 of the 4 such short answers were another name than the asked one.
-_POSSESSIVE = re.compile(r"[’']s$")
+# A name run in the possessive (`forms.POSSESSIVE`) names an owner ("André Aciman’s" novel,
+# "Jessica Hopper’s" piece): on dev, 3 of the 4 such short answers were another name.
 _WHOSE = re.compile(r"\bwhose\b", re.I)
 # A count read with its verb ("251 were taken" of "… and 251 were taken hostage"): the number
 # is the answer, as a count with its noun is ("105 hostages").
@@ -271,12 +269,12 @@ def _reads_as(kind: AnswerType, question: str, phrase: str, sentence: str) -> bo
     content = [w for w in ws if w not in _FUNCTION]
     if content and set(content) <= set(words(question)):
         return False
-    if kind in ("name", "place") and _POSSESSIVE.search(phrase) and not _WHOSE.search(question):
+    if kind in ("name", "place") and POSSESSIVE.search(phrase) and not _WHOSE.search(question):
         return False  # "Energy Control’s" service: the owner of what is named, not the answer
     if kind == "number":
         return _reads_as_figure(question, phrase, ws)
     if kind == "date":
-        return any(c.isdigit() for c in phrase) or any(w in _DATE_WORDS for w in ws)
+        return names_a_date(phrase)
     return True
 
 

@@ -1,0 +1,185 @@
+"""Short answers of forms the span walk of `rag.answer.short` misreads.
+
+- Which one of a series: "Which trip is this for Blinken?" is answered by the ordinal
+  ("ninth trip"), not by a capitalised word of the sentence ("October" of "since the war began
+  in October": the bundled article's answer before this rule).
+- Who a named person is: "Who is Isaac Herzog?" by the title before the name ("Israeli
+  President") or the apposition after it ("Fernando Caudevilla, a Spanish physician who …"),
+  never by the first other name of the sentence ("Blinken").
+- A place in the possessive: "Where is the Philadelphi Corridor?" by the phrase it owns
+  ("Gaza’s southern border with Egypt"), not "Gaza’s" alone nor the next name ("Egypt").
+- A date holds one: "iOS 13" is no answer to "When …?".
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.news.dates import resolve_dates
+from rag.text.terms import words
+
+# Which one of a series
+
+_ORDINAL = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|"
+    r"(?:twenty|thirty|forty|fifty)(?:-(?:first|second|third|fourth|fifth|sixth|seventh|"
+    r"eighth|ninth))?|twentieth|thirtieth|fortieth|fiftieth|hundredth|\d+(?:st|nd|rd|th))"
+)
+_WHICH = re.compile(r"^\s*(?:and\s+)?(?:which|what\s+number)\s+(?P<noun>[a-z]+)\b", re.I)
+# Nouns whose "which" asks for a name or a place, never a position in a series.
+_NOT_SERIES = frozenset(
+    "company companies country countries city cities team teams person people party parties "
+    "state states firm firms group groups agency agencies newspaper paper president".split()
+)
+
+
+def ordinal_in(question: str, sentence: str) -> tuple[int, int] | None:
+    """Where ``sentence`` says which one of a series ``question`` asks about ("ninth trip"
+    for "Which trip to the region is this?"): the offsets of the ordinal and its noun, or
+    None when the question asks no such thing or the sentence gives no ordinal of its noun."""
+    m = _WHICH.match(question)
+    if not m or (noun := m["noun"].lower()) in _NOT_SERIES:
+        return None
+    stem = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+    found = re.search(
+        rf"\b{_ORDINAL}(?:[- ](?:straight|consecutive|successive))?\s+{re.escape(stem)}s?\b",
+        sentence,
+        re.I,
+    )
+    return found.span() if found else None
+
+
+# Who a named person is
+
+# Titles and roles written before a person's name ("Sen.", "Executive Director", "Sister").
+TITLES = frozenset(
+    """mr mrs ms miss dr sen rep gov gen prof sgt lt col capt sir dame rev fr sister brother
+    father judge justice president vice prime minister secretary chancellor mayor governor
+    senator representative congressman congresswoman councilman councilwoman director
+    chairman chairwoman chair chief executive commissioner superintendent inspector
+    detective sergeant captain professor doctor coach""".split()
+)
+_WHO_IS = re.compile(
+    r"^\s*(?i:and\s+)?(?i:who)\s+(?i:is|was)\s+(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\s*\??\s*$"
+)
+# Courtesy titles say nothing of who someone is.
+_COURTESY = frozenset("mr mrs ms miss dr sir dame".split())
+_WORD = re.compile(r"(?:[A-Z]\.){2,}|[\w’'-]*\w")
+_JOINS = frozenset({"of", "the", "for", "and"})
+# An apposition: ", a Spanish physician who is better known as …" up to its clause's end.
+_APPOSITION = re.compile(
+    r",\s+(?P<what>(?:a|an|the)\s+[^,;:()“”\"]{3,80}?)(?=\s+(?:who|which|that)\b|[,;:.)]|$)"
+)
+_APPOSITION_WORDS = 10  # longer is a clause, not a description
+
+
+def asks_who_is(question: str) -> str | None:
+    """The name a "Who is X?" question asks about, or None for any other question."""
+    m = _WHO_IS.match(question)
+    return m["name"] if m else None
+
+
+def identity_in(name: str, sentence: str) -> tuple[int, int] | None:
+    """Where ``sentence`` says who ``name`` is: the title before the name ("Israeli
+    President" of "… met with Israeli President Isaac Herzog"), else the apposition after it
+    (", a Spanish physician"); None when it says neither.
+
+    Args:
+        name: the person asked about, as the question writes it.
+        sentence: a sentence that may name them (in full or by the last word of the name).
+
+    Returns:
+        ``(start, end)`` in ``sentence``, or None.
+    """
+    parts = name.split()
+    found = re.search(rf"\b{re.escape(name)}\b", sentence) or re.search(
+        rf"\b{re.escape(parts[-1])}\b", sentence
+    )
+    if found is None:
+        return None
+    title = _title_before(sentence, found.start())
+    if title is not None:
+        return title
+    after = _APPOSITION.match(sentence, found.end())
+    if after and len(after["what"].split()) <= _APPOSITION_WORDS:
+        return after.start("what"), after.end("what")
+    return None
+
+
+def _title_before(sentence: str, at: int) -> tuple[int, int] | None:
+    """The run of capitalised words right before ``at`` that holds a title ("U.S. Secretary of
+    State", "Israeli President"), joined by "of" or "the"; None when there is none. A name
+    asked by its surname leaves its first names in the run: they end it, and are no title
+    ("Israeli Prime Minister Benjamin" for "Who is Netanyahu?")."""
+    tokens = [m for m in _WORD.finditer(sentence[:at]) if m.end() <= at]
+    start = None
+    i = len(tokens) - 1
+    while i >= 0:
+        t = tokens[i]
+        gap = sentence[t.end() : (tokens[i + 1].start() if i + 1 < len(tokens) else at)]
+        if gap.strip():  # a comma or a quote mark ends the run
+            break
+        word = t.group()
+        if word[:1].isupper() or (word.lower() in _JOINS and start is not None):
+            start = i
+            i -= 1
+            continue
+        break
+    if start is None:
+        return None
+    while start < len(tokens) and tokens[start].group().lower() in _JOINS:
+        start += 1
+    run = tokens[start:]
+    while len(run) > 1 and run[-1].group().lower() not in TITLES:
+        if run[-2].group().lower() in _JOINS:
+            break  # "Secretary of State": the title goes on
+        run = run[:-1]
+    if not run or not any(t.group().lower().rstrip(".") in TITLES - _COURTESY for t in run):
+        return None
+    return run[0].start(), run[-1].end()
+
+
+# A place in the possessive
+
+POSSESSIVE = re.compile(r"[’']s$")
+# What a place in the possessive owns, up to the end of its noun phrase: "southern border",
+# "northern coast of the island", "eastern suburbs near Ostbury".
+_OWNED = re.compile(
+    r"(?:\s+[a-z][\w-]*){1,4}?(?:\s+(?:border|coast|edge|side|outskirts|suburbs?|region|part|"
+    r"end|shore|bank|capital|centre|center|north|south|east|west)\b)?"
+    r"(?:\s+(?:with|of|near|on)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)?"
+    r"(?=\s*(?:[,;:.()]|$|\s+(?:where|which|that|who)\b))"
+)
+
+
+def place_phrase(sentence: str, start: int, end: int) -> tuple[int, int] | None:
+    """``(start, end)`` of a place name in ``sentence`` grown to what it owns when it is in the
+    possessive ("Gaza’s southern border with Egypt"); unchanged when it is not; None when a
+    possessive owns no short noun phrase (it is then no place answer)."""
+    if not POSSESSIVE.search(sentence[start:end]):
+        return start, end
+    owned = _OWNED.match(sentence, end)
+    return (start, owned.end()) if owned and owned.end() > end else None
+
+
+# A date
+
+DATE_WORDS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    saturday sunday yesterday today tomorrow tonight week weeks month months year years decade
+    decades century centuries spring summer autumn fall winter morning afternoon evening night
+    weekend""".split()
+)
+# A year or decade, a clock time, a day of the month: forms `resolve_dates` leaves to context.
+_DATE_FORM = re.compile(r"\b(?:1[5-9]|20)\d\ds?\b|\d{1,2}[:.]\d\d|\b[ap]\.?m\b|\d(?:st|nd|rd|th)\b")
+
+
+def names_a_date(phrase: str) -> bool:
+    """Whether ``phrase`` holds a date, a time or a word of one ("in 2014", "mid-September",
+    "3:15 PM", "the early 1990s", "next week"); "iOS 13" or "21" alone does not (dev's short
+    answers to "When …?" that were no date: 3 of 3 wrong)."""
+    if _DATE_FORM.search(phrase) or resolve_dates(phrase, None):
+        return True
+    return any(w in DATE_WORDS for w in words(phrase))

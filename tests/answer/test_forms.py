@@ -1,0 +1,98 @@
+"""Short answers of special forms: an ordinal, a title, a place in the possessive, a date."""
+
+import pytest
+
+from rag.answer.forms import asks_who_is, identity_in, names_a_date, ordinal_in, place_phrase
+
+SEED = (
+    "Blinken’s visit marks his ninth trip to the region since the war began in October, "
+    "reflecting the U.S.’s ongoing efforts to mediate a resolution."
+)
+HERZOG = (
+    "Earlier in the day, Blinken also met with Israeli President Isaac Herzog, emphasizing "
+    "that this might be the “best, maybe the last opportunity” to secure a ceasefire."
+)
+NETANYAHU = (
+    "Israeli Prime Minister Benjamin Netanyahu characterized his three-hour meeting with U.S. "
+    "Secretary of State Antony Blinken as “positive”."
+)
+
+
+def _cut(sentence: str, found: tuple[int, int] | None) -> str | None:
+    return sentence[found[0] : found[1]] if found else None
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("Which trip to the region is this for Blinken?", SEED, "ninth trip"),
+        ("What number visit is this?", "It was her 12th visit to Kyiv.", "12th visit"),
+        ("Which term is the mayor serving?", "She won a third straight term in May.",
+         "third straight term"),
+        ("And which round did he go out in?", "He lost in the twenty-first round.",
+         "twenty-first round"),
+        # the sentence gives no ordinal of the asked noun, or the question asks for a name
+        ("Which trip is this for Blinken?", "Blinken arrived in Israel on Monday.", None),
+        ("Which company was first to bid?", "It was the first company to bid.", None),
+        ("Who made the trip?", SEED, None),
+    ],
+)  # fmt: skip
+def test_ordinal_in(question: str, sentence: str, expected: str | None) -> None:
+    assert _cut(sentence, ordinal_in(question, sentence)) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("Who is Isaac Herzog?", HERZOG, "Israeli President"),
+        ("Who is Antony Blinken?", NETANYAHU, "U.S. Secretary of State"),
+        ("who is Netanyahu", NETANYAHU, "Israeli Prime Minister"),  # the surname alone
+        ("Who is Fernando Caudevilla?",
+         "The lab is the brainchild of Fernando Caudevilla, a Spanish physician who is better "
+         "known as “DoctorX”.", "a Spanish physician"),
+        # a courtesy title or a sentence's first word says nothing of who someone is
+        ("Who was Mr Smith?", "Then Mr Smith left.", None),
+        ("Who is Blinken?", "Blinken stressed the importance of avoiding escalation.", None),
+        ("Who is Isaac Herzog?", "Blinken met the president.", None),  # not named
+    ],
+)  # fmt: skip
+def test_identity_in(question: str, sentence: str, expected: str | None) -> None:
+    name = asks_who_is(question)
+    assert name is not None
+    assert _cut(sentence, identity_in(name, sentence)) == expected
+
+
+def test_only_who_is_a_named_person_asks_for_an_identity() -> None:
+    assert asks_who_is("And who was Ana Muñoz?") == "Ana Muñoz"
+    assert asks_who_is("Who is the new chair of the trust?") is None
+    assert asks_who_is("Who is replacing SeaWorld's CEO?") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place", "expected"),
+    [
+        ("It lies on Gaza’s southern border with Egypt.", "Gaza’s",
+         "Gaza’s southern border with Egypt"),
+        ("The storm hit Florida’s west coast, where thousands lost power.", "Florida’s",
+         "Florida’s west coast"),
+        ("They met in Geneva on Monday.", "Geneva", "Geneva"),  # no possessive: as it is
+        # a possessive that owns no short phrase is no place answer
+        ("It is in London’s long-running and very famous and old theatre district.",
+         "London’s", None),
+    ],
+)  # fmt: skip
+def test_place_phrase(sentence: str, place: str, expected: str | None) -> None:
+    at = sentence.index(place)
+    assert _cut(sentence, place_phrase(sentence, at, at + len(place))) == expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "date"),
+    [
+        ("in 2014", True), ("mid-September", True), ("3:15 PM", True),
+        ("the early 1990s", True), ("next week", True), ("on Dec. 18", True),
+        ("iOS 13", False), ("21", False), ("28 questions about the service", False),
+    ],
+)  # fmt: skip
+def test_names_a_date(phrase: str, date: bool) -> None:
+    assert names_a_date(phrase) is date
