@@ -109,7 +109,7 @@ def identity_in(name: str, sentence: str) -> tuple[int, int] | None:
 
 def _title_before(sentence: str, at: int) -> tuple[int, int] | None:
     """The run of capitalised words right before ``at`` that holds a title ("U.S. Secretary of
-    State", "Israeli President"), joined by "of" or "the"; None when there is none. A name
+    State", "Israeli President", "Green Bay coach"), joined by "of" or "the"; None when none. A name
     asked by its surname leaves its first names in the run: they end it, and are no title
     ("Israeli Prime Minister Benjamin" for "Who is Netanyahu?")."""
     tokens = [m for m in _WORD.finditer(sentence[:at]) if m.end() <= at]
@@ -120,8 +120,8 @@ def _title_before(sentence: str, at: int) -> tuple[int, int] | None:
         gap = sentence[t.end() : (tokens[i + 1].start() if i + 1 < len(tokens) else at)]
         if gap.strip():  # a comma or a quote mark ends the run
             break
-        word = t.group()
-        if word[:1].isupper() or (word.lower() in _JOINS and start is not None):
+        word, lower = t.group(), t.group().lower()  # a title may be lower case: "coach"
+        if word[:1].isupper() or lower in TITLES or (lower in _JOINS and start is not None):
             start = i
             i -= 1
             continue

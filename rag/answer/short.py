@@ -20,6 +20,7 @@ import re
 from rag.answer.ages import age_beside
 from rag.answer.asks import AnswerType, asked_figure, asked_type
 from rag.answer.forms import (
+    DATE_WORDS,
     POSSESSIVE,
     TITLES,
     asks_who_is,
@@ -271,6 +272,8 @@ def _reads_as(kind: AnswerType, question: str, phrase: str, sentence: str) -> bo
         return False
     if kind in ("name", "place") and POSSESSIVE.search(phrase) and not _WHOSE.search(question):
         return False  # "Energy Control’s" service: the owner of what is named, not the answer
+    if kind in ("name", "place") and set(ws) <= DATE_WORDS:
+        return False  # "Nov" (of "on Nov. 2") is no place, nor "October" anyone's name
     if kind == "number":
         return _reads_as_figure(question, phrase, ws)
     if kind == "date":

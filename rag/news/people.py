@@ -33,7 +33,7 @@ _SEGMENT_AFTER = re.compile(
 )
 # A role written just before the name, in the same phrase ("Health minister Dalia Ferrant",
 # "chief executive Arne Holt"): the words back to a punctuation mark, at most three.
-_PREFIX = re.compile(r"((?:[\w’'-]+\s+){1,3})$")
+_PREFIX = re.compile(r"((?:[^\W\d_][\w’'-]*\s+){1,3})$")  # words, not a dash ("-- but coach X")
 
 
 def _clean_role(role: str) -> str:

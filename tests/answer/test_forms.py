@@ -46,6 +46,9 @@ def test_ordinal_in(question: str, sentence: str, expected: str | None) -> None:
     [
         ("Who is Isaac Herzog?", HERZOG, "Israeli President"),
         ("Who is Antony Blinken?", NETANYAHU, "U.S. Secretary of State"),
+        ("Who is Mike McCarthy?", "Green Bay coach Mike McCarthy was much less diplomatic.",
+         "Green Bay coach"),
+        ("Who is Ndamukong Suh?", "Star defensive tackle Ndamukong Suh drew their ire.", None),
         ("who is Netanyahu", NETANYAHU, "Israeli Prime Minister"),  # the surname alone
         ("Who is Fernando Caudevilla?",
          "The lab is the brainchild of Fernando Caudevilla, a Spanish physician who is better "

@@ -116,6 +116,11 @@ NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terenc
          ["Energy Control’s", "Caudevilla"], "Caudevilla"),
         ("Whose service tests the drugs?", "It is Energy Control’s service.",
          ["Energy Control’s"], "Energy Control’s"),
+        # A month or a weekday is no place, nor anyone's name.
+        ("Where was the paper published?", "He introduced the paper in Oslo on Nov. 2.",
+         ["Nov", "Oslo"], "Oslo"),
+        ("Who won the final?", "On Thursday, the final went to Ruud.", ["Thursday", "Ruud"],
+         "Ruud"),
         # A place in the possessive: the phrase it owns, not the next name.
         ("Where is the Philadelphi Corridor?",
          "It is a strategic area on Gaza’s southern border with Egypt.", ["Gaza’s", "Egypt"],

@@ -144,3 +144,11 @@ def test_a_name_is_introduced_on_its_own_line_and_after_its_title() -> None:
     assert who["netanyahu"] == "Israeli Prime Minister Benjamin Netanyahu"
     assert who["blinken"] == "Antony Blinken"
     assert introduced("Blinken", article) == "Antony Blinken"
+
+
+def test_a_role_before_a_name_is_words_not_a_dash() -> None:
+    article = (
+        "Suh skipped his postgame obligations -- a violation of league rules -- but coach Jim "
+        "Caldwell vouched for him after the game. Caldwell said he had not seen it."
+    )
+    assert introductions(article)["caldwell"] == "Jim Caldwell, coach"
