@@ -58,7 +58,8 @@ TITLES = frozenset(
     father judge justice president vice prime minister secretary chancellor mayor governor
     senator representative congressman congresswoman councilman councilwoman director
     chairman chairwoman chair chief executive commissioner superintendent inspector
-    detective sergeant captain professor doctor coach""".split()
+    detective sergeant captain professor doctor coach attorney general ambassador spokesman
+    spokeswoman spokesperson commander ceo cfo cto founder editor""".split()
 )
 _WHO_IS = re.compile(
     r"^\s*(?i:and\s+)?(?i:who)\s+(?i:is|was)\s+(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\s*\??\s*$"

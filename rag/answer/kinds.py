@@ -21,6 +21,7 @@ import numpy as np
 
 from rag.answer.ages import aged_in, asks_age, gives_age
 from rag.answer.asks import defined_in
+from rag.answer.forms import asks_who_is, identity_in
 from rag.news.asked import asked_quantity
 from rag.news.counts import PEOPLE_STATES, figures_of
 from rag.news.rivals import earlier_event
@@ -144,6 +145,8 @@ def stated_at(question: str, sentences: Sequence[str]) -> int | None:
     "… went to Tom Reyes, 44, who runs a bakery")."""
     texts = list(sentences)
     found = defined_in(question, texts)
+    if found is None and (who := asks_who_is(question)):  # "Acting U.S. Attorney Joshua Levy"
+        found = next((i for i, t in enumerate(texts) if identity_in(who, t)), None)
     return found if found is not None else aged_in(question, texts)
 
 
@@ -167,8 +170,9 @@ def gate(
     """
     if why == "detail_missing" and no_one_detail:
         return None
-    if why != "detail_missing" or (quantity := asked_quantity(question)) not in PEOPLE_STATES:
-        return why
+    quantity = asked_quantity(question) if why == "detail_missing" else None
+    if quantity is None or not (quantity in PEOPLE_STATES or quantity.startswith("people ")):
+        return why  # people in a state, or to whom something was done ("people arrested")
     # People of one kind ("How many firefighters were injured?") must be named where they are
     # counted: "212 people had been injured" does not count them.
     noun = m["noun"].lower() if (m := _ASKS_COUNT.search(question)) else "people"

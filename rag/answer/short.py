@@ -170,14 +170,14 @@ def _sum_in(phrase: str) -> str:
 
 
 def _whole_numbers(sentence: str, start: int, end: int) -> tuple[int, int]:
-    """``(start, end)`` grown so that neither edge cuts a number: the span model reads word
-    pieces, and its span may end inside one ("more than 1,786" of "more than 1,786,300")."""
+    """``(start, end)`` grown to whole numbers ("more than 1,786" of "more than 1,786,300": the
+    span model reads word pieces) and the currency sign before one ("$35 Million")."""
     for m in _DIGITS.finditer(sentence):
         if m.start() < end < m.end():
             end = m.end()
         if m.start() < start < m.end():
             start = m.start()
-    return start, end
+    return (start - 1 if start and sentence[start - 1] in "$£€¥" else start), end
 
 
 def _name_in(

@@ -45,8 +45,11 @@ def speaker_in(sentence: str, speaker: str | None) -> tuple[int, int] | None:
     for key in [words(name)[-1] for name in names if words(name)]:
         for m in _NAME_RUN.finditer(sentence):
             run = m.group().removesuffix("’s").removesuffix("'s")
+            owner = re.search(r"[’']s\s+", run)  # "Morningstar's Karin Anderson": the person
+            at = m.start() + (owner.end() if owner else 0)
+            run = run[owner.end() :] if owner else run
             if key in words(run) and run.lower() not in STOPWORDS:
-                return m.start(), m.start() + len(run)
+                return at, at + len(run)
     return None
 
 

@@ -39,6 +39,10 @@ from rag.answer.asks import asked, asked_type, but_not, defined_in, not_given
         ("After Facebook, which social networks sent the most readers?", "name"),
         ("Besides marketing, which parts of a company could use video?", "name"),
         ("How quickly did the attention on Cosby snowball?", "number"),
+        # "where … stand" asks how things are, or a measure's value, not a place
+        ("Where does the case against Judy Avalos stand now?", None),
+        ("Where does the consumer sentiment index stand?", "number"),
+        ("Where is the standing committee based?", "place"),
     ],
 )
 def test_asked_type(question, kind):

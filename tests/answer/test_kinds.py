@@ -100,6 +100,10 @@ def test_stated_at_finds_a_definition_or_an_age_beside_the_name():
     texts = ["Troops patrol the area.", "Lopez, 51, founded the Riverside Bread Festival."]
     assert stated_at("How old is Maria Lopez?", texts) == 1
     assert stated_at("What is the Riverside Bread Festival?", texts) is None
+    # who someone is, by the title news writes before the name
+    texts = ["Levy spoke.", "Acting U.S. Attorney Joshua Levy said the case is still open."]
+    assert stated_at("Who is Joshua Levy?", texts) == 1
+    assert stated_at("Who is Han Lee?", texts) is None
 
 
 @pytest.mark.parametrize(
@@ -111,6 +115,12 @@ def test_stated_at_finds_a_definition_or_an_age_beside_the_name():
           "and flattening much of the market town."], None),
         ("How many people were injured in the blast?",
          ["Police said 54 people had been injured, 11 of them seriously."], None),
+        # People to whom something was done, as the figure reader reads them.
+        ("How many people were arrested in the Boston sex ring case?",
+         ["Three people have been arrested for allegedly running the brothel network."], None),
+        ("How many people were arrested in the Boston sex ring case?",
+         ["Three people have been charged with running the brothel network."],
+         "detail_missing"),
         # A neighbouring count (the killed, for the injured) is the near miss's decoy.
         ("How many people were injured in the blast?",
          ["The blast killed six people and destroyed a row of houses."], "detail_missing"),

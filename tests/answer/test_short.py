@@ -98,6 +98,9 @@ NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terenc
         # No span of the asked kind, or a question that asks for no short answer: nothing.
         ("How many people died?", "The storm hit the coast on Sunday.", ["the coast"], None),
         ("Why did the talks fail?", NIXON, ["Cynthia Nixon"], None),
+        # A sum keeps the currency sign the span model left out.
+        ("How much did F-Squared agree to pay?", "F-Squared Paid $35 Million In A Settlement",
+         ["35 Million"], "$35 Million"),
         # A count read with its verb is the number alone.
         ("How many people were taken hostage during the initial attack?",
          "Approximately 1,200 people were killed, and 251 were taken hostage during the initial "
@@ -204,6 +207,9 @@ def test_the_real_span_model_gives_the_name_not_the_clause():
         ('"No," spokesman Tomas Reil said.', "Bluewater Sound Lines (spokesman Tomas Reil)",
          "Tomas Reil"),
         ("Ursula von der Leyen said so.", "Ursula von der Leyen", "Ursula von der Leyen"),
+        # the outlet or body that owns the name is not the speaker's name
+        ('"Russia is a reminder," writes Morningstar\'s Karin Anderson.',
+         "Morningstar's Karin Anderson", "Karin Anderson"),
         ("The Government said it would act.", "the Government", None),  # no name to give
         ("He said it was over.", "Mira Osk", None),
     ],
