@@ -43,7 +43,7 @@ def ordinal_in(question: str, sentence: str) -> tuple[int, int] | None:
         return None
     stem = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
     found = re.search(
-        rf"\b{_ORDINAL}(?:[- ](?:straight|consecutive|successive))?\s+{re.escape(stem)}s?\b",
+        rf"\b{_ORDINAL}(?:[- ](?:straight|consecutive|successive))?[- ]{re.escape(stem)}s?\b",
         sentence,
         re.I,
     )
@@ -59,7 +59,7 @@ TITLES = frozenset(
     senator representative congressman congresswoman councilman councilwoman director
     chairman chairwoman chair chief executive commissioner superintendent inspector
     detective sergeant captain professor doctor coach attorney general ambassador spokesman
-    spokeswoman spokesperson commander ceo cfo cto founder editor""".split()
+    spokeswoman spokesperson commander ceo cfo cto founder editor vice-president""".split()
 )
 _WHO_IS = re.compile(
     r"^\s*(?i:and\s+)?(?i:who)\s+(?i:is|was)\s+(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\s*\??\s*$"
@@ -70,7 +70,7 @@ _WORD = re.compile(r"(?:[A-Z]\.){2,}|[\w’'-]*\w")
 _JOINS = frozenset({"of", "the", "for", "and"})
 # An apposition: ", a Spanish physician who is better known as …" up to its clause's end.
 _APPOSITION = re.compile(
-    r",\s+(?P<what>(?:a|an|the)\s+[^,;:()“”\"]{3,80}?)(?=\s+(?:who|which|that)\b|[,;:.)]|$)"
+    r",\s+(?P<what>(?:(?:a|an|the)\s+)?[^,;:()“”\"]{3,80}?)(?=\s+(?:who|which|that)\b|[,;:.)]|$)"
 )
 _APPOSITION_WORDS = 10  # longer is a clause, not a description
 
@@ -103,7 +103,11 @@ def identity_in(name: str, sentence: str) -> tuple[int, int] | None:
     if title is not None:
         return title
     after = _APPOSITION.match(sentence, found.end())
-    if after and len(after["what"].split()) <= _APPOSITION_WORDS:
+    what = after["what"].split() if after else []
+    # With no article, an apposition is a role ("David Kershaw, division vice president, …"),
+    # not any phrase after a comma ("Prelogar, 43,").
+    role = what and (what[0].lower() in ("a", "an", "the") or what[-1].lower() in TITLES)
+    if after and role and len(what) <= _APPOSITION_WORDS:
         return after.start("what"), after.end("what")
     return None
 

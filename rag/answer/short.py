@@ -96,14 +96,15 @@ def short_span(
         ``(start, end)`` inside ``sentence``, or None when no span reads as the asked kind.
     """
     kind = asked_type(question)
-    if kind is None or span.score < threshold:
-        return None
+    # Forms tied to what is asked need no confidence of the span model's.
     if age := age_beside(question, sentence):
         return age  # "Tom Reyes, 44,": the age beside the asked name
     if ordinal := ordinal_in(question, sentence):
         return ordinal  # "ninth trip" for "Which trip is this?"
     if (who := asks_who_is(question)) is not None:
         return identity_in(who, sentence)  # a title, never another name ("Blinken")
+    if kind is None or span.score < threshold:
+        return None
     initial: tuple[int, int] | None = None
     for score, a, b in [(span.score, span.start, span.end), *span.others]:
         if score < threshold:
@@ -267,9 +268,9 @@ def _reads_as(kind: AnswerType, question: str, phrase: str, sentence: str) -> bo
         return False
     if phrase.count("“") != phrase.count("”"):
         return False
-    content = [w for w in ws if w not in _FUNCTION]
+    content = [w for w in ws if w not in _FUNCTION and w not in TITLES]
     if content and set(content) <= set(words(question)):
-        return False
+        return False  # the question's own words ("Justice Alito" for "Where is Alito from?")
     if kind in ("name", "place") and POSSESSIVE.search(phrase) and not _WHOSE.search(question):
         return False  # "Energy Control’s" service: the owner of what is named, not the answer
     if kind in ("name", "place") and set(ws) <= DATE_WORDS:

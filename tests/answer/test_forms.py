@@ -31,6 +31,8 @@ def _cut(sentence: str, found: tuple[int, int] | None) -> str | None:
          "third straight term"),
         ("And which round did he go out in?", "He lost in the twenty-first round.",
          "twenty-first round"),
+        ("Which generation of the Sentra did Nissan unveil?",
+         "Nissan has taken the covers off the eighth-generation Sentra.", "eighth-generation"),
         # the sentence gives no ordinal of the asked noun, or the question asks for a name
         ("Which trip is this for Blinken?", "Blinken arrived in Israel on Monday.", None),
         ("Which company was first to bid?", "It was the first company to bid.", None),
@@ -53,6 +55,9 @@ def test_ordinal_in(question: str, sentence: str, expected: str | None) -> None:
         ("Who is Fernando Caudevilla?",
          "The lab is the brainchild of Fernando Caudevilla, a Spanish physician who is better "
          "known as “DoctorX”.", "a Spanish physician"),
+        ("Who is David Kershaw?", "“It looks sexy,” said David Kershaw, division vice "
+         "president, Nissan Sales at Nissan North America Inc.", "division vice president"),
+        ("Who is Elizabeth Prelogar?", "Prelogar, 43, argues the government’s cases.", None),
         # a courtesy title or a sentence's first word says nothing of who someone is
         ("Who was Mr Smith?", "Then Mr Smith left.", None),
         ("Who is Blinken?", "Blinken stressed the importance of avoiding escalation.", None),

@@ -176,6 +176,16 @@ def test_a_long_figure_span_is_cut_to_the_sum_it_holds():
     assert _short("How much money did the group lose?", sentence, span) == "£12m"
 
 
+def test_an_age_beside_the_asked_name_needs_no_confidence_of_the_span_model():
+    sentence = "Prelogar, 43, argues the government’s most consequential cases."
+    assert _short("How old is Elizabeth Prelogar?", sentence, "argues", threshold=5.0) == "43"
+
+
+def test_the_question_s_own_name_with_a_title_is_no_answer():
+    sentence = "“No, Justice Alito,” Prelogar said in Trenton."
+    assert _short("Where is Alito from?", sentence, "Justice Alito", "Trenton") == "Trenton"
+
+
 def test_below_the_threshold_there_is_no_short_answer():
     assert _short("Who plays Emily Dickinson?", NIXON, "Cynthia Nixon", threshold=2.0) is None
 
