@@ -252,7 +252,7 @@ class ExtractiveAnswerer:
         if asks_who and (named := speaker_short(best, self._speaker(best), citations)):
             return named  # "Who said …?": the speaker's name
         cut, article = self.reader.thresholds.short, self._article_text(best.doc_id)
-        found = span and short_span(question, best.text, span, cut, article)
+        found = short_span(question, best.text, span, cut, article)
         marker = next((c.marker for c in citations
                        if (c.doc_id, c.start) == (best.doc_id, best.start)), None)  # fmt: skip
         if not found or marker is None:

@@ -80,14 +80,15 @@ _VERB_AFTER = re.compile(r"^(\S+)\s+(?:were|was|are|is|have|has|had|remain(?:s|e
 
 
 def short_span(
-    question: str, sentence: str, span: Span, threshold: float, article: str | None = None
+    question: str, sentence: str, span: Span | None, threshold: float, article: str | None = None
 ) -> tuple[int, int] | None:
     """Where the short answer lies in ``sentence``, when ``question`` asks for one.
 
     Args:
         question: the question as asked.
         sentence: the best sentence of the answer.
-        span: the span model's reading of that sentence (offsets inside it).
+        span: the span model's reading of that sentence (offsets inside it); None when it
+            did not read it: only forms tied to what is asked give one then.
         threshold: the span score a short answer needs (the reader's calibrated cut).
         article: the sentence's article, which tells whether the sentence's capitalised
             first word is a name; None: taken as one when no other span gives a name.
@@ -96,14 +97,13 @@ def short_span(
         ``(start, end)`` inside ``sentence``, or None when no span reads as the asked kind.
     """
     kind = asked_type(question)
-    # Forms tied to what is asked need no confidence of the span model's.
-    if age := age_beside(question, sentence):
+    if age := age_beside(question, sentence):  # forms tied to what is asked: no span needed
         return age  # "Tom Reyes, 44,": the age beside the asked name
     if ordinal := ordinal_in(question, sentence):
         return ordinal  # "ninth trip" for "Which trip is this?"
     if (who := asks_who_is(question)) is not None:
         return identity_in(who, sentence)  # a title, never another name ("Blinken")
-    if kind is None or span.score < threshold:
+    if kind is None or span is None or span.score < threshold:
         return None
     initial: tuple[int, int] | None = None
     for score, a, b in [(span.score, span.start, span.end), *span.others]:

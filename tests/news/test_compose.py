@@ -189,3 +189,18 @@ def test_a_season_is_said_as_a_season_in_notes_and_timelines() -> None:
     assert out.text.startswith("- spring 1986: She raised her concerns")
     assert "\n- September 1986: GCSEs came in September 1986. [1]" in out.text
     assert '<time datetime="1986-03">spring 1986</time>' in render_timeline(out)
+
+
+def test_unasked_figures_of_undated_articles_are_no_dispute() -> None:
+    texts = {
+        "x": "The man who attacked four NYPD officers in October had adopted another name.",
+        "y": "The vigil followed the murder of two officers in Bed-Stuy on Saturday.",
+    }
+    cites = [Citation(n, doc, doc, "test", t, 0, len(t), 0.9, None)
+             for n, (doc, t) in enumerate(texts.items(), 1)]  # fmt: skip
+    question = "Who shot the two NYPD officers?"
+    assert news_answer(_answer(question, cites), intent_of(question), texts.get).disagreements == []
+    # asked for, the figures are compared
+    question = "How many officers were attacked?"
+    out = news_answer(_answer(question, cites), intent_of(question), texts.get)
+    assert [d.verdict for d in out.disagreements] == ["conflict"]
