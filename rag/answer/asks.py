@@ -46,11 +46,13 @@ _TYPES: list[tuple[re.Pattern[str], AnswerType]] = [
                 r"wide|pure|low|few|fast|quickly|deep|heavy)\b"
                 r"|\bwhat (percentage|percent|number|share|price|amount|age|score|total|"
                 r"nightly price|rate|sum|figure|fee|salary|portion|fraction|slice|quantity|"
-                r"temperature|margin|count)\b|\bwhat (?:did|does|do|will) [^?]{0,60}\bcost\b"
+                r"temperature|margin|count|fine|penalty|ransom|reward)\b"
+                r"|\bwhat (?:did|does|do|will) [^?]{0,60}\bcost\b"
                 r"|\bhow much (money|did|does|do|was|is|were|are)\b"
                 # "What was the final score?", "What's the CU count on the 3070?"
                 r"|^\s*what(?:'s|’s| is| was| are| were) the (?:\w+ ){0,2}(?:score|margin|count|"
-                r"price|cost|toll|total|tally|size|bail|salary|fee|budget|population|turnout)\b"
+                r"price|cost|toll|total|tally|size|bail|salary|fee|budget|population|turnout|"
+                r"fine|penalty|ransom|reward)\b"
                 r"(?![^?]*\bcalled\b)"  # "What's the budget lodging called?" asks a name
                 # "Where does the sentiment index stand?": a measure's value (no place)
                 r"|^\s*where (?:does|do|did) [^?]{0,80}\b(?:index|rating|support|backing|approval|"

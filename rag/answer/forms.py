@@ -147,7 +147,13 @@ def _title_before(sentence: str, at: int) -> tuple[int, int] | None:
 
 # A place in the possessive
 
-POSSESSIVE = re.compile(r"[’']s$")
+# Pronouns that open a sentence capitalised: no name ("He’s lovely").
+PRONOUNS = frozenset("he she it they we i you this that these those there here".split())
+# "Gaza’s", not a pronoun's contraction ("He’s lovely" was taken for a place it owns).
+POSSESSIVE = re.compile(
+    r"(?<!\b[Hh]e)(?<!\b[Ss]he)(?<!\b[Ii]t)(?<!\b[Tt]hat)(?<!\b[Tt]here)"
+    r"(?<!\b[Ww]ho)(?<!\b[Ww]hat)(?<!\b[Hh]ere)(?<!\b[Ll]et)[’']s$"
+)
 # What a place in the possessive owns, up to the end of its noun phrase: "southern border",
 # "northern coast of the island", "eastern suburbs near Ostbury".
 _OWNED = re.compile(

@@ -22,6 +22,7 @@ from rag.answer.asks import AnswerType, asked_figure, asked_type
 from rag.answer.forms import (
     DATE_WORDS,
     POSSESSIVE,
+    PRONOUNS,
     TITLES,
     asks_who_is,
     identity_in,
@@ -67,15 +68,13 @@ _QUALIFIER = re.compile(
     r"some|roughly|approximately|just|only|under)\s+$",
     re.I,
 )
-# A year (`kinds.YEAR`) answers "when", not "how many" or "how much" ("In 1998" for "How much
-# notice did Torres give?" over "In 1998, … Torres declared his retirement just three days
-# before …"); "how long" may be answered by one ("since 1924").
+# A year (`kinds.YEAR`) answers "when", not "how many/much" ("In 1998" of "In 1998, … Torres
+# declared his retirement just three days before …"); "how long" may ("since 1924").
 _HOW_MUCH = re.compile(r"\bhow (?:much|many)\b", re.I)
 # A name run in the possessive (`forms.POSSESSIVE`) names an owner ("André Aciman’s" novel,
 # "Jessica Hopper’s" piece): on dev, 3 of the 4 such short answers were another name.
 _WHOSE = re.compile(r"\bwhose\b", re.I)
-# A count read with its verb ("251 were taken" of "… and 251 were taken hostage"): the number
-# is the answer, as a count with its noun is ("105 hostages").
+# A count read with its verb ("251 were taken" of "251 were taken hostage"): the number alone.
 _VERB_AFTER = re.compile(r"^(\S+)\s+(?:were|was|are|is|have|has|had|remain(?:s|ed)?)\b.*$", re.S)
 
 
@@ -112,9 +111,10 @@ def short_span(
         if kind in ("name", "place"):
             found, at_start = _name_in(question, sentence, a, b, article)
             if found and at_start:
-                # A lone capitalised first word is often not a name ("Since …", "One …"):
+                # A lone capitalised first word is often no name ("Since …", "He’s …"):
                 # taken only when no other span gives one.
-                initial = initial or found
+                if _reads_as(kind, question, sentence[found[0] : found[1]], sentence):
+                    initial = initial or found
                 continue
             if found and kind == "place":
                 found = place_phrase(sentence, *found)  # "Gaza’s southern border with Egypt"
@@ -273,8 +273,8 @@ def _reads_as(kind: AnswerType, question: str, phrase: str, sentence: str) -> bo
         return False  # the question's own words ("Justice Alito" for "Where is Alito from?")
     if kind in ("name", "place") and POSSESSIVE.search(phrase) and not _WHOSE.search(question):
         return False  # "Energy Control’s" service: the owner of what is named, not the answer
-    if kind in ("name", "place") and set(ws) <= DATE_WORDS:
-        return False  # "Nov" (of "on Nov. 2") is no place, nor "October" anyone's name
+    if kind in ("name", "place") and (set(ws) <= DATE_WORDS or ws[0] in PRONOUNS):
+        return False  # "Nov" (of "on Nov. 2") is no place, nor "October" or "He’s" a name
     if kind == "number":
         return _reads_as_figure(question, phrase, ws)
     if kind == "date":

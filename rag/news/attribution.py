@@ -78,6 +78,11 @@ _ANYONE = (
 )
 _ANYONE_AFTER = re.compile(rf"\s+{_ANYONE}\s*[.,;]", re.IGNORECASE)
 _ANYONE_BEFORE = re.compile(rf"[,?!][\"”]\s+{_ANYONE}$", re.IGNORECASE)
+# A reporting verb's participle used as an adjective follows a determiner or a preposition
+# ("of predicted white Christmases", "the reported figures", "an estimated 12,000").
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:of|the|a|an|its|their|his|her|our|these|those|for|with|than)$", re.IGNORECASE
+)
 # A listener, never the speaker: '"…," told X' is no attribution ("X told reporters" is).
 _TO_A_LISTENER = {"told", "tells"}
 
@@ -112,6 +117,8 @@ def attributed(sentence: str) -> str | None:
             or (m[0] in ("confirmed", "confirms") and _CONFIRMED_ONE.match(sentence, m.end()))
         ):
             continue  # "the figures reported by the companies", "added a new level of …"
+        if _DETERMINER_BEFORE.search(before):
+            continue  # "an animation of predicted white Christmases": a participle, no verb
         if " " not in before and before not in PRONOUNS and (
                 before.lower() in STOPWORDS or before.endswith("ly")):  # fmt: skip
             continue  # "All told", "Be warned", "Eventually recalled": no one speaks

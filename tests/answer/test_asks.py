@@ -43,6 +43,8 @@ from rag.answer.asks import asked, asked_type, but_not, defined_in, not_given
         ("Where does the case against Judy Avalos stand now?", None),
         ("Where does the consumer sentiment index stand?", "number"),
         ("Where is the standing committee based?", "place"),
+        ("What is the maximum fine for repeat offenders?", "number"),
+        ("What penalty do workers face for not telling their employer?", "number"),
     ],
 )
 def test_asked_type(question, kind):

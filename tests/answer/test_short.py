@@ -124,6 +124,9 @@ NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terenc
          ["Nov", "Oslo"], "Oslo"),
         ("Who won the final?", "On Thursday, the final went to Ruud.", ["Thursday", "Ruud"],
          "Ruud"),
+        # A pronoun's contraction is no name, and owns no place.
+        ("Where does David Taylor live?", "He’s lovely, and they live in the same building.",
+         ["He’s lovely"], None),
         # A place in the possessive: the phrase it owns, not the next name.
         ("Where is the Philadelphi Corridor?",
          "It is a strategic area on Gaza’s southern border with Egypt.", ["Gaza’s", "Egypt"],

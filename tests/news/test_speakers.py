@@ -15,6 +15,9 @@ from rag.news.speakers import speaker_of
          "First Admiral Widodo, a navy spokesman"),
         ("Bambang Soelistyo, head of the search and rescue agency, said three bodies had been "
          "recovered.", "Bambang Soelistyo, head of the search and rescue agency"),
+        # A reporting verb's participle after a determiner or a preposition is no verb.
+        ("It's been answered by David Taylor, a data scientist in Montreal, who's made an "
+         "animation of predicted white Christmases.", None),
         # A statement's words are its issuer's.
         ("Following the talks with Blinken, Netanyahu’s office released a statement reiterating "
          "Israel’s commitment to the latest American proposal.", "Netanyahu’s office"),
