@@ -27,10 +27,12 @@ _ORDINAL = (
     r"eighth|ninth))?|twentieth|thirtieth|fortieth|fiftieth|hundredth|\d+(?:st|nd|rd|th))"
 )
 _WHICH = re.compile(r"^\s*(?:and\s+)?(?:which|what\s+number)\s+(?P<noun>[a-z]+)\b", re.I)
-# Nouns whose "which" asks for a name or a place, never a position in a series.
-_NOT_SERIES = frozenset(
-    "company companies country countries city cities team teams person people party parties "
-    "state states firm firms group groups agency agencies newspaper paper president".split()
+# Nouns of a series, whose "which" asks for a position ("Which trip is this?"); other nouns
+# ask for a name ("Which film won?" is not "the first film to …").
+_SERIES = frozenset(
+    "trip visit term time generation edition season round place anniversary birthday version "
+    "installment instalment episode leg stage attempt title win victory defeat loss "
+    "iteration model day week year".split()
 )
 
 
@@ -39,9 +41,10 @@ def ordinal_in(question: str, sentence: str) -> tuple[int, int] | None:
     for "Which trip to the region is this?"): the offsets of the ordinal and its noun, or
     None when the question asks no such thing or the sentence gives no ordinal of its noun."""
     m = _WHICH.match(question)
-    if not m or (noun := m["noun"].lower()) in _NOT_SERIES:
-        return None
+    noun = m["noun"].lower() if m else ""
     stem = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+    if stem not in _SERIES:
+        return None
     found = re.search(
         rf"\b{_ORDINAL}(?:[- ](?:straight|consecutive|successive))?[- ]{re.escape(stem)}s?\b",
         sentence,

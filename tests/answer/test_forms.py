@@ -36,6 +36,7 @@ def _cut(sentence: str, found: tuple[int, int] | None) -> str | None:
         # the sentence gives no ordinal of the asked noun, or the question asks for a name
         ("Which trip is this for Blinken?", "Blinken arrived in Israel on Monday.", None),
         ("Which company was first to bid?", "It was the first company to bid.", None),
+        ("Which film won the prize?", "It was the first film to win it.", None),
         ("Who made the trip?", SEED, None),
     ],
 )  # fmt: skip
