@@ -65,7 +65,8 @@ TITLES = frozenset(
     spokeswoman spokesperson commander ceo cfo cto founder editor vice-president""".split()
 )
 _WHO_IS = re.compile(
-    r"^\s*(?i:and\s+)?(?i:who)\s+(?i:is|was)\s+(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\s*\??\s*$"
+    r"^\s*(?i:and\s+)?(?i:who)\s+(?i:is|was)\s+"
+    r"(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\s*\??\s*$"
 )
 # Courtesy titles say nothing of who someone is.
 _COURTESY = frozenset("mr mrs ms miss dr sir dame".split())
@@ -117,9 +118,9 @@ def identity_in(name: str, sentence: str) -> tuple[int, int] | None:
 
 def _title_before(sentence: str, at: int) -> tuple[int, int] | None:
     """The run of capitalised words right before ``at`` that holds a title ("U.S. Secretary of
-    State", "Israeli President", "Green Bay coach"), joined by "of" or "the"; None when none. A name
-    asked by its surname leaves its first names in the run: they end it, and are no title
-    ("Israeli Prime Minister Benjamin" for "Who is Netanyahu?")."""
+    State", "Israeli President", "Green Bay coach"), joined by "of" or "the"; None when none.
+    A name asked by its surname leaves its first names in the run: they end it, and are no
+    title ("Israeli Prime Minister Benjamin" for "Who is Netanyahu?")."""
     tokens = [m for m in _WORD.finditer(sentence[:at]) if m.end() <= at]
     start = None
     i = len(tokens) - 1
