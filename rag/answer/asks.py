@@ -213,6 +213,10 @@ def not_given(part: str) -> str:
     return f"The articles don't answer “{part.rstrip('?')}?”"
 
 
+_OF_WHOLE = r"\s+of\s+(?:its|the|their|his|her|our)\s+[\d,]+"  # "Six [of its 31 wagons]"
+_PART_OF = re.compile(rf"^{NUMBER}{_OF_WHOLE}", re.I)
+
+
 def asked_figure(question: str, sentence: str, phrase: str) -> str:
     """The span model's ``phrase``, made to say what a "how many" question counts.
 
@@ -222,6 +226,8 @@ def asked_figure(question: str, sentence: str, phrase: str) -> str:
     figure of the asked quantity is the answer; a bare number is given with what it counts
     ("750" → "750 leaks", the form readers and the labelled answers use).
     """
+    if _PART_OF.match(phrase) or re.search(rf"(?<!\w){re.escape(phrase)}{_OF_WHOLE}", sentence):
+        return phrase  # "Six of its 31 wagons" came off the rails: not the whole, "31 wagons"
     figures = figures_of(sentence)
     asked = asked_quantity(question)
     numbers = list(re.finditer(NUMBER, phrase, re.IGNORECASE)) if asked else []

@@ -8,7 +8,9 @@
   never by the first other name of the sentence ("Blinken").
 - A place in the possessive: "Where is the Philadelphi Corridor?" by the phrase it owns
   ("Gaza’s southern border with Egypt"), not "Gaza’s" alone nor the next name ("Egypt").
-- A date holds one: "iOS 13" is no answer to "When …?".
+- A date holds one: "iOS 13" is no answer to "When …?"; a calendar date is no measure
+  ("September 3" for "How high did the ash column rise?").
+- Numbers as written: whole, with the currency sign before them ("$35 Million").
 """
 
 from __future__ import annotations
@@ -180,11 +182,15 @@ def place_phrase(sentence: str, start: int, end: int) -> tuple[int, int] | None:
 
 # A date
 
-DATE_WORDS = frozenset(
+# Month and day names: a calendar date, never a height or a count.
+CALENDAR = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
-    saturday sunday yesterday today tomorrow tonight week weeks month months year years decade
-    decades century centuries spring summer autumn fall winter morning afternoon evening night
+    saturday sunday""".split()
+)
+DATE_WORDS = CALENDAR | frozenset(
+    """yesterday today tomorrow tonight week weeks month months year years decade decades
+    century centuries spring summer autumn fall winter morning afternoon evening night
     weekend""".split()
 )
 # A year or decade, a clock time, a day of the month: forms `resolve_dates` leaves to context.
@@ -198,3 +204,19 @@ def names_a_date(phrase: str) -> bool:
     if _DATE_FORM.search(phrase) or resolve_dates(phrase, None):
         return True
     return any(w in DATE_WORDS for w in words(phrase))
+
+
+# Numbers as written
+
+DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def whole_numbers(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` grown to whole numbers ("more than 1,786" of "more than 1,786,300": the
+    span model reads word pieces) and the currency sign before one ("$35 Million")."""
+    for m in DIGITS.finditer(sentence):
+        if m.start() < end < m.end():
+            end = m.end()
+        if m.start() < start < m.end():
+            start = m.start()
+    return (start - 1 if start and sentence[start - 1] in "$£€¥" else start), end

@@ -20,7 +20,9 @@ import re
 from rag.answer.ages import age_beside
 from rag.answer.asks import AnswerType, asked_figure, asked_type
 from rag.answer.forms import (
+    CALENDAR,
     DATE_WORDS,
+    DIGITS,
     POSSESSIVE,
     PRONOUNS,
     TITLES,
@@ -29,6 +31,7 @@ from rag.answer.forms import (
     names_a_date,
     ordinal_in,
     place_phrase,
+    whole_numbers,
 )
 from rag.answer.kinds import YEAR, asked_kind, kinds_in
 from rag.news.counts import figures_of
@@ -59,7 +62,7 @@ _OPEN_BRACKET = re.compile(r"\s*\([^)]*$")
 # A live blog's time stamp at the head of an entry ("05.20 Seventh body has reportedly just
 # been found."): when the entry was written, never the asked number or date.
 _STAMP = re.compile(r"\d{1,2}[.:]\d\d")
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+
 # A number as the question writes it, with a suffix ("$300k" is not the "$300" of "$300/night").
 _QUESTION_NUMBER = re.compile(r"\d+(?:[.,]\d+)*[A-Za-z%]*")
 _RATE = re.compile(r"(?:/| a | an | per )[a-z]+\b")
@@ -71,6 +74,7 @@ _QUALIFIER = re.compile(
 # A year (`kinds.YEAR`) answers "when", not "how many/much" ("In 1998" of "In 1998, … Torres
 # declared his retirement just three days before …"); "how long" may ("since 1924").
 _HOW_MUCH = re.compile(r"\bhow (?:much|many)\b", re.I)
+_MEASURE = re.compile(r"\bhow (?:high|tall|deep|far|big|large|wide|heavy|fast|much|many)\b", re.I)
 # A name run in the possessive (`forms.POSSESSIVE`) names an owner ("André Aciman’s" novel,
 # "Jessica Hopper’s" piece): on dev, 3 of the 4 such short answers were another name.
 _WHOSE = re.compile(r"\bwhose\b", re.I)
@@ -156,7 +160,7 @@ def _figure_in(
         return None
     at = sentence.find(phrase, a)
     at = at if at >= 0 else sentence.find(phrase)
-    return _whole_numbers(sentence, at, at + len(phrase)) if at >= 0 else None
+    return whole_numbers(sentence, at, at + len(phrase)) if at >= 0 else None
 
 
 def _sum_in(phrase: str) -> str:
@@ -168,17 +172,6 @@ def _sum_in(phrase: str) -> str:
     qualifier = _QUALIFIER.search(phrase[: sums[0].start()])
     rate = _RATE.match(phrase, sums[0].end())  # "$300/night", "$4 a share": a price per unit
     return phrase[qualifier.start() if qualifier else sums[0].start() : (rate or sums[0]).end()]
-
-
-def _whole_numbers(sentence: str, start: int, end: int) -> tuple[int, int]:
-    """``(start, end)`` grown to whole numbers ("more than 1,786" of "more than 1,786,300": the
-    span model reads word pieces) and the currency sign before one ("$35 Million")."""
-    for m in _DIGITS.finditer(sentence):
-        if m.start() < end < m.end():
-            end = m.end()
-        if m.start() < start < m.end():
-            start = m.start()
-    return (start - 1 if start and sentence[start - 1] in "$£€¥" else start), end
 
 
 def _name_in(
@@ -287,7 +280,7 @@ def _reads_as_figure(question: str, phrase: str, ws: list[str]) -> bool:
     kind when the question asks a sum or a share ("£4.2bn", not "35 dramas planned", for "How
     much did Sky spend …?"), that is not the question's own ("seven", not "10 municipalities",
     for "Of the 10 Amazon places …, how many …?") nor only a year for "how much/many"."""
-    numbers = _DIGITS.findall(phrase)
+    numbers = DIGITS.findall(phrase)
     if not numbers and not any(w in _NUMBER_WORDS for w in ws):
         return False
     kinds, wanted = kinds_in(phrase), asked_kind(question)
@@ -296,5 +289,7 @@ def _reads_as_figure(question: str, phrase: str, ws: list[str]) -> bool:
     own = set(_QUESTION_NUMBER.findall(question))
     if numbers and set(_QUESTION_NUMBER.findall(phrase)) <= own:
         return False
+    if _MEASURE.search(question) and set(ws) & CALENDAR:
+        return False  # "September 3" is no height ("How high did the ash column rise?")
     only_years = bool(numbers) and all(YEAR.fullmatch(n) for n in numbers)
     return not (only_years and _HOW_MUCH.search(question)) or "money" in kinds

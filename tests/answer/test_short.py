@@ -101,6 +101,10 @@ NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terenc
         # A sum keeps the currency sign the span model left out.
         ("How much did F-Squared agree to pay?", "F-Squared Paid $35 Million In A Settlement",
          ["35 Million"], "$35 Million"),
+        # A calendar date is no height, nor any measure asked with "how high".
+        ("How high did the ash column rise?",
+         "It had moved Teravo to level 3 on September 3, after a swarm of quakes.",
+         ["September 3"], None),
         # A count read with its verb is the number alone.
         ("How many people were taken hostage during the initial attack?",
          "Approximately 1,200 people were killed, and 251 were taken hostage during the initial "

@@ -19,6 +19,10 @@ HELD = "Currently, 111 hostages are still being held, with 39 presumed dead."
         # Nothing to do for a name, or when the asked quantity is not in the sentence.
         ("Who won?", "Smith won 750 votes.", "Smith", "Smith"),
         ("How many ships searched?", HELD, "111 hostages", "111 hostages"),
+        # A part of a whole is what happened to the part, not the whole.
+        ("How many wagons derailed?", "Six of its 31 wagons came off the rails.", "Six", "Six"),
+        ("How many wagons derailed?", "Six of its 31 wagons came off the rails.",
+         "Six of its 31 wagons", "Six of its 31 wagons"),
         # A phrase of two figures is the span's first ("nine", not "nine included two people").
         ("How many people had died?", "Police said its figure of nine included two people "
          "who had died at the scene.", "nine included two people", "nine"),
