@@ -197,6 +197,20 @@ DATE_WORDS = CALENDAR | frozenset(
 _DATE_FORM = re.compile(r"\b(?:1[5-9]|20)\d\ds?\b|\d{1,2}[:.]\d\d|\b[ap]\.?m\b|\d(?:st|nd|rd|th)\b")
 
 
+_CALENDAR_DATE = re.compile(
+    rf"\b(?:{'|'.join(sorted(CALENDAR, key=len, reverse=True))})\.?,?\s+\d{{1,4}}(?:st|nd|rd|th)?"
+    r"(?:,?\s+\d{4})?|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:"
+    rf"{'|'.join(sorted(CALENDAR, key=len, reverse=True))})\b(?:,?\s+\d{{4}})?",
+    re.IGNORECASE,
+)
+
+
+def without_dates(phrase: str) -> str:
+    """``phrase`` less its calendar dates ("3.9 percent in June 2007" → "3.9 percent in ";
+    "September 3" → ""): what is left to be a figure."""
+    return _CALENDAR_DATE.sub("", phrase)
+
+
 def names_a_date(phrase: str) -> bool:
     """Whether ``phrase`` holds a date, a time or a word of one ("in 2014", "mid-September",
     "3:15 PM", "the early 1990s", "next week"); "iOS 13" or "21" alone does not (dev's short

@@ -20,7 +20,6 @@ import re
 from rag.answer.ages import age_beside
 from rag.answer.asks import AnswerType, asked_figure, asked_type
 from rag.answer.forms import (
-    CALENDAR,
     DATE_WORDS,
     DIGITS,
     POSSESSIVE,
@@ -32,6 +31,7 @@ from rag.answer.forms import (
     ordinal_in,
     place_phrase,
     whole_numbers,
+    without_dates,
 )
 from rag.answer.kinds import YEAR, asked_kind, kinds_in
 from rag.news.counts import figures_of
@@ -279,7 +279,8 @@ def _reads_as_figure(question: str, phrase: str, ws: list[str]) -> bool:
     """Whether ``phrase`` can be the figure ``question`` asks: it holds one, of the asked
     kind when the question asks a sum or a share ("£4.2bn", not "35 dramas planned", for "How
     much did Sky spend …?"), that is not the question's own ("seven", not "10 municipalities",
-    for "Of the 10 Amazon places …, how many …?") nor only a year for "how much/many"."""
+    for "Of the 10 Amazon places …, how many …?"), nor only a year for "how much/many", nor
+    only a calendar date for a measure ("September 3" for "How high …?")."""
     numbers = DIGITS.findall(phrase)
     if not numbers and not any(w in _NUMBER_WORDS for w in ws):
         return False
@@ -289,7 +290,8 @@ def _reads_as_figure(question: str, phrase: str, ws: list[str]) -> bool:
     own = set(_QUESTION_NUMBER.findall(question))
     if numbers and set(_QUESTION_NUMBER.findall(phrase)) <= own:
         return False
-    if _MEASURE.search(question) and set(ws) & CALENDAR:
-        return False  # "September 3" is no height ("How high did the ash column rise?")
+    rest = without_dates(phrase) if _MEASURE.search(question) else phrase
+    if not DIGITS.search(rest) and not set(words(rest)) & _NUMBER_WORDS:
+        return False
     only_years = bool(numbers) and all(YEAR.fullmatch(n) for n in numbers)
     return not (only_years and _HOW_MUCH.search(question)) or "money" in kinds
