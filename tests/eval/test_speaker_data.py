@@ -53,6 +53,6 @@ def test_dev_accuracy_holds() -> None:
     measure = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(measure)
     figures = measure.table(measure.score(measure.load(SPEAKERS / "dev.jsonl"), SHARED))["all"]
-    # Measured 0.836 (precision 0.891) in round 14 (docs/news.md); the floor leaves room for
-    # a trade between kinds, not for a regression.
+    # Measured 0.836 (precision 0.891) in round 14, 0.841 (0.895) in round 16 (docs/news.md);
+    # the floor leaves room for a trade between kinds, not for a regression.
     assert figures["accuracy"] >= 0.82 and figures["precision"] >= 0.87, figures
