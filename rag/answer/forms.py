@@ -8,7 +8,7 @@
   never by the first other name of the sentence ("Blinken").
 - A place in the possessive: "Where is the Philadelphi Corridor?" by the phrase it owns
   ("Gaza’s southern border with Egypt"), not "Gaza’s" alone nor the next name ("Egypt").
-- A date holds one: "iOS 13" is no answer to "When …?"; a calendar date is no measure
+- A date holds one: "iOS 13" is no answer to "When …?"; a date is no measure
   ("September 3" for "How high did the ash column rise?").
 - Numbers as written: whole, with the currency sign before them ("$35 Million").
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from rag.news.dates import resolve_dates
+from rag.news.phrases import PRONOUNS as SPEAKER_PRONOUNS
 from rag.text.terms import words
 
 # Which one of a series
@@ -154,7 +155,10 @@ def _title_before(sentence: str, at: int) -> tuple[int, int] | None:
 # A place in the possessive
 
 # Pronouns that open a sentence capitalised: no name ("He’s lovely").
-PRONOUNS = frozenset("he she it they we i you this that these those there here".split())
+PRONOUNS = frozenset(
+    {p.lower() for p in SPEAKER_PRONOUNS}
+    | {"you", "this", "that", "these", "those", "there", "here"}
+)
 # "Gaza’s", not a pronoun's contraction ("He’s lovely" was taken for a place it owns).
 POSSESSIVE = re.compile(
     r"(?<!\b[Hh]e)(?<!\b[Ss]he)(?<!\b[Ii]t)(?<!\b[Tt]hat)(?<!\b[Tt]here)"
@@ -182,33 +186,23 @@ def place_phrase(sentence: str, start: int, end: int) -> tuple[int, int] | None:
 
 # A date
 
-# Month and day names: a calendar date, never a height or a count.
-CALENDAR = frozenset(
+DATE_WORDS = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
-    saturday sunday""".split()
-)
-DATE_WORDS = CALENDAR | frozenset(
-    """yesterday today tomorrow tonight week weeks month months year years decade decades
-    century centuries spring summer autumn fall winter morning afternoon evening night
+    saturday sunday yesterday today tomorrow tonight week weeks month months year years decade
+    decades century centuries spring summer autumn fall winter morning afternoon evening night
     weekend""".split()
 )
 # A year or decade, a clock time, a day of the month: forms `resolve_dates` leaves to context.
 _DATE_FORM = re.compile(r"\b(?:1[5-9]|20)\d\ds?\b|\d{1,2}[:.]\d\d|\b[ap]\.?m\b|\d(?:st|nd|rd|th)\b")
 
 
-_CALENDAR_DATE = re.compile(
-    rf"\b(?:{'|'.join(sorted(CALENDAR, key=len, reverse=True))})\.?,?\s+\d{{1,4}}(?:st|nd|rd|th)?"
-    r"(?:,?\s+\d{4})?|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:"
-    rf"{'|'.join(sorted(CALENDAR, key=len, reverse=True))})\b(?:,?\s+\d{{4}})?",
-    re.IGNORECASE,
-)
-
-
 def without_dates(phrase: str) -> str:
     """``phrase`` less its calendar dates ("3.9 percent in June 2007" → "3.9 percent in ";
     "September 3" → ""): what is left to be a figure."""
-    return _CALENDAR_DATE.sub("", phrase)
+    for m in reversed(resolve_dates(phrase, None)):  # the date reader's own mentions
+        phrase = phrase[: m.start] + phrase[m.end :]
+    return phrase
 
 
 def names_a_date(phrase: str) -> bool:
