@@ -20,7 +20,7 @@ from rag.answer.asks import not_given
 from rag.answer.citations import cite
 from rag.answer.continuation import continuation
 from rag.answer.followup import norm_space, repeats_previous, said_before
-from rag.answer.kinds import gate, led_by_asked, stated_at
+from rag.answer.kinds import gate, led_by_asked, led_by_count, stated_at
 from rag.answer.parts import part_query, split_parts
 from rag.answer.short import short_span
 from rag.answer.speaker_short import speaker_short
@@ -206,8 +206,9 @@ class ExtractiveAnswerer:
         read, rated, rates = asked_figures(question), quotes[:retrieved], probs[:retrieved]
         wider = rest_of_articles(rated, self._article_text, read) if read else []
         rivals = rival_figures(question, chosen, rated, rates, self._speaker, about, wider)
-        pool = [*rated, *wider]
+        pool = [*rated, *wider]  # the asked day's count leads, a rival's too ("51 dead")
         chosen += [_scored(pool[i], float(probs[i]) if i < retrieved else 0.0) for i in rivals]
+        chosen = led_by_count(question, chosen) if rivals and intent.day else chosen
         if repeats_previous(chosen, history, question):
             fresh = probs.copy()
             fresh[[norm_space(c.quote.text) in said for c in cands]] = 0.0

@@ -65,7 +65,7 @@ TITLES = frozenset(
     senator representative congressman congresswoman councilman councilwoman director
     chairman chairwoman chair chief executive commissioner superintendent inspector
     detective sergeant captain professor doctor coach attorney general ambassador spokesman
-    spokeswoman spokesperson commander ceo cfo cto founder editor vice-president""".split()
+    spokeswoman spokesperson commander ceo cfo cto founder editor vice-president whip""".split()
 )
 _WHO_IS = re.compile(
     r"^\s*(?i:and\s+)?(?i:who)\s+(?i:is|was)\s+"
@@ -77,9 +77,14 @@ _WORD = re.compile(r"(?:[A-Z]\.){2,}|[\w’'-]*\w")
 _JOINS = frozenset({"of", "the", "for", "and"})
 # An apposition: ", a Spanish physician who is better known as …" up to its clause's end.
 _APPOSITION = re.compile(
-    r",\s+(?P<what>(?:(?:a|an|the)\s+)?[^,;:()“”\"]{3,80}?)(?=\s+(?:who|which|that)\b|[,;:.)]|$)"
+    r",\s+(?P<what>(?:(?:a|an|the)\s+)?[^,;:()“”\"]{3,80}?)"
+    # the first of two roles ("a fellow at the Urban Institute and a co-founder of …")
+    r"(?=\s+(?:who|which|that)\b|\s+and\s+(?:a|an|the)\s|[,;:.)]|$)"
 )
 _APPOSITION_WORDS = 10  # longer is a clause, not a description
+# Who someone is, said before the name with "named" ("a meteorologist named Edward Lorenz").
+_NAMED = re.compile(r"\b(?P<what>(?:a|an)\s+(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)\s+(?:named|"
+                    r"called)\s+(?:[A-Z][\w’'.-]*\s+)*$")  # fmt: skip
 
 
 def asks_who_is(question: str) -> str | None:
@@ -109,7 +114,12 @@ def identity_in(name: str, sentence: str) -> tuple[int, int] | None:
     title = _title_before(sentence, found.start())
     if title is not None:
         return title
-    after = _APPOSITION.match(sentence, found.end())
+    if named := _NAMED.search(sentence[: found.start()]):
+        return named.start("what"), named.end("what")  # "a meteorologist named Edward Lorenz"
+    # A comma after a name inside a quotation is no apposition ("“… about Lorenz, the great
+    # discovery — nothing.”").
+    quoted = sentence[: found.start()].count("“") > sentence[: found.start()].count("”")
+    after = None if quoted else _APPOSITION.match(sentence, found.end())
     what = after["what"].split() if after else []
     # With no article, an apposition is a role ("David Kershaw, division vice president, …"),
     # not any phrase after a comma ("Prelogar, 43,").
@@ -205,10 +215,18 @@ def without_dates(phrase: str) -> str:
     return phrase
 
 
-def names_a_date(phrase: str) -> bool:
+YEAR = re.compile(r"(?:1[5-9]|20)\d\d")  # a year, which is no count
+_YEAR_ASKED = re.compile(r"\b(?:what|which) year\b", re.I)
+_A_YEAR = re.compile(rf"(?<!\d){YEAR.pattern}(?!\d)")
+
+
+def names_a_date(phrase: str, question: str = "") -> bool:
     """Whether ``phrase`` holds a date, a time or a word of one ("in 2014", "mid-September",
     "3:15 PM", "the early 1990s", "next week"); "iOS 13" or "21" alone does not (dev's short
-    answers to "When …?" that were no date: 3 of 3 wrong)."""
+    answers to "When …?" that were no date: 3 of 3 wrong). A ``question`` asking "what year"
+    is answered by a year ("seven-year" of "a seven-year sentence" is none)."""
+    if _YEAR_ASKED.search(question) and not _A_YEAR.search(phrase):
+        return False
     if _DATE_FORM.search(phrase) or resolve_dates(phrase, None):
         return True
     return any(w in DATE_WORDS for w in words(phrase))
@@ -228,3 +246,32 @@ def whole_numbers(sentence: str, start: int, end: int) -> tuple[int, int]:
         if m.start() < start < m.end():
             start = m.start()
     return (start - 1 if start and sentence[start - 1] in "$£€¥" else start), end
+
+
+# How an article writes a word
+
+
+def written_as_name(word: str, article: str) -> bool:
+    """Whether ``article`` writes ``word`` capitalised after another word ("… said
+    Varadkar"), as a name, and never in lower case ("thus", "even")."""
+    inside = re.search(rf"[\w,;:)]\s+{re.escape(word)}(?![\w’'-])", article)
+    return inside is not None and not lower_in(word, article)
+
+
+def lower_in(word: str, article: str) -> bool:
+    """Whether ``article`` writes ``word`` in lower case somewhere."""
+    return re.search(rf"(?<![\w’'-]){re.escape(word.lower())}(?![\w’'-])", article) is not None
+
+
+def headline(sentence: str) -> bool:
+    """Whether ``sentence`` is written in title case, as a headline is ("Amazon Liable for
+    Defective Third-Party Products Rules CA Appellate Court"): its runs of capitalised words
+    are no names."""
+    long = [w for w in re.findall(r"[A-Za-z][\w’'-]{3,}", sentence) if w not in _SMALL]
+    return len(long) >= _HEADLINE_WORDS and all(w[:1].isupper() for w in long)
+
+
+# A headline has at least this many words of four letters or more, all capitalised but the
+# prepositions title case leaves small; a sentence of fewer is often a name alone.
+_HEADLINE_WORDS = 4
+_SMALL = frozenset("from with into onto over upon than".split())

@@ -21,9 +21,10 @@ import numpy as np
 
 from rag.answer.ages import aged_in, asks_age, gives_age
 from rag.answer.asks import defined_in
-from rag.answer.forms import asks_who_is, identity_in
+from rag.answer.forms import YEAR, asks_who_is, identity_in
 from rag.news.asked import asked_quantity
 from rag.news.counts import PEOPLE_STATES, figures_of
+from rag.news.given import asked_day, on_day
 from rag.news.rivals import earlier_event
 from rag.records import Quote
 
@@ -83,7 +84,6 @@ _NUMBER_WORDS = (
 _NUMBER = re.compile(rf"(?<![$£€¥])\b(?:\d[\d,.]*x?|{_NUMBER_WORDS})\b(?:-\w+)?", re.I)
 # A number with its unit, or the first of a range with one ("40 to 50 percent").
 _MEASURED = re.compile(rf"\s*(?:(?:to|and|or|-|–)\s*[\d.,]+\s*)?(?:{_UNITS})\b", re.I)
-YEAR = re.compile(r"(?:1[5-9]|20)\d\d")  # a year, which is no count
 # What "how many" may count when it asks for people of no one kind ("How many people died?",
 # "How many were killed?").
 _ANY_PEOPLE = frozenset({"people", "persons", "were", "was", "are", "is", "have", "has", "had",
@@ -189,6 +189,15 @@ def _counts(text: str, quantity: str) -> bool:
     return any(f.quantity == quantity for f in figures_of(text))
 
 
+def counted_in(question: str, sentence: str) -> tuple[int, int] | None:
+    """Where ``sentence`` counts the people in the state ``question`` asks about ("51 dead"
+    for "How many people had died …?"), or None."""
+    quantity = asked_quantity(question)
+    found = [f.text for f in figures_of(sentence) if quantity in _STATES and f.quantity == quantity]
+    at = sentence.find(found[0]) if found else -1
+    return (at, at + len(found[0])) if at >= 0 else None
+
+
 # People counted in a state ("38 people were killed"), not only as people ("a town of 22,000
 # people", "162 people aboard").
 _STATES = PEOPLE_STATES - {"aboard"}
@@ -204,21 +213,22 @@ def led_by_asked(
     does, or when an age is asked (another person's age is a near miss's decoy, not the
     answer). Raising it whenever one exists was chosen on dev (facts 263 → 265 of 402, false
     abstention unchanged; abstaining instead: false abstention 20 → 27). A count of people in
-    a state leads when one is picked (`_led_by_count`)."""
+    a state leads when one is picked (`led_by_count`)."""
     holds = _holds(question)
     if holds is None or holds(" ".join(q.text for q in picked)):
-        return _led_by_count(question, picked)
+        return led_by_count(question, picked)
     held = [] if asks_age(question) else [i for i, s in enumerate(sentences) if holds(s)]
     if not held:
         return []
     raised = probs.copy()
     raised[max(held, key=lambda i: float(probs[i]))] = probs.max() + 1e-6
-    return _led_by_count(question, select(raised))
+    return led_by_count(question, select(raised))
 
 
-def _led_by_count(question: str, picked: list[Quote]) -> list[Quote]:
-    """``picked``, led by the first of them counting the people ``question`` asks about (the
-    killed, the injured, the missing: `rag.news.counts`) when the first one does not ("killing
+def led_by_count(question: str, picked: list[Quote]) -> list[Quote]:
+    """``picked`` (the chosen sentences, then their rival figures), led by the first of them
+    counting the people ``question`` asks about (the killed, the injured, the missing:
+    `rag.news.counts`), given on the asked day if one is, when the first one does not ("killing
     at least 38 people" before "Kovrin, a town of about 22,000 people" for "How many people did
     the earthquake kill?"): the lead is what the short answer is read from. Only the order
     changes (raising another sentence into the pick cost time dev's "as of" 0.867 → 0.857).
@@ -230,7 +240,10 @@ def _led_by_count(question: str, picked: list[Quote]) -> list[Quote]:
     def counts(q: Quote) -> bool:  # this story's count ("… in 1978 left 23 dead" is not)
         return _counts(q.text, quantity) and not earlier_event(q)
 
-    if counts(picked[0]):
+    day = asked_day(question)  # "by Monday": a count given that day before a later one
+    firsts = sorted((q for q in picked if counts(q)), key=lambda q: day is not None and
+                    on_day(day, q) is False)  # fmt: skip
+    first = firsts[0] if firsts else None
+    if first is picked[0]:
         return picked
-    first = next((q for q in picked if counts(q)), None)
     return picked if first is None else [first, *(q for q in picked if q is not first)]

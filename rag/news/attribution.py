@@ -20,6 +20,7 @@ from rag.news.phrases import (
     subject_before,
 )
 from rag.news.roles import SAID_VERBS
+from rag.text.facts import DATELINE
 from rag.text.terms import STOPWORDS
 
 # "Organisers put the crowd at 40,000", "The office gave a figure of …": the subject's.
@@ -50,13 +51,16 @@ _QUOTED_AS = re.compile(r"\bquot(?:e|es|ed|ing)\s+(.{2,60}?)\s+as\s+say(?:ing|s)
 _CALLED = re.compile(
     r"\b(?:call(?:s|ed|ing)?|dubb(?:ed|ing)|brand(?:s|ed|ing))\b[^\"“”.]{0,60}[\"“]"
 )
+# A day is when something was said, never who said it ("The World Health Organization on
+# Monday said …", '"…," Rene, 37, said Wednesday.').
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 # Words between a speaker and the verb: "He also conceded", "Fairlie, has told".
 # Any adverb in "-ly" ("matter-of-factly"), and when it was said ("James Hansen first warned",
 # "Amazon.com Inc., the world's largest online retailer, last year pledged").
 _ADVERBS_AT_END = re.compile(
     r"(?:\s+(?:also|later|again|then|still|even|earlier|previously|since|once|further|too|"
     r"first|now|already|[a-z-]+ly|(?:last|this|next)\s+(?:year|week|month)|"
-    r"has|had|have|would|will|did))+$"
+    rf"has|had|have|would|will|did|yesterday|today|(?:late\s+|early\s+)?on\s+{_WEEKDAY}))+$"
 )
 # A verb inside a relative clause about the one before it: "Molloy, who on Saturday".
 _RELATIVE = re.compile(r"^(.*?\w),\s+(?:who|which)\b[^,\"“”]*$")
@@ -101,6 +105,7 @@ def inside_quote(before: str) -> bool:
 
 def attributed(sentence: str) -> str | None:
     """The speaker as ``sentence`` names it (possibly a pronoun), or None when unattributed."""
+    sentence = DATELINE.sub("", sentence, count=1)  # "SEOUL, Aug. 20 (Yonhap) --" filed it
     m = _ACCORDING.search(sentence)
     if m:
         rest = sentence[m.end() :]
@@ -130,7 +135,8 @@ def attributed(sentence: str) -> str | None:
         inverted = m[0] not in _TO_A_LISTENER and before.endswith((",", '"', "”", "’"))
         if inverted or not before:
             after = noun_phrase_forward(sentence[m.end() :].lstrip(), whole=True)
-            if after and after not in PRONOUNS and (after[:1].isupper() or " " in after):
+            if (after and after not in PRONOUNS and not re.fullmatch(_WEEKDAY, after)
+                    and (after[:1].isupper() or " " in after)):  # fmt: skip
                 return after
             if before.endswith(('"', "”")) and (anyone := _ANYONE_AFTER.match(sentence, m.end())):
                 return anyone[1]  # '"…," said another person.'

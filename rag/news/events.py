@@ -39,10 +39,24 @@ _SINCE = re.compile(
 )
 
 
+def _starts_period(mention: DateMention, text: str) -> bool:
+    """Whether ``mention`` is the day a period started (`_SINCE`), not an event's: "since
+    February 1999, when a slide … killed twelve people" tells what happened then."""
+    return bool(_SINCE.search(text[: mention.start])) and not _WHEN.match(text, mention.end)
+
+
+_WHEN = re.compile(r",?\s+when\b")
+
+
 def in_aside(mention: DateMention, text: str) -> bool:
     """Whether ``mention`` dates a relative clause of ``text``, not its main event."""
-    return any(m.start() <= mention.start and mention.end <= m.end()
-               for m in _RELATIVE.finditer(text))  # fmt: skip
+    return aside_of(mention.start, mention.end, text) is not None
+
+
+def aside_of(start: int, end: int, text: str) -> tuple[int, int] | None:
+    """The relative clause of ``text`` that holds ``text[start:end]``, or None."""
+    return next((m.span() for m in _RELATIVE.finditer(text)
+                 if m.start() <= start and end <= m.end()), None)  # fmt: skip
 
 
 def event_date(
@@ -63,10 +77,10 @@ def event_date(
     """
     article = (published[:10], "published") if published else (None, "none")
     events = [d for d in mentions if d.date and not d.dateline]
-    if events and all(_SINCE.search(text[: d.start]) for d in events):
+    if events and all(_starts_period(d, text) for d in events):
         return article
     main = [d for d in events if not in_aside(d, text) and not _possessive(d, text)
-            and not _SINCE.search(text[: d.start])]  # fmt: skip
+            and not _starts_period(d, text)]  # fmt: skip
     events = main or events
     for precision in ("day", "week", "month", "season", "year"):
         for d in events or mentions:

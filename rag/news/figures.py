@@ -111,6 +111,7 @@ def disagreements(
             parts[id(fv)] = f.part
             by_quantity.setdefault(quantity, []).append(fv)
     disputes = {marker for marker, sentence, _ in cited if DISPUTED.search(sentence)}
+    stages = {marker: _stage(sentence) for marker, sentence, _ in cited}
     out: list[Disagreement] = []
     for quantity, values in by_quantity.items():
         values = _current(values)
@@ -126,7 +127,7 @@ def disagreements(
             groups = [[v for v in values if parts[id(v)] in {kind} | joins]
                       for kind in named or kinds]  # fmt: skip
         for group in groups:
-            out += _compared(quantity, group, sources, disputes)
+            out += _compared(quantity, group, sources, disputes, stages)
     return out
 
 
@@ -166,10 +167,11 @@ def _unnamed(sentence: str, asked: str | None) -> str | None:
 
 def _compared(
     quantity: str, values: list[FigureValue], sources: dict[int, tuple[str, str | None]] | None,
-    disputes: set[int],
+    disputes: set[int], stages: dict[int, int],
 ) -> list[Disagreement]:  # fmt: skip
     """The disagreements among ``values`` of one quantity, if they differ between sources
-    (``disputes``: markers of sentences that set their figure against another's)."""
+    (``disputes``: markers of sentences that set their figure against another's; ``stages``:
+    `_stage` of each marker's sentence)."""
     markers = {v.marker for v in values}
     if len({v.value for v in values}) < 2 or len(markers) < 2:
         return []
@@ -178,25 +180,48 @@ def _compared(
     timed = all(v.date and len(v.date) > 10 for v in values)
     if sources and not _rivals([sources.get(m, (str(m), None)) for m in markers]) and not timed:
         return []
-    by_value: dict[float, set[str | None]] = {}
-    for v in values:
-        by_value.setdefault(v.value, set()).add(v.date)
-    clash = any(a & b for a, b in combinations(by_value.values(), 2))
+    # Two values given on one day clash, unless one is that day's update of the other.
+    days = {a.date for a, b in combinations(values, 2) if a.value != b.value and a.date
+            and a.date == b.date and not _one_after(a, b, stages)}  # fmt: skip
+    clash = bool(days)
     disputed = any(v.marker in disputes for v in values)
     dated = all(v.date for v in values)
     if dated and not (clash or disputed or _rival_claims(values, sources)):
-        ordered = tuple(sorted(values, key=lambda v: (v.date or "", v.marker)))
-        return [Disagreement(quantity, "change", ordered)]
+        ordered = sorted(values, key=lambda v: (v.date or "", stages.get(v.marker, 0), v.marker))
+        return [Disagreement(quantity, "change", tuple(ordered))]
     if dated and clash and not disputed:
         # The values given on one day conflict; the others are figures of their time, a
         # change when they differ (the fire's 4,200 hectares on Saturday beside Monday's
         # 11,800 and 14,500; three, then six, then seven bodies after the navy's 40).
-        days = {d for a, b in combinations(by_value.values(), 2) for d in a & b}
         rest = [v for v in values if v.date not in days]
-        later = _compared(quantity, rest, sources, disputes) if len(rest) > 1 else []
+        later = _compared(quantity, rest, sources, disputes, stages) if len(rest) > 1 else []
         return [Disagreement(quantity, "conflict", tuple(v for v in values if v.date in days)),
                 *later]  # fmt: skip
     return [Disagreement(quantity, "conflict", tuple(values))]
+
+
+# A figure that updates the day's count ("rose to seven", "bringing the number of dead … to
+# three"), and one the day's later count replaced ("Police had said on Sunday morning that
+# seven people were dead").
+_UPDATE = re.compile(r"\b(?:(?:rose|risen|rises|climbed|jumped|increased)\s+to|(?:bringing|"
+                     r"brought|raising|raised|taking|took|pushing|pushed)\s+the\b[^.;,]{0,60}?"
+                     r"\bto)\s", re.IGNORECASE)  # fmt: skip
+_SUPERSEDED = re.compile(r"\bhad\s+(?:earlier\s+|initially\s+|first\s+|previously\s+)?"
+                         r"(?:said|put|given|reported|estimated|counted)\b")  # fmt: skip
+
+
+def _stage(sentence: str) -> int:
+    """-1 for a figure the day's later count replaced, 1 for an update of the day's count,
+    else 0."""
+    return -1 if _SUPERSEDED.search(sentence) else 1 if _UPDATE.search(sentence) else 0
+
+
+def _one_after(a: FigureValue, b: FigureValue, stages: dict[int, int]) -> bool:
+    """Whether two values of one day are one count's earlier and later value: an update
+    ("rose to seven") raises the count it follows; a replaced one may have been higher."""
+    first, then = sorted((a, b), key=lambda v: stages.get(v.marker, 0))
+    earlier, later = stages.get(first.marker, 0), stages.get(then.marker, 0)
+    return earlier < later and (later < 1 or then.value > first.value)
 
 
 def _rival_claims(

@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from rag.news.dates import MONTHS, WEEKDAYS, resolve_dates
-from rag.news.events import event_date, in_aside
+from rag.news.events import aside_of, event_date, in_aside
+from rag.news.figures import long_before
 from rag.records import Quote
 from rag.records.news import DateMention
 
@@ -71,6 +72,12 @@ def given_at(
     day = published[:10] if published else None
 
     def at(start: int, end: int) -> str | None:
+        # A figure of an aside about an earlier event is of the aside's date ("Typhoon
+        # Corra, which killed 214 people in Ondessa in 2012, …"), not of the sentence's.
+        aside = aside_of(start, end, quote) if start >= 0 else None
+        its = [date for d, date in named if aside and aside[0] <= d.start < aside[1]]
+        if its and long_before(its[0], published):
+            return its[0]
         days = {date for *_, date in spans}
         if not (len(days) > 1 or opened):
             return said
@@ -127,6 +134,8 @@ def on_day(day: str, quote: Quote) -> bool | None:
     mentions = resolve_dates(quote.text, quote.date)
     said = event_date(mentions, quote.date, quote.text)[0]
     when = given_at(mentions, quote.text, said, quote.date)(-1, -1)
-    if not when or len(when) < 10:
-        return None
-    return when[:10] in asked
+    if when and len(when) < 10:
+        # Known to the year or month only: another year or month is another day ("An
+        # earthquake in the same valley in 1978 left 23 dead" for "… by Monday?").
+        return None if any(a.startswith(when) for a in asked) else False
+    return when[:10] in asked if when else None

@@ -24,7 +24,9 @@ NUMBER = (
 # 140,000": what is counted comes first, its number after a verb.
 _TALLY = re.compile(
     r"(?<!a\s)\b(?P<head>number|tally|toll|count)\b(?P<what>[^.;:,()\d]{0,80}?)"
-    r"(?:,\s+which\s+(?:it|they|he|she)\s+(?:put|puts|estimated|estimates))?\s+"
+    # "which it put at 40", "The toll, put by police at three,"
+    r"(?:,\s+which\s+(?:it|they|he|she)\s+(?:put|puts|estimated|estimates)|"
+    r",\s+(?:put|given|estimated)\s+by\s+[^,.;:()\d]{1,40}?)?\s+"
     r"(?:at|to|is|was|of|stands\s+at|stood\s+at|reached|hit)\s+"
     rf"(?:about\s+|nearly\s+|around\s+|at\s+least\s+|more\s+than\s+)?{NUMBER}\b",
     re.IGNORECASE,

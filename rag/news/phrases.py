@@ -31,7 +31,8 @@ _MODIFIERS = 4
 # Titles whose full stop does not end a name ("said Dr. Walid Abu Hatab" is not "Dr").
 _TITLES = ("Dr", "Mr", "Mrs", "Ms", "St", "Gen", "Col", "Lt", "Sgt", "Capt", "Gov", "Sen", "Rep",
            "Prof", "Rev", "Maj", "Cmdr", "Insp", "Supt", "Det")  # fmt: skip
-_NOT_TITLE = "".join(rf"(?<!\b{t})" for t in _TITLES)
+# ... nor does an initial's ("said C. Eugene Steuerle" is not "C").
+_NOT_TITLE = "".join(rf"(?<!\b{t})" for t in _TITLES) + r"(?<!\b[A-Z])"
 # What ends a speaker phrase read forward: punctuation, or a clause after the name.
 _FORWARD_END = re.compile(rf"[,;:\"“”]|{_NOT_TITLE}\.|\s(?:that|who|which|in|on|at|after|when)\s")
 # A segment between commas that only describes the subject: a relative clause, an age, or

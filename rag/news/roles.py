@@ -25,7 +25,7 @@ ROLES = (
         "regulator regulators organizers organisers spokespeople team forces force campaign "
         # Bodies that speak as one ("The utility said 85,000 customers had lost power").
         "utility utilities firm railway railways hospital hospitals morgue charity inspectorate "
-        "federation bank watchdog insurer carrier embassy prefecture corps "
+        "federation bank watchdog insurer carrier embassy prefecture corps newspaper newspapers "
         # Who works a campaign or a race ("said one GOP operative in the state").
         "operative operatives strategist strategists consultant consultants "
         # Who runs a body, and who speaks in court ("Michael Fitton, defending, said").

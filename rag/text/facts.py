@@ -28,7 +28,7 @@ _DATE_WORDS = frozenset(
 _WORD = re.compile(r"\w+", re.UNICODE)
 # A wire copy's dateline, "GENEVA (Reuters) -" or "(AP) —": where the copy was filed, put in
 # front of the original's first sentence; not a fact of the story.
-_DATELINE = re.compile(
+DATELINE = re.compile(
     r"^\s*(?:[A-Z][A-Z.'’/-]+(?: [A-Z][A-Z.'’/-]+)*(?:,(?: [A-Za-z0-9.]+){1,3})?\s*"
     r"(?:\([^()]{1,40}\)\s*)?|\([^()]{1,40}\)\s*)[-–—]{1,2}(?:\s+|$)"
 )
@@ -88,7 +88,7 @@ def passage_pieces(passage: str, headline: str = "") -> tuple[str, ...]:
     if headline and passage.startswith(headline):
         passage = passage[len(headline) :]
     pieces = [passage[s:e] for s, e in split_sentences(passage)] or [passage]
-    pieces[0] = _DATELINE.sub("", pieces[0], count=1)
+    pieces[0] = DATELINE.sub("", pieces[0], count=1)
     return tuple(normalized(piece) for piece in pieces if piece.strip())
 
 

@@ -2,7 +2,14 @@
 
 import pytest
 
-from rag.answer.forms import asks_who_is, identity_in, names_a_date, ordinal_in, place_phrase
+from rag.answer.forms import (
+    asks_who_is,
+    headline,
+    identity_in,
+    names_a_date,
+    ordinal_in,
+    place_phrase,
+)
 
 SEED = (
     "Blinken’s visit marks his ninth trip to the region since the war began in October, "
@@ -59,6 +66,16 @@ def test_ordinal_in(question: str, sentence: str, expected: str | None) -> None:
         ("Who is David Kershaw?", "“It looks sexy,” said David Kershaw, division vice "
          "president, Nissan Sales at Nissan North America Inc.", "division vice president"),
         ("Who is Elizabeth Prelogar?", "Prelogar, 43, argues the government’s cases.", None),
+        ("Who is Mark Harper?", "Former chief whip Mark Harper told him.", "Former chief whip"),
+        # a role before "named"; a comma inside a quotation is no apposition
+        ("Who is Edward Lorenz?", "It came from the office of a meteorologist named Edward "
+         "Norton Lorenz.", "a meteorologist"),
+        ("Who is Edward Lorenz?", "“Of all that was written about Lorenz, the great discovery — "
+         "nothing.”", None),
+        # of two roles, the first
+        ("Who is C. Eugene Steuerle?", "“It’s worrying,” said C. Eugene Steuerle, a fellow at "
+         "the Urban Institute and a co-founder of the Tax Policy Center in Washington.",
+         "a fellow at the Urban Institute"),
         # a courtesy title or a sentence's first word says nothing of who someone is
         ("Who was Mr Smith?", "Then Mr Smith left.", None),
         ("Who is Blinken?", "Blinken stressed the importance of avoiding escalation.", None),
@@ -105,3 +122,19 @@ def test_place_phrase(sentence: str, place: str, expected: str | None) -> None:
 )  # fmt: skip
 def test_names_a_date(phrase: str, date: bool) -> None:
     assert names_a_date(phrase) is date
+
+
+def test_a_year_answers_what_year() -> None:
+    question = "What year was the trader imprisoned?"
+    assert names_a_date("in 2012", question)
+    assert not names_a_date("seven-year", question)
+    assert not names_a_date("last week", question)
+    assert names_a_date("last week", "When was the trader imprisoned?")
+
+
+def test_a_headline_is_written_in_title_case() -> None:
+    assert headline("Amazon Liable for Defective Third-Party Products Rules CA Appellate Court")
+    assert not headline(
+        "On Thursday, California’s 4th District Court of Appeal found Amazon liable."
+    )
+    assert not headline("Benjamin Netanyahu")

@@ -5,10 +5,12 @@ import pytest
 
 from rag.answer.kinds import (
     asked_kind,
+    counted_in,
     gate,
     holds_asked,
     kinds_in,
     led_by_asked,
+    led_by_count,
     stated_at,
 )
 from rag.records import Quote
@@ -58,6 +60,10 @@ def _quotes(*texts: str) -> list[Quote]:
     return [Quote("a", "", "", t, 0, len(t), 0.0, None, None) for t in texts]
 
 
+def _quote_on(text: str, date: str) -> Quote:
+    return Quote("d" + date, "Doc", "test", text, 0, len(text), 0.5, date)
+
+
 def test_a_pick_without_the_asked_kind_is_led_by_the_best_sentence_with_it():
     texts = [
         "Con Edison maintains nearly 1,600 miles of gas lines.",
@@ -94,6 +100,26 @@ def test_a_count_of_the_asked_people_leads_the_pick():
     # people counted as people ("how many people live …") are read as they were picked
     assert led_by_asked("How many people live in Kovrin?", quotes, texts, probs,
                         lambda p: quotes) == quotes  # fmt: skip
+
+
+def test_a_rival_count_of_the_asked_day_leads_an_answer_that_held_none():
+    injured = _quote_on("The ministry put the number of injured at 140.", "2026-02-02")
+    later = _quote_on("Of the 89 dead, 61 died in Kovrin.", "2026-02-05")
+    monday = _quote_on("The governor counted 51 dead late on Monday.", "2026-02-02")
+    question = "How many people had died in the Kovrin earthquake by Monday?"
+    assert led_by_count(question, [injured, later, monday])[0] is monday
+    assert led_by_count("How many people had died?", [injured, later, monday])[0] is later
+    assert led_by_count("How many people were hurt?", [injured, later]) == [injured, later]
+
+
+def test_counted_in_finds_the_asked_count_without_a_span():
+    sentence = "The governor counted 51 dead late on Monday, and 140 people were injured."
+    at = counted_in("How many people had died?", sentence)
+    assert at is not None and sentence[at[0] : at[1]] == "51 dead"
+    at = counted_in("How many people were hurt?", sentence)
+    assert at is not None and sentence[at[0] : at[1]] == "140 people"
+    # people counted as people, or things, are not a state's count
+    assert counted_in("How many people live in Kovrin?", sentence) is None
 
 
 def test_stated_at_finds_a_definition_or_an_age_beside_the_name():

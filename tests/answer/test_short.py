@@ -137,6 +137,22 @@ NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terenc
          "Gaza’s southern border with Egypt"),
         ("Where did the storm hit?", "It hit Florida’s long and very old and famous coast.",
          ["Florida’s"], None),
+        ("Which publishers settled first?", "Deals were reached with Simon & Schuster in October.",
+         ["Simon"], "Simon & Schuster"),
+        # A headline's capitalised runs are no names.
+        ("Which court ruled?", "Amazon Liable for Defective Products Rules CA Appellate Court",
+         ["Defective Products Rules CA Appellate Court"], None),
+        # A name after its owner's is the person ("Morningstar's Karin Anderson").
+        ("Who directed Get Out?", "It is a debut from Key & Peele's Jordan Peele.",
+         ["Key & Peele's Jordan Peele"], "Jordan Peele"),
+        ("Who wrote the report?", "It was written by Stanford University's Center on Poverty.",
+         ["Stanford University's Center"], "Stanford University's Center"),
+        ("Whose special got a mention?", "It recalls SNL’s “Martha Stewart’s Topless Christmas.”",
+         ["Martha Stewart’s Topless Christmas"], "Martha Stewart’s Topless Christmas"),
+        # A photo's credit names its photographer, and the outlet after it: neither answers.
+        ("Who attacked London Rene?",
+         "Kevin C. Downs/for New York Daily News London Rene suffered scars from the attack.",
+         ["Kevin C. Downs", "New York Daily News"], None),
     ],
 )  # fmt: skip
 def test_short_span(question: str, sentence: str, phrases: list[str], expected: str | None):
@@ -249,3 +265,21 @@ def test_the_speaker_s_name_may_come_from_the_next_cited_sentence():
     short = speaker_short(best, "Jeff Miller, a councilman", cites)
     assert short is not None and short.text == "Jeff Miller" and short.marker == 2
     assert article[short.start : short.end] == "Jeff Miller"
+
+
+def test_a_count_the_span_model_never_read_is_the_asked_people_s():
+    sentence = "The governor counted 51 dead late on Monday, and 140 people were injured."
+    where = short_span("How many people had died by Monday?", sentence, None, 0.0)
+    assert where is not None and sentence[where[0] : where[1]] == "51 dead"
+    assert short_span("Who counted the dead?", sentence, None, 0.0) is None
+
+
+def test_what_year_is_answered_by_a_year():
+    sentence = "Adoboli was given a seven-year sentence in 2012."
+    question = "What year was Adoboli imprisoned?"
+    assert _short(question, sentence, "seven-year", "in 2012") == "in 2012"
+
+
+def test_an_age_is_no_count():
+    sentence = "They scaled back the search for the last person still missing, a 34-year-old."
+    assert _short("How many people are still missing?", sentence, "34-year-old") is None

@@ -151,3 +151,6 @@ def test_the_day_a_period_started_dates_nothing_the_sentence_tells() -> None:
         "2025-09-17",
         "published",
     )
+    # "since …, when …" tells what happened then
+    then = "It is the deadliest since February 1999, when a slide killed twelve people."
+    assert event_date(resolve_dates(then, "2026-02-12"), "2026-02-12", then)[0] == "1999-02"

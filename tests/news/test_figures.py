@@ -44,6 +44,7 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ("The number of people confirmed dead rose to 31 on Tuesday.", [(31, "deaths")]),
         ("The toll climbed, and officials put the tally of bodies at 40.", [(40, "bodies")]),
         ("Police said the number of homes searched was twelve.", [(12, "homes")]),
+        ("The toll, put by police at three, includes a rescuer.", [(3, "deaths")]),
         ("Prices rose in a number of shops.", []),
         # a range is an estimate, not a count; "from X to Y" gives the new figure
         ('A pilot said: "There are seven to eight people."', []),
@@ -133,6 +134,24 @@ def test_a_count_that_rose_over_days_is_a_change_in_date_order() -> None:
     assert d.verdict == "change"
     assert [(v.value, v.date, v.marker) for v in d.values] == [
         (12, "2025-03-02", 2), (45, "2025-03-04", 1)]  # fmt: skip
+
+
+def test_a_count_updated_within_a_day_is_a_change() -> None:
+    found = (1, "Two people were found dead in a burned-out car on Tuesday morning.", "2026-08-11")
+    killed = (2, "A firefighter was killed yesterday, bringing the number of dead in the fire to "
+              "three.", "2026-08-11")  # fmt: skip
+    [d] = disagreements([killed, found], "deaths")
+    assert d.verdict == "change" and [v.value for v in d.values] == [2, 3]
+    earlier = (3, "Police had said on Sunday morning that seven people were dead.", "2026-07-19")
+    later = (4, "Nine people died in the crush, the health department said.", "2026-07-19")
+    [d] = disagreements([later, earlier], "deaths")
+    assert d.verdict == "change" and [v.value for v in d.values] == [7, 9]
+    # a count "rose to" a figure below another source's of that day: they conflict
+    rose = (5, "The number of people killed rose to 23, the disaster office said.", "2025-10-14")
+    counted = (6, "The governor said her officers had counted 31 dead.", "2025-10-14")
+    for other in (counted, (6, "Her officers counted 31 dead.", "2025-10-14")):
+        [d] = disagreements([rose, other], "deaths")
+        assert d.verdict == "conflict"
 
 
 def test_parts_that_add_up_are_no_conflict() -> None:

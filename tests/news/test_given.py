@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rag.news.dates import resolve_dates
-from rag.news.given import OTHER_DAY, asked_day, given_at, weigh_day
+from rag.news.given import OTHER_DAY, asked_day, given_at, on_day, weigh_day
 from rag.records import Quote
 
 
@@ -40,6 +40,12 @@ def test_a_figure_is_given_when_its_source_spoke_not_when_the_event_was() -> Non
     assert _given(toll, "2026-02-05", "63") == "2026-02-03"
 
 
+def test_a_figure_of_an_earlier_event_in_an_aside_is_of_that_event_s_date() -> None:
+    corra = ("The toll is far below that of Typhoon Corra, which killed 214 people in Ondessa "
+             "in 2012, a difference officials put down to evacuations.")  # fmt: skip
+    assert _given(corra, "2025-10-20", "214 people") == "2012"
+
+
 def _quote(text: str, date: str) -> Quote:
     return Quote("doc", "Doc", "test", text, 0, len(text), 0.5, date)
 
@@ -54,3 +60,12 @@ def test_what_was_given_on_the_asked_day_comes_first() -> None:
     assert out.tolist() == [0.9 * OTHER_DAY, 0.8, 0.7]
     # no candidate of the asked day: nothing moves
     assert weigh_day("Friday", quotes, probs).tolist() == probs.tolist()
+
+
+def test_a_sentence_of_another_year_was_not_given_on_the_asked_day() -> None:
+    earlier = _quote("An earthquake in the same valley in 1978 left 23 dead.", "2026-02-02")
+    assert on_day("Monday", earlier) is False
+    monday = _quote("The governor said late on Monday that 51 had died.", "2026-02-03")
+    assert on_day("Monday", monday) is True
+    # a month of the asked day's year is not known to the day
+    assert on_day("Monday", _quote("In February, 12 people died.", "2026-02-03")) is None

@@ -114,6 +114,18 @@ from rag.news.speakers import speaker_of
         ("Graham Ostby has since conceded that no engineer had been sent.", "Graham Ostby"),
         ("2:10pm: Halcyon Live's barrister, Gideon Fairlie, has told the inquiry that the "
          "company does not accept the estimate.", "Halcyon Live's barrister Gideon Fairlie"),
+        # a day is when it was said, not who said it
+        ("The World Health Organization on Monday said the number of people infected has "
+         "passed 20,000.", "The World Health Organization"),
+        ('"When I look in the mirror I\'m angry," Rene, 37, said Wednesday.', "Rene"),
+        ('"We are ready," said Monday Okafor, the coach.', "Monday Okafor, the coach"),
+        # an initial's full stop ends no name
+        ("“It’s very much something to worry about,” said C. Eugene Steuerle, a fellow at the "
+         "Urban Institute.", "C. Eugene Steuerle"),
+        # a wire dateline is where the copy was filed, not who speaks
+        ("SEOUL, Aug. 20 (Yonhap) -- North Korea's official newspaper blasted South Korea on "
+         'Tuesday, warning that Seoul will pay dearly for such "stupid" acts.',
+         "North Korea's official newspaper"),
     ],
 )  # fmt: skip
 def test_attributed_claims_carry_their_speaker(sentence: str, speaker: str | None) -> None:
