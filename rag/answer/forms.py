@@ -65,7 +65,9 @@ TITLES = frozenset(
     senator representative congressman congresswoman councilman councilwoman director
     chairman chairwoman chair chief executive commissioner superintendent inspector
     detective sergeant captain professor doctor coach attorney general ambassador spokesman
-    spokeswoman spokesperson commander ceo cfo cto founder editor vice-president whip""".split()
+    spokeswoman spokesperson commander ceo cfo cto founder editor vice-president whip
+    meteorologist forecaster analyst economist strategist correspondent columnist reporter
+    lawyer scientist researcher""".split()
 )
 _WHO_IS = re.compile(
     r"^\s*(?i:and\s+)?(?i:who)\s+(?i:is|was)\s+"
@@ -235,6 +237,27 @@ def names_a_date(phrase: str, question: str = "") -> bool:
 # Numbers as written
 
 DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    hundred thousand million billion trillion dozen dozens half third quarter twice double
+    triple several few""".split()
+)
+
+
+_ITEM = (
+    r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"(?:\s+[A-Za-z][\w-]*){1,3}"
+)
+_LIST = re.compile(rf"{_ITEM}(?:,?\s+(?:and\s+)?{_ITEM})+", re.I)
+
+
+def listed(sentence: str, start: int, end: int) -> bool:
+    """Whether the figure at ``(start, end)`` is one of a list of three or more ("155
+    Indonesians, three South Koreans, and one person each from …"): a part, never a total."""
+    return any(m.start() <= start and end <= m.end() and
+               len(re.findall(r",\s+|\s+and\s+", m.group())) >= 2
+               for m in _LIST.finditer(sentence))  # fmt: skip
 
 
 def whole_numbers(sentence: str, start: int, end: int) -> tuple[int, int]:

@@ -21,6 +21,7 @@ from rag.answer.asks import AnswerType, asked_figure, asked_type
 from rag.answer.forms import (
     DATE_WORDS,
     DIGITS,
+    NUMBER_WORDS,
     POSSESSIVE,
     PRONOUNS,
     TITLES,
@@ -28,6 +29,7 @@ from rag.answer.forms import (
     asks_who_is,
     headline,
     identity_in,
+    listed,
     lower_in,
     names_a_date,
     ordinal_in,
@@ -48,12 +50,6 @@ SHORT_WORDS = 12
 # A figure span longer than this is cut to the figure it holds ("58 units of housing were
 # built in …" → "58 units"); the labelled figures with their noun are at most 4 words long.
 _FIGURE_WORDS = 4
-_NUMBER_WORDS = frozenset(
-    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
-    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
-    hundred thousand million billion trillion dozen dozens half third quarter twice double
-    triple several few""".split()
-)
 _FUNCTION = frozenset("the a an of in on at to for from by with and or as".split())
 # Words that join the capitalised words of one name ("Pueblo of Isleta", "Marks & Spencer").
 _NAME_JOINS = frozenset("of the de du la del da von van and &".split())
@@ -132,6 +128,8 @@ def short_span(
                 found = place_phrase(sentence, *found)  # "Gaza’s southern border with Egypt"
         else:
             found = _figure_in(question, sentence, kind, a, b)
+            if found and _HOW_MUCH.search(question) and listed(sentence, *found):
+                continue  # a part of a list ("155 Indonesians, three South Koreans") is no total
         if found and _reads_as(kind, question, sentence[found[0] : found[1]], sentence):
             return found
     return initial
@@ -283,7 +281,7 @@ def _reads_as_figure(question: str, phrase: str, ws: list[str]) -> bool:
     for "Of the 10 Amazon places …, how many …?"), nor only a year for "how much/many", nor
     only a calendar date for a measure ("September 3" for "How high …?")."""
     numbers = DIGITS.findall(phrase)
-    if not numbers and not any(w in _NUMBER_WORDS for w in ws):
+    if not numbers and not any(w in NUMBER_WORDS for w in ws):
         return False
     kinds, wanted = kinds_in(phrase), asked_kind(question)
     if wanted in ("money", "share") and wanted not in kinds:
@@ -293,7 +291,7 @@ def _reads_as_figure(question: str, phrase: str, ws: list[str]) -> bool:
         return False
     rest = without_dates(phrase) if _MEASURE.search(question) else phrase
     rest = _AGED.sub("", rest) if _HOW_MUCH.search(question) else rest  # "34-year-old" no count
-    if not DIGITS.search(rest) and not set(words(rest)) & _NUMBER_WORDS:
+    if not DIGITS.search(rest) and not set(words(rest)) & NUMBER_WORDS:
         return False
     only_years = bool(numbers) and all(YEAR.fullmatch(n) for n in numbers)
     return not (only_years and _HOW_MUCH.search(question)) or "money" in kinds

@@ -67,6 +67,7 @@ def test_ordinal_in(question: str, sentence: str, expected: str | None) -> None:
          "president, Nissan Sales at Nissan North America Inc.", "division vice president"),
         ("Who is Elizabeth Prelogar?", "Prelogar, 43, argues the government’s cases.", None),
         ("Who is Mark Harper?", "Former chief whip Mark Harper told him.", "Former chief whip"),
+        ("Who is Todd Borek?", "CNN meteorologist Todd Borek predicted snow.", "CNN meteorologist"),
         # a role before "named"; a comma inside a quotation is no apposition
         ("Who is Edward Lorenz?", "It came from the office of a meteorologist named Edward "
          "Norton Lorenz.", "a meteorologist"),

@@ -283,3 +283,10 @@ def test_what_year_is_answered_by_a_year():
 def test_an_age_is_no_count():
     sentence = "They scaled back the search for the last person still missing, a 34-year-old."
     assert _short("How many people are still missing?", sentence, "34-year-old") is None
+
+
+def test_a_part_of_a_list_of_counts_is_no_total():
+    sentence = "On board were 155 Indonesians, three South Koreans, and one person from Britain."
+    assert _short("How many people were on board?", sentence, "three South Koreans") is None
+    whole = "The plane carried 162 people, 155 of them Indonesians."
+    assert _short("How many people were on board?", whole, "162 people") == "162 people"
