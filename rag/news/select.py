@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from rag.news.dates import MONTHS, base_date, resolve_dates
+from rag.news.dates import base_date
 from rag.news.events import quote_event
 from rag.news.given import weigh_day
 from rag.news.intent import Intent
@@ -150,30 +150,13 @@ def chronological(
     texts = {q.doc_id: article(q.doc_id) for q in quotes} if article else {}
     docs = {doc: i for i, doc in enumerate(dict.fromkeys(q.doc_id for q in quotes))}
 
-    def key(q: Quote) -> tuple[bool, str, str, int, int, int]:
+    def key(q: Quote) -> tuple[bool, str, int, int, int]:
         date = quote_event(q)[0]
         minutes = entry_minutes(q.text, q.start, texts.get(q.doc_id))
-        # Undated (an article with no date): "on Oct. 28" before "Dec. 18", of one year.
-        day = "" if date else _month_day(q.text)
         # Events of one time (or undated) keep the order their article tells them in.
-        return date is None, date or "", day, minutes, docs[q.doc_id], q.start
+        return date is None, date or "", minutes, docs[q.doc_id], q.start
 
     return sorted(quotes, key=key)
-
-
-# Any year: a day and month without one ("Oct. 28") only orders the sentences of an
-# undated article, which tell of one year.
-_ANY_YEAR = "2001-12-31"
-_MONTH_NAMED = re.compile(r"\b(?:" + "|".join(m[:3] for m in MONTHS) + r")", re.I)
-
-
-def _month_day(text: str) -> str:
-    """``MM-DD`` of the first day and month ``text`` names without a year ("on Oct. 28"),
-    else "~" (after every day)."""
-    for d in resolve_dates(text, _ANY_YEAR):
-        if d.precision == "day" and d.date and _MONTH_NAMED.search(d.text):
-            return d.date[5:10]
-    return "~"
 
 
 def entry_minutes(sentence: str, start: int, article: str | None) -> int:

@@ -63,15 +63,6 @@ def test_a_day_s_events_follow_their_clock_times() -> None:
     assert clock_minutes("12.5 percent of homes flooded.") == 24 * 60
 
 
-def test_an_undated_article_s_days_are_ordered_by_month_and_day() -> None:
-    quotes = [_quote("Bennett posted on Dec. 19, hours before the news.", date=None, start=50),
-              _quote("Nobody knew why.", date=None, start=90),
-              _quote("The domain was registered on Oct. 28.", date=None, start=10),
-              _quote("The page was created on Dec. 18.", date=None, start=30)]  # fmt: skip
-    ordered = [q.text[:8] for q in chronological(quotes)]
-    assert ordered == ["The doma", "The page", "Bennett ", "Nobody k"]
-
-
 def _nobody(_: Quote) -> str | None:
     return None
 
