@@ -254,8 +254,11 @@ _LIST = re.compile(rf"{_ITEM}(?:,?\s+(?:and\s+)?{_ITEM})+", re.I)
 
 def listed(sentence: str, start: int, end: int) -> bool:
     """Whether the figure at ``(start, end)`` is one of a list of three or more ("155
-    Indonesians, three South Koreans, and one person each from …"): a part, never a total."""
-    return any(m.start() <= start and end <= m.end() and
+    Indonesians, three South Koreans, and one person each from …"): a part, never a total.
+    The whole that a list divides is none ("Of the 89 dead, 61 died in Kovrin and 28 …")."""
+    if re.search(r"\bof the\s+$", sentence[:start], re.I):
+        return False
+    return any(m.start() <= start < m.end() and
                len(re.findall(r",\s+|\s+and\s+", m.group())) >= 2
                for m in _LIST.finditer(sentence))  # fmt: skip
 
@@ -269,32 +272,3 @@ def whole_numbers(sentence: str, start: int, end: int) -> tuple[int, int]:
         if m.start() < start < m.end():
             start = m.start()
     return (start - 1 if start and sentence[start - 1] in "$£€¥" else start), end
-
-
-# How an article writes a word
-
-
-def written_as_name(word: str, article: str) -> bool:
-    """Whether ``article`` writes ``word`` capitalised after another word ("… said
-    Varadkar"), as a name, and never in lower case ("thus", "even")."""
-    inside = re.search(rf"[\w,;:)]\s+{re.escape(word)}(?![\w’'-])", article)
-    return inside is not None and not lower_in(word, article)
-
-
-def lower_in(word: str, article: str) -> bool:
-    """Whether ``article`` writes ``word`` in lower case somewhere."""
-    return re.search(rf"(?<![\w’'-]){re.escape(word.lower())}(?![\w’'-])", article) is not None
-
-
-def headline(sentence: str) -> bool:
-    """Whether ``sentence`` is written in title case, as a headline is ("Amazon Liable for
-    Defective Third-Party Products Rules CA Appellate Court"): its runs of capitalised words
-    are no names."""
-    long = [w for w in re.findall(r"[A-Za-z][\w’'-]{3,}", sentence) if w not in _SMALL]
-    return len(long) >= _HEADLINE_WORDS and all(w[:1].isupper() for w in long)
-
-
-# A headline has at least this many words of four letters or more, all capitalised but the
-# prepositions title case leaves small; a sentence of fewer is often a name alone.
-_HEADLINE_WORDS = 4
-_SMALL = frozenset("from with into onto over upon than".split())

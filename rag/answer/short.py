@@ -18,6 +18,7 @@ import re
 
 from rag.answer.ages import age_beside
 from rag.answer.asks import AnswerType, asked_figure, asked_type
+from rag.answer.casing import headline, lower_in, written_as_name
 from rag.answer.forms import (
     DATE_WORDS,
     DIGITS,
@@ -27,16 +28,13 @@ from rag.answer.forms import (
     TITLES,
     YEAR,
     asks_who_is,
-    headline,
     identity_in,
     listed,
-    lower_in,
     names_a_date,
     ordinal_in,
     place_phrase,
     whole_numbers,
     without_dates,
-    written_as_name,
 )
 from rag.answer.kinds import asked_kind, counted_in, kinds_in
 from rag.news.counts import figures_of
@@ -58,8 +56,7 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[\w’'&-]*\w|(?<= )&(?= )")
 _TRAILING_CLAUSE = re.compile(r",\s+(?=[a-z])")  # ", where …", ", with …", ", the model for …"
 _BARE = re.compile(r"[\d.,]+")
 _OPEN_BRACKET = re.compile(r"\s*\([^)]*$")
-# A live blog's time stamp at the head of an entry ("05.20 Seventh body has reportedly just
-# been found."): when the entry was written, never the asked number or date.
+# A live blog's entry time ("05.20 Seventh body …"): when it was written, never the answer.
 _STAMP = re.compile(r"\d{1,2}[.:]\d\d")
 
 # A number as the question writes it, with a suffix ("$300k" is not the "$300" of "$300/night").
@@ -128,11 +125,17 @@ def short_span(
                 found = place_phrase(sentence, *found)  # "Gaza’s southern border with Egypt"
         else:
             found = _figure_in(question, sentence, kind, a, b)
-            if found and _HOW_MUCH.search(question) and listed(sentence, *found):
-                continue  # a part of a list ("155 Indonesians, three South Koreans") is no total
+            if found and _HOW_MUCH.search(question) and _other_part(question, sentence, found):
+                continue  # a part of a list ("three South Koreans" of 162 aboard)
         if found and _reads_as(kind, question, sentence[found[0] : found[1]], sentence):
             return found
     return initial
+
+
+def _other_part(question: str, sentence: str, found: tuple[int, int]) -> bool:
+    """Whether ``found`` is a part of a list of figures that is not the asked one."""
+    own = set(words(sentence[found[0] : found[1]])) & set(words(question))
+    return listed(sentence, *found) and not own  # "155 Indonesians" for "How many Indonesians"
 
 
 def _figure_in(

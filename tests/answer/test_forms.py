@@ -4,8 +4,8 @@ import pytest
 
 from rag.answer.forms import (
     asks_who_is,
-    headline,
     identity_in,
+    listed,
     names_a_date,
     ordinal_in,
     place_phrase,
@@ -133,9 +133,13 @@ def test_a_year_answers_what_year() -> None:
     assert names_a_date("last week", "When was the trader imprisoned?")
 
 
-def test_a_headline_is_written_in_title_case() -> None:
-    assert headline("Amazon Liable for Defective Third-Party Products Rules CA Appellate Court")
-    assert not headline(
-        "On Thursday, California’s 4th District Court of Appeal found Amazon liable."
-    )
-    assert not headline("Benjamin Netanyahu")
+def test_a_figure_in_a_list_of_three_is_listed() -> None:
+    def at(sentence: str, figure: str) -> bool:
+        i = sentence.index(figure)
+        return listed(sentence, i, i + len(figure))
+
+    aboard = "On board were 155 Indonesians, three South Koreans, and one person from Britain."
+    assert at(aboard, "three South Koreans") and at(aboard, "155 Indonesians")
+    assert not at("The plane carried 162 people, 155 of them Indonesians.", "162 people")
+    assert not at("It killed 12 people and injured 40 others.", "12 people")
+    assert not at("Of the 89 dead, 61 died in Kovrin and 28 in the villages.", "89 dead")
