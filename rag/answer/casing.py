@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from rag.text.terms import STOPWORDS
+
 
 def written_as_name(word: str, article: str) -> bool:
     """Whether ``article`` writes ``word`` capitalised after another word ("… said
@@ -33,3 +35,19 @@ def headline(sentence: str) -> bool:
 # prepositions title case leaves small; a sentence of fewer is often a name alone.
 _HEADLINE_WORDS = 4
 _SMALL = frozenset("from with into onto over upon than".split())
+
+
+def capitalised(words: list[str]) -> list[bool]:
+    """Whether each of ``words`` may be a word of a name: capitalised and no function word
+    ("The", "Of"), or the number of a name that designates by number ("Senate Bill 10",
+    "Flight 8501", "Route 66")."""
+    return [(w[:1].isupper() and w.lower() not in STOPWORDS)
+            or (n > 0 and w[:1].isdigit() and words[n - 1].lower() in _DESIGNATORS)
+            for n, w in enumerate(words)]  # fmt: skip
+
+
+# Nouns that name a thing with a number after them.
+_DESIGNATORS = frozenset(
+    """bill flight proposition prop route highway interstate amendment article section chapter
+    category phase terminal gate district precinct ward platform""".split()
+)

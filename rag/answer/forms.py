@@ -84,6 +84,19 @@ _APPOSITION = re.compile(
     r"(?=\s+(?:who|which|that)\b|\s+and\s+(?:a|an|the)\s|[,;:.)]|$)"
 )
 _APPOSITION_WORDS = 10  # longer is a clause, not a description
+# Who someone is, in apposition before the name ("The priest, Fidelis Mukonori,", "their
+# lawyer, Scott Rynecki"), when its last word is a title or one of these roles.
+_ROLE_BEFORE = re.compile(
+    r"(?P<what>(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z][\w’'-]*[’']s)\s+"
+    r"(?:(?!(?:of|in|at|for|to|the|a|an|his|her|their|its)\b)[a-z][\w-]*\s+){0,3}?"
+    r"(?P<role>[a-z][\w-]*)),\s+$"
+)
+_NAME_RUN = re.compile(r"(?:[A-Z][\w’'.-]*\s+)+$")
+_ROLES = frozenset(
+    """sister brother wife husband son daughter mother father friend neighbour neighbor priest
+    pastor partner girlfriend boyfriend colleague owner manager teacher victim suspect
+    witness""".split()
+)
 # Who someone is, said before the name with "named" ("a meteorologist named Edward Lorenz").
 _NAMED = re.compile(r"\b(?P<what>(?:a|an)\s+(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)\s+(?:named|"
                     r"called)\s+(?:[A-Z][\w’'.-]*\s+)*$")  # fmt: skip
@@ -118,6 +131,10 @@ def identity_in(name: str, sentence: str) -> tuple[int, int] | None:
         return title
     if named := _NAMED.search(sentence[: found.start()]):
         return named.start("what"), named.end("what")  # "a meteorologist named Edward Lorenz"
+    run = _NAME_RUN.search(sentence[: found.start()])  # the first names before the surname
+    before = _ROLE_BEFORE.search(sentence[: run.start() if run else found.start()])
+    if before and before["role"].lower() in TITLES | _ROLES:
+        return before.start("what"), before.end("what")  # "Ramdehol’s sister, Inderdai Deyal"
     # A comma after a name inside a quotation is no apposition ("“… about Lorenz, the great
     # discovery — nothing.”").
     quoted = sentence[: found.start()].count("“") > sentence[: found.start()].count("”")

@@ -18,7 +18,7 @@ import re
 
 from rag.answer.ages import age_beside
 from rag.answer.asks import AnswerType, asked_figure, asked_type
-from rag.answer.casing import headline, lower_in, written_as_name
+from rag.answer.casing import capitalised, headline, lower_in, written_as_name
 from rag.answer.forms import (
     DATE_WORDS,
     DIGITS,
@@ -40,7 +40,7 @@ from rag.answer.kinds import asked_kind, counted_in, kinds_in
 from rag.news.counts import figures_of
 from rag.news.measures import MONEY, measures_of
 from rag.reader.span import Span
-from rag.text.terms import STOPWORDS, words
+from rag.text.terms import words
 
 # A short answer is a name, figure, date or place: a longer "span" is a clause, shown as the
 # quoted sentence alone (the longest gold short answers of the labelled data are 10 words).
@@ -56,8 +56,7 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[\w’'&-]*\w|(?<= )&(?= )")
 _TRAILING_CLAUSE = re.compile(r",\s+(?=[a-z])")  # ", where …", ", with …", ", the model for …"
 _BARE = re.compile(r"[\d.,]+")
 _OPEN_BRACKET = re.compile(r"\s*\([^)]*$")
-# A live blog's entry time ("05.20 Seventh body …"): when it was written, never the answer.
-_STAMP = re.compile(r"\d{1,2}[.:]\d\d")
+_STAMP = re.compile(r"\d{1,2}[.:]\d\d")  # a live blog's entry time ("05.20 Seventh body …")
 
 # A number as the question writes it, with a suffix ("$300k" is not the "$300" of "$300/night").
 _QUESTION_NUMBER = re.compile(r"\d+(?:[.,]\d+)*[A-Za-z%]*")
@@ -190,7 +189,7 @@ def _name_in(
     question's words, grown to the whole run in the sentence (a lone first word of the
     sentence only when there is no other); and whether it is that lone first word."""
     tokens = list(_TOKEN.finditer(sentence))
-    capital = [t.group()[:1].isupper() and t.group().lower() not in STOPWORDS for t in tokens]
+    capital = capitalised([t.group() for t in tokens])
     opens = bool(tokens) and not sentence[: tokens[0].start()].strip(' “"‘(')
     if article is not None and opens and capital[0]:
         # The sentence's first word is capitalised whatever it is. Before another capitalised

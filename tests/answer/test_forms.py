@@ -68,6 +68,12 @@ def test_ordinal_in(question: str, sentence: str, expected: str | None) -> None:
         ("Who is Elizabeth Prelogar?", "Prelogar, 43, argues the government’s cases.", None),
         ("Who is Mark Harper?", "Former chief whip Mark Harper told him.", "Former chief whip"),
         ("Who is Todd Borek?", "CNN meteorologist Todd Borek predicted snow.", "CNN meteorologist"),
+        # a role in apposition before the name; never any phrase before a comma
+        ("Who is Inderdai Deyal?", "On Thursday, Ramdehol’s sister, Inderdai Deyal said so.",
+         "Ramdehol’s sister"),
+        ("Who is Scott Rynecki?", "They pose in the office of their lawyer, Scott Rynecki.",
+         "their lawyer"),
+        ("Who is Tom Smith?", "In a statement, Tom Smith said it was over.", None),
         # a role before "named"; a comma inside a quotation is no apposition
         ("Who is Edward Lorenz?", "It came from the office of a meteorologist named Edward "
          "Norton Lorenz.", "a meteorologist"),
