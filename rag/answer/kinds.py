@@ -193,7 +193,9 @@ def counted_in(question: str, sentence: str) -> tuple[int, int] | None:
     """Where ``sentence`` counts the people in the state ``question`` asks about ("51 dead"
     for "How many people had died …?"), or None."""
     quantity = asked_quantity(question)
-    found = [f.text for f in figures_of(sentence) if quantity in _STATES and f.quantity == quantity]
+    if quantity not in _STATES:
+        return None
+    found = [f.text for f in figures_of(sentence) if f.quantity == quantity]
     at = sentence.find(found[0]) if found else -1
     return (at, at + len(found[0])) if at >= 0 else None
 

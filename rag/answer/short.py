@@ -106,12 +106,12 @@ def short_span(
         return counted_in(question, sentence)  # a rival's "51 dead": the span model never read it
     if kind is None or span is None or span.score < threshold:
         return None
+    if kind in ("name", "place") and headline(sentence):
+        return None  # a headline's capitalised runs are no names
     initial: tuple[int, int] | None = None
     for score, a, b in [(span.score, span.start, span.end), *span.others]:
         if score < threshold:
             break
-        if kind in ("name", "place") and headline(sentence):
-            return None  # a headline's capitalised runs are no names
         if kind in ("name", "place"):
             found, at_start = _name_in(question, sentence, a, b, article)
             if found and at_start:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from rag.news.dates import WEEKDAYS
 from rag.news.phrases import (
     NAME,
     PRONOUNS,
@@ -53,7 +54,7 @@ _CALLED = re.compile(
 )
 # A day is when something was said, never who said it ("The World Health Organization on
 # Monday said …", '"…," Rene, 37, said Wednesday.').
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WEEKDAY = "(?:" + "|".join(day.title() for day in WEEKDAYS) + ")"
 # Words between a speaker and the verb: "He also conceded", "Fairlie, has told".
 # Any adverb in "-ly" ("matter-of-factly"), and when it was said ("James Hansen first warned",
 # "Amazon.com Inc., the world's largest online retailer, last year pledged").

@@ -39,13 +39,13 @@ _SINCE = re.compile(
 )
 
 
+_WHEN = re.compile(r",?\s+when\b")
+
+
 def _starts_period(mention: DateMention, text: str) -> bool:
     """Whether ``mention`` is the day a period started (`_SINCE`), not an event's: "since
     February 1999, when a slide … killed twelve people" tells what happened then."""
     return bool(_SINCE.search(text[: mention.start])) and not _WHEN.match(text, mention.end)
-
-
-_WHEN = re.compile(r",?\s+when\b")
 
 
 def in_aside(mention: DateMention, text: str) -> bool:
