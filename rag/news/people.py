@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from rag.news.naming import VOICE, name_tokens
 from rag.news.phrases import NAME, POSSESSIVES, RELATIVE, is_role
-from rag.news.roles import BODIES, DOCUMENTS
+from rag.news.roles import BODIES, DOCUMENTS, SAID_VERBS
 from rag.news.speakers import speaker_of
 from rag.text.terms import STOPWORDS
 
@@ -250,8 +250,10 @@ def body_named(article: str, start: int, speaker: str | None) -> str | None:
     before = article[:start]
     title = word.capitalize()
     found = [*re.finditer(rf"\b{_CAPS}\s+{title}s?\b", before),  # "Bluecrest Airlines"
-             *re.finditer(rf"\b({_CAPS}),\s+(?:the|a|an|its)\s+(?:[\w’'-]+\s+){{0,4}}?{word}\b",
-                          before)]  # fmt: skip
+             # an apposition, not the next clause's subject ("the town of Kovrin, the interior
+             # ministry said on Monday": the ministry is no name of Kovrin's)
+             *re.finditer(rf"\b({_CAPS}),\s+(?:the|a|an|its)\s+(?:[\w’'-]+\s+){{0,4}}?{word}\b"
+                          rf"(?!\s+(?:{SAID_VERBS})\b)", before)]  # fmt: skip
     if not found:
         return None
     last = max(found, key=lambda f: f.start())

@@ -83,6 +83,10 @@ def test_a_body_called_by_what_it_is_is_the_body_the_article_named() -> None:
     # before it is named, or a word that names any firm: no one
     assert body_named(article, 0, "the airline") is None
     assert body_named(article, len(article), "the company") is None
+    # the subject of the next clause is no apposition ("Kovrin, the interior ministry said")
+    quake = ("It flattened much of the town of Kovrin, the interior ministry said on Monday. "
+             "The ministry put the number of injured at 140.")  # fmt: skip
+    assert body_named(quake, quake.index("The ministry"), "The ministry") is None
 
 
 @pytest.mark.parametrize(
