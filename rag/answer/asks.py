@@ -56,13 +56,15 @@ _TYPES: list[tuple[re.Pattern[str], AnswerType]] = [
                 r"(?![^?]*\bcalled\b)"  # "What's the budget lodging called?" asks a name
                 # "Where does the sentiment index stand?": a measure's value (no place)
                 r"|^\s*where (?:does|do|did) [^?]{0,80}\b(?:index|rating|support|backing|approval|"
-                r"rate|price|level|toll|score|sentiment|poll)s?\b[^?]{0,60}\bstands?\b",
+                r"rate|price|level|toll|score|sentiment|poll)s?\b[^?]{0,60}\bstands?\b"
+                # "Where did the Cronut rank on the list?": a position ("17th"), no place
+                r"|^\s*where (?:does|do|did|is|was) [^?]{0,80}\b(?:rank|ranked)\b",
                 re.I), "number"),
     (re.compile(r"^\s*(in |on |by |since |until )?(when|what (year|date|day|month|time))\b"
                 r"|\b(which|what) (year|date|day|month|era|decade|century)\b", re.I), "date"),
     # "Where do things stand with …?", "Where does the case stand?" ask how things are.
-    (re.compile(r"^\s*(in |from |to |at |on )?(where(?![^?]*\bstands?\b)|(what|which) "
-                r"(city|country|town|state|"
+    (re.compile(r"^\s*(in |from |to |at |on )?(where(?![^?]*\b(?:stands?|rank|ranked)\b)|"
+                r"(what|which) (city|country|town|state|"
                 r"place|region|county|province|neighbourhood|neighborhood|venue|island|"
                 r"borough|prison|district|village|nation|port|airport|site|street|park)\b)",
                 re.I), "place"),

@@ -42,6 +42,7 @@ from rag.answer.asks import asked, asked_type, but_not, defined_in, not_given
         # "where … stand" asks how things are, or a measure's value, not a place
         ("Where does the case against Judy Avalos stand now?", None),
         ("Where does the consumer sentiment index stand?", "number"),
+        ("Where did the Cronut rank on the global recipe list?", "number"),  # a position
         ("Where is the standing committee based?", "place"),
         ("What is the maximum fine for repeat offenders?", "number"),
         ("What penalty do workers face for not telling their employer?", "number"),
