@@ -19,8 +19,10 @@ _SPELT = (
     r"eighty|ninety|hundred)(?:-\w+)?"
 )
 _YEARS = rf"(?:[\d,]+|{_SPELT})"
+# "54-year-old", "eight years old", "50,000 years old"
+YEARS_OLD = re.compile(rf"\b{_YEARS}[- ]years?[- ]old\b", re.I)
 _AGE = re.compile(
-    rf"(?i:\b{_YEARS}[- ]years?[- ]old\b)"  # "54-year-old", "eight years old", "50,000 years old"
+    rf"(?i:{YEARS_OLD.pattern})"
     rf"|(?i:\b(?:aged|at age|at the age of|age of)\s+{_YEARS}\b)"
     r"|\b(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun))"
     r"[A-Z][\w’'-]+,\s+\d{1,3}(?:,|\s+of\b|\.)"  # "Lopiano, 52," "Rene, 37, said"

@@ -206,9 +206,9 @@ class ExtractiveAnswerer:
         read, rated, rates = asked_figures(question), quotes[:retrieved], probs[:retrieved]
         wider = rest_of_articles(rated, self._article_text, read) if read else []
         rivals = rival_figures(question, chosen, rated, rates, self._speaker, about, wider)
-        pool = [*rated, *wider]  # the asked day's count leads, a rival's too ("51 dead")
+        pool = [*rated, *wider]
         chosen += [_scored(pool[i], float(probs[i]) if i < retrieved else 0.0) for i in rivals]
-        chosen = led_by_count(question, chosen) if rivals and intent.day else chosen
+        chosen = led_by_count(question, chosen) if rivals and intent.day else chosen  # "51 dead"
         if repeats_previous(chosen, history, question):
             fresh = probs.copy()
             fresh[[norm_space(c.quote.text) in said for c in cands]] = 0.0

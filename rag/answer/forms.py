@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from rag.news.attribution import inside_quote
 from rag.news.dates import resolve_dates
 from rag.news.phrases import PRONOUNS as SPEAKER_PRONOUNS
 from rag.text.terms import words
@@ -97,6 +98,7 @@ _ROLES = frozenset(
     pastor partner girlfriend boyfriend colleague owner manager teacher victim suspect
     witness""".split()
 )
+_ROLE_WORDS = TITLES | _ROLES
 # Who someone is, said before the name with "named" ("a meteorologist named Edward Lorenz").
 _NAMED = re.compile(r"\b(?P<what>(?:a|an)\s+(?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)\s+(?:named|"
                     r"called)\s+(?:[A-Z][\w’'.-]*\s+)*$")  # fmt: skip
@@ -133,11 +135,11 @@ def identity_in(name: str, sentence: str) -> tuple[int, int] | None:
         return named.start("what"), named.end("what")  # "a meteorologist named Edward Lorenz"
     run = _NAME_RUN.search(sentence[: found.start()])  # the first names before the surname
     before = _ROLE_BEFORE.search(sentence[: run.start() if run else found.start()])
-    if before and before["role"].lower() in TITLES | _ROLES:
+    if before and before["role"].lower() in _ROLE_WORDS:
         return before.start("what"), before.end("what")  # "Ramdehol’s sister, Inderdai Deyal"
     # A comma after a name inside a quotation is no apposition ("“… about Lorenz, the great
     # discovery — nothing.”").
-    quoted = sentence[: found.start()].count("“") > sentence[: found.start()].count("”")
+    quoted = inside_quote(sentence[: found.start()])
     after = None if quoted else _APPOSITION.match(sentence, found.end())
     what = after["what"].split() if after else []
     # With no article, an apposition is a role ("David Kershaw, division vice president, …"),

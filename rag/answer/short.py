@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.ages import age_beside
+from rag.answer.ages import YEARS_OLD, age_beside
 from rag.answer.asks import AnswerType, asked_figure, asked_type
 from rag.answer.casing import capitalised, headline, lower_in, written_as_name
 from rag.answer.forms import (
@@ -70,7 +70,6 @@ _QUALIFIER = re.compile(
 # declared his retirement just three days before …"); "how long" may ("since 1924").
 _HOW_MUCH = re.compile(r"\bhow (?:much|many)\b", re.I)
 _MEASURE = re.compile(r"\bhow (?:high|tall|deep|far|big|large|wide|heavy|fast|much|many)\b", re.I)
-_AGED = re.compile(r"\b[\w-]+[- ]years?[- ]old\b", re.I)
 # A name run in the possessive (`forms.POSSESSIVE`) names an owner ("André Aciman’s" novel,
 # "Jessica Hopper’s" piece): on dev, 3 of the 4 such short answers were another name.
 _WHOSE = re.compile(r"\bwhose\b", re.I)
@@ -292,7 +291,7 @@ def _reads_as_figure(question: str, phrase: str, ws: list[str]) -> bool:
     if numbers and set(_QUESTION_NUMBER.findall(phrase)) <= own:
         return False
     rest = without_dates(phrase) if _MEASURE.search(question) else phrase
-    rest = _AGED.sub("", rest) if _HOW_MUCH.search(question) else rest  # "34-year-old" no count
+    rest = YEARS_OLD.sub("", rest) if _HOW_MUCH.search(question) else rest  # "34-year-old" no count
     if not DIGITS.search(rest) and not set(words(rest)) & NUMBER_WORDS:
         return False
     only_years = bool(numbers) and all(YEAR.fullmatch(n) for n in numbers)
