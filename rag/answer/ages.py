@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 
-_ASKS_AGE = re.compile(r"^\s*(?:and\s+)?how old\b(?!-)|\b(?:what|which) age\b", re.I)
+_ASKS_AGE = re.compile(
+    r"^\s*(?:and\s+)?how old\b(?!-)|\b(?:what|which) age\b|\bwhat(?:'s|’s| is| was) the age of\b",
+    re.I,
+)
 _SPELT = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
@@ -41,7 +44,11 @@ def gives_age(sentence: str) -> bool:
     return bool(_AGE.search(sentence))
 
 
-_HOW_OLD = re.compile(r"^\s*(?:and\s+)?how old (?:is|was|are|were)\s+(?P<who>[^?,]+)", re.I)
+_HOW_OLD = re.compile(
+    r"^\s*(?:and\s+)?(?:how old (?:is|was|are|were)\s+(?P<who>[^?,]+)"
+    r"|what(?:'s|’s| is| was) the age of\s+(?P<of>[^?]+))",  # "… of the ringleader, Han Lee?"
+    re.I,
+)
 _RUN = r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*"  # a run of capitalised words: a name
 _TIED = re.compile(  # an age right beside a name: "Tom Reyes, 44,", "54-year-old Bharrat Ramdehol"
     rf"(?P<a>{_RUN}),\s+(?P<x>\d{{1,3}})(?=[,;.)]|\s+of\b)"
@@ -67,7 +74,7 @@ def aged_in(question: str, sentences: list[str]) -> int | None:
 
 def _asked_name(question: str) -> list[str]:
     m = _HOW_OLD.match(question)
-    return re.findall(r"[A-Z][\w’'-]+", m["who"]) if m else []
+    return re.findall(r"[A-Z][\w’'-]+", m["who"] or m["of"]) if m else []
 
 
 def _tied(asked: list[str], sentence: str) -> tuple[int, int] | None:

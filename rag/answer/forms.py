@@ -10,7 +10,6 @@
   ("Gaza’s southern border with Egypt"), not "Gaza’s" alone nor the next name ("Egypt").
 - A date holds one: "iOS 13" is no answer to "When …?"; a date is no measure
   ("September 3" for "How high did the ash column rise?").
-- Numbers as written: whole, with the currency sign before them ("$35 Million").
 """
 
 from __future__ import annotations
@@ -72,7 +71,7 @@ TITLES = frozenset(
 )
 _WHO_IS = re.compile(
     r"^\s*(?i:and\s+)?(?i:who)\s+(?i:is|was)\s+"
-    r"(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\s*\??\s*$"
+    r"(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)\s*(?:,[^?]*)?\??\s*$"  # ", quoted on …"
 )
 # Courtesy titles say nothing of who someone is.
 _COURTESY = frozenset("mr mrs ms miss dr sir dame".split())
@@ -225,7 +224,11 @@ DATE_WORDS = frozenset(
     weekend""".split()
 )
 # A year or decade, a clock time, a day of the month: forms `resolve_dates` leaves to context.
-_DATE_FORM = re.compile(r"\b(?:1[5-9]|20)\d\ds?\b|\d{1,2}[:.]\d\d|\b[ap]\.?m\b|\d(?:st|nd|rd|th)\b")
+# A clock time is no price or share ("$104.64" held "04.64", "0.87%" "0.87").
+_DATE_FORM = re.compile(
+    r"\b(?:1[5-9]|20)\d\ds?\b|\b[ap]\.?m\b|\d(?:st|nd|rd|th)\b"
+    r"|(?<![\d$£€¥.,])\d{1,2}[:.][0-5]\d(?![\d%]|\s*(?:percent|per cent|[mb]illion|bn)\b)"
+)
 
 
 def without_dates(phrase: str) -> str:
@@ -280,14 +283,3 @@ def listed(sentence: str, start: int, end: int) -> bool:
     return any(m.start() <= start < m.end() and
                len(re.findall(r",\s+|\s+and\s+", m.group())) >= 2
                for m in _LIST.finditer(sentence))  # fmt: skip
-
-
-def whole_numbers(sentence: str, start: int, end: int) -> tuple[int, int]:
-    """``(start, end)`` grown to whole numbers ("more than 1,786" of "more than 1,786,300": the
-    span model reads word pieces) and the currency sign before one ("$35 Million")."""
-    for m in DIGITS.finditer(sentence):
-        if m.start() < end < m.end():
-            end = m.end()
-        if m.start() < start < m.end():
-            start = m.start()
-    return (start - 1 if start and sentence[start - 1] in "$£€¥" else start), end

@@ -33,12 +33,12 @@ from rag.answer.forms import (
     names_a_date,
     ordinal_in,
     place_phrase,
-    whole_numbers,
     without_dates,
 )
-from rag.answer.kinds import asked_kind, counted_in, kinds_in
+from rag.answer.kinds import asked_kind, counted_in, kinds_in, qualified, sum_in, whole_numbers
+from rag.answer.named import named_as, whole_list
 from rag.news.counts import figures_of
-from rag.news.measures import MONEY, measures_of
+from rag.news.measures import measures_of
 from rag.reader.span import Span
 from rag.text.terms import words
 
@@ -60,15 +60,16 @@ _STAMP = re.compile(r"\d{1,2}[.:]\d\d")  # a live blog's entry time ("05.20 Seve
 
 # A number as the question writes it, with a suffix ("$300k" is not the "$300" of "$300/night").
 _QUESTION_NUMBER = re.compile(r"\d+(?:[.,]\d+)*[A-Za-z%]*")
-_RATE = re.compile(r"(?:/| a | an | per )[a-z]+\b")
-_QUALIFIER = re.compile(
-    r"\b(?:more than|less than|fewer than|at least|up to|about|around|nearly|almost|over|"
-    r"some|roughly|approximately|just|only|under)\s+$",
-    re.I,
-)
 # A year (`forms.YEAR`) answers "when", not "how many/much" ("In 1998" of "In 1998, … Torres
 # declared his retirement just three days before …"); "how long" may ("since 1924").
 _HOW_MUCH = re.compile(r"\bhow (?:much|many)\b", re.I)
+# A comparison of speed, size or quality asks a share or a measure, never a sum: a sum beside
+# it is the price ("30% better performance … for $700").
+_COMPARED = re.compile(
+    r"\bhow much (?:faster|slower|quicker|taller|shorter|longer|heavier|lighter|better|worse|"
+    r"stronger|weaker|hotter|colder|warmer|further|farther)\b",
+    re.I,
+)
 _MEASURE = re.compile(r"\bhow (?:high|tall|deep|far|big|large|wide|heavy|fast|much|many)\b", re.I)
 # A name run in the possessive (`forms.POSSESSIVE`) names an owner ("André Aciman’s" novel,
 # "Jessica Hopper’s" piece): on dev, 3 of the 4 such short answers were another name.
@@ -101,6 +102,8 @@ def short_span(
         return ordinal  # "ninth trip" for "Which trip is this?"
     if (who := asks_who_is(question)) is not None:
         return identity_in(who, sentence)  # a title, never another name ("Blinken")
+    if kind == "name" and not headline(sentence) and (named := named_as(question, sentence)):
+        return named  # "Democratic Union Party" for "Which party …?"
     if span is None and kind == "number":
         return counted_in(question, sentence)  # a rival's "51 dead": the span model never read it
     if kind is None or span is None or span.score < threshold:
@@ -126,7 +129,7 @@ def short_span(
             if found and _HOW_MUCH.search(question) and _other_part(question, sentence, found):
                 continue  # a part of a list ("three South Koreans" of 162 aboard)
         if found and _reads_as(kind, question, sentence[found[0] : found[1]], sentence):
-            return found
+            return whole_list(question, sentence, found) if kind == "name" else found
     return initial
 
 
@@ -158,7 +161,7 @@ def _figure_in(
             inside = [f.text for f in held if f.text in phrase]
             phrase = inside[0] if inside else phrase
         if asked_kind(question) == "money":
-            phrase = _sum_in(phrase)
+            phrase = sum_in(phrase)
         phrase = _VERB_AFTER.sub(r"\1", asked_figure(question, sentence, phrase))
         # A bare number with its unit ("5.8" → "5.8 metres", "40" → "40 percent").
         unit = [f.text for f in measures_of(sentence) if f.text.startswith(phrase)]
@@ -167,18 +170,10 @@ def _figure_in(
         return None
     at = sentence.find(phrase, a)
     at = at if at >= 0 else sentence.find(phrase)
-    return whole_numbers(sentence, at, at + len(phrase)) if at >= 0 else None
-
-
-def _sum_in(phrase: str) -> str:
-    """The one sum of money in ``phrase``, with the word that qualifies it ("£4.2bn" of "£4.2bn
-    for Premier League rights", "more than $1 billion"): the labelled sums stand alone."""
-    sums = list(MONEY.finditer(phrase))
-    if len(sums) != 1:
-        return phrase
-    qualifier = _QUALIFIER.search(phrase[: sums[0].start()])
-    rate = _RATE.match(phrase, sums[0].end())  # "$300/night", "$4 a share": a price per unit
-    return phrase[qualifier.start() if qualifier else sums[0].start() : (rate or sums[0]).end()]
+    if at < 0:
+        return None
+    start = qualified(sentence, at) if kind == "number" else at  # "more than a dozen islands"
+    return whole_numbers(sentence, start, at + len(phrase))
 
 
 def _name_in(
@@ -287,6 +282,8 @@ def _reads_as_figure(question: str, phrase: str, ws: list[str]) -> bool:
     kinds, wanted = kinds_in(phrase), asked_kind(question)
     if wanted in ("money", "share") and wanted not in kinds:
         return False
+    if kinds == {"money"} and _COMPARED.search(question):
+        return False  # "$700" for "How much faster is the RTX 3080 …?"
     own = set(_QUESTION_NUMBER.findall(question))
     if numbers and set(_QUESTION_NUMBER.findall(phrase)) <= own:
         return False

@@ -57,3 +57,7 @@ def test_the_short_answer_is_the_age_beside_the_name():
     at = age_beside("How old is Leanne Hivley?", sentence)
     assert at and sentence[at[0] : at[1]] == "52"
     assert age_beside("How old is Route Hivley?", "Route 29 was shut.") is None
+    ring = "Defendants James Lee, 68, of Torrance; and the alleged ringleader Han Lee, 41, of Lynn"
+    at = age_beside("What's the age of the suspected boss of the ring, Han Lee?", ring)
+    assert at and ring[at[0] : at[1]] == "41"
+    assert asks_age("What is the age of the oldest tree?")

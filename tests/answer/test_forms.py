@@ -97,6 +97,7 @@ def test_identity_in(question: str, sentence: str, expected: str | None) -> None
 
 def test_only_who_is_a_named_person_asks_for_an_identity() -> None:
     assert asks_who_is("And who was Ana Muñoz?") == "Ana Muñoz"
+    assert asks_who_is("Who is Mitul Mehta, who weighed in on the study?") == "Mitul Mehta"
     assert asks_who_is("Who is the new chair of the trust?") is None
     assert asks_who_is("Who is replacing SeaWorld's CEO?") is None
 
@@ -125,6 +126,9 @@ def test_place_phrase(sentence: str, place: str, expected: str | None) -> None:
         ("in 2014", True), ("mid-September", True), ("3:15 PM", True),
         ("the early 1990s", True), ("next week", True), ("on Dec. 18", True),
         ("iOS 13", False), ("21", False), ("28 questions about the service", False),
+        # a clock time, not a price, a share or a sum
+        ("at 6.24pm", True), ("10.30", True), ("$104.64", False), ("0.87%", False),
+        ("1.25 million", False),
     ],
 )  # fmt: skip
 def test_names_a_date(phrase: str, date: bool) -> None:

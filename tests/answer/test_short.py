@@ -56,8 +56,45 @@ NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terenc
          ["1.3 million euros ($1.4 million"], "1.3 million euros"),
         # A long figure span is cut to the figure it holds.
         ("How many affordable homes were built?",
-         "Only 58 units of income-restricted housing were developed in the district.",
+         "In all, 58 units of income-restricted housing were developed in the district.",
          ["58 units of income-restricted housing were developed"], "58 units"),
+        # ... with the word before it that changes what it says.
+        ("How many affordable homes were built?",
+         "Only 58 units of income-restricted housing were developed in the district.",
+         ["58 units of income-restricted housing were developed"], "Only 58 units"),
+        ("On how many islands have rats been wiped out?",
+         "They have eradicated rats from more than a dozen islands in the area.",
+         ["a dozen islands"], "more than a dozen islands"),
+        ("How much could the Mozilla contract cost Yahoo?",
+         "The contract may result in a payment of up to a $1 billion.", ["$1 billion"],
+         "up to a $1 billion"),
+        # A figure is whole words: "125kph", not the "125k" of the span model's word pieces.
+        ("How fast was the slower ball?", "It was a slow (125kph) orthodox spinner.", ["125k"],
+         "125kph"),
+        # A comparison of speed asks a share or a measure, not the price beside it.
+        ("How much faster is the RTX 3080 than the 2080 Ti?",
+         "You get 30% better performance than the RTX 2080 Ti for $700.", ["$700", "30%"], "30%"),
+        # A price is no clock time.
+        ("When did Home Depot hit its high?",
+         "Home Depot traded up 0.87% at $104.64, and the high was posted early Monday.",
+         ["$104.64", "early Monday"], "early Monday"),
+        # "Which party …?": the name that ends in the asked noun, whatever the span model says.
+        ("Which party governs Rojava?",
+         "The governing party there is the Democratic Union Party (PYD), founded in Ankara.",
+         ["Ankara"], "Democratic Union Party"),
+        ("Which Columbia institute is he with?",
+         "The team was led by Michael Shadlen, of Columbia University’s Mortimer B. Zuckerman "
+         "Mind Brain Behavior Institute, and the findings were published in a journal.",
+         ["Michael Shadlen"], "Mortimer B. Zuckerman Mind Brain Behavior Institute"),
+        # A capitalised word asks for a person ("Tory"), not a name ending in it.
+        ("Which senior Tory spoke?", "Last night, senior Tory MP Neil Parish, who led one "
+         "Commons Tory rebellion, spoke.", ["Tory MP Neil Parish"], "Tory MP Neil Parish"),
+        # "Which states …?" asks for all of them.
+        ("Which states are keeping their hedge funds?",
+         "Other states, including New Jersey, Ohio, New Mexico, and Illinois, are sticking with "
+         "them.", ["Ohio"], "New Jersey, Ohio, New Mexico, and Illinois"),
+        ("Which services stream it?", "It is available to rent on Google Play and YouTube.",
+         ["YouTube"], "Google Play and YouTube"),
         # A "when" question takes the first span that holds a date, not the best one.
         ("When did the doctor start posting?", "Fernando Caudevilla began posting in April 2013.",
          ["Fernando Caudevilla", "April 2013"], "April 2013"),
