@@ -61,7 +61,8 @@ _TYPES: list[tuple[re.Pattern[str], AnswerType]] = [
                 r"|^\s*where (?:does|do|did|is|was) [^?]{0,80}\b(?:rank|ranked)\b",
                 re.I), "number"),
     (re.compile(r"^\s*(in |on |by |since |until )?(when|what (year|date|day|month|time))\b"
-                r"|\b(which|what) (year|date|day|month|era|decade|century)\b", re.I), "date"),
+                r"|\b(which|what) (year|date|day|weekday|month|era|decade|century|hours)\b", re.I),
+     "date"),
     # "Where do things stand with …?", "Where does the case stand?" ask how things are.
     (re.compile(r"^\s*(in |from |to |at |on )?(where(?![^?]*\b(?:stands?|rank|ranked)\b)|"
                 r"(what|which) (city|country|town|state|"

@@ -8,8 +8,6 @@
   never by the first other name of the sentence ("Blinken").
 - A place in the possessive: "Where is the Philadelphi Corridor?" by the phrase it owns
   ("Gaza’s southern border with Egypt"), not "Gaza’s" alone nor the next name ("Egypt").
-- A date holds one: "iOS 13" is no answer to "When …?"; a date is no measure
-  ("September 3" for "How high did the ash column rise?").
 """
 
 from __future__ import annotations
@@ -17,9 +15,7 @@ from __future__ import annotations
 import re
 
 from rag.news.attribution import inside_quote
-from rag.news.dates import resolve_dates
 from rag.news.phrases import PRONOUNS as SPEAKER_PRONOUNS
-from rag.text.terms import words
 
 # Which one of a series
 
@@ -67,7 +63,7 @@ TITLES = frozenset(
     detective sergeant captain professor doctor coach attorney general ambassador spokesman
     spokeswoman spokesperson commander ceo cfo cto founder editor vice-president whip
     meteorologist forecaster analyst economist strategist correspondent columnist reporter
-    lawyer scientist researcher""".split()
+    lawyer scientist researcher officer""".split()
 )
 _WHO_IS = re.compile(
     r"^\s*(?i:and\s+)?(?i:who)\s+(?i:is|was)\s+"
@@ -212,48 +208,6 @@ def place_phrase(sentence: str, start: int, end: int) -> tuple[int, int] | None:
         return start, end
     owned = _OWNED.match(sentence, end)
     return (start, owned.end()) if owned and owned.end() > end else None
-
-
-# A date
-
-DATE_WORDS = frozenset(
-    """january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
-    saturday sunday yesterday today tomorrow tonight week weeks month months year years decade
-    decades century centuries spring summer autumn fall winter morning afternoon evening night
-    weekend""".split()
-)
-# A year or decade, a clock time, a day of the month: forms `resolve_dates` leaves to context.
-# A clock time is no price or share ("$104.64" held "04.64", "0.87%" "0.87").
-_DATE_FORM = re.compile(
-    r"\b(?:1[5-9]|20)\d\ds?\b|\b[ap]\.?m\b|\d(?:st|nd|rd|th)\b"
-    r"|(?<![\d$£€¥.,])\d{1,2}[:.][0-5]\d(?![\d%]|\s*(?:percent|per cent|[mb]illion|bn)\b)"
-)
-
-
-def without_dates(phrase: str) -> str:
-    """``phrase`` less its calendar dates ("3.9 percent in June 2007" → "3.9 percent in ";
-    "September 3" → ""): what is left to be a figure."""
-    for m in reversed(resolve_dates(phrase, None)):  # the date reader's own mentions
-        phrase = phrase[: m.start] + phrase[m.end :]
-    return phrase
-
-
-YEAR = re.compile(r"(?:1[5-9]|20)\d\d")  # a year, which is no count
-_YEAR_ASKED = re.compile(r"\b(?:what|which) year\b", re.I)
-_A_YEAR = re.compile(rf"(?<!\d){YEAR.pattern}(?!\d)")
-
-
-def names_a_date(phrase: str, question: str = "") -> bool:
-    """Whether ``phrase`` holds a date, a time or a word of one ("in 2014", "mid-September",
-    "3:15 PM", "the early 1990s", "next week"); "iOS 13" or "21" alone does not (dev's short
-    answers to "When …?" that were no date: 3 of 3 wrong). A ``question`` asking "what year"
-    is answered by a year ("seven-year" of "a seven-year sentence" is none)."""
-    if _YEAR_ASKED.search(question) and not _A_YEAR.search(phrase):
-        return False
-    if _DATE_FORM.search(phrase) or resolve_dates(phrase, None):
-        return True
-    return any(w in DATE_WORDS for w in words(phrase))
 
 
 # Numbers as written

@@ -22,7 +22,8 @@ import numpy as np
 
 from rag.answer.ages import aged_in, asks_age, gives_age
 from rag.answer.asks import defined_in
-from rag.answer.forms import DIGITS, YEAR, asks_who_is, identity_in
+from rag.answer.forms import DIGITS, asks_who_is, identity_in
+from rag.answer.when import YEAR
 from rag.news.asked import asked_quantity
 from rag.news.counts import PEOPLE_STATES, figures_of
 from rag.news.given import asked_day, on_day

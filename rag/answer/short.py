@@ -20,23 +20,20 @@ from rag.answer.ages import YEARS_OLD, age_beside
 from rag.answer.asks import AnswerType, asked_figure, asked_type
 from rag.answer.casing import capitalised, headline, lower_in, written_as_name
 from rag.answer.forms import (
-    DATE_WORDS,
     DIGITS,
     NUMBER_WORDS,
     POSSESSIVE,
     PRONOUNS,
     TITLES,
-    YEAR,
     asks_who_is,
     identity_in,
     listed,
-    names_a_date,
     ordinal_in,
     place_phrase,
-    without_dates,
 )
 from rag.answer.kinds import asked_kind, counted_in, kinds_in, qualified, sum_in, whole_numbers
 from rag.answer.named import named_as, whole_list
+from rag.answer.when import DATE_WORDS, YEAR, names_a_date, without_dates
 from rag.news.counts import figures_of
 from rag.news.measures import measures_of
 from rag.reader.span import Span

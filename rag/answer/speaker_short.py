@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from rag.answer.forms import TITLES
 from rag.records import Citation, Quote, ShortAnswer
 from rag.text.terms import STOPWORDS, words
 
@@ -12,8 +13,16 @@ _NAME_RUN = re.compile(
     r"(?:\b(?:Dr|Mr|Mrs|Ms|Sen|Rep|Gov|Gen|Prof|Sgt|Lt|Col)\.\s+)?"
     r"\b[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|(?:(?:de|van|von|bin|al|der|du|la)\s+)+[A-Z][\w’'-]*))*"
 )
+# A body's name that joins its words with "and" or "of" ("Customs and Border Protection").
+_BODY_NAME = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:(?:and|of|for|the|&)\s+)*[A-Z][\w’'-]*)+")
+_POSSESSIVE_S = re.compile(r"[’']s\b")
 _DESCRIBED = re.compile(r"(?:the|a|an|its|their)\s(?!.*[A-Z][\w’'-]*\s+[A-Z])", re.I)
 _BODY = re.compile(r"\s(?:of|for|at|from)\s|[,(]")
+
+
+def _role(run: str) -> bool:
+    """Whether a capitalised run is a role ("Chief Financial Officer"), not a name."""
+    return words(run)[-1] in TITLES if words(run) else False
 
 
 def speaker_in(sentence: str, speaker: str | None) -> tuple[int, int] | None:
@@ -30,9 +39,16 @@ def speaker_in(sentence: str, speaker: str | None) -> tuple[int, int] | None:
     """
     if not speaker or _DESCRIBED.match(speaker):
         return None  # "the Government", "a senior official": no name to give
+    body = _BODY_NAME.fullmatch(speaker) and not _POSSESSIVE_S.search(speaker)
+    if body and not set(words(speaker)) & TITLES and (at := sentence.find(speaker)) >= 0:
+        return at, at + len(speaker)  # a body named in full, not its last words
     main, _, rep = speaker.partition("(")
     segments = [_BODY.split(seg, maxsplit=1)[0] for seg in main.split(",")]
-    runs = [[m.group() for m in _NAME_RUN.finditer(seg)] for seg in segments]
+    runs = [[m.group() for m in _NAME_RUN.finditer(seg) if not _role(m.group())]
+            for seg in segments]  # fmt: skip
+    if not any(runs):  # "Chief Financial Officer of Super Value Debra Symonette": after "of"
+        runs = [[m.group() for m in _NAME_RUN.finditer(seg) if not _role(m.group())]
+                for seg in main.split(",")]  # fmt: skip
     # The name: the last run of two or more words of the first part that has one ("Throgs
     # Neck resident Dennise Laboy", "The operator's chief executive, Mira Osk"; not the body
     # of "Mira Osk, Tarrow Valley Railways' chief executive"), else a lone capitalised word

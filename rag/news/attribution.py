@@ -39,10 +39,13 @@ _STATEMENT = (
 )
 _VERB = re.compile(rf"\b(?:{SAID_VERBS})\b|{_PUT_AT.pattern}|{_STATEMENT}")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
-# "according to a report in the Daily Express": the outlet that reported it.
+# "according to a report in the Daily Express", "according to data compiled by Bloomberg":
+# the outlet that reported it, who compiled the figures.
 _REPORT_IN = re.compile(
-    r"^(?:an?|the)\s+(?:[\w-]+\s+)?(?:report|statement|study|survey|poll|analysis|article|"
+    r"^(?:(?:an?|the)\s+(?:[\w-]+\s+)?(?:report|statement|study|survey|poll|analysis|article|"
     r"story|interview|post|tweet)\s+(?:in|by|from|on|with|of)\s+"
+    r"|(?:the\s+)?(?:[\w-]+\s+)?(?:data|figures|statistics|numbers|estimates|records)\s+"
+    r"(?:(?:compiled|released|published|collected|gathered|provided|kept)\s+)?(?:by|from)\s+)"
 )
 # "local newspapers quote Salinas as saying": the one quoted.
 _QUOTED_AS = re.compile(r"\bquot(?:e|es|ed|ing)\s+(.{2,60}?)\s+as\s+say(?:ing|s)\b")

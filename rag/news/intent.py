@@ -128,20 +128,28 @@ _WHAT_WORD_DID = re.compile(
     rf"(?P<who>{_WHO})\s+(?:give|offer|make|provide|issue|send|have|voice|raise|put forward)\b",
     re.IGNORECASE,
 )
-_ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,?]+?)(?:,|\?|$| (?:what|how|who|when))",
-                        re.IGNORECASE)  # fmt: skip
+_ACCORDING = re.compile(
+    r"\baccording to\s+(?!whom\b)(?P<who>[^,?]+?)(?:,|\?|$| (?:what|how|who|when))", re.IGNORECASE
+)
 _POSSESSIVE = re.compile(
     rf"^\s*(?:and\s+)?what (?:was|is|were|are)\s+(?P<who>.+?)[’']s?\s+(?:{_WORDS})\b|"
     rf"^\s*(?:and\s+)?what (?:was|is|were|are) the (?:{_WORDS}) (?:of|from|by)\s+(?P<who2>[^,?]+)",
     re.IGNORECASE,
 )
-_WHO_SAID = re.compile(rf"^\s*who\s+(?:{_SPEECH})\w*\b", re.IGNORECASE)
+# "According to whom …?", "Whose figures …?", "Who branded …?" ask who said it.
+_WHO_SAID = re.compile(
+    rf"^\s*(?:and\s+)?(?:who\s+(?:(?:{_SPEECH})\w*|brand\w*|dub\w*|went public|"
+    rf"goes public)\b|according to whom\b|whose (?:figures|data|numbers|estimates?|count|"
+    rf"tally|research|study|account|analysis|report)\b)",
+    re.IGNORECASE,
+)
 # "Which official said …?", "What agency warned …?": the question asks for the speaker ("What
 # are they accused of?" asks what).
 _AUX = r"(?:is|are|was|were|did|do|does|has|have|had|will|would|can|could)"
 _WHICH_SAID = re.compile(
     rf"^\s*(?:and\s+)?(?:which|what)\s+(?:(?!{_AUX}\b)[\w’'-]+\s+){{1,3}}?(?:said|told|warned|claimed|"
-    rf"denied|announced|insisted|admitted|argued|confirmed|accused|blamed|urged|testified)\b",
+    rf"denied|announced|insisted|admitted|argued|confirmed|accused|blamed|urged|testified|"
+    rf"reported|revealed|branded|estimated|predicted|went public)\b",
     re.IGNORECASE,
 )
 

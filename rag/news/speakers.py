@@ -51,8 +51,9 @@ def _through(who: str, after: str) -> str:
 # "It's said that …", "It is claimed …": said by no one in particular.
 # The reader ("You say that …" in an interview's question) or the writer ("I’ve said it too")
 # is no one a citation can name.
+# So is a "we" outside quotation marks: the publication ("As we said in our review, …").
 _IMPERSONAL = {"It’s", "It's", "it’s", "it's", "You", "you", "I’ve", "I've", "I’m", "I'm",
-               "We’ve", "We've"}  # fmt: skip
+               "We’ve", "We've", "We", "we"}  # fmt: skip
 # Sentences a quotation runs on over before its speaker is named: news quotes mostly run on
 # for one or two sentences before "…," she said; a judge's or a minister's remarks run longer
 # (Alito's in the dev article newspaper4k-003: seven). The mark that ends the search must close

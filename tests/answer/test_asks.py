@@ -16,6 +16,8 @@ from rag.answer.asks import asked, asked_type, but_not, defined_in, not_given
         ("How old is Antony Blinken?", "number"),
         ("When did the search begin?", "date"),
         ("In what year did it open?", "date"),
+        ("On which weekday was Paltrow on the show?", "date"),
+        ("What hours is the class scheduled for?", "date"),
         ("Where did the plane go down?", "place"),
         ("Which city hosts the summit?", "place"),
         ("Why did the talks stall?", None),

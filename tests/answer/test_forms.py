@@ -6,7 +6,6 @@ from rag.answer.forms import (
     asks_who_is,
     identity_in,
     listed,
-    names_a_date,
     ordinal_in,
     place_phrase,
 )
@@ -118,29 +117,6 @@ def test_only_who_is_a_named_person_asks_for_an_identity() -> None:
 def test_place_phrase(sentence: str, place: str, expected: str | None) -> None:
     at = sentence.index(place)
     assert _cut(sentence, place_phrase(sentence, at, at + len(place))) == expected
-
-
-@pytest.mark.parametrize(
-    ("phrase", "date"),
-    [
-        ("in 2014", True), ("mid-September", True), ("3:15 PM", True),
-        ("the early 1990s", True), ("next week", True), ("on Dec. 18", True),
-        ("iOS 13", False), ("21", False), ("28 questions about the service", False),
-        # a clock time, not a price, a share or a sum
-        ("at 6.24pm", True), ("10.30", True), ("$104.64", False), ("0.87%", False),
-        ("1.25 million", False),
-    ],
-)  # fmt: skip
-def test_names_a_date(phrase: str, date: bool) -> None:
-    assert names_a_date(phrase) is date
-
-
-def test_a_year_answers_what_year() -> None:
-    question = "What year was the trader imprisoned?"
-    assert names_a_date("in 2012", question)
-    assert not names_a_date("seven-year", question)
-    assert not names_a_date("last week", question)
-    assert names_a_date("last week", "When was the trader imprisoned?")
 
 
 def test_a_figure_in_a_list_of_three_is_listed() -> None:

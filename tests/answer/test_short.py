@@ -277,6 +277,12 @@ def test_the_real_span_model_gives_the_name_not_the_clause():
         ('"No," spokesman Tomas Reil said.', "Bluewater Sound Lines (spokesman Tomas Reil)",
          "Tomas Reil"),
         ("Ursula von der Leyen said so.", "Ursula von der Leyen", "Ursula von der Leyen"),
+        ("The haul was announced, Customs and Border Protection said.",
+         "Customs and Border Protection", "Customs and Border Protection"),
+        ("Prices rose, according to Cirium schedule data.", "Cirium schedule data", "Cirium"),
+        # a role is no name: the name is after the body it is a role of
+        ("Prices rise, Chief Financial Officer of Super Value Debra Symonette said.",
+         "Chief Financial Officer of Super Value Debra Symonette", "Super Value Debra Symonette"),
         # the outlet or body that owns the name is not the speaker's name
         ('"Russia is a reminder," writes Morningstar\'s Karin Anderson.',
          "Morningstar's Karin Anderson", "Karin Anderson"),

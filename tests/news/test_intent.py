@@ -58,6 +58,12 @@ from rag.news.intent import Intent, intent_of
         ("What did the spokesman have to say about it?", Intent("attribution", "spokesman")),
         ("What does the report say about emissions?", Intent("attribution", "report")),
         ("Which official said the bodies were found?", Intent("attribution")),
+        # ... and so do these, which ask for who said it
+        ("According to whom did Alaska launch the routes?", Intent("attribution")),
+        ("Whose figures are cited for the air defences?", Intent("attribution")),
+        ("Who branded Hitler the soul of the undertaking?", Intent("attribution")),
+        ("Which agency went public with the cocaine haul?", Intent("attribution")),
+        ("Who called the police?", Intent("plain")),
         ("What are they accused of?", Intent("plain")),
         (
             "What did a source close to the investigation tell Reuters?",

@@ -300,6 +300,8 @@ def test_a_long_quotation_is_its_closing_speaker_s() -> None:
 
 def test_it_is_said_is_said_by_no_one() -> None:
     assert speaker_of("It\u2019s said that the benefits greatly outweigh the risks.") is None
+    # the publication's "we" outside quotation marks is no one a citation names
+    assert speaker_of("As we said in our RTX 3080 review, it is well priced.", "The RTX. ") is None
 
 
 @pytest.mark.parametrize(
@@ -351,6 +353,10 @@ def test_he_or_she_is_a_person_not_a_body_or_many() -> None:
          "The fire corps"),
         ("The National Space Office, whose satellite service published its first estimate, "
          "gave a figure of 8,900 hectares.", "The National Space Office"),
+        ("Jobs remain 4.6 percent below the peak, according to data compiled by Bloomberg.",
+         "Bloomberg"),
+        ("Prices rose 3 percent, according to official figures from the Office for National "
+         "Statistics.", "the Office for National Statistics"),
     ],
 )  # fmt: skip
 def test_who_gives_a_figure_is_its_source(sentence: str, speaker: str) -> None:
