@@ -27,8 +27,8 @@ _NOT_NOUNS = frozenset(
 _CAPITAL = r"[A-Z][\w’'&.-]*"
 # Words that join the capitalised words of one name ("Bank of America", "Marks & Spencer").
 _JOIN = r"(?:of|the|and|&|for|de|du|la|del)"
-# A name does not start with a sentence's capitalised function word ("The Democratic …").
 _OWNER = re.compile(r"[’']s\s+")  # the owner of the name is not part of it
+# A name does not start with a sentence's capitalised function word ("The Democratic …").
 _LEADING = re.compile(r"^(?:(?:The|A|An|In|On|At|For|By|From|As|And|But)\s+)+")
 
 
@@ -69,8 +69,8 @@ _LIST = re.compile(
 
 def asks_plural(question: str) -> bool:
     """Whether ``question`` asks for several names ("Which states …?", "What countries …?")."""
-    nouns = asked_noun(question)
-    return bool(nouns) and any(n.endswith("s") and not n.endswith("ss") for n in nouns[-1:])
+    nouns = asked_noun(question)  # the first word after "which": "Which states are …"
+    return bool(nouns) and nouns[-1].endswith("s") and not nouns[-1].endswith("ss")
 
 
 def whole_list(question: str, sentence: str, found: tuple[int, int]) -> tuple[int, int]:

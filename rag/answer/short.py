@@ -57,7 +57,7 @@ _STAMP = re.compile(r"\d{1,2}[.:]\d\d")  # a live blog's entry time ("05.20 Seve
 
 # A number as the question writes it, with a suffix ("$300k" is not the "$300" of "$300/night").
 _QUESTION_NUMBER = re.compile(r"\d+(?:[.,]\d+)*[A-Za-z%]*")
-# A year (`forms.YEAR`) answers "when", not "how many/much" ("In 1998" of "In 1998, … Torres
+# A year (`when.YEAR`) answers "when", not "how many/much" ("In 1998" of "In 1998, … Torres
 # declared his retirement just three days before …"); "how long" may ("since 1924").
 _HOW_MUCH = re.compile(r"\bhow (?:much|many)\b", re.I)
 # A comparison of speed, size or quality asks a share or a measure, never a sum: a sum beside

@@ -20,9 +20,10 @@ _DESCRIBED = re.compile(r"(?:the|a|an|its|their)\s(?!.*[A-Z][\w’'-]*\s+[A-Z])"
 _BODY = re.compile(r"\s(?:of|for|at|from)\s|[,(]")
 
 
-def _role(run: str) -> bool:
-    """Whether a capitalised run is a role ("Chief Financial Officer"), not a name."""
-    return words(run)[-1] in TITLES if words(run) else False
+def _names(segments: list[str]) -> list[list[str]]:
+    """Each segment's runs of capitalised words that are no role ("Chief Financial Officer")."""
+    return [[m.group() for m in _NAME_RUN.finditer(seg) if words(m.group())[-1:] and
+             words(m.group())[-1] not in TITLES] for seg in segments]  # fmt: skip
 
 
 def speaker_in(sentence: str, speaker: str | None) -> tuple[int, int] | None:
@@ -44,11 +45,9 @@ def speaker_in(sentence: str, speaker: str | None) -> tuple[int, int] | None:
         return at, at + len(speaker)  # a body named in full, not its last words
     main, _, rep = speaker.partition("(")
     segments = [_BODY.split(seg, maxsplit=1)[0] for seg in main.split(",")]
-    runs = [[m.group() for m in _NAME_RUN.finditer(seg) if not _role(m.group())]
-            for seg in segments]  # fmt: skip
+    runs = _names(segments)
     if not any(runs):  # "Chief Financial Officer of Super Value Debra Symonette": after "of"
-        runs = [[m.group() for m in _NAME_RUN.finditer(seg) if not _role(m.group())]
-                for seg in main.split(",")]  # fmt: skip
+        runs = _names(main.split(","))
     # The name: the last run of two or more words of the first part that has one ("Throgs
     # Neck resident Dennise Laboy", "The operator's chief executive, Mira Osk"; not the body
     # of "Mira Osk, Tarrow Valley Railways' chief executive"), else a lone capitalised word
