@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from rag.answer.forms import POSSESSIVE
 from rag.text.terms import words
 
 # The asked noun: one of the two words after "which"/"what" ("Which party governs …",
@@ -27,7 +28,6 @@ _NOT_NOUNS = frozenset(
 _CAPITAL = r"[A-Z][\w’'&.-]*"
 # Words that join the capitalised words of one name ("Bank of America", "Marks & Spencer").
 _JOIN = r"(?:of|the|and|&|for|de|du|la|del)"
-_OWNER = re.compile(r"[’']s\s+")  # the owner of the name is not part of it
 # A name does not start with a sentence's capitalised function word ("The Democratic …").
 _LEADING = re.compile(r"^(?:(?:The|A|An|In|On|At|For|By|From|As|And|But)\s+)+")
 
@@ -51,8 +51,10 @@ def named_as(question: str, sentence: str) -> tuple[int, int] | None:
         for m in run.finditer(sentence):
             lead = _LEADING.match(m.group())
             start = m.start() + (lead.end() if lead else 0)
-            owner = list(_OWNER.finditer(sentence, start, m.end()))
-            start = owner[-1].end() if owner else start  # "Columbia University’s X Institute"
+            # the owner is no part of the name ("Columbia University’s X Institute")
+            owners = [w for w in re.finditer(r"\S+\s+", sentence[: m.end()])
+                      if w.start() >= start and POSSESSIVE.search(w.group().rstrip())]  # fmt: skip
+            start = owners[-1].end() if owners else start
             name = sentence[start : m.end()]
             own = [w for w in words(name) if w not in asked]
             if len(words(name)) >= 2 and own:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.forms import TITLES
+from rag.answer.forms import POSSESSIVE, TITLES
 from rag.records import Citation, Quote, ShortAnswer
 from rag.text.terms import STOPWORDS, words
 
@@ -15,7 +15,6 @@ _NAME_RUN = re.compile(
 )
 # A body's name that joins its words with "and" or "of" ("Customs and Border Protection").
 _BODY_NAME = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:(?:and|of|for|the|&)\s+)*[A-Z][\w’'-]*)+")
-_POSSESSIVE_S = re.compile(r"[’']s\b")
 _DESCRIBED = re.compile(r"(?:the|a|an|its|their)\s(?!.*[A-Z][\w’'-]*\s+[A-Z])", re.I)
 _BODY = re.compile(r"\s(?:of|for|at|from)\s|[,(]")
 
@@ -40,7 +39,7 @@ def speaker_in(sentence: str, speaker: str | None) -> tuple[int, int] | None:
     """
     if not speaker or _DESCRIBED.match(speaker):
         return None  # "the Government", "a senior official": no name to give
-    body = _BODY_NAME.fullmatch(speaker) and not _POSSESSIVE_S.search(speaker)
+    body = _BODY_NAME.fullmatch(speaker) and not any(map(POSSESSIVE.search, speaker.split()))
     if body and not set(words(speaker)) & TITLES and (at := sentence.find(speaker)) >= 0:
         return at, at + len(speaker)  # a body named in full, not its last words
     main, _, rep = speaker.partition("(")

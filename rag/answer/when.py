@@ -20,12 +20,10 @@ DATE_WORDS = frozenset(
     decades century centuries spring summer autumn fall winter morning afternoon evening night
     weekend""".split()
 )
+# A clock time, which is no price or share ("$104.64" held "04.64", "0.87%" "0.87").
+_TIME = r"(?<![\d$£€¥.,])\d{1,2}[:.][0-5]\d(?![\d%]|\s*(?:percent|per cent|[mb]illion|bn)\b)"
 # A year or decade, a clock time, a day of the month: forms `resolve_dates` leaves to context.
-# A clock time is no price or share ("$104.64" held "04.64", "0.87%" "0.87").
-_DATE_FORM = re.compile(
-    r"\b(?:1[5-9]|20)\d\ds?\b|\b[ap]\.?m\b|\d(?:st|nd|rd|th)\b"
-    r"|(?<![\d$£€¥.,])\d{1,2}[:.][0-5]\d(?![\d%]|\s*(?:percent|per cent|[mb]illion|bn)\b)"
-)
+_DATE_FORM = re.compile(rf"\b(?:1[5-9]|20)\d\ds?\b|\b[ap]\.?m\b|\d(?:st|nd|rd|th)\b|{_TIME}")
 
 
 def without_dates(phrase: str) -> str:
@@ -43,7 +41,7 @@ _TIME_ASKED = re.compile(  # a time of day ("What time span …?" asks a period)
     re.I,
 )
 _CLOCK = re.compile(
-    r"\d{1,2}[:.][0-5]\d|\d\s*[ap]\.?m\b|\b(?:noon|midday|midnight|morning|afternoon|evening|"
+    rf"{_TIME}|\d\s*[ap]\.?m\b|\b(?:noon|midday|midnight|morning|afternoon|evening|"
     r"night|dawn|dusk|o'clock)\b",
     re.I,
 )
