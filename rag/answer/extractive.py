@@ -3,14 +3,14 @@
 The reader (`rag.reader`) rates the sentences of the passages and best article and judges
 from the passages whether they answer; this module turns its reading into a fitting answer:
 - a multi-part question is read part by part, and a part the articles don't give is named;
-- an abstention says what the articles do mention ("The articles mention X [1] but not Y."),
-  Y being the question's own phrase for what it asks (`rag.answer.asks`);
+- an abstention names what the articles mention and what they don't (`rag.answer.abstain`);
 - a question asking for a name, number, date or place leads with it ("Letitia James [1].");
 - a follow-up prefers sentences not quoted yet; a new question never gets the last answer again.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -19,11 +19,12 @@ from rag.answer.abstain import ABSTAIN_TEXT, abstention
 from rag.answer.asks import not_given
 from rag.answer.citations import cite
 from rag.answer.continuation import continuation
-from rag.answer.followup import norm_space, repeats_previous, said_before
+from rag.answer.followup import norm_space, quoted_before, repeats_previous, said_before
 from rag.answer.kinds import gate, led_by_asked, led_by_count, stated_at
 from rag.answer.parts import part_query, split_parts
 from rag.answer.short import short_span
 from rag.answer.speaker_short import speaker_short
+from rag.answer.when import past_for_future
 from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.index.sentences import SentenceKey, unpack
 from rag.news.compose import speaker_at
@@ -41,18 +42,15 @@ from rag.reader.features import (
     rest_of_articles,
 )
 from rag.reader.model import Reader, Reading
-from rag.reader.relevance import unmatched_numbers
+from rag.reader.relevance import led_by_numbers, unmatched_numbers
 from rag.records import Answer, AnswerSentence, Citation, Hit, Quote, Reason, ShortAnswer
 from rag.text.similarity import distinct
-from rag.text.terms import terms
 
 NOTHING_NEW_TEXT = "The articles add nothing about this beyond the previous answer."
 _SIMILAR_SENTENCE = 0.7  # word-set Jaccard above which two sentences say the same thing
-# A sentence the conversation already quoted, with fewer than half of the follow-up's own
-# content words, keeps this share of its probability: the condensed query carries the earlier
-# question's words, which would otherwise pull the earlier answer back. And when the answer
-# would still repeat the previous one word for word, a new sentence replaces it only if at
-# least this share as likely.
+# A sentence the conversation already quoted (`quoted_before`) keeps this share of its
+# probability; and when the answer would still repeat the previous one word for word, a new
+# sentence replaces it only if at least this share as likely.
 _REPEAT_FACTOR = 0.5
 
 
@@ -163,16 +161,10 @@ class ExtractiveAnswerer:
             return Answer(question, ABSTAIN_TEXT, [], True, query, [], hits, reason="no_evidence")
         said = said_before(history)
         reading = self._read(question, query, query_vector, cands, hits, retrieved)
-        if said:
-            own = set(terms(question)) or {""}
-            stale = [
-                norm_space(c.quote.text) in said
-                and 2 * len(own & set(terms(c.quote.text))) < len(own)
-                for c in cands
-            ]
-            reading.probs[np.array(stale)] *= _REPEAT_FACTOR
         quotes = [c.quote for c in cands]
         texts = [q.text for q in quotes]
+        if said:
+            reading.probs[np.array(quoted_before(question, texts, said))] *= _REPEAT_FACTOR
         parts = [question] if intent.kind == "timeline" else split_parts(question)
         why = gate(reading.abstains(self.reader.thresholds, self.threshold), question,
                    texts[:retrieved], intent.kind == "timeline" or len(parts) > 1)  # fmt: skip
@@ -196,8 +188,9 @@ class ExtractiveAnswerer:
                 self._select(cands, probs, self.max_sentences, said), said,
                 intent.kind == "attribution",
             )  # fmt: skip
-            chosen = led_by_asked(question, chosen, texts, probs, lambda p: self._select(
-                cands, p, self.max_sentences, said))  # fmt: skip
+            pick = functools.partial(self._select, cands, limit=self.max_sentences, said=said)
+            chosen = led_by_asked(question, chosen, texts, probs, pick)
+            chosen = led_by_numbers(question, chosen, quotes, probs, self._article_text, pick)
             if not chosen:  # no sentence read holds what is asked: a neighbouring figure
                 return abstention(question, query, hits, cands, reading.probs)
         else:
@@ -229,6 +222,8 @@ class ExtractiveAnswerer:
         found = [self._short(part, q, cands, r, citations) for part, q, r in firsts]
         shorts = list({s.text: s for s in found if s is not None}.values())
         short = shorts[0] if shorts else None
+        if short and best and len(parts) == 1 and past_for_future(question, short.text, best.date):
+            return abstention(question, query, hits, cands, reading.probs)  # another event's
         if shorts:  # "Letitia James [1].", and each part's for a two-part question
             lead = [AnswerSentence(s.text, (s.marker,)) for s in shorts]
             said_first = "; ".join(f"{s.text} [{s.marker}]" for s in shorts)

@@ -11,7 +11,7 @@ from rag.errors import QueryError
 from rag.records import Quote
 from rag.text.markers import strip_markers
 from rag.text.sentences import split_sentences
-from rag.text.terms import STOPWORDS, proper_nouns, words
+from rag.text.terms import STOPWORDS, proper_nouns, terms, words
 
 # Words that point back into the conversation ("he", "that deal", "there").
 _ANAPHORA = frozenset(
@@ -147,3 +147,11 @@ def repeats_previous(
 def norm_space(text: str) -> str:
     """``text`` with runs of whitespace as single spaces (to compare quoted sentences)."""
     return " ".join(text.split())
+
+
+def quoted_before(question: str, texts: Sequence[str], said: set[str]) -> list[bool]:
+    """Which of ``texts`` the conversation already quoted that hold fewer than half of
+    ``question``'s own content words: the condensed query carries the earlier question's
+    words, which would otherwise pull the earlier answer back."""
+    own = set(terms(question)) or {""}
+    return [norm_space(t) in said and 2 * len(own & set(terms(t))) < len(own) for t in texts]

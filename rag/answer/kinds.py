@@ -51,6 +51,8 @@ _ASKS_MONEY = re.compile(
     r"pay|paid|paying|cost|costs|charge|charging|charged|raise|raised|earn|earned|make|made|"
     r"invest|invested|worth|fetch|sell for|sold for|owe|owed|bring in|brought in|get for|"
     r"got for|offer|offering|budget)\b"
+    r"|\bhow much (?:in )?(?:\w+ )?(?:revenues?|sales|profits?|income|earnings|funding|debt|"
+    r"damages|compensation|rent)\b"
     r"|\bhow (?:expensive|cheap)\b|\bwhat (?:price|fee|salary|budget|bill|sum)\b"
     r"|\bwhat (?:did|does|do|will) [^?]{0,60}\bcost\b",
     re.I,

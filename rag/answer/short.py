@@ -33,7 +33,7 @@ from rag.answer.forms import (
 )
 from rag.answer.kinds import asked_kind, counted_in, kinds_in, qualified, sum_in, whole_numbers
 from rag.answer.named import named_as, whole_list
-from rag.answer.when import DATE_WORDS, YEAR, names_a_date, without_dates
+from rag.answer.when import DATE_WORDS, YEAR, clock_start, names_a_date, without_dates
 from rag.news.counts import figures_of
 from rag.news.measures import measures_of
 from rag.reader.span import Span
@@ -53,6 +53,7 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[\w’'&-]*\w|(?<= )&(?= )")
 _TRAILING_CLAUSE = re.compile(r",\s+(?=[a-z])")  # ", where …", ", with …", ", the model for …"
 _BARE = re.compile(r"[\d.,]+")
 _OPEN_BRACKET = re.compile(r"\s*\([^)]*$")
+_LATER = re.compile(r"\s+(?:later|earlier|ago|afterwards?)\b", re.I)  # after a duration
 _STAMP = re.compile(r"\d{1,2}[.:]\d\d")  # a live blog's entry time ("05.20 Seventh body …")
 
 # A number as the question writes it, with a suffix ("$300k" is not the "$300" of "$300/night").
@@ -169,8 +170,12 @@ def _figure_in(
     at = at if at >= 0 else sentence.find(phrase)
     if at < 0:
         return None
-    start = qualified(sentence, at) if kind == "number" else at  # "more than a dozen islands"
-    return whole_numbers(sentence, start, at + len(phrase))
+    # "more than a dozen islands"; "10:11 pm" of a span "pm"
+    start = qualified(sentence, at) if kind == "number" else clock_start(sentence, at)
+    start, end = whole_numbers(sentence, start, at + len(phrase))
+    # "Thirty years later", "a year ago": 6 of train and dev's 8 such labelled spans keep it.
+    later = _LATER.match(sentence, end) if kind == "number" else None
+    return start, later.end() if later else end
 
 
 def _name_in(
@@ -219,8 +224,11 @@ def _name_in(
             last += 1
         first = _after_title(tokens, first, last)
         owners = [k for k in range(first, last) if POSSESSIVE.search(tokens[k].group())]
-        if owners and last - owners[-1] >= 2 and not whose:  # of "Key & Peele's Jordan
-            first = owners[-1] + 1  # Peele", the person ("Stanford University's Center" stays)
+        # Of "Key & Peele's Jordan Peele", the person ("Stanford University's Center" stays);
+        # of "The Guardian’s Ophan", "Ophan" when the question names its owner.
+        owned = owners and all(w in asked for w in words(tokens[owners[-1]].group()))
+        if owners and (last - owners[-1] >= 2 or owned) and not whose:
+            first = owners[-1] + 1
         start, end = tokens[first].start(), tokens[last].end()
         run = sentence[start:end]
         credit = "/" in sentence[end : end + 1] + sentence[max(0, start - 5) : start]  # photo's

@@ -78,3 +78,13 @@ def test_a_new_subject_stays_standalone_and_too_or_else_carries():
                      "Were Rafah crossings discussed as well?"):  # fmt: skip
         assert needs_context(question)
         assert "Philadelphi" in condense(question, history)[len(question) :]
+
+
+def test_a_sentence_quoted_before_is_stale_unless_it_holds_the_follow_up_s_words():
+    from rag.answer.followup import quoted_before
+
+    said = {"Hamas accused Netanyahu of obstacles.", "Blinken met Herzog."}
+    texts = ["Hamas accused Netanyahu of obstacles.", "Blinken met Herzog.", "Talks resume."]
+    # quoted, and without the question's words; quoted but about it; never quoted
+    assert quoted_before("What did Blinken say?", texts, said) == [True, False, False]
+    assert quoted_before("Anything else?", texts, set()) == [False, False, False]

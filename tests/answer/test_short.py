@@ -184,8 +184,19 @@ NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terenc
          ["Key & Peele's Jordan Peele"], "Jordan Peele"),
         ("Who wrote the report?", "It was written by Stanford University's Center on Poverty.",
          ["Stanford University's Center"], "Stanford University's Center"),
+        # ... and the thing the question's owner owns ("The Guardian’s Ophan architect").
+        ("What is the Guardian's analytics tool called?",
+         "The Guardian’s Ophan architect showed charts.", ["Guardian’s Ophan"], "Ophan"),
         ("Whose special got a mention?", "It recalls SNL’s “Martha Stewart’s Topless Christmas.”",
          ["Martha Stewart’s Topless Christmas"], "Martha Stewart’s Topless Christmas"),
+        # A sum is asked of revenue, a duration keeps "later", a time more than "pm".
+        ("How much revenue did WhiteWave bring in?", "Net sales climbed 35% to $857 million.",
+         ["35%", "$857 million"], "$857 million"),
+        ("How long after the trials did pests strike?",
+         "Thirty years later, the strawberries were struggling.", ["Thirty years"],
+         "Thirty years later"),
+        ("What time of day was the story posted?", "Posted: 10:11 pm CST.", ["pm"], "10:11 pm"),
+        ("What time of day was the story posted?", "Posted late pm CST.", ["pm", "late"], None),
         # A photo's credit names its photographer, and the outlet after it: neither answers.
         ("Who attacked London Rene?",
          "Kevin C. Downs/for New York Daily News London Rene suffered scars from the attack.",

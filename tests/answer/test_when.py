@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answer.when import names_a_date
+from rag.answer.when import names_a_date, past_for_future
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,24 @@ def test_a_year_answers_what_year() -> None:
     date = "On what date did Stansted apologise?"
     assert names_a_date("December 22, 2014", date) and names_a_date("on the 22nd", date)
     assert not names_a_date("this afternoon", date)
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase", "published", "past"),
+    [
+        ("When will Rodrigo Chaves be sworn in?", "in 2018", "2022-04-04", True),
+        ("When will Rodrigo Chaves be sworn in?", "on May 8, 2022", "2022-04-04", False),
+        ("When will Rodrigo Chaves be sworn in?", "in 2018", None, False),  # undated article
+        ("When is the commission due to publish its report?", "Last week", None, True),
+        ("When are the talks expected to resume?", "two years ago", "2020-01-01", True),
+        ("When is the film due in cinemas?", "December", "2015-06-01", False),  # the coming one
+        ("When will the line open?", "next week", "2020-01-01", False),
+        # a question about the past is answered by a past date
+        ("When did Rodrigo Chaves resign?", "in 2018", "2022-04-04", False),
+        ("When was the report published?", "Last week", None, False),
+    ],
+)  # fmt: skip
+def test_a_future_question_is_not_answered_by_a_past_date(
+    question: str, phrase: str, published: str | None, past: bool
+) -> None:
+    assert past_for_future(question, phrase, published) is past
