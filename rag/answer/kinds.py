@@ -29,6 +29,7 @@ from rag.news.counts import PEOPLE_STATES, figures_of
 from rag.news.given import asked_day, on_day
 from rag.news.measures import MONEY
 from rag.news.rivals import earlier_event
+from rag.reader.relevance import lead_with
 from rag.records import Quote
 
 Kind = Literal["money", "share", "count"]
@@ -225,11 +226,7 @@ def led_by_asked(
     if holds is None or holds(" ".join(q.text for q in picked)):
         return led_by_count(question, picked)
     held = [] if asks_age(question) else [i for i, s in enumerate(sentences) if holds(s)]
-    if not held:
-        return []
-    raised = probs.copy()
-    raised[max(held, key=lambda i: float(probs[i]))] = probs.max() + 1e-6
-    return led_by_count(question, select(raised))
+    return led_by_count(question, lead_with(held, probs, select))  # [] when none holds it
 
 
 def led_by_count(question: str, picked: list[Quote]) -> list[Quote]:

@@ -78,16 +78,25 @@ def rare_term_coverage(query: str, evidence: Iterable[str], idf: IdfFn) -> float
 _SPECIFIC = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d,])|(?<![\w.,])\d{3,}(?![\w])")
 
 
+def _asked_numbers(question: str) -> set[str]:
+    """The question's specific numbers (`_SPECIFIC`), written without thousands separators."""
+    return {m.group(0).replace(",", "") for m in _SPECIFIC.finditer(question)}
+
+
+def _states(number: str, text: str) -> bool:
+    """Whether ``text`` (without thousands separators) holds ``number`` as a whole number."""
+    return bool(re.search(rf"(?<![\d.]){number}(?!\d)", text))
+
+
 def unmatched_numbers(question: str, hits: Sequence[Hit], more: Iterable[str] = ()) -> list[str]:
     """The question's specific numbers that none of ``hits`` states (a year also counts when
     it is one of their articles' publication years), nor any of the ``more`` texts."""
-    wanted = {m.group(0).replace(",", "") for m in _SPECIFIC.finditer(question)}
+    wanted = _asked_numbers(question)
     if not wanted:
         return []
     text = " ".join([*(f"{h.title} {h.text}" for h in hits), *more]).replace(",", "")
     years = {h.date[:4] for h in hits if h.date}
-    return sorted(n for n in wanted if n not in years
-                  and not re.search(rf"(?<![\d.]){n}(?!\d)", text))  # fmt: skip
+    return sorted(n for n in wanted if n not in years and not _states(n, text))
 
 
 # How far before a sentence its article may state the question's numbers for that sentence
@@ -105,7 +114,7 @@ def numbers_stated(question: str, quote: Quote, article: str | None) -> bool:
     characters before it, its title or its opening words; a year also counts when the article
     was published then.
     A question naming none, or a quote without its article, passes."""
-    wanted = {m.group(0).replace(",", "") for m in _SPECIFIC.finditer(question)}
+    wanted = _asked_numbers(question)
     if not wanted or article is None:
         return True
     near = article[max(0, quote.start - NUMBERS_BEFORE) : quote.end]
@@ -114,7 +123,7 @@ def numbers_stated(question: str, quote: Quote, article: str | None) -> bool:
     opening = article[:_OPENING]
     text = f"{quote.title} {opening} {near}".replace(",", "")
     year = (quote.date or "")[:4]
-    return all(n == year or re.search(rf"(?<![\d.]){n}(?!\d)", text) for n in wanted)
+    return all(n == year or _states(n, text) for n in wanted)
 
 
 def led_by_numbers(
@@ -132,7 +141,14 @@ def led_by_numbers(
 
     if not picked or states(picked[0]):
         return picked
-    held = [i for i, q in enumerate(quotes) if states(q)]
+    return lead_with([i for i, q in enumerate(quotes) if states(q)], probs, select)
+
+
+def lead_with(
+    held: list[int], probs: np.ndarray, select: Callable[[np.ndarray], list[Quote]]
+) -> list[Quote]:
+    """A pick (``select`` of ``probs``) led by the best-rated of the ``held`` candidates; []
+    when none is held."""
     if not held:
         return []
     raised = probs.copy()
