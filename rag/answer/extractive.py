@@ -21,10 +21,10 @@ from rag.answer.citations import cite
 from rag.answer.continuation import continuation
 from rag.answer.followup import norm_space, quoted_before, repeats_previous, said_before
 from rag.answer.kinds import gate, led_by_asked, led_by_count, stated_at
+from rag.answer.misfit import another_detail
 from rag.answer.parts import part_query, split_parts
 from rag.answer.short import short_span
 from rag.answer.speaker_short import speaker_short
-from rag.answer.when import past_for_future
 from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.index.sentences import SentenceKey, unpack
 from rag.news.compose import speaker_at
@@ -222,8 +222,8 @@ class ExtractiveAnswerer:
         found = [self._short(part, q, cands, r, citations) for part, q, r in firsts]
         shorts = list({s.text: s for s in found if s is not None}.values())
         short = shorts[0] if shorts else None
-        if short and best and len(parts) == 1 and past_for_future(question, short.text, best.date):
-            return abstention(question, query, hits, cands, reading.probs)  # another event's
+        if short and best and len(parts) == 1 and another_detail(question, short.text, best.date):
+            return abstention(question, query, hits, cands, reading.probs)  # another detail's
         if shorts:  # "Letitia James [1].", and each part's for a two-part question
             lead = [AnswerSentence(s.text, (s.marker,)) for s in shorts]
             said_first = "; ".join(f"{s.text} [{s.marker}]" for s in shorts)

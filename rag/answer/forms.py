@@ -237,3 +237,14 @@ def listed(sentence: str, start: int, end: int) -> bool:
     return any(m.start() <= start < m.end() and
                len(re.findall(r",\s+|\s+and\s+", m.group())) >= 2
                for m in _LIST.finditer(sentence))  # fmt: skip
+
+
+def after_title(tokens: list[re.Match[str]], first: int, last: int) -> int:
+    """Where the person's name starts in the run ``tokens[first:last + 1]``: after its last
+    title ("Sen. Jim Davis" → "Jim Davis", "Trust Executive Director Javier Betancourt" →
+    "Javier Betancourt"), or at the title when only a surname follows it ("Mr Parish"). The
+    labelled names are given without the title (evals/reader/WRITING.md: the name in full)."""
+    titled = [k for k in range(first, last) if tokens[k].group().lower() in TITLES]
+    if not titled:
+        return first
+    return titled[-1] + 1 if last - titled[-1] >= 2 else titled[-1]

@@ -25,6 +25,7 @@ from rag.answer.forms import (
     POSSESSIVE,
     PRONOUNS,
     TITLES,
+    after_title,
     asks_who_is,
     identity_in,
     listed,
@@ -36,6 +37,7 @@ from rag.answer.named import named_as, whole_list
 from rag.answer.when import DATE_WORDS, YEAR, clock_start, names_a_date, without_dates
 from rag.news.counts import figures_of
 from rag.news.measures import measures_of
+from rag.news.phrases import NAME_SUFFIXES
 from rag.reader.span import Span
 from rag.text.terms import words
 
@@ -72,6 +74,7 @@ _MEASURE = re.compile(r"\bhow (?:high|tall|deep|far|big|large|wide|heavy|fast|mu
 # A name run in the possessive (`forms.POSSESSIVE`) names an owner ("André Aciman’s" novel,
 # "Jessica Hopper’s" piece): on dev, 3 of the 4 such short answers were another name.
 _WHOSE = re.compile(r"\bwhose\b", re.I)
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s+$", re.I)
 # A count read with its verb ("251 were taken" of "251 were taken hostage"): the number alone.
 _VERB_AFTER = re.compile(r"^(\S+)\s+(?:were|was|are|is|have|has|had|remain(?:s|ed)?)\b.*$", re.S)
 
@@ -120,6 +123,8 @@ def short_span(
                 if _reads_as(kind, question, sentence[found[0] : found[1]], sentence):
                     initial = initial or found
                 continue
+            if found and kind == "place" and _ARTICLE_BEFORE.search(sentence, 0, found[0]):
+                continue  # "a Jeep": no labelled place (0 of 95) follows "a" or "an"
             if found and kind == "place":
                 found = place_phrase(sentence, *found)  # "Gaza’s southern border with Egypt"
         else:
@@ -222,7 +227,7 @@ def _name_in(
             first -= 1
         while part(last, 1):
             last += 1
-        first = _after_title(tokens, first, last)
+        first = after_title(tokens, first, last)
         owners = [k for k in range(first, last) if POSSESSIVE.search(tokens[k].group())]
         # Of "Key & Peele's Jordan Peele", the person ("Stanford University's Center" stays);
         # of "The Guardian’s Ophan", "Ophan" when the question names its owner.
@@ -238,17 +243,6 @@ def _name_in(
             lone_first = lone_first or (start, end)
         i = last + 1
     return lone_first, lone_first is not None
-
-
-def _after_title(tokens: list[re.Match[str]], first: int, last: int) -> int:
-    """Where the person's name starts in the run ``tokens[first:last + 1]``: after its last
-    title ("Sen. Jim Davis" → "Jim Davis", "Trust Executive Director Javier Betancourt" →
-    "Javier Betancourt"), or at the title when only a surname follows it ("Mr Parish"). The
-    labelled names are given without the title (evals/reader/WRITING.md: the name in full)."""
-    titled = [k for k in range(first, last) if tokens[k].group().lower() in TITLES]
-    if not titled:
-        return first
-    return titled[-1] + 1 if last - titled[-1] >= 2 else titled[-1]
 
 
 def _reads_as(kind: AnswerType, question: str, phrase: str, sentence: str) -> bool:
@@ -268,6 +262,8 @@ def _reads_as(kind: AnswerType, question: str, phrase: str, sentence: str) -> bo
         return False  # "Energy Control’s" service: the owner of what is named, not the answer
     if kind in ("name", "place") and (set(ws) <= DATE_WORDS or ws[0] in PRONOUNS):
         return False  # "Nov" (of "on Nov. 2") is no place, nor "October" or "He’s" a name
+    if kind == "name" and set(ws) <= NAME_SUFFIXES:
+        return False  # "Inc" (of "Raymond James Financial Services, Inc.") names no one
     if kind == "number":
         return _reads_as_figure(question, phrase, ws)
     if kind == "date":

@@ -8,10 +8,12 @@ from rag.answer.forms import POSSESSIVE, TITLES
 from rag.records import Citation, Quote, ShortAnswer
 from rag.text.terms import STOPWORDS, words
 
-# A name as a sentence writes it, with a title before it ("Dr. Shadlen", "Sen. Jim Davis").
+# A name as a sentence writes it, with a title before it ("Dr. Shadlen", "Sen. Jim Davis")
+# and its initials ("John W. Houston").
 _NAME_RUN = re.compile(
     r"(?:\b(?:Dr|Mr|Mrs|Ms|Sen|Rep|Gov|Gen|Prof|Sgt|Lt|Col)\.\s+)?"
-    r"\b[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|(?:(?:de|van|von|bin|al|der|du|la)\s+)+[A-Z][\w’'-]*))*"
+    r"\b[A-Z][\w’'-]*(?:\s+(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w’'-]*"
+    r"|(?:(?:de|van|von|bin|al|der|du|la)\s+)+[A-Z][\w’'-]*))*"
 )
 # A body's name that joins its words with "and" or "of" ("Customs and Border Protection").
 _BODY_NAME = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:(?:and|of|for|the|&)\s+)*[A-Z][\w’'-]*)+")

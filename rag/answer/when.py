@@ -57,11 +57,18 @@ def clock_start(sentence: str, start: int) -> int:
 
 
 _MONTHS = frozenset([*MONTHS, *(m[:3] for m in MONTHS), "sept"])  # "March", "Mar", "Sept"
+_WEEKDAYS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri
+    sat sun""".split()
+)
+_DAYS = frozenset({"today", "yesterday", "tomorrow", "tonight"})
 _A_YEAR = re.compile(rf"(?<!\d){YEAR.pattern}(?!\d)")
 # What a "what year/month/date/time" question needs the phrase to hold: "seven-year" of "a
 # seven-year sentence" is no year, "more than two decades" no month, "this afternoon" no date
 # (each of the 13 labelled "what date" answers of train and dev holds a day's number or a
-# month), "Saturday April 30" no time of day.
+# month), "Saturday April 30" no time of day, "six-month" no day (each of the 23 labelled
+# "what/which day" answers of train, dev and the review sets holds a weekday, a month, a
+# day's number or "today").
 _ASKED_FORMS: list[tuple[re.Pattern[str], Callable[[str], object]]] = [
     (re.compile(r"\b(?:what|which) year\b", re.I), _A_YEAR.search),
     (re.compile(r"\b(?:what|which) month\b", re.I), lambda p: set(words(p)) & _MONTHS),
@@ -70,6 +77,10 @@ _ASKED_FORMS: list[tuple[re.Pattern[str], Callable[[str], object]]] = [
         lambda p: re.search(r"\d", p) or set(words(p)) & _MONTHS,
     ),
     (_TIME_ASKED, _CLOCK.search),
+    (
+        re.compile(r"\b(?:what|which) day\b", re.I),
+        lambda p: re.search(r"\d", p) or set(words(p)) & (_MONTHS | _WEEKDAYS | _DAYS),
+    ),
 ]
 
 

@@ -55,6 +55,9 @@ RELATIVE = re.compile(r"(?:who|whose|which|that|where|when|whom)\b", re.IGNORECA
 _ENDS_IN_NAME = re.compile(rf"{NAME.pattern}$")
 # Appositives a run may hold between subject and verb, and how many characters in all.
 _MAX_APPOSITIVES, _MAX_RUN = 3, 240
+# A name's last word, set off by a comma ("Raymond James Financial Services, Inc."): no
+# appositive, and no name alone.
+NAME_SUFFIXES = frozenset("inc corp co ltd llc plc jr sr".split())
 
 
 def bare(word: str) -> str:
@@ -168,7 +171,12 @@ def subject_before(before: str) -> str | None:
     'Sister Ann Holt, the head of the group, who …, told' → "Sister Ann Holt, the head of the
     group"; "Halvard's chief executive, Viktor Halmi," → "Halvard's chief executive Viktor
     Halmi"; "Smith, 45, a teacher from Leeds," → "Smith"."""
-    segments = before.rstrip().removesuffix(",").split(",")
+    segments: list[str] = []
+    for segment in before.rstrip().removesuffix(",").split(","):
+        if segments and segment.strip().removesuffix(".").lower() in NAME_SUFFIXES:
+            segments[-1] += "," + segment  # the name it ends
+        else:
+            segments.append(segment)
     run: list[str] = []  # the appositives, nearest the verb first
     while len(segments) > 1 and len(run) < _MAX_APPOSITIVES:
         segment = segments[-1].strip()

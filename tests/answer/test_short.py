@@ -288,6 +288,7 @@ def test_the_real_span_model_gives_the_name_not_the_clause():
         ('"No," spokesman Tomas Reil said.', "Bluewater Sound Lines (spokesman Tomas Reil)",
          "Tomas Reil"),
         ("Ursula von der Leyen said so.", "Ursula von der Leyen", "Ursula von der Leyen"),
+        ("John W. Houston, a director, announced it.", "John W. Houston", "John W. Houston"),
         ("The haul was announced, Customs and Border Protection said.",
          "Customs and Border Protection", "Customs and Border Protection"),
         ("Prices rose, according to Cirium schedule data.", "Cirium schedule data", "Cirium"),
@@ -344,3 +345,22 @@ def test_a_part_of_a_list_of_counts_is_no_total():
     assert _short("How many people were on board?", sentence, "three South Koreans") is None
     whole = "The plane carried 162 people, 155 of them Indonesians."
     assert _short("How many people were on board?", whole, "162 people") == "162 people"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "phrases", "expected"),
+    [
+        # a company's suffix alone is no name
+        ("Which executive revealed OnPoint's new deal?",
+         "PORTLAND -- John W. Houston, managing director of Raymond James Financial Services, "
+         "Inc., announced that OnPoint has partnered with Raymond James.",
+         ["Inc", "John W. Houston"], "John W. Houston"),
+        # a name after "a" or "an" is no place
+        ("Where did Avalos and her boyfriend drive to fetch a vehicle?",
+         "Avalos told investigators that she and her boyfriend had gone to Bakersfield "
+         "together to retrieve a Jeep and she followed him back.",
+         ["Jeep", "Bakersfield"], "Bakersfield"),
+    ],
+)  # fmt: skip
+def test_a_span_of_no_name_or_place_is_passed_over(question, sentence, phrases, expected):
+    assert _short(question, sentence, *phrases) == expected

@@ -36,6 +36,11 @@ def test_a_year_answers_what_year() -> None:
     date = "On what date did Stansted apologise?"
     assert names_a_date("December 22, 2014", date) and names_a_date("on the 22nd", date)
     assert not names_a_date("this afternoon", date)
+    day = "On which day is Obama due to sign the order easing the Sudan embargo?"
+    assert names_a_date("Friday", day) and names_a_date("on Dec. 30", day)
+    assert names_a_date("Today", day) and names_a_date("Saturday April 30", day)
+    assert not names_a_date("six-month", day)  # "a six-month review period"
+    assert names_a_date("six-month", "When is the review?")
 
 
 @pytest.mark.parametrize(

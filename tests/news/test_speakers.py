@@ -27,6 +27,9 @@ from rag.news.speakers import speaker_of
         ("Dr Hanna Lind, the hospital's medical director, said the staff were tired.",
          "Dr Hanna Lind, the hospital's medical director"),
         ("According to the Indonesian navy, 40 bodies were found.", "the Indonesian navy"),
+        # a company's suffix set off by commas is no appositive (the speaker was "Inc.")
+        ("PORTLAND -- John W. Houston, managing director of Raymond James Financial Services, "
+         "Inc., announced that OnPoint has partnered with Raymond James.", "John W. Houston"),
         ("Over 40,000 people have died, according to the Hamas-run health ministry.",
          "the Hamas-run health ministry"),
         ("A spokesman for the navy said the count was wrong.", "A spokesman for the navy"),

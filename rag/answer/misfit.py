@@ -1,0 +1,59 @@
+"""A short answer of the wrong form: the article's figure for a neighbouring attribute.
+
+When an article names the subject but not the detail asked, the reader's best sentence often
+holds a value of another form beside the subject, and the span model reads it as the answer:
+"93 year-old" for "When is Mugabe's term due to end?", "44-year-old" for "How long has David
+Taylor lived in Montreal?", "just one week" for "How many games did Ferguson miss?", "30-20"
+(the final score) for "How many touchdown passes did Rodgers throw?" (review round 19: 4 of
+its 36 answered near misses; on train's answers, an age for another question: 3 near misses,
+no answerable question). A question's form is read from its words, the phrase's from its own;
+the answer is abstained on (`rag.answer.extractive`), as for another event's past date
+(`rag.answer.when.past_for_future`). A calendar day for "How long …?" is left alone: "at
+least July 12" answers "How long has the ransomware been around?" (train).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.ages import YEARS_OLD, asks_age
+from rag.answer.when import past_for_future
+
+_AGE = re.compile(rf"{YEARS_OLD.pattern}|\baged\s+\d", re.I)
+# "How long has she lived there?" asks a duration: its answer is no count of anything else.
+_HOW_LONG = re.compile(r"\bhow long\b", re.I)
+_HOW_MANY = re.compile(r"\bhow many\s+([a-z]+)", re.I)
+_TIME_UNITS = frozenset(
+    """second seconds minute minutes hour hours day days week weeks month months year years
+    decade decades century centuries night nights weekend weekends season seasons term terms
+    time times""".split()
+)
+# A stretch of time alone ("just one week", "two years"), no count of anything else.
+_DURATION = re.compile(
+    r"(?:(?:just|only|about|nearly|almost|more than|less than|over|under|around|some)\s+)*"
+    r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|\d+)\s+"
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)",
+    re.I,
+)
+_SCORE = re.compile(r"\d{1,3}-\d{1,3}")  # a match's final score ("30-20")
+_SCORED = frozenset("points goals runs votes seats wickets sets games matches".split())
+
+
+def misfit(question: str, phrase: str) -> bool:
+    """Whether the short answer ``phrase`` is of another form than ``question`` asks: an age
+    for anything but an age, a duration or a score for a count of something else."""
+    if _AGE.search(phrase) and not asks_age(question):
+        return True
+    counted = _HOW_MANY.search(question)
+    if not counted or counted.group(1).lower() in _TIME_UNITS or _HOW_LONG.search(question):
+        return False
+    if _DURATION.fullmatch(phrase.strip()):
+        return True
+    return bool(_SCORE.fullmatch(phrase.strip())) and counted.group(1).lower() not in _SCORED
+
+
+def another_detail(question: str, phrase: str, published: str | None) -> bool:
+    """Whether the short answer ``phrase`` is another detail's than ``question`` asks: of
+    another form (`misfit`), or a past date for what is to come (`past_for_future`; the
+    best sentence's article ``published`` then)."""
+    return misfit(question, phrase) or past_for_future(question, phrase, published)
