@@ -181,13 +181,19 @@ def gate(
         return why  # people in a state, or to whom something was done ("people arrested")
     # People of one kind ("How many firefighters were injured?") must be named where they are
     # counted: "212 people had been injured" does not count them.
-    noun = m["noun"].lower() if (m := _ASKS_COUNT.search(question)) else "people"
+    noun = counted_noun(question) or "people"
     kind = None if noun in _ANY_PEOPLE else noun.rstrip("s")
 
     def counts(text: str) -> bool:
         return (kind is None or kind in text.lower()) and _counts(text, quantity)
 
     return None if any(counts(text) for text in passages) else why
+
+
+def counted_noun(question: str) -> str | None:
+    """The noun a "How many …?" question counts ("miners" of "How many Drevna miners …"),
+    lowercased; None for any other question."""
+    return m["noun"].lower() if (m := _ASKS_COUNT.search(question)) else None
 
 
 def _counts(text: str, quantity: str) -> bool:

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.ages import YEARS_OLD, asks_age
+from rag.answer.ages import asks_age, gives_age
+from rag.answer.kinds import counted_noun
 from rag.answer.when import past_for_future
 
-_AGE = re.compile(rf"{YEARS_OLD.pattern}|\baged\s+\d", re.I)
 # "How long has she lived there?" asks a duration: its answer is no count of anything else.
 _HOW_LONG = re.compile(r"\bhow long\b", re.I)
-_HOW_MANY = re.compile(r"\bhow many\s+([a-z]+)", re.I)
 _TIME_UNITS = frozenset(
     """second seconds minute minutes hour hours day days week weeks month months year years
     decade decades century centuries night nights weekend weekends season seasons term terms
@@ -42,14 +41,14 @@ _SCORED = frozenset("points goals runs votes seats wickets sets games matches".s
 def misfit(question: str, phrase: str) -> bool:
     """Whether the short answer ``phrase`` is of another form than ``question`` asks: an age
     for anything but an age, a duration or a score for a count of something else."""
-    if _AGE.search(phrase) and not asks_age(question):
+    if gives_age(phrase) and not asks_age(question):
         return True
-    counted = _HOW_MANY.search(question)
-    if not counted or counted.group(1).lower() in _TIME_UNITS or _HOW_LONG.search(question):
+    counted = counted_noun(question)
+    if not counted or counted in _TIME_UNITS or _HOW_LONG.search(question):
         return False
     if _DURATION.fullmatch(phrase.strip()):
         return True
-    return bool(_SCORE.fullmatch(phrase.strip())) and counted.group(1).lower() not in _SCORED
+    return bool(_SCORE.fullmatch(phrase.strip())) and counted not in _SCORED
 
 
 def another_detail(question: str, phrase: str, published: str | None) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rag.news.dates import MONTHS, resolve_dates
+from rag.news.dates import MONTHS, WEEKDAYS, resolve_dates
 from rag.text.terms import words
 
 DATE_WORDS = frozenset(
@@ -57,10 +57,7 @@ def clock_start(sentence: str, start: int) -> int:
 
 
 _MONTHS = frozenset([*MONTHS, *(m[:3] for m in MONTHS), "sept"])  # "March", "Mar", "Sept"
-_WEEKDAYS = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri
-    sat sun""".split()
-)
+_WEEKDAYS = frozenset([*WEEKDAYS, *(d[:3] for d in WEEKDAYS), "tues", "thurs"])  # "Tue", "Tues"
 _DAYS = frozenset({"today", "yesterday", "tomorrow", "tonight"})
 _A_YEAR = re.compile(rf"(?<!\d){YEAR.pattern}(?!\d)")
 # What a "what year/month/date/time" question needs the phrase to hold: "seven-year" of "a
