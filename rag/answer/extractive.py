@@ -222,7 +222,8 @@ class ExtractiveAnswerer:
         found = [self._short(part, q, cands, r, citations) for part, q, r in firsts]
         shorts = list({s.text: s for s in found if s is not None}.values())
         short = shorts[0] if shorts else None
-        if short and best and len(parts) == 1 and another_detail(question, short.text, best.date):
+        other = short and best and another_detail(question, short.text, best.text, best.date)
+        if other and len(parts) == 1:
             return abstention(question, query, hits, cands, reading.probs)  # another detail's
         if shorts:  # "Letitia James [1].", and each part's for a two-part question
             lead = [AnswerSentence(s.text, (s.marker,)) for s in shorts]

@@ -248,3 +248,21 @@ def after_title(tokens: list[re.Match[str]], first: int, last: int) -> int:
     if not titled:
         return first
     return titled[-1] + 1 if last - titled[-1] >= 2 else titled[-1]
+
+
+# An adjective of nationality ("the Indonesian search authority") names no one, unless a
+# language or a nationality is asked ("Which language did she use?" → "Spanish").
+DEMONYM = re.compile(r"(?:ish|ese|ian|ican|ous)$")
+_ASKS_ADJECTIVE = re.compile(r"\b(?:language|nationality|cuisine|accent|dialect)\b", re.I)
+
+
+def adjective_of_nationality(question: str, phrase: str, sentence: str) -> bool:
+    """Whether ``phrase`` is one word of nationality before a lower-case word of ``sentence``
+    ("Indonesian" of "The Indonesian search authority said …") and ``question`` asks no
+    language or nationality (round 20: of the recorded runs' 10 such short answers, the
+    one right was "Spanish" for a language)."""
+    word = phrase.strip()
+    if " " in word or not DEMONYM.search(word) or _ASKS_ADJECTIVE.search(question):
+        return False
+    at = sentence.find(word)
+    return at >= 0 and re.match(r"\s+[a-z]", sentence[at + len(word) :]) is not None

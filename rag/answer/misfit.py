@@ -19,6 +19,8 @@ import re
 from rag.answer.ages import asks_age, gives_age
 from rag.answer.kinds import counted_noun
 from rag.answer.when import past_for_future
+from rag.news.asked import asked_quantity
+from rag.news.counts import PEOPLE_STATES, figures_of
 
 # "How long has she lived there?" asks a duration: its answer is no count of anything else.
 _HOW_LONG = re.compile(r"\bhow long\b", re.I)
@@ -38,10 +40,21 @@ _SCORE = re.compile(r"\d{1,3}-\d{1,3}")  # a match's final score ("30-20")
 _SCORED = frozenset("points goals runs votes seats wickets sets games matches".split())
 
 
-def misfit(question: str, phrase: str) -> bool:
-    """Whether the short answer ``phrase`` is of another form than ``question`` asks: an age
-    for anything but an age, a duration or a score for a count of something else."""
+# People in these states may be counted as one another ("How many were injured?" by "20
+# remain in hospital"): neither is another state's count for the other.
+_KIN_STATES = frozenset({"injured", "in hospital"})
+# Being aboard is no fate: "killing all 298 people aboard" counts the dead too (train).
+_ABOARD = "aboard"
+
+
+def misfit(question: str, phrase: str, sentence: str = "") -> bool:
+    """Whether the short answer ``phrase`` (of ``sentence``) is of another form than
+    ``question`` asks: an age for anything but an age, a duration or a score for a count of
+    something else, a count of people in another state ("12 people" who died for "How many
+    people were hurt?") where the sentence counts none in the asked one."""
     if gives_age(phrase) and not asks_age(question):
+        return True
+    if sentence and _other_state(question, phrase, sentence):
         return True
     counted = counted_noun(question)
     if not counted or counted in _TIME_UNITS or _HOW_LONG.search(question):
@@ -51,8 +64,23 @@ def misfit(question: str, phrase: str) -> bool:
     return bool(_SCORE.fullmatch(phrase.strip())) and counted not in _SCORED
 
 
-def another_detail(question: str, phrase: str, published: str | None) -> bool:
-    """Whether the short answer ``phrase`` is another detail's than ``question`` asks: of
-    another form (`misfit`), or a past date for what is to come (`past_for_future`; the
-    best sentence's article ``published`` then)."""
-    return misfit(question, phrase) or past_for_future(question, phrase, published)
+def _other_state(question: str, phrase: str, sentence: str) -> bool:
+    """Whether ``phrase`` counts people in another state than the one ``question`` asks
+    about, and ``sentence`` counts none in the asked one (`rag.news.counts`)."""
+    asked = asked_quantity(question)
+    if asked not in PEOPLE_STATES or asked == _ABOARD:
+        return False
+    read = figures_of(sentence)
+    mine = [f.quantity for f in read if f.text in phrase or phrase in f.text]
+    return (
+        bool(mine)
+        and asked not in {f.quantity for f in read}
+        and all(q in PEOPLE_STATES and q != _ABOARD and not {q, asked} <= _KIN_STATES for q in mine)
+    )
+
+
+def another_detail(question: str, phrase: str, sentence: str, published: str | None) -> bool:
+    """Whether the short answer ``phrase`` of ``sentence`` is another detail's than
+    ``question`` asks: of another form (`misfit`), or a past date for what is to come
+    (`past_for_future`; the best sentence's article ``published`` then)."""
+    return misfit(question, phrase, sentence) or past_for_future(question, phrase, published)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from rag.answer.forms import DEMONYM
 from rag.text.terms import STOPWORDS, proper_nouns, words
 
 # A new part starts at "and"/"but"/";"/"?" followed by a question word or an auxiliary: "how
@@ -79,7 +80,6 @@ _GENERIC_HEADS = frozenset(
     lake company group council committee ministry department award awards cup league festival
     war day times post news central capital king queen""".split()
 )
-_DEMONYM = re.compile(r"(?:ish|ese|ian|ican|ous)$")
 
 
 def _named(name: str, low: set[str], question: str) -> str:
@@ -93,7 +93,7 @@ def _named(name: str, low: set[str], question: str) -> str:
     found = [w for w in run if set(words(_POSSESSIVE.sub("", w))) <= low]
     if not found:
         return ""
-    if len(run) == 1 and _DEMONYM.search(run[0]) and re.search(
+    if len(run) == 1 and DEMONYM.search(run[0]) and re.search(
             rf"\b{re.escape(run[0])}\s+[a-z]", question):  # fmt: skip
         return ""  # an adjective of nationality before a noun names no one
     if found == run:

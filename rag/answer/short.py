@@ -25,6 +25,7 @@ from rag.answer.forms import (
     POSSESSIVE,
     PRONOUNS,
     TITLES,
+    adjective_of_nationality,
     after_title,
     asks_who_is,
     identity_in,
@@ -37,7 +38,7 @@ from rag.answer.named import named_as, whole_list
 from rag.answer.when import DATE_WORDS, YEAR, clock_start, names_a_date, without_dates
 from rag.news.counts import figures_of
 from rag.news.measures import measures_of
-from rag.news.phrases import NAME_SUFFIXES
+from rag.news.phrases import NAME_SUFFIXES, joins_name
 from rag.reader.span import Span
 from rag.text.terms import words
 
@@ -48,8 +49,6 @@ SHORT_WORDS = 12
 # built in …" → "58 units"); the labelled figures with their noun are at most 4 words long.
 _FIGURE_WORDS = 4
 _FUNCTION = frozenset("the a an of in on at to for from by with and or as".split())
-# Words that join the capitalised words of one name ("Pueblo of Isleta", "Marks & Spencer").
-_NAME_JOINS = frozenset("of the de du la del da von van and &".split())
 # "U.S." is one token: cut at its dots, it gave the name "U"; a lone "&" joins ("Simon & Schuster").
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[\w’'&-]*\w|(?<= )&(?= )")
 _TRAILING_CLAUSE = re.compile(r",\s+(?=[a-z])")  # ", where …", ", with …", ", the model for …"
@@ -213,8 +212,9 @@ def _name_in(
         if capital[k]:
             return True
         far = k + step  # a joining word needs a capitalised word beyond it
-        return (tokens[k].group().lower() in _NAME_JOINS and 0 <= far < len(tokens)
-                and capital[far] and joins(min(k, far), max(k, far)))  # fmt: skip
+        return (0 <= far < len(tokens) and capital[far]
+                and joins_name(tokens[k].group(), tokens[min(i, far)].group())
+                and joins(min(k, far), max(k, far)))  # fmt: skip
 
     lone_first: tuple[int, int] | None = None
     i = 0
@@ -236,7 +236,9 @@ def _name_in(
             first = owners[-1] + 1
         start, end = tokens[first].start(), tokens[last].end()
         run = sentence[start:end]
-        credit = "/" in sentence[end : end + 1] + sentence[max(0, start - 5) : start]  # photo's
+        # A photo's credit ("Kevin C. Downs/for …"), a post's ("Tom Phillips (@tomphillipsin)")
+        credit = "/" in sentence[end : end + 1] + sentence[max(0, start - 5) : start]
+        credit = credit or sentence[end : end + 3] == " (@"
         if not all(w in asked for w in words(run)) and not run.endswith("-based") and not credit:
             if first != last or sentence[:start].strip(' “"‘('):
                 return (start, end), False
@@ -262,8 +264,10 @@ def _reads_as(kind: AnswerType, question: str, phrase: str, sentence: str) -> bo
         return False  # "Energy Control’s" service: the owner of what is named, not the answer
     if kind in ("name", "place") and (set(ws) <= DATE_WORDS or ws[0] in PRONOUNS):
         return False  # "Nov" (of "on Nov. 2") is no place, nor "October" or "He’s" a name
-    if kind == "name" and set(ws) <= NAME_SUFFIXES:
-        return False  # "Inc" (of "Raymond James Financial Services, Inc.") names no one
+    if kind == "name" and (
+        set(ws) <= NAME_SUFFIXES or adjective_of_nationality(question, phrase, sentence)
+    ):
+        return False  # "Inc" (of "… Services, Inc."), "Indonesian" of "the Indonesian …"
     if kind == "number":
         return _reads_as_figure(question, phrase, ws)
     if kind == "date":

@@ -245,3 +245,23 @@ def without_lead(name: str) -> str | None:
     while words and words[0].lower() in STOPWORDS:
         words.pop(0)
     return " ".join(words) if len(words) >= 2 else None
+
+
+# Words that join the capitalised words of one name ("Pueblo of Isleta", "Marks & Spencer").
+NAME_JOINS = frozenset("of the de du la del da von van and &".split())
+# "for" joins a name only after a body's word ("Students for Fair Admissions", "Centre for
+# Disease Control"): elsewhere it joins two names ("left Google for Facebook", "Unfortunately
+# for Morales" in the corpora).
+_FOR_HEADS = frozenset(
+    """center centre institute office agency students coalition campaign committee council
+    board foundation alliance association society hospital fund partners action commission
+    network movement league union federation bureau observatory department ministry doctors
+    reporters americans citizens parents mothers fathers women men""".split()
+)
+
+
+def joins_name(word: str, before: str) -> bool:
+    """Whether ``word`` between two capitalised words joins them into one name ("Pueblo of
+    Isleta"), ``before`` the word before it."""
+    low = word.lower()
+    return low in NAME_JOINS or (low == "for" and before.lower() in _FOR_HEADS)

@@ -2,7 +2,8 @@
 
 The pick model (`rag.training.pick_train`) and the near-miss gate (`rag.training.gate_train`)
 learn from these readings of questions the span model and encoder never trained on: the
-round-3 parts were written after them, so the reader reads them as it reads any new question.
+round-3 parts and the review sets were written after them, so the reader reads them as it
+reads any new question.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ Read = list[tuple[dict[str, Any], Recorded | None]]
 def round3_files() -> list[Path]:
     """The round-3 parts (``evals/reader/parts/train-r3*.jsonl``)."""
     return sorted((DATA / "parts").glob("train-r3*.jsonl"))
+
+
+def review_files() -> list[Path]:
+    """The review sets of the reading rounds (``evals/reader/review/r*.jsonl``): train
+    articles' questions written after the span model and encoder were trained, too."""
+    return sorted((DATA / "review").glob("r*.jsonl"))
 
 
 def collect_readings(assistant: Any, rows: list[dict[str, Any]]) -> Read:

@@ -48,6 +48,17 @@ from rag.answer.asks import asked, asked_type, but_not, defined_in, not_given
         ("Where is the standing committee based?", "place"),
         ("What is the maximum fine for repeat offenders?", "number"),
         ("What penalty do workers face for not telling their employer?", "number"),
+        # "what" before a kind of thing with a proper name asks a name (round 20)
+        ("What organization challenged the admissions at Harvard?", "name"),
+        ("What New York shop do bars hire to make neon pieces?", "name"),
+        ("What was the CIA program exposed in the Vault 7 files?", "name"),
+        ("In what outlet did Yamey publish his research?", "name"),
+        ("What did the company say about the layoffs?", None),
+        ("What should firms be doing to protect themselves?", None),
+        ("What is the charity trying to do?", None),
+        ("What was the company's revenue?", None),
+        ("What was the University of Michigan sentiment index in November?", None),
+        ("What heights did the searchers give for the two bodies?", "number"),
     ],
 )
 def test_asked_type(question, kind):

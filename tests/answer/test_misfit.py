@@ -33,7 +33,34 @@ def test_misfit(question: str, phrase: str, other: bool) -> None:
     assert misfit(question, phrase) is other
 
 
+@pytest.mark.parametrize(
+    ("question", "phrase", "sentence", "other"),
+    [
+        # round 20's near miss: the storm's dead for its injured
+        ("How many people were hurt when the ice storm hit?", "12 people",
+         "Last week, 12 people died, most of them in car crashes.", True),
+        ("How many people are still missing?", "40 people", "The blast killed 40 people.", True),
+        # the sentence counts the asked state too: the phrase is read, not judged
+        ("How many people were hurt?", "12 people",
+         "Last week, 12 people died and 30 people were injured.", False),
+        # the asked state
+        ("How many people died in the storm?", "12 people", "Last week, 12 people died.", False),
+        # the dead of a crash are aboard too (train: MH17's "killing all 298 people aboard")
+        ("How many people died when MH17 was shot down?", "all 298 people",
+         "MH17 was shot down, killing all 298 people aboard.", False),
+        # the injured may be counted by those in hospital
+        ("How many people were injured?", "20 people", "20 people remain in hospital.", False),
+        # no people asked
+        ("How many houses were destroyed?", "12 people", "Last week, 12 people died.", False),
+    ],
+)  # fmt: skip
+def test_a_count_of_people_in_another_state_is_another_detail(
+    question: str, phrase: str, sentence: str, other: bool
+) -> None:
+    assert misfit(question, phrase, sentence) is other
+
+
 def test_another_detail_holds_the_past_date_of_a_future_question() -> None:
-    assert another_detail("When will Chaves be sworn in?", "in 2018", "2022-04-04")
-    assert not another_detail("When did Chaves resign?", "in 2018", "2022-04-04")
-    assert another_detail("How long has she lived there?", "44-year-old", None)
+    assert another_detail("When will Chaves be sworn in?", "in 2018", "", "2022-04-04")
+    assert not another_detail("When did Chaves resign?", "in 2018", "", "2022-04-04")
+    assert another_detail("How long has she lived there?", "44-year-old", "", None)

@@ -176,6 +176,10 @@ NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terenc
          ["Florida’s"], None),
         ("Which publishers settled first?", "Deals were reached with Simon & Schuster in October.",
          ["Simon"], "Simon & Schuster"),
+        # "for" joins a body's name, not two names (round 20)
+        ("What group sued the academies?", "It says the Students for Fair Admissions group sued.",
+         ["Fair Admissions"], "Students for Fair Admissions"),
+        ("Which team did he join?", "He left the Jets for Chelsea in May.", ["Chelsea"], "Chelsea"),
         # A headline's capitalised runs are no names.
         ("Which court ruled?", "Amazon Liable for Defective Products Rules CA Appellate Court",
          ["Defective Products Rules CA Appellate Court"], None),
@@ -201,6 +205,9 @@ NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terenc
         ("Who attacked London Rene?",
          "Kevin C. Downs/for New York Daily News London Rene suffered scars from the attack.",
          ["Kevin C. Downs", "New York Daily News"], None),
+        ("Which hospital will receive the dead?",
+         "Ambulances lined up to receive bodies — Tom Phillips (@tomphillipsin) December 31, 2014",
+         ["Tom Phillips"], None),
     ],
 )  # fmt: skip
 def test_short_span(question: str, sentence: str, phrases: list[str], expected: str | None):

@@ -11,8 +11,7 @@ from rag.reader.features import FINAL_FEATURES, QUESTION_FEATURES, Candidate, ca
 from rag.reader.model import Reader, recording, shipped_folder
 from rag.reader.pick import PICK_FEATURES, PICK_FILE, PickModel, Trees, pick_features
 from rag.records import Hit
-from rag.training.pick_train import export_trees, precision_at_1
-from rag.training.readings import round3_files
+from rag.training.pick_train import export_trees, fitted_files, precision_at_1
 
 
 def _fitted(seed: int = 0) -> tuple[HistGradientBoostingClassifier, np.ndarray]:
@@ -60,7 +59,8 @@ def test_the_shipped_pick_model_matches_its_data_and_leads_better_on_dev():
     assert pick["features"] == list(PICK_FEATURES)
     entry = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["pick"]
     assert entry["data_sha256"] == {
-        f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in round3_files()
+        f"{f.parent.name}/{f.name}": hashlib.sha256(f.read_bytes()).hexdigest()
+        for f in fitted_files()
     }
     dev = entry["report"]["dev"]
     assert dev["p_at_1_pick"] > dev["p_at_1_sentence_model"]
