@@ -252,17 +252,22 @@ def after_title(tokens: list[re.Match[str]], first: int, last: int) -> int:
 
 # An adjective of nationality ("the Indonesian search authority") names no one, unless a
 # language or a nationality is asked ("Which language did she use?" → "Spanish").
-DEMONYM = re.compile(r"(?:ish|ese|ian|ican|ous)$")
+_DEMONYM = re.compile(r"(?:ish|ese|ian|ican|ous)$")
 _ASKS_ADJECTIVE = re.compile(r"\b(?:language|nationality|cuisine|accent|dialect)\b", re.I)
 
 
-def adjective_of_nationality(question: str, phrase: str, sentence: str) -> bool:
-    """Whether ``phrase`` is one word of nationality before a lower-case word of ``sentence``
-    ("Indonesian" of "The Indonesian search authority said …") and ``question`` asks no
-    language or nationality (round 20: of the recorded runs' 10 such short answers, the
-    one right was "Spanish" for a language)."""
-    word = phrase.strip()
-    if " " in word or not DEMONYM.search(word) or _ASKS_ADJECTIVE.search(question):
+def nationality_adjective(word: str, text: str) -> bool:
+    """Whether ``word`` is one word of nationality before a lower-case word of ``text``
+    ("Indonesian" of "the Indonesian search authority", "British" of "British farms")."""
+    word = word.strip()
+    if " " in word or not _DEMONYM.search(word):
         return False
-    at = sentence.find(word)
-    return at >= 0 and re.match(r"\s+[a-z]", sentence[at + len(word) :]) is not None
+    return re.search(rf"\b{re.escape(word)}\s+[a-z]", text) is not None
+
+
+def adjective_of_nationality(question: str, phrase: str, sentence: str) -> bool:
+    """Whether the short answer ``phrase`` is an adjective of nationality of ``sentence``
+    (`nationality_adjective`) and ``question`` asks no language or nationality (round 20:
+    of the recorded runs' 10 such short answers, the one right was "Spanish" for a
+    language)."""
+    return nationality_adjective(phrase, sentence) and not _ASKS_ADJECTIVE.search(question)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.forms import DEMONYM
+from rag.answer.forms import nationality_adjective
 from rag.text.terms import STOPWORDS, proper_nouns, words
 
 # A new part starts at "and"/"but"/";"/"?" followed by a question word or an auxiliary: "how
@@ -93,8 +93,7 @@ def _named(name: str, low: set[str], question: str) -> str:
     found = [w for w in run if set(words(_POSSESSIVE.sub("", w))) <= low]
     if not found:
         return ""
-    if len(run) == 1 and DEMONYM.search(run[0]) and re.search(
-            rf"\b{re.escape(run[0])}\s+[a-z]", question):  # fmt: skip
+    if len(run) == 1 and nationality_adjective(run[0], question):
         return ""  # an adjective of nationality before a noun names no one
     if found == run:
         # The whole name, as the question writes it; a lone generic head names nothing
