@@ -16,7 +16,6 @@ Usage: ``python -m rag.training.gate_train [--index DIR] [--model DIR]``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -27,7 +26,14 @@ import numpy as np
 
 from rag.reader.features import QUESTION_FEATURES
 from rag.reader.model import Logistic, Reader
-from rag.training.readings import Read, read_splits, record, round3_files, step_args
+from rag.training.readings import (
+    Read,
+    files_sha256,
+    read_splits,
+    record,
+    round3_files,
+    step_args,
+)
 from rag.training.scores import FALSE_ABSTENTION_BUDGET
 from rag.training.train import DATA, fit_logistic
 
@@ -134,8 +140,7 @@ def refit(folder: Path, read: dict[str, Read], seed: int) -> dict[str, Any]:
     spec_path.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
     fitted = [*round3_files(), *worded_files()]
     entry = {
-        "data_sha256": {f"{f.parent.name}/{f.name}": hashlib.sha256(f.read_bytes()).hexdigest()
-                        for f in fitted},
+        "data_sha256": files_sha256(fitted),
         "seed": seed, "worded_weight": round(weight, 4), "cut": cut, "chosen_on": "dev",
         "budget": FALSE_ABSTENTION_BUDGET, "report": report,
     }  # fmt: skip

@@ -13,7 +13,6 @@ manifest reports; the trees are written beside ``reader.json``. Usage:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from pathlib import Path
@@ -24,7 +23,15 @@ import numpy as np
 from rag.reader.model import Recorded
 from rag.reader.pick import PICK_FEATURES, PICK_FILE, PickModel, Trees, pick_features
 from rag.training.dataset import overlaps
-from rag.training.readings import Read, read_splits, record, review_files, round3_files, step_args
+from rag.training.readings import (
+    Read,
+    files_sha256,
+    read_splits,
+    record,
+    review_files,
+    round3_files,
+    step_args,
+)
 from rag.training.train import DATA
 
 logger = logging.getLogger(__name__)
@@ -118,8 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     logger.info("%s", json.dumps(report))
     (a.model / PICK_FILE).write_text(json.dumps(pick.to_dict()), encoding="utf-8")
     record(a.model, "pick", {
-        "data_sha256": {f"{f.parent.name}/{f.name}": hashlib.sha256(f.read_bytes()).hexdigest()
-                        for f in fitted_files()},
+        "data_sha256": files_sha256(fitted_files()),
         "seed": a.seed, "trees": TREES, "features": list(PICK_FEATURES), "report": report,
     })  # fmt: skip
     return 0

@@ -9,6 +9,7 @@ reads any new question.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 from pathlib import Path
@@ -23,6 +24,11 @@ Read = list[tuple[dict[str, Any], Recorded | None]]
 def round3_files() -> list[Path]:
     """The round-3 parts (``evals/reader/parts/train-r3*.jsonl``)."""
     return sorted((DATA / "parts").glob("train-r3*.jsonl"))
+
+
+def files_sha256(files: list[Path]) -> dict[str, str]:
+    """Each data file's sha256 by ``<folder>/<name>``, as a step's manifest entry records it."""
+    return {f"{f.parent.name}/{f.name}": hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
 
 
 def review_files() -> list[Path]:
