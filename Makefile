@@ -6,7 +6,7 @@ PIP := $(BIN)/pip install -q -c constraints.txt
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHARED ?= ../shared
 
-.PHONY: install install-test browser run test test-fast lint eval bench bench-smoke profile reader pick gate clean
+.PHONY: install install-test browser run test test-fast lint eval bench bench-smoke profile reader pick gate intent clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -85,13 +85,15 @@ bench-smoke: install
 
 # Retrain the reader (issue 14) from the bundled MiniLM on evals/reader/train.jsonl, choose on dev,
 # score the frozen test splits; writes rag/reader/model/ (ONNX int8 + manifest), then the pick
-# model (round 9) and the near-miss gate (round 13) from readings of unseen questions. About
-# 75 min on 2 cores with the cached candidates, 3.5 h from nothing.
+# model (round 9) and the near-miss gate (round 13) from readings of unseen questions, and the
+# reader of timeline questions (round 21). About 75 min on 2 cores with the cached candidates,
+# 3.5 h from nothing.
 reader: install
 	$(PIP) -e '.[reader]'
 	$(BIN)/python -m rag.training.train --shared $(SHARED)
 	$(BIN)/python -m rag.training.pick_train --shared $(SHARED)
 	$(BIN)/python -m rag.training.gate_train --shared $(SHARED)
+	$(BIN)/python -m rag.training.intent_train
 
 # The pick model alone (`rag.training.pick_train`, ~12 min), over the shipped reader.
 pick: install
@@ -102,6 +104,12 @@ pick: install
 gate: install
 	$(PIP) -e '.[reader]'
 	$(BIN)/python -m rag.training.gate_train --shared $(SHARED)
+
+# The reader of timeline questions alone (`rag.training.intent_train`, ~1 min), over the
+# shipped reader encoder.
+intent: install
+	$(PIP) -e '.[reader]'
+	$(BIN)/python -m rag.training.intent_train
 
 # Where the time goes at 100k chunks (needs the index `make bench` built).
 profile: install

@@ -17,7 +17,6 @@ from rag.errors import QueryError, RagError
 from rag.index.index import Index
 from rag.llm.generate import LLMAnswerer
 from rag.news.compose import news_answer
-from rag.news.intent import intent_of
 from rag.reader.model import Reader
 from rag.records import Answer, Hit
 from rag.search.copies import answer_with_copies, hits_with_copies
@@ -86,7 +85,7 @@ class Answering:
         self.index.refresh()
         vector = self.index.embedder.encode_query(query)
         hits = self.retriever.search(query, top_k, filters, query_vector=vector)
-        catalog, intent = self.index.catalog, intent_of(text)
+        catalog, intent = self.index.catalog, self.reader.intent(text)
         if intent.kind == "recency":  # the story's newest article, if none was retrieved
             hits = with_newer(text, hits, filters, lambda f: self.retriever.search(
                 query, top_k, f, query_vector=vector), self.index.text)  # fmt: skip

@@ -28,7 +28,7 @@ from rag.answer.speaker_short import speaker_short
 from rag.index.embeddings import TextEmbedder, VectorCache
 from rag.index.sentences import SentenceKey, unpack
 from rag.news.compose import speaker_at
-from rag.news.intent import intent_of
+from rag.news.intent import Intent, intent_of
 from rag.news.measures import asked_figures
 from rag.news.rivals import about_asked, rival_figures
 from rag.news.select import chronological, reweigh, timeline_picks
@@ -82,6 +82,10 @@ class ExtractiveAnswerer:
         self._lengths: dict[str, int] = {}
         self.recency = recency  # per-day decay for questions about the present
         self._sentences = sentences or (lambda _doc_id: [])  # an article's, as stored
+
+    def intent(self, question: str) -> Intent:
+        """What ``question`` asks for (`rag.news.intent`); learned timelines included."""
+        return intent_of(question, self.reader.asks_timeline)
 
     def _speaker(self, quote: Quote) -> str | None:
         return speaker_at(self._article_text(quote.doc_id), quote.text, quote.start, quote.end)
@@ -154,7 +158,7 @@ class ExtractiveAnswerer:
             The answer; when ``abstained`` is True, ``reason`` says why.
         """
         cands = [c for c in candidates(hits) if not asks_itself(c.quote.text)]
-        retrieved, intent = len(cands), intent_of(question)  # answerability reads these
+        retrieved, intent = len(cands), self.intent(question)  # answerability reads these
         if intent.kind != "timeline":  # a timeline's events stay the passages' (round 8)
             cands += more_of_top(hits, cands, self._article_text, self._sentences)
         if not cands:
@@ -245,7 +249,7 @@ class ExtractiveAnswerer:
         where = next((i for i, c in enumerate(cands) if (c.quote.doc_id, c.quote.start) ==
                       (best.doc_id, best.start)), None)  # fmt: skip
         span = reading.spans.get(where) if where is not None else None
-        asks_who = (intent := intent_of(question)).kind == "attribution" and not intent.speaker
+        asks_who = (intent := self.intent(question)).kind == "attribution" and not intent.speaker
         if asks_who and (named := speaker_short(best, self._speaker(best), citations)):
             return named  # "Who said …?": the speaker's name
         cut, article = self.reader.thresholds.short, self._article_text(best.doc_id)

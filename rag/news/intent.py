@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -164,16 +165,18 @@ class Intent:
     day: str | None = None  # the day asked about ("as of Wednesday"), see `rag.news.given`
 
 
-def intent_of(question: str) -> Intent:
+def intent_of(question: str, asks_timeline: Callable[[str], bool] | None = None) -> Intent:
     """The kind of ``question``: ``timeline``, ``attribution``, ``recency`` or ``plain``.
 
     Args:
         question: the user's question.
+        asks_timeline: a learned reader of the question (`Reader.asks_timeline`), asked when
+            no pattern of a timeline matches: readers word it in more ways than any list.
 
     Returns:
         Its `Intent`; a timeline wins over recency ("How has the search unfolded so far?").
     """
-    if _TIMELINE.search(question):
+    if _TIMELINE.search(question) or (asks_timeline is not None and asks_timeline(question)):
         return Intent("timeline")
     day = asked_day(question)
     for pattern in (_WHAT_DID, _WHAT_WORD_DID, _POSSESSIVE, _ACCORDING):

@@ -34,8 +34,9 @@ class ReaderEncoder:
         self.identity = f"reader:{folder.name}:onnx-int8"
         # Follow-ups, parts of a question and popular articles bring the same sentences back.
         self._sentences = VectorCache(self)
-        # A question is read twice when more of its best article is rated (`Reader.read`).
-        self._query = lru_cache(maxsize=64)(self.encode_query)
+        # A question is read twice when more of its best article is rated (`Reader.read`),
+        # and once more for its intent (`Reader.asks_timeline`).
+        self.encode_query = lru_cache(maxsize=64)(self._encode_query)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit-length vectors of ``texts``, one row each, each encoded on its own."""
@@ -50,15 +51,17 @@ class ReaderEncoder:
             return np.zeros((0, 0), np.float32)
         return np.stack([self._onnx.encode([t])[0] for t in texts])
 
-    def encode_query(self, text: str) -> np.ndarray:
-        """The unit-length vector of one question."""
-        return self._onnx.encode([text])[0]
+    def _encode_query(self, text: str) -> np.ndarray:
+        """The unit-length vector of one question (shared through the cache: read-only)."""
+        vector = self._onnx.encode([text])[0]
+        vector.setflags(write=False)
+        return vector
 
     def similarities(self, query: str, sentences: list[str]) -> np.ndarray:
         """Cosine of each sentence with ``query`` (higher: more likely the answer)."""
         if not sentences:
             return np.zeros(0, dtype=np.float32)
-        return np.asarray(self._sentences.get(sentences) @ self._query(query), np.float32)
+        return np.asarray(self._sentences.get(sentences) @ self.encode_query(query), np.float32)
 
 
 @lru_cache(maxsize=4)

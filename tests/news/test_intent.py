@@ -142,3 +142,16 @@ from rag.news.intent import Intent, intent_of
 )
 def test_intent_of(question: str, intent: Intent) -> None:
     assert intent_of(question) == intent
+
+
+def test_a_learned_reader_is_asked_only_where_no_pattern_reads_a_timeline() -> None:
+    asked: list[str] = []
+
+    def learned(question: str) -> bool:
+        asked.append(question)
+        return "blow-by-blow" in question
+
+    assert intent_of("Give me a blow-by-blow of the siege", learned).kind == "timeline"
+    assert intent_of("How did the search unfold?", learned).kind == "timeline"
+    assert intent_of("Who won the vote?", learned).kind == "plain"
+    assert asked == ["Give me a blow-by-blow of the siege", "Who won the vote?"]

@@ -1,0 +1,37 @@
+"""Fitting the timeline reader: labels, and the choice of strength and cut within the budget."""
+
+import numpy as np
+import pytest
+
+from rag.training.intent_train import BUDGET, TIME_DEV, choose, label, questions
+
+
+def test_labels_come_from_the_time_kind_or_the_label(tmp_path):
+    assert label(TIME_DEV, {"tags": ["timeline", "ferry"]})
+    assert not label(TIME_DEV, {"tags": ["recency", "ferry"]})
+    assert label(tmp_path / "train.jsonl", {"label": "timeline"})
+    assert not label(tmp_path / "train.jsonl", {"question": "Who won?"})  # a reader question
+
+
+def test_a_question_is_read_once_with_its_first_label(tmp_path):
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text('{"question": "How did it unfold?", "label": "timeline"}\n', encoding="utf-8")
+    b.write_text('{"question": "How did it unfold?"}\n{"question": "Who won?"}\n',
+                 encoding="utf-8")  # fmt: skip
+    qs, y = questions([a, b])
+    assert qs == ["How did it unfold?", "Who won?"] and y.tolist() == [True, False]
+
+
+def test_the_choice_catches_most_within_the_budget_and_prefers_the_weaker_model():
+    y = np.array([True] * 10 + [False] * 2000)
+    patterns = np.zeros(len(y), bool)
+    patterns[:5] = True
+    weak, strong = np.zeros(len(y)), np.zeros(len(y))
+    weak[5:9], strong[5:9] = 0.95, 0.95  # both catch four more at 0.95
+    weak[10:12] = 0.93  # two false timelines (the budget allows two of 2,000) below 0.95
+    strong[10:15] = 0.99  # five false ones even at the highest cut
+    strong[9] = 0.99
+    assert int(BUDGET * 2000) == 2
+    assert choose({1.0: weak, 16.0: strong}, y, patterns) == (1.0, 0.95)
+    with pytest.raises(ValueError, match="budget"):
+        choose({16.0: np.where(~y, 1.0, 0.0)}, y, patterns)
