@@ -86,7 +86,7 @@ bench-smoke: install
 # Retrain the reader (issue 14) from the bundled MiniLM on evals/reader/train.jsonl, choose on dev,
 # score the frozen test splits; writes rag/reader/model/ (ONNX int8 + manifest), then the pick
 # model (round 9) and the near-miss gate (round 13) from readings of unseen questions, and the
-# reader of timeline questions (round 21). About 75 min on 2 cores with the cached candidates,
+# reader of question kinds (round 21). About 75 min on 2 cores with the cached candidates,
 # 3.5 h from nothing.
 reader: install
 	$(PIP) -e '.[reader]'
@@ -105,7 +105,7 @@ gate: install
 	$(PIP) -e '.[reader]'
 	$(BIN)/python -m rag.training.gate_train --shared $(SHARED)
 
-# The reader of timeline questions alone (`rag.training.intent_train`, ~1 min), over the
+# The reader of question kinds alone (`rag.training.intent_train`, ~1 min), over the
 # shipped reader encoder.
 intent: install
 	$(PIP) -e '.[reader]'

@@ -84,8 +84,8 @@ class ExtractiveAnswerer:
         self._sentences = sentences or (lambda _doc_id: [])  # an article's, as stored
 
     def intent(self, question: str) -> Intent:
-        """What ``question`` asks for (`rag.news.intent`); learned timelines included."""
-        return intent_of(question, self.reader.asks_timeline)
+        """What ``question`` asks for (`rag.news.intent`), learned kinds included."""
+        return intent_of(question, self.reader.question_kinds)
 
     def _speaker(self, quote: Quote) -> str | None:
         return speaker_at(self._article_text(quote.doc_id), quote.text, quote.start, quote.end)

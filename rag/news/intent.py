@@ -165,18 +165,21 @@ class Intent:
     day: str | None = None  # the day asked about ("as of Wednesday"), see `rag.news.given`
 
 
-def intent_of(question: str, asks_timeline: Callable[[str], bool] | None = None) -> Intent:
+def intent_of(question: str, learned: Callable[[str], frozenset[str]] | None = None) -> Intent:
     """The kind of ``question``: ``timeline``, ``attribution``, ``recency`` or ``plain``.
 
     Args:
         question: the user's question.
-        asks_timeline: a learned reader of the question (`Reader.asks_timeline`), asked when
-            no pattern of a timeline matches: readers word it in more ways than any list.
+        learned: a learned reader of the question (`Reader.question_kinds`): the kinds it
+            takes the question for count where no pattern reads them, as readers word a
+            timeline or the present in more ways than any list.
 
     Returns:
-        Its `Intent`; a timeline wins over recency ("How has the search unfolded so far?").
+        Its `Intent`; a timeline wins over recency ("How has the search unfolded so far?"),
+        a pattern of attribution over a learned recency.
     """
-    if _TIMELINE.search(question) or (asks_timeline is not None and asks_timeline(question)):
+    kinds = learned(question) if learned is not None else frozenset()
+    if _TIMELINE.search(question) or "timeline" in kinds:
         return Intent("timeline")
     day = asked_day(question)
     for pattern in (_WHAT_DID, _WHAT_WORD_DID, _POSSESSIVE, _ACCORDING):
@@ -188,6 +191,6 @@ def intent_of(question: str, asks_timeline: Callable[[str], bool] | None = None)
     if _WHO_SAID.search(question) or _WHICH_SAID.search(question):
         return Intent("attribution", None, day)
     # "as of Wednesday", "still … on Monday afternoon": the asked day, not the newest news
-    if (_RECENCY.search(question) or _PRESENT.search(question)) and not day:
+    if (_RECENCY.search(question) or _PRESENT.search(question) or "recency" in kinds) and not day:
         return Intent("recency")
     return Intent("plain", None, day)

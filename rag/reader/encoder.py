@@ -35,7 +35,7 @@ class ReaderEncoder:
         # Follow-ups, parts of a question and popular articles bring the same sentences back.
         self._sentences = VectorCache(self)
         # A question is read twice when more of its best article is rated (`Reader.read`),
-        # and once more for its intent (`Reader.asks_timeline`).
+        # and once more for its kind (`Reader.question_kinds`).
         self.encode_query = lru_cache(maxsize=64)(self._encode_query)
 
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -44,7 +44,7 @@ from rag.reader.features import (
     read_features,
     sentence_features,
 )
-from rag.reader.intent import TimelineModel
+from rag.reader.intent import IntentModel
 from rag.reader.pick import PickModel
 from rag.reader.span import Span, SpanModel, load_span_model
 from rag.records import Hit
@@ -159,7 +159,7 @@ class Reader:
             self.span_context = bool(spec.get("span_context", False))
             self.uses_encoder = bool(spec.get("encoder", False))
             self.pick = PickModel.load(self.folder)
-            self.timeline_model = TimelineModel.load(self.folder)
+            self.intent_model = IntentModel.load(self.folder)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(
                 f"cannot read the reader model in {self.folder} (retrain with `make reader`): "
@@ -178,11 +178,11 @@ class Reader:
                     self._encoder = load_encoder(self.folder.resolve())
         return self._encoder
 
-    def asks_timeline(self, question: str) -> bool:
-        """True when the learned reader of questions (`rag.reader.intent`) takes ``question``
-        for one about how a story unfolded; False without such a model."""
-        model = self.timeline_model
-        return model is not None and model.asks(self.encoder.encode_query(question))
+    def question_kinds(self, question: str) -> frozenset[str]:
+        """The kinds of news question (`rag.reader.intent.KINDS`) the learned reader of
+        questions takes ``question`` for; none without such a model."""
+        model = self.intent_model
+        return frozenset() if model is None else model.kinds(self.encoder.encode_query(question))
 
     @property
     def span_model(self) -> SpanModel:

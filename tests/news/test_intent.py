@@ -144,14 +144,18 @@ def test_intent_of(question: str, intent: Intent) -> None:
     assert intent_of(question) == intent
 
 
-def test_a_learned_reader_is_asked_only_where_no_pattern_reads_a_timeline() -> None:
-    asked: list[str] = []
-
-    def learned(question: str) -> bool:
-        asked.append(question)
-        return "blow-by-blow" in question
+def test_kinds_a_learned_reader_takes_count_where_no_pattern_reads_them() -> None:
+    def learned(question: str) -> frozenset[str]:
+        return frozenset(
+            {"timeline"} if "blow-by-blow" in question else
+            {"recency"} if "where are they at" in question else set()
+        )  # fmt: skip
 
     assert intent_of("Give me a blow-by-blow of the siege", learned).kind == "timeline"
+    assert intent_of("where are they at with finding the plane", learned).kind == "recency"
     assert intent_of("How did the search unfold?", learned).kind == "timeline"
     assert intent_of("Who won the vote?", learned).kind == "plain"
-    assert asked == ["Give me a blow-by-blow of the siege", "Who won the vote?"]
+    # a pattern of attribution, and a day asked, come before a learned recency
+    said = intent_of("What did the mayor say, where are they at", learned)
+    assert said == Intent("attribution", "mayor")
+    assert intent_of("where are they at on Monday", learned).kind == "plain"

@@ -7,18 +7,27 @@ from rag.training.intent_train import BUDGET, TIME_DEV, choose, label, questions
 
 
 def test_labels_come_from_the_time_kind_or_the_label(tmp_path):
-    assert label(TIME_DEV, {"tags": ["timeline", "ferry"]})
-    assert not label(TIME_DEV, {"tags": ["recency", "ferry"]})
-    assert label(tmp_path / "train.jsonl", {"label": "timeline"})
-    assert not label(tmp_path / "train.jsonl", {"question": "Who won?"})  # a reader question
+    assert label(TIME_DEV, {"tags": ["timeline", "ferry"]}, "timeline")
+    assert not label(TIME_DEV, {"tags": ["recency", "ferry"]}, "timeline")
+    assert label(TIME_DEV, {"tags": ["recency", "ferry"]}, "recency")
+    assert label(tmp_path / "t.jsonl", {"question": "Lay it out", "label": "timeline"}, "timeline")
+    assert not label(tmp_path / "t.jsonl", {"question": "x", "label": "other"}, "recency")
+
+
+def test_a_question_without_a_kind_is_none_of_it_unless_a_pattern_reads_it_so(tmp_path):
+    path = tmp_path / "train.jsonl"  # a reader question carries no kind
+    assert label(path, {"question": "Who won the vote?"}, "recency") is False
+    assert label(path, {"question": "Is power back at Stansted?"}, "recency") is None
+    assert label(path, {"question": "Is power back at Stansted?"}, "timeline") is False
 
 
 def test_a_question_is_read_once_with_its_first_label(tmp_path):
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     a.write_text('{"question": "How did it unfold?", "label": "timeline"}\n', encoding="utf-8")
-    b.write_text('{"question": "How did it unfold?"}\n{"question": "Who won?"}\n',
+    b.write_text('{"question": "How did it unfold?"}\n{"question": "Who won?"}\n'
+                 '{"question": "When was the timeline of the talks published?"}\n',
                  encoding="utf-8")  # fmt: skip
-    qs, y = questions([a, b])
+    qs, y = questions([a, b], "timeline")  # the last, read as one by the patterns, is left out
     assert qs == ["How did it unfold?", "Who won?"] and y.tolist() == [True, False]
 
 
