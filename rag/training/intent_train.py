@@ -3,14 +3,16 @@
 One head per kind (timeline, recency), each fitted on labelled questions: time dev's
 (``evals/time/dev.jsonl``, of the kind when its kind is), the kind's intent train set
 (``evals/intent/<kind>-train.jsonl``: questions of the kind and questions that look like one
-but are not) and every question of the reader's train, round-3, review and worded sets (none
-a timeline; a few about the present, which the patterns read too). The reader's dev is left
+but are not), the short follow-ups of a chat (``followup-train.jsonl``, every kind) and
+every question of the reader's train, round-3, review and worded sets (none a timeline; a
+few about the present, which the patterns read too). The reader's dev is left
 out: its 553 questions check that plain questions stay plain (the report's ``reader_dev``).
 The shipped reader encoder (its vectors are what `ask` reads) encodes each; a logistic
 regression per strength C is scored out of fold (5 folds, seed 13) and the (C, cut) whose
 catches beyond the patterns of `rag.news.intent` are most, within a budget of questions
 wrongly taken for the kind, is refitted on all and written into ``intent.json``. The kind's
-check set (``evals/intent/<kind>-check.jsonl``, written apart) is reported, never fitted.
+check sets (``evals/intent/<kind>-check.jsonl``, ``followup-check.jsonl``, written apart)
+are reported, never fitted.
 Usage: ``python -m rag.training.intent_train [--model DIR]``.
 """
 
@@ -42,15 +44,19 @@ BUDGET = 0.001
 
 
 def labelled_files(kind: str) -> list[Path]:
-    """A head's fitted files: time dev, the kind's intent train set and the reader's sets."""
+    """A head's fitted files: time dev, the kind's intent train set, the short follow-ups of a
+    chat (every kind labelled) and the reader's sets."""
     reader = [DATA / "train.jsonl", *round3_files(), *review_files(),
               *sorted((DATA / "worded").glob("w*.jsonl"))]  # fmt: skip
-    return [TIME_DEV, INTENT / f"{kind}-train.jsonl", *reader]
+    return [TIME_DEV, INTENT / f"{kind}-train.jsonl", INTENT / "followup-train.jsonl", *reader]
 
 
-def check_file(kind: str) -> Path:
-    """The kind's check set: written apart, never fitted."""
-    return INTENT / f"{kind}-check.jsonl"
+def check_files(kind: str) -> dict[str, Path]:
+    """The kind's check sets by name: written apart, never fitted."""
+    return {
+        "check": INTENT / f"{kind}-check.jsonl",
+        "followup_check": INTENT / "followup-check.jsonl",
+    }
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
@@ -140,22 +146,22 @@ def _patterns(qs: list[str], kind: str) -> np.ndarray:
 
 def fit_head(encoder: ReaderEncoder, kind: str, seed: int) -> tuple[Head, dict[str, Any]]:
     """One kind's head, its strength and cut chosen out of fold, and its manifest entry."""
-    files, check = labelled_files(kind), check_file(kind)
-    (q, y), (qc, yc) = questions(files, kind), questions([check], kind)
-    qd, _ = questions([DATA / "dev.jsonl"], kind)
+    files, checks = labelled_files(kind), check_files(kind)
+    (q, y), (qd, _) = questions(files, kind), questions([DATA / "dev.jsonl"], kind)
     x, patterns = encoder.encode(q), _patterns(q, kind)
     oof = {c: out_of_fold(x, y, c, seed) for c in STRENGTHS}
     c, cut = choose(oof, y, patterns)
     fitted = fit(x, y, c, seed)
     head = Head(fitted.coef, fitted.bias, cut)
-    said_c = _patterns(qc, kind) | (head.probability(encoder.encode(qc)) >= cut)
     dev_read = head.probability(encoder.encode(qd)) >= cut  # none the patterns read as kind
-    report = {
-        "out_of_fold": _scores(patterns | (oof[c] >= cut), y, patterns),
-        "check": _scores(said_c, yc, _patterns(qc, kind)),
-        "reader_dev": {"questions": len(qd), "read": int(dev_read.sum())},
-    }
-    return head, {"data_sha256": files_sha256(files), "check_sha256": files_sha256([check]),
+    report: dict[str, Any] = {"out_of_fold": _scores(patterns | (oof[c] >= cut), y, patterns)}
+    for name, path in checks.items():
+        qc, yc = questions([path], kind)
+        said = _patterns(qc, kind) | (head.probability(encoder.encode(qc)) >= cut)
+        report[name] = _scores(said, yc, _patterns(qc, kind))
+    report["reader_dev"] = {"questions": len(qd), "read": int(dev_read.sum())}
+    return head, {"data_sha256": files_sha256(files),
+                  "check_sha256": files_sha256(list(checks.values())),
                   "C": c, "cut": cut, "report": report}  # fmt: skip
 
 

@@ -8,7 +8,7 @@ import pytest
 from rag.news.intent import intent_of
 from rag.reader.intent import INTENT_FILE, KINDS, Head, IntentModel
 from rag.reader.model import Reader, shipped_folder
-from rag.training.intent_train import check_file, labelled_files, questions
+from rag.training.intent_train import check_files, labelled_files, questions
 from rag.training.readings import files_sha256
 
 
@@ -33,10 +33,10 @@ def test_the_shipped_head_matches_its_data_and_its_check_set(kind):
     manifest = json.loads((shipped_folder() / "manifest.json").read_text(encoding="utf-8"))
     entry = manifest["intent"][kind]
     assert entry["data_sha256"] == files_sha256(labelled_files(kind))
-    assert entry["check_sha256"] == files_sha256([check_file(kind)])
+    assert entry["check_sha256"] == files_sha256(list(check_files(kind).values()))
     # the check set, never fitted, read again with the shipped files: the report is theirs
     reader = Reader()
-    qs, labels = questions([check_file(kind)], kind)
+    qs, labels = questions([check_files(kind)["check"]], kind)
     said = np.array([intent_of(q, reader.question_kinds).kind == kind for q in qs])
     patterns = np.array([intent_of(q).kind == kind for q in qs])
     check = entry["report"]["check"]
