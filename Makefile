@@ -105,7 +105,7 @@ gate: install
 	$(PIP) -e '.[reader]'
 	$(BIN)/python -m rag.training.gate_train --shared $(SHARED)
 
-# The reader of question kinds alone (`rag.training.intent_train`, ~1 min), over the
+# The reader of question kinds alone (`rag.training.intent_train`, ~2 min), over the
 # shipped reader encoder.
 intent: install
 	$(PIP) -e '.[reader]'

@@ -170,16 +170,14 @@ def intent_of(question: str, learned: Callable[[str], frozenset[str]] | None = N
 
     Args:
         question: the user's question.
-        learned: a learned reader of the question (`Reader.question_kinds`): the kinds it
-            takes the question for count where no pattern reads them, as readers word a
-            timeline or the present in more ways than any list.
+        learned: a learned reader of the question (`Reader.question_kinds`), asked where the
+            patterns read no kind: readers word a timeline or the present in more ways than
+            any list, and where a pattern speaks, it is the surer reading.
 
     Returns:
-        Its `Intent`; a timeline wins over recency ("How has the search unfolded so far?"),
-        a pattern of attribution over a learned recency.
+        Its `Intent`; a timeline wins over recency ("How has the search unfolded so far?").
     """
-    kinds = learned(question) if learned is not None else frozenset()
-    if _TIMELINE.search(question) or "timeline" in kinds:
+    if _TIMELINE.search(question):
         return Intent("timeline")
     day = asked_day(question)
     for pattern in (_WHAT_DID, _WHAT_WORD_DID, _POSSESSIVE, _ACCORDING):
@@ -191,6 +189,11 @@ def intent_of(question: str, learned: Callable[[str], frozenset[str]] | None = N
     if _WHO_SAID.search(question) or _WHICH_SAID.search(question):
         return Intent("attribution", None, day)
     # "as of Wednesday", "still … on Monday afternoon": the asked day, not the newest news
-    if (_RECENCY.search(question) or _PRESENT.search(question) or "recency" in kinds) and not day:
+    if (_RECENCY.search(question) or _PRESENT.search(question)) and not day:
+        return Intent("recency")
+    kinds = learned(question) if learned is not None else frozenset()
+    if "timeline" in kinds:
+        return Intent("timeline", None, day)
+    if "recency" in kinds and not day:
         return Intent("recency")
     return Intent("plain", None, day)

@@ -85,15 +85,16 @@ def questions(files: list[Path], kind: str) -> tuple[list[str], np.ndarray]:
 
 
 def choose(
-    oof: dict[float, np.ndarray], y: np.ndarray, patterns: np.ndarray
+    oof: dict[float, np.ndarray], y: np.ndarray, patterns: np.ndarray, free: np.ndarray
 ) -> tuple[float, float]:
-    """The (C, cut) whose out-of-fold reading catches most timelines within `BUDGET`
+    """The (C, cut) whose out-of-fold reading catches most of the kind within `BUDGET`
     (ties: the weaker model, then the higher cut).
 
     Args:
         oof: out-of-fold probabilities per strength C.
         y: the labels.
-        patterns: whether the patterns of `rag.news.intent` read each as a timeline.
+        patterns: whether the patterns of `rag.news.intent` read each as of the kind.
+        free: whether they read it as no kind, so that the head is asked (`intent_of`).
 
     Returns:
         ``(C, cut)``.
@@ -102,7 +103,7 @@ def choose(
     best: tuple[float, float, float] | None = None  # (caught, -C, cut)
     for c, p in oof.items():
         for cut in CUTS:
-            said = patterns | (p >= cut)
+            said = patterns | ((p >= cut) & free)
             if (said & ~y).sum() - (patterns & ~y).sum() > allowed:
                 continue
             key = (float((said & y).sum()), -c, cut)
@@ -140,25 +141,31 @@ def _scores(said: np.ndarray, y: np.ndarray, patterns: np.ndarray) -> dict[str, 
             "false_patterns": int((patterns & ~y).sum())}  # fmt: skip
 
 
-def _patterns(qs: list[str], kind: str) -> np.ndarray:
-    return np.array([intent_of(q).kind == kind for q in qs])
+def _patterns(qs: list[str], kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Whether the patterns read each question as ``kind``, and whether they leave it to the
+    head (no kind read; for recency, no day asked either), as `intent_of` does."""
+    read = [intent_of(q) for q in qs]
+    free = [i.kind == "plain" and (kind == "timeline" or i.day is None) for i in read]
+    return np.array([i.kind == kind for i in read]), np.array(free)
 
 
 def fit_head(encoder: ReaderEncoder, kind: str, seed: int) -> tuple[Head, dict[str, Any]]:
     """One kind's head, its strength and cut chosen out of fold, and its manifest entry."""
     files, checks = labelled_files(kind), check_files(kind)
     (q, y), (qd, _) = questions(files, kind), questions([DATA / "dev.jsonl"], kind)
-    x, patterns = encoder.encode(q), _patterns(q, kind)
+    x, (patterns, free) = encoder.encode(q), _patterns(q, kind)
     oof = {c: out_of_fold(x, y, c, seed) for c in STRENGTHS}
-    c, cut = choose(oof, y, patterns)
+    c, cut = choose(oof, y, patterns, free)
     fitted = fit(x, y, c, seed)
     head = Head(fitted.coef, fitted.bias, cut)
-    dev_read = head.probability(encoder.encode(qd)) >= cut  # none the patterns read as kind
-    report: dict[str, Any] = {"out_of_fold": _scores(patterns | (oof[c] >= cut), y, patterns)}
+    dev_free = _patterns(qd, kind)[1]
+    dev_read = (head.probability(encoder.encode(qd)) >= cut) & dev_free
+    said = patterns | ((oof[c] >= cut) & free)
+    report: dict[str, Any] = {"out_of_fold": _scores(said, y, patterns)}
     for name, path in checks.items():
         qc, yc = questions([path], kind)
-        said = _patterns(qc, kind) | (head.probability(encoder.encode(qc)) >= cut)
-        report[name] = _scores(said, yc, _patterns(qc, kind))
+        pc, fc = _patterns(qc, kind)
+        report[name] = _scores(pc | ((head.probability(encoder.encode(qc)) >= cut) & fc), yc, pc)
     report["reader_dev"] = {"questions": len(qd), "read": int(dev_read.sum())}
     return head, {"data_sha256": files_sha256(files),
                   "check_sha256": files_sha256(list(checks.values())),

@@ -159,3 +159,7 @@ def test_kinds_a_learned_reader_takes_count_where_no_pattern_reads_them() -> Non
     said = intent_of("What did the mayor say, where are they at", learned)
     assert said == Intent("attribution", "mayor")
     assert intent_of("where are they at on Monday", learned).kind == "plain"
+    # where a pattern reads a kind, the learned reader is not asked
+    assert intent_of("Is the road still closed?", lambda q: frozenset({"timeline"})).kind == (
+        "recency"
+    )

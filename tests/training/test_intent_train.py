@@ -41,6 +41,10 @@ def test_the_choice_catches_most_within_the_budget_and_prefers_the_weaker_model(
     strong[10:15] = 0.99  # five false ones even at the highest cut
     strong[9] = 0.99
     assert int(BUDGET * 2000) == 2
-    assert choose({1.0: weak, 16.0: strong}, y, patterns) == (1.0, 0.95)
+    free = ~patterns
+    assert choose({1.0: weak, 16.0: strong}, y, patterns, free) == (1.0, 0.95)
     with pytest.raises(ValueError, match="budget"):
-        choose({16.0: np.where(~y, 1.0, 0.0)}, y, patterns)
+        choose({16.0: np.where(~y, 1.0, 0.0)}, y, patterns, free)
+    # where the patterns read another kind, the head is not asked: its false reads cost nothing
+    free[10:15] = False
+    assert choose({1.0: weak, 16.0: strong}, y, patterns, free) == (16.0, 0.95)
