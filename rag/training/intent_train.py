@@ -18,6 +18,7 @@ Usage: ``python -m rag.training.intent_train [--model DIR]``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from pathlib import Path
@@ -28,6 +29,7 @@ import numpy as np
 from rag.news.intent import intent_of
 from rag.reader.encoder import ReaderEncoder
 from rag.reader.intent import INTENT_FILE, KINDS, Head, IntentModel
+from rag.training.gate_train import WORDED
 from rag.training.readings import files_sha256, record, review_files, round3_files, step_args
 from rag.training.train import DATA, ROOT
 
@@ -47,7 +49,7 @@ def labelled_files(kind: str) -> list[Path]:
     """A head's fitted files: time dev, the kind's intent train set, the short follow-ups of a
     chat (every kind labelled) and the reader's sets."""
     reader = [DATA / "train.jsonl", *round3_files(), *review_files(),
-              *sorted((DATA / "worded").glob("w*.jsonl"))]  # fmt: skip
+              *sorted(WORDED.glob("w*.jsonl"))]  # fmt: skip
     return [TIME_DEV, INTENT / f"{kind}-train.jsonl", INTENT / "followup-train.jsonl", *reader]
 
 
@@ -103,7 +105,7 @@ def choose(
     best: tuple[float, float, float] | None = None  # (caught, -C, cut)
     for c, p in oof.items():
         for cut in CUTS:
-            said = patterns | ((p >= cut) & free)
+            said = _said(patterns, free, p, cut)
             if (said & ~y).sum() - (patterns & ~y).sum() > allowed:
                 continue
             key = (float((said & y).sum()), -c, cut)
@@ -142,11 +144,17 @@ def _scores(said: np.ndarray, y: np.ndarray, patterns: np.ndarray) -> dict[str, 
 
 
 def _patterns(qs: list[str], kind: str) -> tuple[np.ndarray, np.ndarray]:
-    """Whether the patterns read each question as ``kind``, and whether they leave it to the
-    head (no kind read; for recency, no day asked either), as `intent_of` does."""
-    read = [intent_of(q) for q in qs]
-    free = [i.kind == "plain" and (kind == "timeline" or i.day is None) for i in read]
-    return np.array([i.kind == kind for i in read]), np.array(free)
+    """Whether the patterns read each question as ``kind``, and whether `intent_of` leaves it
+    to the head (asked with a head that always says ``kind``, it then reads ``kind``)."""
+    always = frozenset({kind})
+    read = np.array([intent_of(q).kind == kind for q in qs], bool)
+    granted = np.array([intent_of(q, lambda _q: always).kind == kind for q in qs], bool)
+    return read, granted & ~read
+
+
+def _said(patterns: np.ndarray, free: np.ndarray, p: np.ndarray, cut: float) -> np.ndarray:
+    """Which questions `intent_of` reads as the kind with a head of probabilities ``p``."""
+    return patterns | ((p >= cut) & free)
 
 
 def fit_head(encoder: ReaderEncoder, kind: str, seed: int) -> tuple[Head, dict[str, Any]]:
@@ -156,16 +164,15 @@ def fit_head(encoder: ReaderEncoder, kind: str, seed: int) -> tuple[Head, dict[s
     x, (patterns, free) = encoder.encode(q), _patterns(q, kind)
     oof = {c: out_of_fold(x, y, c, seed) for c in STRENGTHS}
     c, cut = choose(oof, y, patterns, free)
-    fitted = fit(x, y, c, seed)
-    head = Head(fitted.coef, fitted.bias, cut)
-    dev_free = _patterns(qd, kind)[1]
-    dev_read = (head.probability(encoder.encode(qd)) >= cut) & dev_free
-    said = patterns | ((oof[c] >= cut) & free)
-    report: dict[str, Any] = {"out_of_fold": _scores(said, y, patterns)}
+    head = dataclasses.replace(fit(x, y, c, seed), cut=cut)
+    report: dict[str, Any] = {
+        "out_of_fold": _scores(_said(patterns, free, oof[c], cut), y, patterns)
+    }
     for name, path in checks.items():
         qc, yc = questions([path], kind)
         pc, fc = _patterns(qc, kind)
-        report[name] = _scores(pc | ((head.probability(encoder.encode(qc)) >= cut) & fc), yc, pc)
+        report[name] = _scores(_said(pc, fc, head.probability(encoder.encode(qc)), cut), yc, pc)
+    dev_read = _said(*_patterns(qd, kind), head.probability(encoder.encode(qd)), cut)
     report["reader_dev"] = {"questions": len(qd), "read": int(dev_read.sum())}
     return head, {"data_sha256": files_sha256(files),
                   "check_sha256": files_sha256(list(checks.values())),
