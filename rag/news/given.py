@@ -32,7 +32,10 @@ _SAID = re.compile(r"\b(?:said|says|told\s+\w+|announced|reported|confirmed)\s+(
 # A day a question asks a figure or a statement for ("as of Wednesday", "on Monday
 # afternoon", "by July 25"); not a day that names an event ("the Mail on Sunday's poll").
 _DAYS = "|".join(d.title() for d in WEEKDAYS)
-_MONTHS = "|".join(m.title() for m in MONTHS)
+# Months as questions write them: whole, or cut short ("as of Dec. 29", round 22)
+_MONTHS = "|".join(
+    [m.title() for m in MONTHS] + [r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"]
+)
 _ASKED_DAY = re.compile(
     rf"\b(?:on|as of|by|until)\s+(?P<day>(?:{_DAYS})(?:\s+(?:morning|afternoon|evening|night))?"
     rf"|(?:{_MONTHS})\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTHS}))\b(?!['’]s)"

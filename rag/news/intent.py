@@ -16,8 +16,8 @@ Kind = Literal["recency", "timeline", "attribution", "plain"]
 # count", "where do the talks stand", "the status of", "remain"...).
 _RECENCY = re.compile(
     r"\b(?:latest|now|still|currently|current|so far|to date|most recent|as of|at present|"
-    r"these days|any longer|anymore|yet|update on|thus far|at last count|last count|"
-    r"as (?:things|it) stands?|at this (?:point|stage|time)|right now|today|tonight|"
+    r"these days|any longer|anymore|yet|update (?:me |us )?on|thus far|at last count|last count|"
+    r"as (?:things|it) stands?|(?:at|by) this (?:point|stage|time)|right now|today|tonight|"
     r"newest|up[- ]to[- ]date|recent (?:developments?|news|updates?|figures?)|"
     r"last reported|latest reported|(?-i:state|status|situation) (?:of|in|at|with)(?! emergency)|"
     r"what(?:'s| is) (?:new|happening))\b|"
@@ -25,7 +25,17 @@ _RECENCY = re.compile(
     # "remain" as a verb of the present state; "the remains of the plane" is a noun
     r"\bremain(?:s|ing)? (?:missing|without|unaccounted|in|at|under|on|closed|open|stranded|"
     r"trapped|displaced|homeless|hospitali[sz]ed|detained|held|captive|unknown|unclear)\b|"
-    r"\bhow many\b.{0,60}\bremain\b",
+    r"\bhow many\b.{0,60}\bremain\b|"
+    # round 22, from the first check set's misses: where a story is at ("Where's the review
+    # at?"), what a count is up to or a price trading at, what is going on, any word on it,
+    # how someone is getting on
+    r"\bwhere(?:'s|’s| is| are)\b.{0,80}?\bat(?:\s+with\b|\s*[?.!]?\s*$)|"
+    r"\b(?:tally|toll|count|total|number|figure|score|price)\b.{0,60}?\bup to\s*[?.!]?\s*$|"
+    r"\b(?:is|are|'s|’s)\b.{0,60}?\b(?:trading (?:at|this|today|now)|(?:sitting|hovering) at)\b|"
+    r"\bwhat(?:'s|’s| is) (?:going on|the score)\b|"
+    r"\bany (?:word|news|updates?|sign) (?:on|of|about)\b|"
+    r"\bhow(?:'s|’s| is| are) .{1,80}? (?:getting on|getting along|holding up|coming along|"
+    r"looking)\b",
     re.IGNORECASE,
 )
 # Questions about the state of things without a recency word: present-tense yes/no questions
@@ -44,14 +54,21 @@ _ENDS = (
     r"following|so\s+far)\b)"
 )
 _TIMELINE = re.compile(
-    r"\b(?:unfold(?:ed|ing)?|timeline|chronolog\w*|sequence of events|step by step|"
+    r"\b(?:unfold(?:ed|ing)?|timeline|chronolog\w*|sequence of events|"
     r"what happened (?:after|since|next|then|before|following|in the days)|"
     r"(?:events|days) (?:leading|that led) (?:up )?to|"
     rf"how did .{{1,80}}? (?:develop|evolve|progress|play out){_ENDS}|"
     # how something moved over time, and what became of it after an event
     r"how did .{1,80}? (?:change|rise|grow|fall|build up|come together|escalate|shift|"
     r"increase|decrease|climb|drop|spread|worsen|improve|sour|deteriorate|unravel|"
-    rf"fall apart|break down){_ENDS}|"
+    rf"fall apart|break down|move){_ENDS}|"
+    # the same asked in the perfect ("How have the protests evolved since last year?") and
+    # as a passage from one state to another ("How did X go from A to B?"): round 22, from
+    # the first check set's misses
+    r"how (?:has|have|had) .{1,80}? (?:changed|risen|grown|fallen|escalated|shifted|moved|"
+    rf"increased|decreased|climbed|dropped|spread|worsened|improved|deteriorated){_ENDS}|"
+    r"how did .{1,80}? (?:go|move|turn|grow) from\b|\bfrom .{1,40}? (?:to|until|till) "
+    r"(?:now|today|date)\b|what came (?:next|after|then)\b|"
     # what became of people "from the night of the slide on"
     r"\bfrom (?:the|that|then)\b.{0,60}?\bon(?=\s*\??\s*$)|"
     r"what (?:has |had )?happened (?:with|to|over|during|in) .{0,80}?\b(?:after|since|following|"
@@ -77,15 +94,23 @@ _TIMELINE = re.compile(
     # the other ways of asking for the events in order ("key events", "walk me through",
     # "what has happened since", "a rundown", "day by day", "the stages of")
     r"(?:key|main|major|biggest) (?:events|developments|milestones|moments|turning points)|"
-    r"walk (?:me|us) through|(?:what|everything that) (?:has |had )?happened since|"
+    r"turning points|progression|(?:walk|take|talk|step)(?: me| us)? (?:through|thru)|"
+    r"run (?:me|us) (?:through|thru)|"
+    r"order of events|in the order (?:it|they|things|events) happened|(?:from )?start to finish|"
+    r"successive (?:developments|events|steps)|build-?up (?:of|to)|how (?:did|has|have) .{1,80}? "
+    r"play(?:ed)? out\b|(?:what|everything that) (?:has |had )?happened since|"
     r"what (?:has |had )?happened (?:in|with) .{1,80}? so far|run-?down|recap|"
-    r"led up to|in what order|day[- ]by[- ]day|hour[- ]by[- ]hour|on each day|"
+    r"led up to|in what order|on each day|"
+    # one step of the story at a time: "day by day", "stage by stage", "blow-by-blow"
+    r"(?P<unit>stage|step|day|week|month|year|decade|hour|minute|moment|round|lap|wicket|inning|"
+    r"quarter|phase|session|blow)s?[- ]by[- ](?P=unit)|"
     r"(?:course|stages|chain) of (?:events|the)|"
-    rf"how has .{{1,80}}? (?:developed|evolved|progressed|played out){_ENDS}|"
+    rf"how (?:has|have|had) .{{1,80}}? (?:developed|evolved|progressed|played out){_ENDS}|"
     # a story told from its start: "the story so far", "the backstory of", "trace X's career",
     # "over the years", "the milestones in", "the history of", "…, in order?"
     r"story so far|back-?story|^\s*trace\b|(?:over|through) the (?:years|decades)|"
-    r"year by year|(?:the )?milestones (?:in|of)|history of|in (?:chronological )?order(?! to))\b",
+    r"(?:the )?milestones (?:in|of)|history of|sequence of (?:developments|steps|moves)|"
+    r"in (?:chronological |date |time |historical )?order(?! to)|in sequence)\b",
     re.IGNORECASE,
 )
 _SPEECH = (
@@ -105,16 +130,50 @@ _SPEECH = (
 # pay Verizon if investors reject …?" names no one); "have to say" is saying.
 _NOT_WHO = r"(?:have|has|had|if|when|because|while|and|or|but|will|would|can|could)\b"
 _WHO = rf"(?:(?:the|a|an)\s+)?(?!{_NOT_WHO})[^\s,?]+(?:\s+(?!{_NOT_WHO})[^\s,?]+){{0,7}}?"
+# A yes/no question's speaker is a short phrase ("Did the head of Halvard know about the
+# miners' complaints?" asks no speaker's words).
+_SHORT_WHO = rf"(?:(?:the|a|an)\s+)?(?!{_NOT_WHO})[^\s,?]+(?:\s+(?!{_NOT_WHO})[^\s,?]+){{0,3}}?"
 # A speech verb's forms, not an adverb made of it ("allegedly abduct" is no allegation) nor
 # a noun's possessive ("walking into the state's courthouse").
-_VERB = rf"(?:{_SPEECH})(?!\w*ly\b)\w*(?![’']s\b)"
+# What someone did say, written or shouted, or a view talked about (round 22, the first
+# attribution check's misses: "What did Tony Fernandes tweet …?", "How did Paltrow talk about
+# Affleck?"); "Who wrote …?" asks for an author and "Who called …?" for a caller, not a
+# speaker; the verb's base form and participles only ("the talks", "calls for" are nouns).
+_WORDED = r"comment|tweet|yell|shout|call|talk|write|view|speak"
+_VERB = rf"(?:(?:{_SPEECH})(?!\w*ly\b)\w*(?![’']s\b)|(?:{_WORDED})\b)"
+_SAYING = rf"(?:(?:{_SPEECH})\w*|(?:{_WORDED.replace('write', 'writ')}))ing"
 # After "was/were/is" only the -ing form is a speaker's act ("What was Hamas saying …?");
 # "What was the last reported toll?" is a passive, no speaker asked about.
+# The question may open with a request ("Tell me what …", "Summarize what …") or a clause
+# naming the story ("Mayor Rismaharini — what did she tell …?", "Holtz complained, what did he
+# say?"); a yes/no question asks whether someone spoke ("Did Google comment on the outage?").
+_OPENING = (
+    r"^\s*(?:(?:and|so|ok|okay|please)[,\s]+)?(?:[^?]{0,100}?(?:—|–|\s-\s|,|:)\s*)?"
+    r"(?:(?:can|could|would) you\s+(?:please\s+|kindly\s+)?|please\s+)?"
+    r"(?:(?:tell|show|give|remind) me\s+|summari[sz]e\s+|explain\s+)?"
+)
 _WHAT_DID = re.compile(
-    rf"^\s*(?:and\s+)?(?:what|how|whom|who)\s+(?:(?:did|does|do|has|have|had)\s+(?P<who>{_WHO})"
-    rf"(?:\s+(?:have|has|had)\s+to)?\s+{_VERB}|"
-    rf"(?:was|were|is|are)\s+(?P<who2>{_WHO})\s+(?:{_SPEECH})\w*ing)\b",
+    rf"{_OPENING}(?:what|how|whom|who)\s+(?:(?:did|does|do|has|have|had)\s+(?P<who>{_WHO})"
+    rf"(?:\s+(?:have|has|had)\s+to)?\s+(?:exactly\s+|actually\s+)?{_VERB}|"
+    rf"(?:was|were|is|are)\s+(?P<who2>{_WHO})\s+{_SAYING}|"
+    rf"(?P<who3>{_WHO})\s+(?:is|are|was|were|has been)\s+{_SAYING})\b|"
+    # "Tell me what Dawn Addiego said about Christie."
+    rf"^\s*(?:please\s+)?(?:(?:can|could|would) you\s+(?:please\s+|kindly\s+)?)?"
+    rf"(?:tell|give|show|remind) me\s+what\s+(?P<who5>{_WHO})\s+(?:has\s+|had\s+)?"
+    r"(?:said|says|told|wrote|tweeted|claimed|denied|argued|meant|thinks|thought)\b|"
+    rf"^\s*(?:summari[sz]e|explain|recap)\s+what\s+(?P<who6>{_WHO})\s+(?:has\s+|had\s+)?"
+    r"(?:said|says|told|wrote|tweeted|claimed|denied|argued|meant|thinks|thought)\b|"
+    rf"^\s*(?:and\s+|so\s+)?(?:did|does)\s+(?P<who4>{_SHORT_WHO})\s+"
+    r"(?:actually\s+|ever\s+|already\s+)?(?:say|comment|respond|admit|deny|denied|call|tweet|"
+    r"speak|spoke|react|confirm|apologi[sz]e|complain|warn|claim)\w*\b",
     re.IGNORECASE,
+)
+# "Dimon's comment on …", "the airline's statement about …", "Holtz's exact quote about …"
+_SAID_ON = re.compile(
+    r"(?P<who>(?i:the)\s+[a-z][\w-]*|[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,4})[’']s\s+"
+    r"(?i:(?:exact\s+|latest\s+|official\s+|own\s+)?(?:comments?|statement|line|quotes?|words|"
+    r"view|position|stance|reaction|response|argument|take)\s+(?:on|about|regarding|over|to|"
+    r"after))\b"
 )
 # "What reason did the airline give …?", "What criticism did the opposition make …?"
 _WORDS = (
@@ -180,10 +239,11 @@ def intent_of(question: str, learned: Callable[[str], frozenset[str]] | None = N
     if _TIMELINE.search(question):
         return Intent("timeline")
     day = asked_day(question)
-    for pattern in (_WHAT_DID, _WHAT_WORD_DID, _POSSESSIVE, _ACCORDING):
+    for pattern in (_WHAT_DID, _WHAT_WORD_DID, _POSSESSIVE, _SAID_ON, _ACCORDING):
         m = pattern.search(question)
         if m:
-            said = m["who"] or m.groupdict().get("who2") or ""
+            found = m.groupdict()
+            said = next((v for k, v in found.items() if k.startswith("who") and v), "")
             who = re.sub(r"^(?:the|a|an)\s+", "", said.strip(), flags=re.IGNORECASE)
             return Intent("attribution", who, day)
     if _WHO_SAID.search(question) or _WHICH_SAID.search(question):

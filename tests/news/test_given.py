@@ -17,6 +17,7 @@ from rag.records import Quote
         ("How many households were in the dark on Monday afternoon?", "Monday afternoon"),
         ("How many had the heatwave killed by July 25?", "July 25"),
         ("What did the minister say on 4 March?", "4 March"),
+        ("What was the stock's 52-week high as of Dec. 29?", "Dec. 29"),
         ("What share did the Mail on Sunday's poll give?", None),
         ("How many people died?", None),
     ],

@@ -29,6 +29,18 @@ from rag.news.intent import Intent, intent_of
         ("What was the last reported death toll?", Intent("recency")),
         ("How many homes remain without power?", Intent("recency")),
         ("What's happening with the search for MH370?", Intent("recency")),
+        # round 22: where a story is at, what a count is up to, any word on it
+        ("Where's the review of the air defences at?", Intent("recency")),
+        ("where are they at with finding the plane", Intent("recency")),
+        ("What's the Ebola case tally in Sierra Leone up to?", Intent("recency")),
+        ("What is the stock trading at?", Intent("recency")),
+        ("Any word on the missing crew?", Intent("recency")),
+        ("How are the quadruplets getting on?", Intent("recency")),
+        ("What's going on with the conspiracy case?", Intent("recency")),
+        # ... and the past, or another thing
+        ("What multiple of earnings was it trading at?", Intent("plain")),
+        ("How much did the shares rise on their first day of trading?", Intent("plain")),
+        ("What did the skipper own up to?", Intent("plain")),
         # ... and what only looks like it
         ("Whose remains were found in the sea?", Intent("plain")),
         ("What is the state of emergency about?", Intent("plain")),
@@ -37,6 +49,25 @@ from rag.news.intent import Intent, intent_of
         ("What was the final score of the Ohio State–Alabama game?", Intent("plain")),
         ("How was the plan described?", Intent("plain")),
         ("What was Hamas saying about the talks?", Intent("attribution", "Hamas")),
+        # round 22: a request or a clause first, a yes/no question, written words, "X's line on"
+        ("Tell me what Dawn Addiego said about Christie.", Intent("attribution", "Dawn Addiego")),
+        (
+            "Summarize what Pat Lynch said at the press conference.",
+            Intent("attribution", "Pat Lynch"),
+        ),  # fmt: skip
+        ("Mayor Rismaharini — what did she tell the relatives?", Intent("attribution", "she")),
+        ("Did Google comment on the Gmail outage?", Intent("attribution", "Google")),
+        (
+            "What did Tony Fernandes tweet after the bodies were found?",
+            Intent("attribution", "Tony Fernandes"),
+        ),  # fmt: skip
+        ("What's Amazon's line on the pricing deal?", Intent("attribution", "Amazon")),
+        # ... and what only looks like it: an author, a caller, a noun, a knowing
+        ("Who wrote the review of the book?", Intent("plain")),
+        ("Who called the strike?", Intent("plain")),
+        ("What did the talks achieve?", Intent("plain")),
+        ("Did the head of the company know about the miners' complaints?", Intent("plain")),
+        ("Has the company responded yet?", Intent("recency")),
         # the other ways a question asks for what someone said
         ("What was the navy's take on the search?", Intent("attribution", "navy")),
         ("What does Hamas think about the proposal?", Intent("attribution", "Hamas")),
@@ -97,6 +128,21 @@ from rag.news.intent import Intent, intent_of
         ("What are the milestones in the history of radio?", Intent("timeline")),
         ("How has the museum's funding built up over the years?", Intent("timeline")),
         ("What has happened to the contractor since the war, in order?", Intent("timeline")),
+        # round 22: one step at a time, a passage from one state to another, in date order
+        ("Lay out India's chase wicket by wicket.", Intent("timeline")),
+        ("Give me a blow-by-blow of the shooting case", Intent("timeline")),
+        ("How have the protests evolved since last year?", Intent("timeline")),
+        ("How did chloropicrin go from tear gas to strawberry fields?", Intent("timeline")),
+        ("Kobane from October to now: the turning points?", Intent("timeline")),
+        ("Track the hopefuls' trips to Iowa in date order.", Intent("timeline")),
+        ("So after the slashing, what came next?", Intent("timeline")),
+        ("walk me thru the six-month battle from start to finish", Intent("timeline")),
+        # ... and one fact, or a route
+        ("How did the poisonous gas get from the boiler into the shower room?", Intent("plain")),
+        (
+            "What's the minimum graphics card needed to run Through the Darkest of Times?",
+            Intent("plain"),
+        ),  # fmt: skip
         ("What did the party do in order to win the vote?", Intent("plain")),
         ("What is the main event at the festival?", Intent("plain")),
         ("What led to the crash?", Intent("plain")),

