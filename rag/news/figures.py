@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from itertools import combinations
+from itertools import combinations, groupby
 
 from rag.news.counts import NOT_COUNTS, PEOPLE_STATES, Figure, figures_of
 from rag.news.naming import same_speaker
@@ -112,6 +112,10 @@ def disagreements(
             by_quantity.setdefault(quantity, []).append(fv)
     disputes = {marker for marker, sentence, _ in cited if DISPUTED.search(sentence)}
     stages = {marker: _stage(sentence) for marker, sentence, _ in cited}
+    texts = {marker: sentence for marker, sentence, _ in cited}
+    if asked:  # one sentence, two sources' values of the asked quantity: a dispute
+        mine = sorted(by_quantity.get(asked, []), key=_marker)
+        disputes |= {m for m, vs in groupby(mine, key=_marker) if _two_voices(texts[m], list(vs))}
     out: list[Disagreement] = []
     for quantity, values in by_quantity.items():
         values = _current(values)
@@ -173,8 +177,10 @@ def _compared(
     (``disputes``: markers of sentences that set their figure against another's; ``stages``:
     `_stage` of each marker's sentence)."""
     markers = {v.marker for v in values}
-    if len({v.value for v in values}) < 2 or len(markers) < 2:
+    if len({v.value for v in values}) < 2:
         return []
+    if len(markers) < 2:  # one sentence's values: two sources' only where it gives two voices
+        return [Disagreement(quantity, "conflict", tuple(values))] if markers <= disputes else []
     # One source's figures compare only when it gave them at different times of a live blog
     # (a count it updates through the day); otherwise they count different things.
     timed = all(v.date and len(v.date) > 10 for v in values)
@@ -198,6 +204,32 @@ def _compared(
         return [Disagreement(quantity, "conflict", tuple(v for v in values if v.date in days)),
                 *later]  # fmt: skip
     return [Disagreement(quantity, "conflict", tuple(values))]
+
+
+# One sentence giving two sources' figures: a speech form, a contrast, then another speech
+# form ("The navy initially said 40 bodies had been recovered, although other media later
+# quoted the head of the search agency as saying only three bodies had been retrieved").
+_VOICE = r"\b(?:said|says|saying|told|reported|estimated|according\s+to|quoted)\b"
+_CONTRAST = re.compile(r"(?:,|;|\s)\s*(?:although|though|while|whereas|but)\b", re.IGNORECASE)
+
+
+def _marker(v: FigureValue) -> int:
+    return v.marker
+
+
+def _two_voices(sentence: str, values: list[FigureValue]) -> bool:
+    """Whether ``sentence`` gives its ``values`` in the words of two sources: a value and a
+    speech form before a contrast ("although", "while", "but"), another value and speech form
+    after it."""
+    at = [sentence.find(v.text) for v in values]
+    for c in _CONTRAST.finditer(sentence):
+        before, after = sentence[: c.start()], sentence[c.end() :]
+        values_split = {v.value for v, a in zip(values, at, strict=True) if 0 <= a < c.start()}
+        later = {v.value for v, a in zip(values, at, strict=True) if a >= c.end()}
+        if values_split and later and values_split != later and re.search(_VOICE, before, re.I) \
+                and re.search(_VOICE, after, re.I):  # fmt: skip
+            return True
+    return False
 
 
 # A figure that updates the day's count ("rose to seven", "bringing the number of dead … to

@@ -360,3 +360,20 @@ def test_a_count_put_lower_by_another_source_is_its_rival() -> None:
     assert compared_figure(that, "deaths", figures_of(that)) is None
     narrower = "Lukas Ambril gave a narrower figure: 17 people have been reported missing."
     assert DISPUTED.search(narrower)
+
+
+def test_one_sentence_giving_two_sources_values_is_a_dispute() -> None:
+    # issue 23's own example: the navy's first count against the search agency's
+    navy = ("The navy initially said 40 bodies had been recovered, although other media later "
+            "quoted the head of the search and rescue agency, Fransiskus Bambang Soelistyo, as "
+            "saying only three bodies had been retrieved.")  # fmt: skip
+    [d] = disagreements([(1, navy, "2014-12-30")], "bodies", {1: ("r.txt", "The navy")})
+    assert d.verdict == "conflict" and [v.value for v in d.values] == [40, 3]
+    crush = ("Police said 54 people were injured, while the ambulance service said it treated "
+             "80 injured.")  # fmt: skip
+    assert [d.verdict for d in disagreements([(1, crush, "2026-07-19")], "injured")] == ["conflict"]
+    # one voice, or a part of the whole after the contrast: no dispute
+    one = "Police said 54 people had been injured, but 11 of them were hurt seriously."
+    assert disagreements([(1, one, "2026-07-19")], "injured") == []
+    parts = "Police said 54 people were injured, while 11 were killed, the ministry said."
+    assert disagreements([(1, parts, "2026-07-19")], "injured") == []
