@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from itertools import combinations, groupby
+from operator import attrgetter
 
 from rag.news.counts import NOT_COUNTS, PEOPLE_STATES, Figure, figures_of
 from rag.news.naming import same_speaker
@@ -209,25 +210,23 @@ def _compared(
 # One sentence giving two sources' figures: a speech form, a contrast, then another speech
 # form ("The navy initially said 40 bodies had been recovered, although other media later
 # quoted the head of the search agency as saying only three bodies had been retrieved").
-_VOICE = r"\b(?:said|says|saying|told|reported|estimated|according\s+to|quoted)\b"
+_VOICE = re.compile(
+    r"\b(?:said|says|saying|told|reported|estimated|according\s+to|quoted)\b", re.IGNORECASE
+)
 _CONTRAST = re.compile(r"(?:,|;|\s)\s*(?:although|though|while|whereas|but)\b", re.IGNORECASE)
-
-
-def _marker(v: FigureValue) -> int:
-    return v.marker
+_marker = attrgetter("marker")
 
 
 def _two_voices(sentence: str, values: list[FigureValue]) -> bool:
     """Whether ``sentence`` gives its ``values`` in the words of two sources: a value and a
     speech form before a contrast ("although", "while", "but"), another value and speech form
     after it."""
-    at = [sentence.find(v.text) for v in values]
+    at = [(v.value, sentence.find(v.text)) for v in values]
     for c in _CONTRAST.finditer(sentence):
-        before, after = sentence[: c.start()], sentence[c.end() :]
-        values_split = {v.value for v, a in zip(values, at, strict=True) if 0 <= a < c.start()}
-        later = {v.value for v, a in zip(values, at, strict=True) if a >= c.end()}
-        if values_split and later and values_split != later and re.search(_VOICE, before, re.I) \
-                and re.search(_VOICE, after, re.I):  # fmt: skip
+        first = {value for value, i in at if 0 <= i < c.start()}
+        then = {value for value, i in at if i >= c.end()}
+        if first and then and first != then and _VOICE.search(sentence, 0, c.start()) \
+                and _VOICE.search(sentence, c.end()):  # fmt: skip
             return True
     return False
 

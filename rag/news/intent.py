@@ -134,36 +134,34 @@ _WHO = rf"(?:(?:the|a|an)\s+)?(?!{_NOT_WHO})[^\s,?]+(?:\s+(?!{_NOT_WHO})[^\s,?]+
 # miners' complaints?" asks no speaker's words).
 _SHORT_WHO = rf"(?:(?:the|a|an)\s+)?(?!{_NOT_WHO})[^\s,?]+(?:\s+(?!{_NOT_WHO})[^\s,?]+){{0,3}}?"
 # A speech verb's forms, not an adverb made of it ("allegedly abduct" is no allegation) nor
-# a noun's possessive ("walking into the state's courthouse").
-# What someone did say, written or shouted, or a view talked about (round 22, the first
-# attribution check's misses: "What did Tony Fernandes tweet …?", "How did Paltrow talk about
-# Affleck?"); "Who wrote …?" asks for an author and "Who called …?" for a caller, not a
-# speaker; the verb's base form and participles only ("the talks", "calls for" are nouns).
+# a noun's possessive ("walking into the state's courthouse"); and words written or shouted,
+# or a view talked about (round 22, the first attribution check's misses: "What did Tony
+# Fernandes tweet …?", "How did Paltrow talk about Affleck?"), in their base form and -ing
+# only ("the talks", "calls for" are nouns) and never after "Who" ("Who wrote …?" asks for
+# an author, "Who called …?" for a caller).
 _WORDED = r"comment|tweet|yell|shout|call|talk|write|view|speak"
 _VERB = rf"(?:(?:{_SPEECH})(?!\w*ly\b)\w*(?![’']s\b)|(?:{_WORDED})\b)"
 _SAYING = rf"(?:(?:{_SPEECH})\w*|(?:{_WORDED.replace('write', 'writ')}))ing"
-# After "was/were/is" only the -ing form is a speaker's act ("What was Hamas saying …?");
-# "What was the last reported toll?" is a passive, no speaker asked about.
-# The question may open with a request ("Tell me what …", "Summarize what …") or a clause
-# naming the story ("Mayor Rismaharini — what did she tell …?", "Holtz complained, what did he
-# say?"); a yes/no question asks whether someone spoke ("Did Google comment on the outage?").
-_OPENING = (
-    r"^\s*(?:(?:and|so|ok|okay|please)[,\s]+)?(?:[^?]{0,100}?(?:—|–|\s-\s|,|:)\s*)?"
+# A request before what someone said ("Tell me what …", "Could you summarize what …").
+_REQUEST = (
     r"(?:(?:can|could|would) you\s+(?:please\s+|kindly\s+)?|please\s+)?"
-    r"(?:(?:tell|show|give|remind) me\s+|summari[sz]e\s+|explain\s+)?"
+    r"(?:(?:tell|show|give|remind) me|summari[sz]e|explain|recap)\s+"
 )
+# The question may open with a request or a clause naming the story ("Mayor Rismaharini —
+# what did she tell …?", "Holtz complained, what did he say?"). After "was/were/is" only the
+# -ing form is a speaker's act ("What was Hamas saying …?"; "What was the last reported toll?"
+# is a passive, no speaker asked about). A request may also ask what someone said in their
+# words' order ("Tell me what Dawn Addiego said about Christie."), and a yes/no question
+# whether someone spoke ("Did Google comment on the outage?").
 _WHAT_DID = re.compile(
-    rf"{_OPENING}(?:what|how|whom|who)\s+(?:(?:did|does|do|has|have|had)\s+(?P<who>{_WHO})"
-    rf"(?:\s+(?:have|has|had)\s+to)?\s+(?:exactly\s+|actually\s+)?{_VERB}|"
+    rf"^\s*(?:(?:and|so|ok|okay|please)[,\s]+)?(?:[^?]{{0,100}}?(?:—|–|\s-\s|,|:)\s*)?"
+    rf"(?:{_REQUEST})?(?:what|how|whom|who)\s+(?:(?:did|does|do|has|have|had)\s+"
+    rf"(?P<who>{_WHO})(?:\s+(?:have|has|had)\s+to)?\s+(?:exactly\s+|actually\s+)?{_VERB}|"
     rf"(?:was|were|is|are)\s+(?P<who2>{_WHO})\s+{_SAYING}|"
     rf"(?P<who3>{_WHO})\s+(?:is|are|was|were|has been)\s+{_SAYING})\b|"
-    # "Tell me what Dawn Addiego said about Christie."
-    rf"^\s*(?:please\s+)?(?:(?:can|could|would) you\s+(?:please\s+|kindly\s+)?)?"
-    rf"(?:tell|give|show|remind) me\s+what\s+(?P<who5>{_WHO})\s+(?:has\s+|had\s+)?"
+    rf"^\s*{_REQUEST}what\s+(?P<who4>{_WHO})\s+(?:has\s+|had\s+)?"
     r"(?:said|says|told|wrote|tweeted|claimed|denied|argued|meant|thinks|thought)\b|"
-    rf"^\s*(?:summari[sz]e|explain|recap)\s+what\s+(?P<who6>{_WHO})\s+(?:has\s+|had\s+)?"
-    r"(?:said|says|told|wrote|tweeted|claimed|denied|argued|meant|thinks|thought)\b|"
-    rf"^\s*(?:and\s+|so\s+)?(?:did|does)\s+(?P<who4>{_SHORT_WHO})\s+"
+    rf"^\s*(?:and\s+|so\s+)?(?:did|does)\s+(?P<who5>{_SHORT_WHO})\s+"
     r"(?:actually\s+|ever\s+|already\s+)?(?:say|comment|respond|admit|deny|denied|call|tweet|"
     r"speak|spoke|react|confirm|apologi[sz]e|complain|warn|claim)\w*\b",
     re.IGNORECASE,

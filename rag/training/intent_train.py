@@ -54,9 +54,9 @@ def labelled_files(kind: str) -> list[Path]:
 
 
 def check_files(kind: str) -> dict[str, Path]:
-    """The kind's check sets by name: written apart, never fitted. ``check`` was written in
-    round 22, after the patterns last changed; ``check1``, round 21's, is what round 22 widened
-    the patterns from (their dev since), reported to compare."""
+    """The kind's check sets by name: written apart, never fitted. ``check``, round 22's, was
+    not read until that round's patterns were final; ``check1``, round 21's, is what round 22
+    widened the patterns from (their dev since), reported to compare."""
     return {
         "check": INTENT / f"{kind}-check2.jsonl",
         "check1": INTENT / f"{kind}-check.jsonl",
