@@ -175,7 +175,8 @@ def _compared(
     disputes: set[int], stages: dict[int, int],
 ) -> list[Disagreement]:  # fmt: skip
     """The disagreements among ``values`` of one quantity, if they differ between sources
-    (``disputes``: markers of sentences that set their figure against another's; ``stages``:
+    (``disputes``: markers of sentences that set their figure against another's, or give two
+    sources' values themselves, `_two_voices`; ``stages``:
     `_stage` of each marker's sentence)."""
     markers = {v.marker for v in values}
     if len({v.value for v in values}) < 2:

@@ -129,10 +129,18 @@ _SPEECH = (
 # did a source close to the investigation tell …?" names the source; "What does Yahoo have to
 # pay Verizon if investors reject …?" names no one); "have to say" is saying.
 _NOT_WHO = r"(?:have|has|had|if|when|because|while|and|or|but|will|would|can|could)\b"
-_WHO = rf"(?:(?:the|a|an)\s+)?(?!{_NOT_WHO})[^\s,?]+(?:\s+(?!{_NOT_WHO})[^\s,?]+){{0,7}}?"
+
+
+def _speaker_phrase(words: int) -> str:
+    """A speaker phrase of one to ``words`` words (see above)."""
+    word = rf"(?!{_NOT_WHO})[^\s,?]+"
+    return rf"(?:(?:the|a|an)\s+)?{word}(?:\s+{word}){{0,{words - 1}}}?"
+
+
+_WHO = _speaker_phrase(8)
 # A yes/no question's speaker is a short phrase ("Did the head of Halvard know about the
 # miners' complaints?" asks no speaker's words).
-_SHORT_WHO = rf"(?:(?:the|a|an)\s+)?(?!{_NOT_WHO})[^\s,?]+(?:\s+(?!{_NOT_WHO})[^\s,?]+){{0,3}}?"
+_SHORT_WHO = _speaker_phrase(4)
 # A speech verb's forms, not an adverb made of it ("allegedly abduct" is no allegation) nor
 # a noun's possessive ("walking into the state's courthouse"); and words written or shouted,
 # or a view talked about (round 22, the first attribution check's misses: "What did Tony
