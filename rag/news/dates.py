@@ -43,6 +43,11 @@ _FUTURE = re.compile(
     re.IGNORECASE,
 )
 
+# A day named as what it will be ("declared Tuesday a day of national mourning", "made Friday a
+# public holiday"): a day being declared is one to come, whatever the verb's tense (issue 23's
+# ferry story, resolved to the Tuesday before until this).
+_DECLARED_DAY = re.compile(r"^\s+(?:as\s+)?an?\s+(?:[a-z]+\s+){0,2}(?:day|holiday)\b")
+
 # A wire dateline around a date: "LONDRAVEN, Jan 14 (Bourse Wire) —", "PARIS, March 3 -".
 _DATELINE_HEAD = re.compile(r"^\s*[A-Z][A-Za-z.' -]{1,40},\s*$")
 _DATELINE_TAIL = re.compile(r"^,?\s*(?:\d{4}\s*)?(?:\([^()]{1,40}\)\s*)?[—–-]")
@@ -267,7 +272,7 @@ def resolve_dates(text: str, published: str | None) -> tuple[DateMention, ...]:
                 continue
             # Only the clause before the mention: a "will" of an earlier sentence says nothing.
             clause = re.split(r"[.;!?]\s", text[:start])[-1]
-            future = bool(_FUTURE.search(clause))
+            future = bool(_FUTURE.search(clause) or _DECLARED_DAY.match(text[end:]))
             got = resolve(m, base, future)
             taken.append((start, end))
             date, precision = (iso(*got), got[1]) if got else (None, None)

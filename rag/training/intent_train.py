@@ -11,7 +11,7 @@ The shipped reader encoder (its vectors are what `ask` reads) encodes each; a lo
 regression per strength C is scored out of fold (5 folds, seed 13) and the (C, cut) whose
 catches beyond the patterns of `rag.news.intent` are most, within a budget of questions
 wrongly taken for the kind, is refitted on all and written into ``intent.json``. The kind's
-check sets (``evals/intent/<kind>-check2.jsonl``, ``<kind>-check.jsonl``,
+check sets (``evals/intent/<kind>-check3.jsonl``, ``-check2``, ``-check``,
 ``followup-check.jsonl``, written apart) are reported, never fitted.
 Usage: ``python -m rag.training.intent_train [--model DIR]``.
 """
@@ -54,11 +54,13 @@ def labelled_files(kind: str) -> list[Path]:
 
 
 def check_files(kind: str) -> dict[str, Path]:
-    """The kind's check sets by name: written apart, never fitted. ``check``, round 22's, was
-    not read until that round's patterns were final; ``check1``, round 21's, is what round 22
-    widened the patterns from (their dev since), reported to compare."""
+    """The kind's check sets by name: written apart, never fitted. ``check``, round 23's, was
+    not read until that round's patterns were final; ``check2`` (round 22's) and ``check1``
+    (round 21's) are what the patterns were widened from since (their dev), reported to
+    compare."""
     return {
-        "check": INTENT / f"{kind}-check2.jsonl",
+        "check": INTENT / f"{kind}-check3.jsonl",
+        "check2": INTENT / f"{kind}-check2.jsonl",
         "check1": INTENT / f"{kind}-check.jsonl",
         "followup_check": INTENT / "followup-check.jsonl",
     }

@@ -44,6 +44,11 @@ def _dates(text: str, published: str | None = TUESDAY) -> list[tuple[str, str | 
          [("on Friday", "2015-01-02", "day")]),
         ("The utility says it is on track to restore supply on Friday.",
          [("on Friday", "2015-01-02", "day")]),
+        # a day declared as what it will be is one to come
+        ("The premier declared Thursday a day of national mourning.",
+         [("Thursday", "2015-01-01", "day")]),
+        ("The city made Friday a public holiday; police said Monday a man was held.",
+         [("Friday", "2015-01-02", "day"), ("Monday", "2014-12-29", "day")]),
         ("The crash on Sunday was expected to be hard to explain.",
          [("on Sunday", "2014-12-28", "day")]),
         ("On 28 December 2014 the flight vanished, three days ago.",

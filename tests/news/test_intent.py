@@ -37,6 +37,13 @@ from rag.news.intent import Intent, intent_of
         ("Any word on the missing crew?", Intent("recency")),
         ("How are the quadruplets getting on?", Intent("recency")),
         ("What's going on with the conspiracy case?", Intent("recency")),
+        # round 23: the newest figures, where a thing stands, chat's "rn"
+        ("What's the updated tally of visitors to Huntsville?", Intent("recency")),
+        ("Tell me where US carbon emissions stand this year.", Intent("recency")),
+        ("what rocket pass is rocket league on atm", Intent("recency")),
+        ("how much is insurance running for a 25 year old rn", Intent("recency")),
+        ("Where does the senator stand on abortion?", Intent("plain")),
+        ("How many RNs work at the hospital?", Intent("plain")),
         # ... and the past, or another thing
         ("What multiple of earnings was it trading at?", Intent("plain")),
         ("How much did the shares rise on their first day of trading?", Intent("plain")),
@@ -62,6 +69,35 @@ from rag.news.intent import Intent, intent_of
             Intent("attribution", "Tony Fernandes"),
         ),  # fmt: skip
         ("What's Amazon's line on the pricing deal?", Intent("attribution", "Amazon")),
+        # round 23: why someone says so, a figure someone gave, two names joined, has X said
+        ("Why does Michael Litt think video beats text?", Intent("attribution", "Michael Litt")),
+        ("What death toll did Dr Fauci predict?", Intent("attribution", "Dr Fauci")),
+        (
+            "How did Fridays For Future and Extinction Rebellion react to the plan?",
+            Intent("attribution", "Fridays For Future and Extinction Rebellion"),
+        ),  # fmt: skip
+        ("Has Joe Biden commented on the racial data?", Intent("attribution", "Joe Biden")),
+        ("Is Facebook saying when the fix is coming?", Intent("attribution", "Facebook")),
+        ("What is Greta Thunberg accusing the EU of?", Intent("attribution", "Greta Thunberg")),
+        ("What's Parse.ly's theory on the decline?", Intent("attribution", "Parse.ly")),
+        ("Tell me what Vidyard claims about its new UX", Intent("attribution", "Vidyard")),
+        ("Who wrote that leaders are stealing our future?", Intent("attribution")),
+        (
+            "Which polo player explained that the sport goes in and out of fashion?",
+            Intent("attribution"),
+        ),
+        ("How did Augustus Welby sum up the album?", Intent("attribution", "Augustus Welby")),
+        # ... and a time, a noun, a name, a verdict pending, a warning sign
+        ("What time did police report the crash?", Intent("plain")),
+        ("Which psychoanalyst does the article say was right?", Intent("plain")),
+        ("Which countries does the DiEM25 article blame?", Intent("attribution", "DiEM25 article")),
+        ("What unemployment rate did the Stanford report find?", Intent("plain")),
+        ("Which nations did the US secretary of state single out?", Intent("plain")),
+        ("Which browser does the ACLU piece call the most private?", Intent("plain")),
+        ("Has the result been confirmed yet?", Intent("recency")),
+        ("Are the shark warning signs still posted?", Intent("recency")),
+        ("Have they called off the search for the last worker?", Intent("recency")),
+        ("Why did the county's acreage differ from the State Fire Service's?", Intent("plain")),
         # ... and what only looks like it: an author, a caller, a noun, a knowing
         ("Who wrote the review of the book?", Intent("plain")),
         ("Who called the strike?", Intent("plain")),
@@ -137,6 +173,24 @@ from rag.news.intent import Intent, intent_of
         ("Track the hopefuls' trips to Iowa in date order.", Intent("timeline")),
         ("So after the slashing, what came next?", Intent("timeline")),
         ("walk me thru the six-month battle from start to finish", Intent("timeline")),
+        # round 23: how something went from one point to another, one after another, the
+        # lead-up, a story pieced together or laid out, its sequence
+        ("How did the Vision Pro demo go, from the face scan to the headset?", Intent("timeline")),
+        (
+            "what happened with the pool from when it reopened in June up to tonight",
+            Intent("timeline"),
+        ),
+        ("Describe how the price hikes piled up one after another", Intent("timeline")),
+        ("give me a timline of border apprehensions", Intent("timeline")),
+        ("Can you piece together how Cork went to Level 3?", Intent("timeline")),
+        ("Lay out the story of surveillance in Broward schools", Intent("timeline")),
+        ("Tell me the sequence of Nissan's recent launches.", Intent("timeline")),
+        (
+            "How has the Lake Chabot Road situation developed — landslides, then closure?",
+            Intent("timeline"),
+        ),
+        ("Do passengers have to collect their luggage along the way?", Intent("plain")),
+        ("Can the car stop itself if someone steps in front of it?", Intent("plain")),
         # ... and one fact, or a route
         ("How did the poisonous gas get from the boiler into the shower room?", Intent("plain")),
         (
