@@ -117,6 +117,18 @@ ABOARD = re.compile(
     re.IGNORECASE,
 )
 
+# Records of people ("the personal data of about 41,000 patients had been taken", "the records
+# of 600,000 patients"): a count of records, as "How many patients' records …?" asks, and no
+# state of the people's (round 23, time dev's hacked hospital group: 41,000 read as hostages).
+_RECORDS_OF = re.compile(
+    r"\b(?:data|records|details|information|files|accounts|addresses|numbers)\s+of\s+"
+    r"(?:about\s+|some\s+|nearly\s+|around\s+|roughly\s+|more\s+than\s+|up\s+to\s+)?$",
+    re.IGNORECASE,
+)
+# What killed the people counted, said after them ("Sixty-one people have come through our doors
+# … whose doctors believe the heat killed them"): a count of the dead (round 23, time dev's
+# heatwave morgue figure, read as people).
+_KILLED_THEM = re.compile(r"^[^.;]{0,120}?\b(?:killed|kill)\s+them\b", re.IGNORECASE)
 _FROM_PLACE = re.compile(r"\s+(?:from|in|at|of)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 _IRREGULAR = {"children", "men", "women", "mice", "geese", "feet", "teeth", "staff", "police"}
 # Nouns for people: a state after them names what is counted ("seven passengers had died",
@@ -228,12 +240,17 @@ def figures_of(sentence: str) -> list[Figure]:
         # "nine men from Cabreza were still unaccounted for": where they are from may come
         # between the people and their state.
         after = end + (where.end() if (where := _FROM_PLACE.match(sentence[end:])) else 0)
-        state = STATE.match(sentence[after:]) if noun in PERSONS else None
+        records = _RECORDS_OF.search(sentence[max(0, m.start() - 40) : m.start()])
+        state = STATE.match(sentence[after:]) if noun in PERSONS and not records else None
         verb = PEOPLE_VERB.match(sentence[end:]) if noun in ("people", "persons") else None
-        if noun in PERSONS and DISPLACED.match(sentence[end:]):
+        if noun in PERSONS and records:
+            found.append(Figure(value, "records", noun, text))
+        elif noun in PERSONS and DISPLACED.match(sentence[end:]):
             found.append(Figure(value, "people evacuated", noun, text))
         elif state:  # "12 people were killed": deaths, not people aboard
             found.append(Figure(value, state_of(state), state["state"], text))
+        elif noun in PERSONS and not records and _KILLED_THEM.match(sentence[end:]):
+            found.append(Figure(value, "deaths", "killed", text))
         elif noun in ("people", *_CROWD_NOUNS) and _CROWD_VERB.match(sentence[end:]):
             found.append(Figure(value, "crowd", noun, text))
         elif noun in ("people", "persons") and not ABOARD.search(sentence):

@@ -33,7 +33,10 @@ DISPUTED = re.compile(
     r"\b(?:higher|lower|larger|smaller|bigger|narrower|different)\s+(?:than\s+the\s+(?:\w+\s+){0,2})?"
     r"(?:figure|count|number|toll|tally|estimate)s?\b|\bput(?:s|ting)?\s+(?:the|its|their)\s+"
     r"(?:figure|count|number|toll|tally|estimate)\s+(?:far\s+|much\s+)?(?:higher|lower)\b|"
-    r"\bcontradict",
+    r"\bcontradict|"
+    # "The health group disputes that: … about 41,000 patients" (round 23)
+    r"\bdisput(?:es|ed|ing)\s+(?:that|this|the\s+(?:figure|claim|count|number|estimate|tally|"
+    r"toll))\b",
     re.IGNORECASE,
 )
 
@@ -186,7 +189,10 @@ def _compared(
     # One source's figures compare only when it gave them at different times of a live blog
     # (a count it updates through the day); otherwise they count different things.
     timed = all(v.date and len(v.date) > 10 for v in values)
-    if sources and not _rivals([sources.get(m, (str(m), None)) for m in markers]) and not timed:
+    # A sentence that disputes another's figure is another source by its own words, whoever
+    # the speaker reader names ("The gang still says …" has none it reads).
+    rivals = _rivals([sources.get(m, (str(m), None)) for m in markers]) if sources else True
+    if not (rivals or timed or markers & disputes):
         return []
     # Two values given on one day clash, unless one is that day's update of the other.
     days = {a.date for a, b in combinations(values, 2) if a.value != b.value and a.date

@@ -37,7 +37,11 @@ ROLES = (
         # People named by who they are to someone ("the father said", "a neighbour told …").
         "father mother son daughter brother sister wife husband widow widower uncle aunt cousin "
         "friend friends neighbour neighbor neighbours neighbors colleague colleagues "
-        "teammate".split()
+        "teammate "
+        # Who claim an act or stand against it as one ("The gang still says it holds …",
+        # round 23; "The hackers say …", "Militants said …")
+        "gang gangs hackers attackers kidnappers militants rebels insurgents activists "
+        "campaigners protesters association".split()
     )
     | DOCUMENTS
 )

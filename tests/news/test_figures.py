@@ -88,6 +88,12 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ("The department said five children were being treated in hospital.",
          [(5, "in hospital")]),
         ("Three inmates died during the siege.", [(3, "deaths")]),
+        # records of people taken are no captives; what killed the people counted is a toll
+        ("It said the personal data of about 41,000 patients had been taken.",
+         [(41000, "records")]),
+        ("The gang says it holds the records of 600,000 patients.", [(600000, "records")]),
+        ('"Sixty-one people have come through our doors whose doctors believe the heat killed '
+         'them," the director said.', [(61, "deaths")]),
         # admissions add up over days: not the patients in hospital now
         ("Twelve people were taken to hospital.", [(12, "people")]),
         # the rest of a count is a part of it, not the count
@@ -377,3 +383,19 @@ def test_one_sentence_giving_two_sources_values_is_a_dispute() -> None:
     assert disagreements([(1, one, "2026-07-19")], "injured") == []
     parts = "Police said 54 people were injured, while 11 were killed, the ministry said."
     assert disagreements([(1, parts, "2026-07-19")], "injured") == []
+
+
+def test_a_sentence_disputing_another_of_its_article_is_its_rival() -> None:
+    # time dev's hacked hospitals: the gang's claim, then the group's own count in one article;
+    # the speaker reader names no one for the first
+    gang = "The gang still says it holds the records of 600,000 patients."
+    group = ("The health group disputes that: on Sunday it said its own review had found that "
+             "the personal data of about 41,000 patients had been taken.")  # fmt: skip
+    sources = {1: ("a.md", None), 2: ("a.md", "researchers")}
+    cited = [(1, gang, "2026-10-19"), (2, group, "2026-10-18")]
+    [d] = disagreements(cited, "records", sources)
+    assert d.verdict == "conflict" and [v.value for v in d.values] == [600000, 41000]
+    # without the dispute, one article's two figures count different things
+    plain = "On Sunday it said the personal data of about 41,000 patients had been taken."
+    assert disagreements([(1, gang, "2026-10-19"), (2, plain, "2026-10-18")], "records",
+                         sources) == []  # fmt: skip
