@@ -249,7 +249,7 @@ def figures_of(sentence: str) -> list[Figure]:
             found.append(Figure(value, "people evacuated", noun, text))
         elif state:  # "12 people were killed": deaths, not people aboard
             found.append(Figure(value, state_of(state), state["state"], text))
-        elif noun in PERSONS and not records and _KILLED_THEM.match(sentence[end:]):
+        elif noun in PERSONS and _KILLED_THEM.match(sentence[end:]):
             found.append(Figure(value, "deaths", "killed", text))
         elif noun in ("people", *_CROWD_NOUNS) and _CROWD_VERB.match(sentence[end:]):
             found.append(Figure(value, "crowd", noun, text))

@@ -62,11 +62,10 @@ _REQUEST = (
     r"(?:(?:can|could|would) you\s+(?:please\s+|kindly\s+)?|please\s+)?"
     r"(?:(?:tell|show|give|remind) me|summari[sz]e|explain|recap)\s+"
 )
-# What figure or target someone gave ("What death toll did Dr Fauci predict?": round 23); not
-# a time ("What time did police report the crash?" asks when).
 _AUX = r"(?:is|are|was|were|did|do|does|has|have|had|will|would|can|could)"
-# Its verbs are the speech verbs that are not also nouns ("What rate did the Stanford report
-# find?", "the secretary of state").
+# What figure or target someone gave ("What death toll did Dr Fauci predict?": round 23); not
+# a time ("What time did police report the crash?" asks when), and with the speech verbs that
+# are not also nouns ("What rate did the Stanford report find?", "the secretary of state").
 _NOUN_SPEECH = re.sub(
     r"\b(?:report|state|question|object|answer|mean|make of|made of)\|", "", _SPEECH
 )
@@ -160,9 +159,9 @@ _WHICH_SAID = re.compile(
 
 
 # "What does the article say …?" asks what the page says, every sentence of it, no speaker's
-# ("the DiEM25 article" names an outlet, as "the Telegraph live blog" does)
 # words (round 23: reader dev's "Which famous psychoanalyst does the article say …?" lost its
-# fact when read as an attribution to "article").
+# fact when read as an attribution to "article"); "the DiEM25 article" names an outlet, as
+# "the Telegraph live blog" does.
 _THE_ARTICLE = re.compile(
     r"^(?:this |that )?(?:article|story|piece|post|column|text|essay|blog|write-?up)$",
     re.IGNORECASE,
