@@ -13,6 +13,7 @@ from rag.news.phrases import (
     NAME,
     PRONOUNS,
     SETTING,
+    bare,
     is_role,
     noun_phrase_forward,
     without_lead,
@@ -44,11 +45,16 @@ def _person_speaking(sentence: str) -> str | None:
 
 
 def _body_before(sentence: str) -> str | None:
-    """The last full name ``sentence`` gives outside its quotations before its "it says"."""
+    """The last full name ``sentence`` gives outside its quotations before its "it says", else
+    the body its subject names ("The health group disputes that: on Sunday it said …", round
+    23: "it" had been the speaker of the sentence before, "The gang")."""
     at = re.search(r"\bit\s+(?:says|said|adds|added|reports|reported)\b", sentence)
     head = _QUOTED.sub(" ", sentence[: at.start()]) if at else ""
     names = [n for name in NAME.findall(head) if (n := without_lead(name))]
-    return names[-1] if names else None
+    if names:
+        return names[-1]
+    subject = noun_phrase_forward(head) if head.strip() else None
+    return subject if subject and bare(subject.split()[-1]) in BODIES else None
 
 
 def referent(pronoun: str, before: str, sentence: str = "") -> str | None:

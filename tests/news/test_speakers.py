@@ -482,3 +482,11 @@ def test_it_says_after_a_body_named_in_the_sentence_is_that_body() -> None:
     assert speaker_of(sentence, "Mayor Hanna Voss said the count was wrong. ") == (
         "Tessa Valley Power"
     )
+
+
+def test_it_said_is_the_body_its_own_sentence_opens_with() -> None:
+    # time dev's hacked hospitals: "it" is the health group, not the gang of the sentence before
+    before = "The gang still says it holds the records of 600,000 patients. "
+    said = ("The health group disputes that: on Sunday it said its own review had found that "
+            "the data of about 41,000 patients had been taken.")  # fmt: skip
+    assert speaker_of(said, before) == "The health group"
