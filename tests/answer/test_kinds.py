@@ -22,6 +22,12 @@ from rag.records import Quote
         ("How much is Con Edison spending to replace its old gas lines?", "money"),
         ("How many dollars of wealth does the richest 0.1 percent own?", "money"),
         ("What did it cost to build the new jazz center?", "money"),
+        # money under another name, and money asked for (round 23)
+        ("What ransom did the hackers demand from the hospitals?", "money"),
+        ("What fine does a bar face for loud music?", "money"),
+        ("How much is ZeniMax asking for in damages?", "money"),
+        ("What award did the film win?", None),
+        ("What penalty did the referee give?", None),
         ("What share of US government debt is held by foreign investors?", "share"),
         ("How many people died in the siege?", "count"),
         ("How many Drevna miners were trapped?", "count"),
