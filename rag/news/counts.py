@@ -241,7 +241,7 @@ def figures_of(sentence: str) -> list[Figure]:
         # between the people and their state.
         after = end + (where.end() if (where := _FROM_PLACE.match(sentence[end:])) else 0)
         records = _RECORDS_OF.search(sentence[max(0, m.start() - 40) : m.start()])
-        state = STATE.match(sentence[after:]) if noun in PERSONS and not records else None
+        state = STATE.match(sentence[after:]) if noun in PERSONS else None
         verb = PEOPLE_VERB.match(sentence[end:]) if noun in ("people", "persons") else None
         if noun in PERSONS and records:
             found.append(Figure(value, "records", noun, text))

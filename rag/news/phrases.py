@@ -219,7 +219,7 @@ SETTING = re.compile(
     r"Today|Last|This|Also|However|Then)\b[^,]{0,50},\s+"
 )
 # A body named by what it is ("The institute", "The regional fire service").
-_A_BODY = re.compile(rf"^(?:The|A|An)\s+(?:[\w’'-]+\s+){{0,2}}?(?:{'|'.join(sorted(BODIES))})\b")
+A_BODY = re.compile(rf"^(?:The|A|An)\s+(?:[\w’'-]+\s+){{0,2}}?(?:{'|'.join(sorted(BODIES))})\b")
 
 
 def saying_subject(sentence: str) -> str | None:
@@ -230,11 +230,11 @@ def saying_subject(sentence: str) -> str | None:
     if not m:
         return None
     main = SETTING.sub("", sentence[: m.start()])
-    subject = noun_phrase_forward(main) or ((b := _A_BODY.match(main)) and b[0])
+    subject = noun_phrase_forward(main) or ((b := A_BODY.match(main)) and b[0])
     if not subject or subject in CLAUSE_OPENERS or subject.lower() in STOPWORDS:
         return None
     person = subject[:1].isupper() and len(subject.split()) == 1  # "Blinken"
-    named = bool(NAME.match(subject)) or is_role(subject) or bool(_A_BODY.fullmatch(subject))
+    named = bool(NAME.match(subject)) or is_role(subject) or bool(A_BODY.fullmatch(subject))
     return subject if subject in PRONOUNS or named or person else None
 
 

@@ -9,11 +9,11 @@ import re
 
 from rag.news.attribution import attributed, open_quote
 from rag.news.phrases import (
+    A_BODY,
     CLAUSE_OPENERS,
     NAME,
     PRONOUNS,
     SETTING,
-    bare,
     is_role,
     noun_phrase_forward,
     without_lead,
@@ -53,8 +53,7 @@ def _body_before(sentence: str) -> str | None:
     names = [n for name in NAME.findall(head) if (n := without_lead(name))]
     if names:
         return names[-1]
-    subject = noun_phrase_forward(head) if head.strip() else None
-    return subject if subject and bare(subject.split()[-1]) in BODIES else None
+    return body[0] if (body := A_BODY.match(head)) else None
 
 
 def referent(pronoun: str, before: str, sentence: str = "") -> str | None:

@@ -163,7 +163,7 @@ _WHICH_SAID = re.compile(
 # fact when read as an attribution to "article"); "the DiEM25 article" names an outlet, as
 # "the Telegraph live blog" does.
 _THE_ARTICLE = re.compile(
-    r"^(?:this |that )?(?:article|story|piece|post|column|text|essay|blog|write-?up)$",
+    r"(?:this |that )?(?:article|story|piece|post|column|text|essay|blog|write-?up)",
     re.IGNORECASE,
 )
 
@@ -185,7 +185,7 @@ def said_by(question: str) -> tuple[bool, str | None]:
             found = m.groupdict()
             said = next((v for k, v in found.items() if k.startswith("who") and v), "")
             who = re.sub(r"^(?:the|a|an)\s+", "", said.strip(), flags=re.IGNORECASE)
-            return (False, None) if _THE_ARTICLE.search(who) else (True, who)
+            return (False, None) if _THE_ARTICLE.fullmatch(who) else (True, who)
     if _WHO_SAID.search(question) or _WHICH_SAID.search(question):
         return True, None
     return False, None
