@@ -181,7 +181,7 @@ class ExtractiveAnswerer:
             return abstention(question, query, hits, cands, reading.probs)
         # Time and sources weigh the choice, never the decision to answer (made above).
         about = about_asked(question, self._article_text)
-        probs = reweigh(intent, quotes, reading.probs, self.recency, self._speaker, about)
+        probs = reweigh(intent, quotes, reading.probs, self.recency, self._speaker, about, question)
         missing: list[str] = []
         firsts: list[tuple[str, Quote, Reading]] = []  # each part's best sentence and reading
         if intent.kind == "timeline":

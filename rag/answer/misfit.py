@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 
 from rag.answer.ages import asks_age, gives_age
-from rag.answer.kinds import counted_noun
+from rag.answer.kinds import asked_kind, counted_noun, kinds_in
+from rag.answer.parts import split_parts
 from rag.answer.when import past_for_future
 from rag.news.asked import asked_quantity
 from rag.news.counts import PEOPLE_STATES, figures_of
@@ -49,12 +50,14 @@ _ABOARD = "aboard"
 
 def misfit(question: str, phrase: str, sentence: str = "") -> bool:
     """Whether the short answer ``phrase`` (of ``sentence``) is of another form than
-    ``question`` asks: an age for anything but an age, a duration or a score for a count of
-    something else, a count of people in another state ("12 people" who died for "How many
+    ``question`` asks: an age for anything but an age, a duration, a score or a measure for a
+    count of something else, a count of people in another state ("12 people" who died for "How many
     people were hurt?") where the sentence counts none in the asked one."""
     if gives_age(phrase) and not asks_age(question):
         return True
     if sentence and _other_state(question, phrase, sentence):
+        return True
+    if _measure_for_count(question, phrase):
         return True
     counted = counted_noun(question)
     if not counted or counted in _TIME_UNITS or _HOW_LONG.search(question):
@@ -62,6 +65,27 @@ def misfit(question: str, phrase: str, sentence: str = "") -> bool:
     if _DURATION.fullmatch(phrase.strip()):
         return True
     return bool(_SCORE.fullmatch(phrase.strip())) and counted not in _SCORED
+
+
+_OF_THEM = re.compile(r"\bhow many of\b", re.I)
+# A figure in the phrase: digits or a number in words.
+_FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?)\b", re.I)
+
+
+def _measure_for_count(question: str, phrase: str) -> bool:
+    """Whether ``phrase`` gives a measure (a share, a length, a sum) where a one-part
+    ``question`` asks how many things: "20.8 to 23.5 percent" for "How many Indigenous people
+    live in intact forest landscapes?", "roughly 6,500 miles" (of sewer lines) for "How many
+    sewer line breaks …?" (reader dev: 2 near misses; train: 3, "$500" for "How many Switch
+    consoles were sold?"; no answerable one-part question of any suite). "How many of the
+    voters …?" may be answered by a share ("52 percent")."""
+    return (
+        asked_kind(question) == "count"
+        and not _OF_THEM.search(question)
+        and bool(_FIGURE.search(phrase))
+        and "count" not in kinds_in(phrase)
+        and len(split_parts(question)) == 1
+    )
 
 
 def _other_state(question: str, phrase: str, sentence: str) -> bool:

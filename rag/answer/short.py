@@ -55,7 +55,8 @@ _TRAILING_CLAUSE = re.compile(r",\s+(?=[a-z])")  # ", where …", ", with …", 
 _BARE = re.compile(r"[\d.,]+")
 _OPEN_BRACKET = re.compile(r"\s*\([^)]*$")
 _LATER = re.compile(r"\s+(?:later|earlier|ago|afterwards?)\b", re.I)  # after a duration
-_STAMP = re.compile(r"\d{1,2}[.:]\d\d")  # a live blog's entry time ("05.20 Seventh body …")
+# A live blog's entry time ("05.20 Seventh body …"), not a figure ("3.25 million fled").
+_STAMP = re.compile(r"\d{1,2}[.:]\d\d(?![\d.,]|\s*(?:million|billion|trillion|%|per ?cent))", re.I)
 
 # A number as the question writes it, with a suffix ("$300k" is not the "$300" of "$300/night").
 _QUESTION_NUMBER = re.compile(r"\d+(?:[.,]\d+)*[A-Za-z%]*")
@@ -145,17 +146,16 @@ def _figure_in(
     question: str, sentence: str, kind: AnswerType, a: int, b: int
 ) -> tuple[int, int] | None:
     """The number or date phrase of ``sentence[a:b]``, without a trailing clause."""
-    phrase = sentence[a:b]
-    phrase = _OPEN_BRACKET.sub("", phrase)
+    # A live blog's entry time ("05.20", "04.25 Three people") is never (part of) the answer.
+    if (
+        entry := _STAMP.match(sentence, len(sentence) - len(sentence.lstrip()))
+    ) and a < entry.end():
+        a = entry.end()
+    phrase = _OPEN_BRACKET.sub("", sentence[a:b]) if a < b else ""
     if cut := _TRAILING_CLAUSE.search(phrase):
         phrase = phrase[: cut.start()]
-    phrase = phrase.strip(" ,;:.")
-    stamp = _STAMP.match(phrase)
-    if stamp and sentence.lstrip().startswith(phrase[: stamp.end()]):
-        # "05.20", "04.25 Three people": the entry's time is never (part of) the answer
-        phrase = phrase[stamp.end() :].strip()
-        if not phrase:
-            return None
+    if not (phrase := phrase.strip(" ,;:.")):
+        return None
     if kind == "number":
         if len(words(phrase)) > _FIGURE_WORDS:
             # a count ("58 units"), else a measure or sum ("after a £12m" → "£12m")

@@ -17,6 +17,7 @@ from rag.news.events import quote_event
 from rag.news.given import weigh_day
 from rag.news.intent import Intent
 from rag.news.naming import speaks_as
+from rag.news.states import asked_state, weigh_state
 from rag.records import Quote
 
 # A sentence attributed to someone else than the asked speaker keeps this share of its score:
@@ -66,6 +67,7 @@ def age_days(
 def reweigh(
     intent: Intent, quotes: Sequence[Quote], probs: np.ndarray, recency: float,
     speaker: Callable[[Quote], str | None], about: Callable[[Quote], bool] | None = None,
+    question: str = "",
 ) -> np.ndarray:  # fmt: skip
     """The reader's ``probs`` weighed for the question's kind.
 
@@ -77,15 +79,20 @@ def reweigh(
         speaker: who a quote is attributed to.
         about: whether a quote's article is about what is asked (`about_asked`): recency
             counts from the newest of those.
+        question: the question, whose asked state (`rag.news.states`) a recency question's
+            news is of.
 
     Returns:
-        New probabilities: recency questions decay with age, attribution questions favour
+        New probabilities: recency questions raise the news of the state they ask after
+        ("Is the road still shut?": "reopened") and decay with age, attribution questions favour
         the asked speaker's statements, a question asking about a day what was given that
         day (`rag.news.given`).
     """
     out = probs.astype(float).copy()
     if intent.day:  # "as of Wednesday": what was given that day first
         out = weigh_day(intent.day, quotes, out)
+    if intent.kind == "recency" and (state := asked_state(question)):
+        out = weigh_state(state, quotes, out)
     if intent.kind == "recency" and recency > 0:
         out *= np.exp(-recency * age_days(quotes, about, out))
     elif intent.kind == "attribution":  # "Who said …?": someone's words, whoever it was

@@ -13,7 +13,17 @@ from rag.answer.misfit import another_detail, misfit
         ("How long has David Taylor lived in Montreal?", "44-year-old", True),
         ("How many games did Ego Ferguson miss after the stomp?", "just one week", True),
         ("How many touchdown passes did Aaron Rodgers throw?", "30-20", True),
+        # round 24: a measure for a count of things (reader dev and train near misses)
+        ("How many Indigenous people live in intact forest landscapes?", "20.8 to 23.5 percent",
+         True),
+        ("How many sewer line breaks does New York City have in a typical year?",
+         "roughly 6,500 miles", True),
+        ("How many copies of the Rider-Waite deck has U.S. Games sold?", "$20", True),
         # the asked form
+        ("How many of the voters backed him?", "52 percent", False),
+        ("How many people took part?", "a dozen people", False),
+        ("How many Americans did AAA expect to travel?", "more than 43 million", False),
+        ("How much did the jets fetch?", "$30m", False),
         ("How old is the hunter?", "54-year-old", False),
         ("What age was she when she won?", "aged 22", False),
         ("How long does the deal run?", "until Dec. 18", False),

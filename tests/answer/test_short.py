@@ -101,6 +101,10 @@ NIXON = "Cynthia Nixon plays Emily Dickinson, whose poetry suits director Terenc
         # A live blog's time stamp is when the entry was written, not the asked number.
         ("How many bodies have been found?", "05.20 Seventh body has reportedly just been found.",
          ["05.20"], None),
+        ("How many bodies have been found?", "05.20 Seventh body has reportedly just been found.",
+         ["05"], None),  # a part of the stamp, grown to the whole number (time dev, round 24)
+        ("How many people fled?", "3.25 million people fled the floods.", ["3.25 million people"],
+         "3.25 million people"),
         ("How many bodies were spotted?", "04.25 Three bodies were spotted in the sea.",
          ["04.25 Three bodies"], "Three bodies"),
         # A span that ends inside a number is grown to the whole number.
