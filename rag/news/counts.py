@@ -23,7 +23,9 @@ KIND = {"body": "bodies", "bodies": "bodies", "corpse": "bodies", "corpses": "bo
          "victims": "deaths", "people": "aboard", "persons": "aboard", "passengers": "aboard",
          "passenger": "aboard", "crew": "aboard", "crewmembers": "aboard",
          "injured": "injured", "wounded": "injured", "injuries": "injured",
-         "missing": "missing", "lives": "deaths"}  # fmt: skip
+         "missing": "missing", "lives": "deaths",
+         # a utility's notice counts households where the council counts homes (time dev)
+         "households": "homes", "homes": "homes"}  # fmt: skip
 STATE = re.compile(r"^\s*(?:people\s+|persons\s+|of\s+staff\s+)?(?:(?:were|was|are|is)\s+|"
                     r"ha(?:ve|s|d)\s+been\s+|ha(?:ve|s|d)\s+|remain(?:s|ed)?\s+)?"
                     r"(?:now\s+|so\s+far\s+|already\s+|still\s+)?(?:being\s+|been\s+|went\s+|gone\s+)?"
@@ -41,9 +43,11 @@ STATE = re.compile(r"^\s*(?:people\s+|persons\s+|of\s+staff\s+)?(?:(?:were|was|a
                     r"in\s+hospital|treated\s+in\s+hospital)\b")  # fmt: skip
 # An act done to people, before their number ("killing at least 19 people", "injured 40
 # people"): what happened to them, as "19 people were killed" says it after.
+# Those whom crews or doctors "treated" were hurt ("Our crews treated well over 80 people").
 _ACTED = re.compile(r"\b(?P<verb>kill(?:s|ed|ing)?|injur(?:es|ed|ing)|wound(?:s|ed|ing)|"
-                    r"hurt(?:ing)?)\s+(?:at\s+least\s+|about\s+|nearly\s+|some\s+|"
-                    r"more\s+than\s+|up\s+to\s+|as\s+many\s+as\s+)?$", re.IGNORECASE)  # fmt: skip
+                    r"hurt(?:ing)?|treat(?:s|ed|ing)?)\s+(?:at\s+least\s+|about\s+|nearly\s+|"
+                    r"some\s+|more\s+than\s+|(?:well\s+)?over\s+|up\s+to\s+|as\s+many\s+as\s+)?$",
+                    re.IGNORECASE)  # fmt: skip
 _FIGURE = re.compile(
     rf"(?<![\w$£€.,-]){_NUMBER}(?P<more>\s+(?:more|additional|other|further))?"
     r"(?=(?P<words>(?:\s+[a-z][\w-]*){1,3}))",  # a lookahead: "155 passengers and seven crew"
@@ -65,7 +69,8 @@ STATE_KIND = {"killed": "deaths", "dead": "deaths", "died": "deaths", "injured":
                "wounded": "injured", "hurt": "injured", "missing": "missing", "lost": "deaths",
                "unaccounted": "missing", "trapped": "trapped", "stuck": "trapped",
                "kill": "deaths", "injur": "injured", "wound": "injured", "held": "hostages",
-               "taken": "hostages", "kidnapped": "hostages", "abducted": "hostages"}  # fmt: skip
+               "taken": "hostages", "kidnapped": "hostages", "abducted": "hostages",
+               "treat": "injured"}  # fmt: skip
 # Nouns that are never what a figure counts in the sense meant here (time spans, ages, units;
 # a temperature is a reading of one place and hour, "passed 40 degrees" and "not cooled below
 # 29 degrees" being the day's high and low, so two of them never dispute each other).

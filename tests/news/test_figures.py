@@ -54,6 +54,13 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ("Gunmen opened fire, killing at least 19 people, including 17 foreigners.",
          [(19, "deaths"), (17, "foreigners")]),
         ("The blast injured 40 people.", [(40, "injured")]),
+        # those crews treated were hurt (time dev's crush: 54 injured against "well over 80")
+        ("Our crews treated well over 80 people, at the scene and on the way to hospital.",
+         [(80, "injured")]),
+        ("The clinic has treated 300 patients this year.", [(300, "patients")]),
+        # a utility's households and a council's homes count one thing (time dev's spill)
+        ("The notice covered 38,000 households in the north of the city.", [(38000, "homes")]),
+        ("About 9,000 homes lost their water.", [(9000, "homes")]),
         ("Officials said 23 were killed.", [(23, "deaths")]),
         ("Twenty people lost their lives.", [(20, "deaths")]),
         ("The storm claimed 14 lives.", [(14, "deaths")]),
@@ -114,7 +121,7 @@ AGENCY = "Bambang Soelistyo said three bodies had been recovered."
         ("A girl died in hospital, bringing to ten the number of people killed in the crush.",
          [(10, "deaths")]),
         # a tally's noun after its number
-        ("The council put the number at 45,000 households.", [(45000, "households")]),
+        ("The council put the number at 45,000 households.", [(45000, "homes")]),
         # an adverb before "been" ("have so far been reported missing")
         ("17 people have so far been reported missing by relatives.", [(17, "missing")]),
         ("Twelve people have now been confirmed dead.", [(12, "deaths")]),
@@ -196,7 +203,7 @@ def test_only_the_asked_quantity_is_compared() -> None:
         ("How many people took part in the march?", "crowd"),
         ("How big was the crowd at the second protest?", "crowd"),
         # names before the noun say whose it is
-        ("How many Tessa Valley households were still in the dark?", "households"),
+        ("How many Tessa Valley households were still in the dark?", "homes"),
         ("How many Drevna miners were stuck underground?", "trapped"),
         ("How many people had the heatwave killed by July 25?", "deaths"),
         # the head of a compound counts
@@ -268,7 +275,7 @@ def test_two_sides_giving_counts_a_day_apart_dispute_them() -> None:
             (3, later, "2026-01-12T19:10")]  # fmt: skip
     voices = {1: ("blog.txt", "Tessa Valley Power"), 2: ("blog.txt", "The mayor"),
               3: ("blog.txt", "Tessa Valley Power")}  # fmt: skip
-    assert "conflict" in [d.verdict for d in disagreements(blog, "households", voices)]
+    assert "conflict" in [d.verdict for d in disagreements(blog, "homes", voices)]
 
 
 def test_a_tally_that_names_nothing_counts_as_the_asked_quantity() -> None:
@@ -329,7 +336,7 @@ def test_a_figure_dated_years_before_the_others_is_another_event_s() -> None:
              (2, "About 210,000 households are without power.", "2026-01-12"),
              (3, "The 2019 blackout left 90,000 households without power.", "2019-02")]  # fmt: skip
     sides = {1: ("a.txt", None), 2: ("b.txt", None), 3: ("c.txt", None)}
-    [d] = disagreements(cited, "households", sides)
+    [d] = disagreements(cited, "homes", sides)
     assert sorted(v.value for v in d.values) == [190000, 210000]
 
 
