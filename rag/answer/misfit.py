@@ -51,8 +51,8 @@ _ABOARD = "aboard"
 def misfit(question: str, phrase: str, sentence: str = "") -> bool:
     """Whether the short answer ``phrase`` (of ``sentence``) is of another form than
     ``question`` asks: an age for anything but an age, a duration, a score or a measure for a
-    count of something else, a count of people in another state ("12 people" who died for "How many
-    people were hurt?") where the sentence counts none in the asked one."""
+    count of something else, a count of people in another state ("12 people" who died for
+    "How many people were hurt?") where the sentence counts none in the asked one."""
     if gives_age(phrase) and not asks_age(question):
         return True
     if sentence and _other_state(question, phrase, sentence):

@@ -132,9 +132,10 @@ _STATES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 # A search is what it is about: "Is the search still going on?" is answered by "the search has
 # been called off", whatever else the question names.
-# What the news of the state leads ahead of, at equal ratings.
-_BELOW = 0.99
 _OWN_SUBJECT = {"search": frozenset(terms("search"))}
+# The others' share of their rating once the news of the state is found: it leads at equal
+# ratings, and a day's recency decay (`RAG_RECENCY` 0.1) still outweighs the hair.
+_BELOW = 0.99
 # The words of a question that say when, not what: not its subject.
 _NOT_SUBJECT = frozenset(
     terms("still yet again now currently moment latest anyone anybody many much going right")
@@ -180,8 +181,7 @@ def weigh_state(state: AskedState, quotes: Sequence[Quote], probs: np.ndarray) -
     the others a hair below it, so that the news leads.
 
     Among those, the recency weight then prefers the newest: "Is the road still shut?" is
-    answered by the latest news of the road, not by the first report of its closure (a day's
-    decay, `RAG_RECENCY` 0.1, is ten times the hair).
+    answered by the latest news of the road, not by the first report of its closure.
     """
     out = probs.astype(float).copy()
     news = np.array([tells_state(state, q.text) for q in quotes], bool)
