@@ -96,21 +96,32 @@ def _as_of(citations: list[Citation]) -> str | None:
     return max(days).isoformat() if days else None
 
 
-# Quantities whose key is no noun phrase of its own.
-_SPOKEN = {"aboard": "the number of people aboard"}
+# Quantities said otherwise than "the number of <key>": people in a state ("injured" → "the
+# number injured"), a toll, a crowd ("The sources differ on injured" was no English).
+_SPOKEN = {"aboard": "the number of people aboard", "deaths": "the death toll",
+           "injured": "the number injured", "missing": "the number missing",
+           "trapped": "the number trapped", "in hospital": "the number in hospital",
+           "people evacuated": "the number evacuated",
+           "crowd": "the size of the crowd"}  # fmt: skip
 _MEASURE_SPOKEN = {"percent": "the percentage", "metres": "the figure in metres",
                    "feet": "the figure in feet", "km": "the distance",
                    "miles": "the distance"}  # fmt: skip
 
 
-def _figures_text(d: Disagreement) -> str:
-    what = _SPOKEN.get(d.quantity, d.quantity)
+def spoken_quantity(d: Disagreement) -> str:
+    """What the figures of ``d`` count or measure, as a sentence says it ("the number of
+    bodies", "the death toll", "the percentage")."""
     if measured(d.quantity):  # "metres (peak)": said by its unit
-        what = _MEASURE_SPOKEN.get(d.quantity.split(" (")[0], "the amount")
+        return _MEASURE_SPOKEN.get(d.quantity.split(" (")[0], "the amount")
+    return _SPOKEN.get(d.quantity, f"the number of {d.quantity}")
+
+
+def _figures_text(d: Disagreement) -> str:
+    what = spoken_quantity(d)
     if d.verdict == "change":
         steps = ", then ".join(f"{v.text} [{v.marker}] on {spoken_date(v.date)}"
                                for v in d.values)  # fmt: skip
-        return f"The figure for {what} changed over time: {steps}."
+        return f"{what[0].upper()}{what[1:]} changed over time: {steps}."
     rivals = "; ".join(f"{v.text} [{v.marker}]" for v in d.values)
     return f"The sources differ on {what}: {rivals}."
 

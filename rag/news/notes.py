@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.news.compose import spoken_date
+from rag.news.compose import spoken_date, spoken_quantity
 from rag.records import Answer, Citation
 from rag.records.news import Disagreement
 
@@ -13,12 +13,13 @@ def disputes(answer: Answer, marker: int) -> list[Disagreement]:
 
 
 def dispute_text(d: Disagreement) -> str:
-    """``sources differ on bodies: 40 bodies [1] vs three bodies [2]`` or a dated change."""
+    """``sources differ on the number of bodies: 40 bodies [1] vs three bodies [2]`` or a dated
+    change."""
     if d.verdict == "change":
         steps = " → ".join(f"{v.text} [{v.marker}] ({spoken_date(v.date)})" for v in d.values)
-        return f"figure changed over time, {d.quantity}: {steps}"
+        return f"{spoken_quantity(d)} changed over time: {steps}"
     rivals = " vs ".join(f"{v.text} [{v.marker}]" for v in d.values)
-    return f"sources differ on {d.quantity}: {rivals}"
+    return f"sources differ on {spoken_quantity(d)}: {rivals}"
 
 
 def citation_notes(c: Citation, answer: Answer) -> list[str]:

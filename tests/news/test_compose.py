@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from rag.news.compose import news_answer, spoken_date
+import pytest
+
+from rag.news.compose import news_answer, spoken_date, spoken_quantity
 from rag.news.intent import intent_of
 from rag.news.notes import citation_notes
 from rag.records import Answer, AnswerSentence, Citation
+from rag.records.news import Disagreement
 from rag.ui.sources import render_sources, render_timeline
 
 ARTICLES = {
@@ -77,10 +80,11 @@ def test_conflicting_counts_are_named_and_marked_in_the_sources_panel() -> None:
     out = _compose("How many bodies have been recovered?", [_cite(1, "a", 1), _cite(2, "b", 1)])
     [d] = out.disagreements
     assert d.verdict == "conflict" and d.quantity == "bodies"
-    assert "The sources differ on bodies: 40 bodies [1]; three bodies [2]." in out.text
+    said = "The sources differ on the number of bodies: 40 bodies [1]; three bodies [2]."
+    assert said in out.text
     assert out.sentences[-1].markers == (1, 2)
     notes = citation_notes(out.citations[0], out)
-    assert "⚠ sources differ on bodies: 40 bodies [1] vs three bodies [2]" in notes
+    assert "⚠ sources differ on the number of bodies: 40 bodies [1] vs three bodies [2]" in notes
     assert render_sources(out).count("rag-source rag-disputed") == 2
 
 
@@ -204,3 +208,19 @@ def test_unasked_figures_of_undated_articles_are_no_dispute() -> None:
     question = "How many officers were attacked?"
     out = news_answer(_answer(question, cites), intent_of(question), texts.get)
     assert [d.verdict for d in out.disagreements] == ["conflict"]
+
+
+@pytest.mark.parametrize(
+    ("quantity", "said"),
+    [
+        ("injured", "the number injured"),  # was "The sources differ on injured"
+        ("deaths", "the death toll"),
+        ("bodies", "the number of bodies"),
+        ("aboard", "the number of people aboard"),
+        ("people arrested", "the number of people arrested"),
+        ("percent (turnout)", "the percentage"),
+        ("litres (spill)", "the amount"),
+    ],
+)
+def test_what_is_counted_is_said_as_a_sentence_says_it(quantity: str, said: str) -> None:
+    assert spoken_quantity(Disagreement(quantity, "conflict", ())) == said
