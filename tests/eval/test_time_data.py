@@ -52,3 +52,18 @@ def test_every_span_is_the_article_text() -> None:
 
     for split in ("dev", "test"):
         assert check(TIME / f"{split}.jsonl") == []
+
+
+def test_the_state_check_is_frozen_and_its_facts_are_in_its_sources() -> None:
+    states = TIME / "states"
+    recorded = re.search(r"`time/states/check.jsonl`\s+sha256\s+`([0-9a-f]{64})`",
+                         (ROOT / "evals/README.md").read_text())  # fmt: skip
+    assert recorded, "evals/README.md must record the sha256 of time/states/check.jsonl"
+    assert hashlib.sha256((states / "check.jsonl").read_bytes()).hexdigest() == recorded.group(1)
+    cases = load_suite(states / "check.jsonl")
+    assert len(cases) == 20 and all(c.tags == ["recency"] for c in cases)
+    for c in cases:
+        [source] = c.sources
+        text = (states / source).read_text()
+        assert f"date: {c.as_of}" in text, c.id  # as of the article that answers
+        assert all(re.search(f, text, re.IGNORECASE) for f in c.facts), c.id
