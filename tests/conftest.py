@@ -99,6 +99,18 @@ def newspaper() -> Path:
     return NEWSPAPER
 
 
+def story_assistant(tmp_path: Path, story: str) -> Assistant:
+    """An assistant over one story of the time suite's own articles
+    (`evals/time/articles/<story>-*.md`), ingested under ``tmp_path``."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in (ROOT / "evals" / "time" / "articles").glob(f"{story}-*.md"):
+        shutil.copy(path, corpus / path.name)
+    assistant = Assistant(data_dir=tmp_path / "data")
+    assistant.ingest([corpus])
+    return assistant
+
+
 @pytest.fixture(scope="session")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """An assistant with the bundled corpus ingested once per test session (read-only use)."""

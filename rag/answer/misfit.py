@@ -68,7 +68,8 @@ def misfit(question: str, phrase: str, sentence: str = "") -> bool:
 
 
 _OF_THEM = re.compile(r"\bhow many of\b", re.I)
-# A figure in the phrase: digits or a number in words.
+# A figure in the phrase: digits or a number in words. Not `forms.NUMBER_WORDS`: `kinds_in`
+# reads no teens as a count, and "Fourteen people" (time dev) would be taken for a measure.
 _FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?)\b", re.I)
 
 

@@ -1,15 +1,13 @@
 """The state a question about the present asks after, and the sentences that tell its news."""
 
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from rag import Assistant
 from rag.news.states import asked_state, tells_state, weigh_state
 from rag.records import Quote
-from tests.conftest import ROOT
+from tests.conftest import story_assistant
 
 
 @pytest.mark.parametrize(
@@ -112,12 +110,7 @@ def test_the_news_of_the_state_is_raised_to_lead() -> None:
 
 @pytest.mark.real_model
 def test_a_still_question_is_answered_by_the_newest_news_of_its_state(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for path in (ROOT / "evals" / "time" / "articles").glob("eruption-*.md"):
-        shutil.copy(path, corpus / path.name)
-    asst = Assistant(data_dir=tmp_path / "data")
-    asst.ingest([corpus])
+    asst = story_assistant(tmp_path, "eruption")
     answer = asst.ask("Is the airport on Kaelis still closed because of the ash?")
     # Round 23 quoted the 15 September article's cancellations ("… because of the closure").
     assert answer.as_of == "2026-09-18"

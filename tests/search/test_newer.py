@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from rag import Assistant
 from rag.records import Hit
 from rag.search.filters import Filters
 from rag.search.newer import NEWER_HITS, with_newer
-from tests.conftest import ROOT
+from tests.conftest import story_assistant
 
 QUESTION = "Is the strike at Brannock's Leddington plant still going on?"
 ARTICLES = {"old": "Brannock workers walked out at Leddington.",
@@ -55,12 +53,7 @@ def test_no_newer_search_without_names_or_beyond_the_user_s_dates() -> None:
 
 @pytest.mark.real_model
 def test_the_newest_article_answers_as_of_its_date(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for path in (ROOT / "evals" / "time" / "articles").glob("strike-*.md"):
-        shutil.copy(path, corpus / path.name)
-    asst = Assistant(data_dir=tmp_path / "data")
-    asst.ingest([corpus])
+    asst = story_assistant(tmp_path, "strike")
     # Two passages are too few to reach the week-later article by similarity alone.
     answer = asst.ask(QUESTION, top_k=2)
     assert answer.as_of == "2025-05-20"
