@@ -121,11 +121,9 @@ def test_health_and_docs_stay_public_as_configured(
     assert open_app.get("/openapi.json").json()["info"]["title"] == "newsrag"
 
 
-def test_unauthenticated_upload_is_refused_before_its_body(fake_seeded: Assistant) -> None:
-    """A 50 MB upload with a wrong key: 401 after the headers and 64 KiB, connection closed."""
-    with serving(create_app(fake_seeded, api_key=KEY)) as port, socket.create_connection(
-        ("127.0.0.1", port), timeout=10
-    ) as sock:  # fmt: skip
+def _upload_with_a_wrong_key(port: int) -> tuple[bytes, float]:
+    """Start a 50 MB upload with a wrong key: the reply, and the seconds until it ended."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         head = (
             "POST /ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer wrong\r\n"
             "Content-Type: multipart/form-data; boundary=xyz\r\n"
@@ -137,8 +135,23 @@ def test_unauthenticated_upload_is_refused_before_its_body(fake_seeded: Assistan
         )  # a well-formed start: a server that reads the body waits here for the rest
         began = time.monotonic()
         sock.sendall(head.encode() + part)
-        reply = _read_response(sock, 10)
-        elapsed = time.monotonic() - began
+        try:
+            reply = _read_response(sock, 10)
+        except ConnectionResetError:
+            # The server closes with body bytes it never read, so its kernel resets the
+            # connection, and the reset can overtake the 401 before this client reads it (a
+            # race of this client under load; CI saw it once, as for the trickle below).
+            reply = b""
+        return reply, time.monotonic() - began
+
+
+def test_unauthenticated_upload_is_refused_before_its_body(fake_seeded: Assistant) -> None:
+    """A 50 MB upload with a wrong key: 401 after the headers and 64 KiB, connection closed."""
+    with serving(create_app(fake_seeded, api_key=KEY)) as port:
+        for _attempt in range(3):  # a reply lost to the reset above is asked again
+            reply, elapsed = _upload_with_a_wrong_key(port)
+            if reply:
+                break
     assert reply.startswith(b"HTTP/1.1 401 "), reply[:200]
     assert UNAUTHORIZED.encode() in reply
     # The server closed the connection (the read ended before its 10 s timeout) without
